@@ -1,0 +1,262 @@
+"""Date arithmetic for all-day calendars, with no Django in it.
+
+Traditions repeat by RFC 5545 rules (as stored by django-recurrence). dateutil
+expands any rule correctly but walks every year from the rule's start, which is
+too slow for tens of thousands of traditions on every page. The rules people
+actually use for traditions are yearly and simple: "every year on this date",
+"the last Thursday of November", "Monday of ISO week 42", "the last day of
+February". Those are computed here directly, one year at a time; any other rule
+falls back to dateutil. The fast path is tested against dateutil as the oracle.
+
+Semantics follow RFC 5545, as every calendar client does: a yearly rule on
+29 February only occurs in leap years (use BYMONTH=2;BYMONTHDAY=-1 for "the
+last day of February"), and a "5th Monday" occurs only where one exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dateutil import rrule
+from dateutil.relativedelta import relativedelta
+
+Day = datetime.date
+ONE_DAY = datetime.timedelta(days=1)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True, slots=True)
+class YearlyRule:
+    """A yearly rule that picks at most one day a year.
+
+    Exactly one shape is set: a month and day of month (negative counts from
+    the end), a month and an nth weekday (negative counts from the end), or an
+    ISO week number and weekday.
+    """
+
+    month: int | None = None
+    monthday: int | None = None
+    weekday: int | None = None
+    ordinal: int | None = None
+    weekno: int | None = None
+    until: Day | None = None
+
+    def day_in_year(self, year: int) -> Day | None:
+        """Return the rule's day in a calendar year (ISO year for week rules), or None."""
+        if self.weekno is not None:
+            if self.weekno > weeks_in_iso_year(year):
+                return None
+            return Day.fromisocalendar(year, self.weekno, self.weekday + 1)
+        if self.ordinal is not None:
+            return nth_weekday(year, self.month, self.weekday, self.ordinal)
+        return day_of_month(year, self.month, self.monthday)
+
+
+def weeks_in_iso_year(year: int) -> int:
+    """Return 52 or 53: 28 December always lies in the last ISO week of its year."""
+    return Day(year, 12, 28).isocalendar().week
+
+
+def days_in_month(year: int, month: int) -> int:
+    next_month = Day(year + month // 12, month % 12 + 1, 1)
+    return (next_month - ONE_DAY).day
+
+
+def day_of_month(year: int, month: int, monthday: int) -> Day | None:
+    length = days_in_month(year, month)
+    day = monthday if monthday > 0 else length + monthday + 1
+    if not 1 <= day <= length:
+        return None
+    return Day(year, month, day)
+
+
+def nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> Day | None:
+    """Return the nth (or, negative, nth-last) weekday of a month, or None if there is none."""
+    if ordinal > 0:
+        first = Day(year, month, 1)
+        day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (ordinal - 1))
+    else:
+        last = Day(year, month, days_in_month(year, month))
+        day = last - datetime.timedelta(days=(last.weekday() - weekday) % 7 + 7 * (-ordinal - 1))
+    return day if day.month == month else None
+
+
+def longer_than_a_year(start: Day, end: Day) -> bool:
+    """Tell whether an inclusive span lasts longer than one year (a leap year counts)."""
+    return end >= start + relativedelta(years=1)
+
+
+def iso_weeks(start: Day, end: Day) -> list[tuple[int, int, Day]]:
+    """List (ISO year, ISO week, Monday) for every ISO week that touches the window."""
+    monday = start - datetime.timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        iso = monday.isocalendar()
+        weeks.append((iso.year, iso.week, monday))
+        monday += datetime.timedelta(days=7)
+    return weeks
+
+
+def overlaps(start: Day, end: Day, window_start: Day, window_end: Day) -> bool:
+    return start <= window_end and end >= window_start
+
+
+def serialize_recurrence(value: object) -> str:
+    """Return the RFC 5545 text of a django-recurrence value (or pass text through)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    import recurrence
+
+    return recurrence.serialize(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_yearly_rule(text: str) -> YearlyRule | None:
+    """Return the fast form of a simple yearly rule, or None when dateutil must expand it.
+
+    A rule without BYMONTHDAY takes its day from the start date, which is not
+    part of the text, so that case is marked with monthday 0 and filled in by
+    `expand`.
+    """
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) != 1 or not lines[0].startswith("RRULE:"):
+        return None
+    parts = dict(part.split("=", 1) for part in lines[0][6:].split(";") if "=" in part)
+    if parts.pop("FREQ", None) != "YEARLY" or parts.pop("INTERVAL", "1") != "1":
+        return None
+    parts.pop("WKST", None)
+    until = parts.pop("UNTIL", None)
+    try:
+        until_day = _parse_until(until) if until else None
+        rule = _simple_yearly_shape(parts)
+    except (ValueError, KeyError):
+        return None
+    if rule is None:
+        return None
+    return YearlyRule(
+        month=rule.month,
+        monthday=rule.monthday,
+        weekday=rule.weekday,
+        ordinal=rule.ordinal,
+        weekno=rule.weekno,
+        until=until_day,
+    )
+
+
+def _parse_until(value: str) -> Day:
+    return datetime.datetime.strptime(value[:8], "%Y%m%d").date()
+
+
+def _parse_weekday(value: str) -> tuple[int, int | None]:
+    code = value[-2:]
+    ordinal = int(value[:-2]) if value[:-2] else None
+    if ordinal == 0:
+        raise ValueError(value)
+    return WEEKDAYS.index(code), ordinal
+
+
+def _simple_yearly_shape(parts: dict[str, str]) -> YearlyRule | None:
+    keys = set(parts)
+    if any("," in value for value in parts.values()):
+        return None
+    if not keys:
+        return YearlyRule(monthday=0)
+    if keys == {"BYWEEKNO", "BYDAY"}:
+        weekno = int(parts["BYWEEKNO"])
+        weekday, ordinal = _parse_weekday(parts["BYDAY"])
+        if ordinal is not None or not 1 <= weekno <= 53:
+            return None
+        return YearlyRule(weekno=weekno, weekday=weekday)
+    month = int(parts["BYMONTH"])
+    if not 1 <= month <= 12:
+        return None
+    if keys == {"BYMONTH"}:
+        return YearlyRule(month=month, monthday=0)
+    if keys == {"BYMONTH", "BYMONTHDAY"}:
+        monthday = int(parts["BYMONTHDAY"])
+        return YearlyRule(month=month, monthday=monthday) if 1 <= abs(monthday) <= 31 else None
+    if keys == {"BYMONTH", "BYDAY"}:
+        weekday, ordinal = _parse_weekday(parts["BYDAY"])
+        if ordinal is None or not 1 <= abs(ordinal) <= 5:
+            return None
+        return YearlyRule(month=month, weekday=weekday, ordinal=ordinal)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _dateutil_rule(text: str, start: Day) -> rrule.rruleset:
+    return rrule.rrulestr(
+        text, dtstart=datetime.datetime.combine(start, datetime.time()), forceset=True
+    )
+
+
+def validate_rule(text: str, start: Day) -> str | None:
+    """Return an error message when a rule cannot be read or does not include its start."""
+    try:
+        rules = _dateutil_rule(text, start)
+        first = rules.after(datetime.datetime.combine(start, datetime.time()), inc=True)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        return f"This is not a valid RFC 5545 rule ({exc})."
+    if first is None:
+        return "The rule never produces a date on or after the start date."
+    if first.date() != start:
+        return (
+            f"The start date {start.isoformat()} is not a date of the rule; "
+            f"its first date from there is {first.date().isoformat()}."
+        )
+    return None
+
+
+def expand(
+    rule_text: str, start: Day, end: Day, window_start: Day, window_end: Day
+) -> Iterator[tuple[Day, Day]]:
+    """Yield (first day, last day) of each occurrence that touches the window.
+
+    `start`..`end` is the first occurrence; the rule gives the later start days.
+    A one-off (empty rule) is just the first occurrence. Occurrences that cross
+    the window's edges are yielded whole, so a season from 15 December to
+    10 January is one occurrence, not two halves.
+    """
+    duration = end - start
+    if not rule_text:
+        if overlaps(start, end, window_start, window_end):
+            yield start, end
+        return
+    rule = parse_yearly_rule(rule_text)
+    if rule is None:
+        yield from _expand_with_dateutil(rule_text, start, duration, window_start, window_end)
+        return
+    if rule.monthday == 0:
+        rule = YearlyRule(month=rule.month or start.month, monthday=start.day, until=rule.until)
+    first_year = (window_start - duration).year - 1
+    for year in range(max(first_year, start.year - 1), window_end.year + 1):
+        day = rule.day_in_year(year)
+        if day is None or day < start or (rule.until and day > rule.until):
+            continue
+        last = day + duration
+        if overlaps(day, last, window_start, window_end):
+            yield day, last
+
+
+def _expand_with_dateutil(
+    rule_text: str,
+    start: Day,
+    duration: datetime.timedelta,
+    window_start: Day,
+    window_end: Day,
+) -> Iterator[tuple[Day, Day]]:
+    rules = _dateutil_rule(rule_text, start)
+    after = datetime.datetime.combine(window_start - duration, datetime.time())
+    before = datetime.datetime.combine(window_end, datetime.time())
+    for moment in rules.between(after, before, inc=True):
+        yield moment.date(), moment.date() + duration
+
+
+def act_by(day: Day, lead_time_days: int) -> Day:
+    """Return the day sales should act by to be on time for something on `day`."""
+    return day - datetime.timedelta(days=lead_time_days)

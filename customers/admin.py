@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from traditions.admin import RecurrenceCatalogMedia, TraditionInline
+
+from .models import Contract, Customer, Interest
+
+
+class ContractInline(admin.TabularInline):
+    model = Contract
+    fields = ["name", "end_date", "notice_period_days", "pre_shopping_days", "notes"]
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
+    list_display = ["name", "country", "subdivision", "owner", "budget_close_month", "active"]
+    list_filter = ["country", "owner", "active", "traditions__kind"]
+    search_fields = ["name", "notes"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["interests"]
+    fields = [
+        "name",
+        ("country", "subdivision", "timezone"),
+        ("owner", "budget_close_month", "active"),
+        "interests",
+        "notes",
+    ]
+    inlines = [ContractInline, TraditionInline]
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    search_fields = ["name"]

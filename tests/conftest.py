@@ -1,0 +1,64 @@
+"""Shared fixtures: the three kinds of user, and the switch that makes missing services fail.
+
+With REQUIRE_SERVICES=1 (as CI sets it) a test that needs PostgreSQL, Redis
+or a browser fails instead of skipping when the service is not there.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip for a missing service, or fail when CI requires every service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES is set, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def make_user(username: str, group: str | None = None, **extra) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def calendar_admin(db) -> User:
+    return make_user("alice", CALENDAR_ADMINS, is_staff=True, email="alice@example.com")
+
+
+@pytest.fixture
+def sales_manager(db) -> User:
+    return make_user("sam", SALES_MANAGERS, email="sam@example.com")
+
+
+@pytest.fixture
+def nobody(db) -> User:
+    """A user who can log in but belongs to no group."""
+    return make_user("nora")
+
+
+@pytest.fixture
+def admin_client(client, calendar_admin):
+    client.force_login(calendar_admin)
+    return client
+
+
+@pytest.fixture
+def sales_client(client, sales_manager):
+    client.force_login(sales_manager)
+    return client
+
+
+def pytest_sessionstart(session) -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if REQUIRE_SERVICES and not database_url.startswith("postgres"):
+        pytest.exit("REQUIRE_SERVICES is set, but DATABASE_URL is not a PostgreSQL URL", 3)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TraditionsConfig(AppConfig):
+    name = "traditions"
+    verbose_name = "Traditions"

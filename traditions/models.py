@@ -1,0 +1,125 @@
+"""Traditions: the dates a customer, or a whole country, lives by.
+
+A tradition belongs to exactly one customer (their busy season, their
+kick-off) or to a country and optional subdivision (a local tradition that no
+holiday library knows, such as Danish autumn school holidays in week 42).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from recurrence.fields import RecurrenceField
+
+from calendarapp import countries, dates
+from customers.models import Customer
+
+
+class TraditionKind(models.TextChoices):
+    BUDGET_CLOSE = "budget_close", "Budget close"
+    CONTRACT_RENEWAL = "contract_renewal", "Contract renewal"
+    BUSY_SEASON = "busy_season", "Busy season"
+    CUSTOMER_EVENT = "customer_event", "Customer event"
+    VACATION = "vacation", "Vacation"
+    OTHER = "other", "Other"
+
+
+class Tradition(models.Model):
+    customer = models.ForeignKey(
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="traditions",
+        help_text="Leave empty for a local tradition of a whole country.",
+    )
+    country = models.CharField(
+        max_length=2, blank=True, help_text="For a local tradition: ISO 3166-1 code, e.g. DK."
+    )
+    subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="For a local tradition of one region only, e.g. BY; empty for the whole country.",
+    )
+    kind = models.CharField(max_length=20, choices=TraditionKind.choices)
+    title = models.CharField(max_length=200)
+    start = models.DateField(help_text="First day of the first occurrence.")
+    end = models.DateField(help_text="Last day of the first occurrence (inclusive).")
+    recurrence = RecurrenceField(
+        null=True,
+        blank=True,
+        help_text="How it repeats, e.g. yearly, or yearly in ISO week 42. Empty for once.",
+    )
+    lead_time_days = models.PositiveIntegerField(
+        default=0, help_text="How many days ahead sales should act on it."
+    )
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(customer__isnull=False, country="", subdivision="")
+                    | (models.Q(customer__isnull=True) & ~models.Q(country=""))
+                ),
+                name="tradition_customer_xor_country",
+                violation_error_message="A tradition belongs to a customer or to a country, not both.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="tradition_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+        indexes = [
+            # Local traditions are read per country for every timeline and check.
+            models.Index(fields=["country", "subdivision"], name="tradition_country_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.customer_id:
+            return reverse("customer-detail", args=[self.customer_id])
+        return reverse("country-detail", args=[self.country])
+
+    @property
+    def is_local(self) -> bool:
+        return self.customer_id is None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.customer_id and (self.country or self.subdivision):
+            errors["country"] = (
+                "A customer's tradition takes its country from the customer; leave country empty."
+            )
+        elif not self.customer_id and not self.country:
+            errors["customer"] = "Choose a customer, or a country for a local tradition."
+        elif self.country:
+            if error := countries.validate_country(self.country):
+                errors["country"] = error
+            elif error := countries.validate_subdivision(self.country, self.subdivision):
+                errors["subdivision"] = error
+        if self.start and self.end:
+            if self.end < self.start:
+                errors["end"] = "The end date cannot be before the start date."
+            elif self.recurrence and dates.longer_than_a_year(self.start, self.end):
+                errors["end"] = "A recurring tradition cannot last longer than a year."
+            elif self.recurrence:
+                rule_text = dates.serialize_recurrence(self.recurrence)
+                if error := dates.validate_rule(rule_text, self.start):
+                    errors["recurrence"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+class LocalTradition(Tradition):
+    """The admin's view of traditions that belong to a country rather than a customer."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "local tradition"
