@@ -106,3 +106,96 @@ class ApiToken(models.Model):
         token = secrets.token_urlsafe(32)
         cls.objects.create(user=user, token_hash=hash_token(token))
         return token
+
+
+class FeedToken(models.Model):
+    """The secret in a user's feed URLs; only its hash is stored, and a new one revokes the old."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a newer token replaced this one; its feeds answer 410."
+    )
+
+    class Meta:
+        verbose_name = "feed token"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Feed token of {self.user}"
+
+    @classmethod
+    def regenerate(cls, user) -> str:
+        """Revoke the user's live tokens, create a new one and return its only plain-text copy."""
+        from django.utils import timezone
+
+        token = secrets.token_urlsafe(32)  # 256 random bits
+        cls.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        cls.objects.create(user=user, token_hash=hash_token(token))
+        return token
+
+
+class ImportKind(models.TextChoices):
+    CUSTOMER_EVENT = "customer_event", "Customer event"
+    VACATION = "vacation", "Vacation"
+
+
+class IcsSource(models.Model):
+    """An .ics calendar (an uploaded file or a URL we refresh) whose events join a customer or a region."""
+
+    name = models.CharField(max_length=200)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="ics_sources"
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 code, when not for a customer.")
+    subdivision = models.CharField(max_length=10, blank=True)
+    url = models.URLField(max_length=2000, blank=True, help_text="Empty for an uploaded file.")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "iCal source"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(customer__isnull=False) & models.Q(country=""))
+                | (models.Q(customer__isnull=True) & ~models.Q(country="")),
+                name="icssource_customer_xor_country",
+                violation_error_message="Choose either a customer or a country.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportedEvent(models.Model):
+    """One event from an .ics source, kept by its UID so a refresh updates it in place."""
+
+    source = models.ForeignKey(IcsSource, on_delete=models.CASCADE, related_name="events")
+    uid = models.CharField(max_length=500)
+    start = models.DateField()
+    end = models.DateField(help_text="Last day (inclusive).")
+    title = models.CharField(max_length=500)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "uid"], name="importedevent_source_uid"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="importedevent_end_after_start"
+            ),
+        ]
+        indexes = [
+            # calendar_between reads imported events by date window.
+            models.Index(fields=["start", "end"], name="importedevent_dates_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
