@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -157,6 +158,38 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TIMEZONE = TIME_ZONE
+# When Redis is down, queueing a task gives up within a few seconds (the caller logs it)
+# instead of hanging a web request; the next beat run catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# With late acknowledgement a worker reserves one task at a time, so a crash loses nothing.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The hour (team time zone) at which account owners get their daily reminder.
+REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
+if not 0 <= REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured(f"REMINDER_HOUR must be an hour from 0 to 23, not {REMINDER_HOUR}")
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "calendarapp.tasks.send_daily_reminders",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+    },
+    "refresh-ics-sources": {
+        "task": "calendarapp.tasks.refresh_ics_sources",
+        "schedule": crontab(hour="*/6", minute=20),
+    },
+    "warm-holiday-cache": {
+        "task": "calendarapp.tasks.warm_holiday_cache",
+        "schedule": crontab(hour=3, minute=40),
+    },
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
