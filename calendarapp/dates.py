@@ -260,3 +260,27 @@ def _expand_with_dateutil(
 def act_by(day: Day, lead_time_days: int) -> Day:
     """Return the day sales should act by to be on time for something on `day`."""
     return day - datetime.timedelta(days=lead_time_days)
+
+
+def format_day(day: Day) -> str:
+    """Format a day the way a person writes it: 30 Sep 2026."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def format_span(start: Day, end: Day) -> str:
+    """Format an inclusive span briefly: "12–16 Oct 2026", "15 Dec 2026 – 10 Jan 2027"."""
+    if start == end:
+        return format_day(start)
+    if start.year != end.year:
+        return f"{format_day(start)} – {format_day(end)}"
+    if start.month != end.month:
+        return f"{start.day} {start:%b} – {format_day(end)}"
+    return f"{start.day}–{format_day(end)}"
+
+
+def monday_of(day: Day) -> Day:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def sunday_of(day: Day) -> Day:
+    return day + datetime.timedelta(days=6 - day.weekday())

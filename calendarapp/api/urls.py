@@ -1,1 +1,37 @@
-urlpatterns: list = []
+"""API paths have no trailing slash, so a POST is never redirected.
+
+The API authenticates itself (session or bearer token) and answers 401/403 in
+JSON, so the site-wide login redirect is switched off for it.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from calendarapp.api import views
+
+urlpatterns = [
+    path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
+    path(
+        "customers/<int:pk>",
+        login_not_required(views.CustomerDetail.as_view()),
+        name="api-customer",
+    ),
+    path("traditions", login_not_required(views.TraditionList.as_view()), name="api-traditions"),
+    path(
+        "traditions/<int:pk>",
+        login_not_required(views.TraditionDetail.as_view()),
+        name="api-tradition",
+    ),
+    path("plans", login_not_required(views.PlanList.as_view()), name="api-plans"),
+    path("plans/check", login_not_required(views.PlanCheck.as_view()), name="api-plan-check"),
+    path("plans/suggest", login_not_required(views.PlanSuggest.as_view()), name="api-plan-suggest"),
+    path("plans/<int:pk>", login_not_required(views.PlanDetail.as_view()), name="api-plan"),
+    path("occurrences", login_not_required(views.OccurrenceList.as_view()), name="api-occurrences"),
+    path("schema", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "docs",
+        login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+]

@@ -1,0 +1,33 @@
+"""Who may do what through the API: the same roles as the pages."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from calendarapp.models import Plan
+from calendarapp.roles import can_edit_customers, can_edit_plan
+
+
+class CalendarPermission(permissions.BasePermission):
+    """Everyone signed in may read; customer data is written by calendar admins only.
+
+    Plans are written by their owners (sales managers) and by calendar admins.
+    """
+
+    message = "Your role may not change this."
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS or getattr(view, "read_only_post", False):
+            return True
+        if getattr(view, "writes_plans", False):
+            return request.user.has_perm("calendarapp.add_plan")
+        return can_edit_customers(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if isinstance(obj, Plan):
+            return can_edit_plan(request.user, obj)
+        return can_edit_customers(request.user)

@@ -1,0 +1,331 @@
+"""The API's shapes. Validation is the models' own `clean()`, so it exists once."""
+
+from __future__ import annotations
+
+import datetime
+
+import recurrence
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from recurrence.exceptions import DeserializationError
+from rest_framework import serializers
+
+from calendarapp import countries, dates
+from calendarapp.models import Plan, PlanKind
+from calendarapp.occurrences import MAX_WINDOW_DAYS
+from calendarapp.public_holidays import PUBLIC_HOLIDAY
+from customers.models import Customer, Interest
+from traditions.models import Tradition, TraditionKind
+
+KNOWN_KINDS = sorted({*TraditionKind.values, PUBLIC_HOLIDAY, *PlanKind.values})
+
+
+class ModelCleanMixin:
+    """Run the model's `full_clean()` on the would-be instance and report its errors by field."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        instance = model()
+        if self.instance:
+            for field in model._meta.concrete_fields:
+                setattr(instance, field.attname, getattr(self.instance, field.attname))
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(instance, name, value)
+        # A new instance is judged on what was sent; the rest (a plan's owner) is set on save.
+        unsent = (
+            [] if self.instance else [f.name for f in model._meta.fields if f.name not in attrs]
+        )
+        try:
+            instance.full_clean(exclude=[*many_to_many, *unsent])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        # clean() may fill in defaults (a customer's time zone from its country).
+        for name in attrs:
+            if name not in many_to_many:
+                attrs[name] = getattr(instance, name)
+        return attrs
+
+
+class NameListField(serializers.ListField):
+    """Interests as a list of names."""
+
+    child = serializers.CharField(max_length=60)
+
+    def to_representation(self, value):
+        return [interest.name for interest in value.all()]
+
+
+class RecurrenceRuleField(serializers.Field):
+    """An RFC 5545 rule as text, such as `RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO`, or null."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if data in (None, ""):
+            return None
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Give the rule as text, e.g. RRULE:FREQ=YEARLY.")
+        try:
+            return recurrence.deserialize(data.strip())
+        except (DeserializationError, ValueError, KeyError) as error:
+            message = f"This is not a valid RFC 5545 rule ({error})."
+            raise serializers.ValidationError(message) from None
+
+    def to_representation(self, value):
+        return dates.serialize_recurrence(value) or None
+
+
+class CustomerSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        allow_null=True,
+        required=False,
+    )
+    interests = NameListField(required=False)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "name",
+            "country",
+            "subdivision",
+            "timezone",
+            "owner",
+            "budget_close_month",
+            "interests",
+        ]
+
+    @transaction.atomic
+    def create(self, validated_data):
+        names = validated_data.pop("interests", [])
+        customer = Customer.objects.create(**validated_data)
+        customer.interests.set(_interests_named(names, create=True))
+        return customer
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        names = validated_data.pop("interests", None)
+        customer = super().update(instance, validated_data)
+        if names is not None:
+            customer.interests.set(_interests_named(names, create=True))
+        return customer
+
+
+def _interests_named(names: list[str], *, create: bool) -> list[Interest]:
+    names = sorted({name.strip() for name in names if name.strip()})
+    if create:
+        return [Interest.objects.get_or_create(name=name)[0] for name in names]
+    found = {interest.name: interest for interest in Interest.objects.filter(name__in=names)}
+    unknown = [name for name in names if name not in found]
+    if unknown:
+        raise serializers.ValidationError(
+            {"interests": [f"Unknown interest: {', '.join(unknown)}."]}
+        )
+    return list(found.values())
+
+
+class TraditionSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    recurrence = RecurrenceRuleField()
+
+    class Meta:
+        model = Tradition
+        fields = [
+            "id",
+            "customer",
+            "country",
+            "subdivision",
+            "kind",
+            "title",
+            "start",
+            "end",
+            "recurrence",
+            "lead_time_days",
+        ]
+
+
+class PlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    interests = NameListField(required=False)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    customers = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Customer.objects.all()
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "start",
+            "end",
+            "customers",
+            "countries",
+            "interests",
+            "owner",
+        ]
+
+    def validate_interests(self, names):
+        return _interests_named(names, create=False)
+
+    @transaction.atomic
+    def create(self, validated_data):
+        return super().create(validated_data)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        return super().update(instance, validated_data)
+
+
+class PlanDraftSerializer(serializers.Serializer):
+    """A plan body to check or to find dates for; nothing is saved."""
+
+    id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A saved plan to leave out of its own check."
+    )
+    kind = serializers.ChoiceField(choices=PlanKind.choices)
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    customers = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Customer.objects.all()
+    )
+    countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    interests = NameListField(required=False)
+
+    def validate_countries(self, codes):
+        for code in codes:
+            if error := countries.validate_country(code):
+                raise serializers.ValidationError(error)
+        return codes
+
+    def validate_interests(self, names):
+        return _interests_named(names, create=False)
+
+    def validate(self, attrs):
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError(
+                {"end": ["The end date cannot be before the start date."]}
+            )
+        if (attrs["end"] - attrs["start"]).days > MAX_WINDOW_DAYS:
+            raise serializers.ValidationError(
+                {"end": ["A plan cannot last longer than three years."]}
+            )
+        return attrs
+
+
+class SuggestSerializer(PlanDraftSerializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    duration_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
+    search_start = serializers.DateField(required=False)
+    search_end = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        today = datetime.date.today()
+        if "duration_days" not in attrs:
+            if "start" not in attrs or "end" not in attrs:
+                raise serializers.ValidationError(
+                    {"duration_days": ["Give duration_days, or the plan's start and end."]}
+                )
+            if attrs["end"] < attrs["start"]:
+                raise serializers.ValidationError(
+                    {"end": ["The end date cannot be before the start date."]}
+                )
+            attrs["duration_days"] = (attrs["end"] - attrs["start"]).days + 1
+        search_start = attrs.setdefault("search_start", today)
+        search_end = attrs.setdefault(
+            "search_end", search_start + datetime.timedelta(weeks=26) - dates.ONE_DAY
+        )
+        if search_end < search_start:
+            raise serializers.ValidationError(
+                {"search_end": ["The search cannot end before it starts."]}
+            )
+        if (search_end - search_start).days > MAX_WINDOW_DAYS:
+            raise serializers.ValidationError(
+                {"search_end": ["Search at most three years at a time."]}
+            )
+        if (search_end - search_start).days + 1 < attrs["duration_days"]:
+            raise serializers.ValidationError(
+                {"duration_days": ["The plan is longer than the search range."]}
+            )
+        return attrs
+
+
+class OccurrenceQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    customer = serializers.PrimaryKeyRelatedField(required=False, queryset=Customer.objects.all())
+    country = serializers.CharField(required=False, max_length=2)
+    kind = serializers.ChoiceField(required=False, choices=KNOWN_KINDS)
+
+    def validate_country(self, code):
+        if error := countries.validate_country(code):
+            raise serializers.ValidationError(error)
+        return code
+
+    def validate(self, attrs):
+        start = attrs.setdefault("start", datetime.date.today())
+        end = attrs.setdefault("end", start + datetime.timedelta(days=90))
+        if end < start:
+            raise serializers.ValidationError(
+                {"end": ["The end date cannot be before the start date."]}
+            )
+        if (end - start).days > MAX_WINDOW_DAYS:
+            raise serializers.ValidationError({"end": ["Ask for at most three years at a time."]})
+        return attrs
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    customer = serializers.IntegerField(source="customer_id", allow_null=True)
+    country = serializers.CharField()
+    subdivision = serializers.CharField()
+    source = serializers.CharField()
+
+
+class FindingSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer_id")
+    customer_name = serializers.CharField()
+    severity = serializers.CharField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    message = serializers.CharField()
+
+
+class CheckResultSerializer(serializers.Serializer):
+    findings = FindingSerializer(many=True)
+    summary = serializers.DictField(child=serializers.IntegerField())
+
+
+class SuggestionSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    summary = serializers.DictField(child=serializers.IntegerField())
+
+
+class WeekLoadSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    week = serializers.IntegerField()
+    blocker = serializers.IntegerField()
+    warning = serializers.IntegerField()
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)
+    weeks = WeekLoadSerializer(many=True)

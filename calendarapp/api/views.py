@@ -1,0 +1,144 @@
+"""JSON API views: thin wrappers over the serializers, the occurrence stream and the checks."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calendarapp.api import serializers
+from calendarapp.conflicts import Draft, check_plan
+from calendarapp.models import Plan
+from calendarapp.occurrences import calendar_between
+from calendarapp.suggest import suggest_dates
+from customers.models import Customer
+from traditions.models import Tradition
+
+EDIT_METHODS = ["get", "patch", "delete", "head", "options"]
+
+
+class CustomerList(generics.ListCreateAPIView):
+    queryset = Customer.objects.select_related("owner").prefetch_related("interests")
+    serializer_class = serializers.CustomerSerializer
+
+
+class CustomerDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = CustomerList.queryset
+    serializer_class = serializers.CustomerSerializer
+    http_method_names = EDIT_METHODS
+
+
+class TraditionList(generics.ListCreateAPIView):
+    queryset = Tradition.objects.all()
+    serializer_class = serializers.TraditionSerializer
+
+
+class TraditionDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = Tradition.objects.all()
+    serializer_class = serializers.TraditionSerializer
+    http_method_names = EDIT_METHODS
+
+
+class PlanList(generics.ListCreateAPIView):
+    queryset = Plan.objects.select_related("owner").prefetch_related("customers", "interests")
+    serializer_class = serializers.PlanSerializer
+    writes_plans = True
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(owner=self.request.user)
+
+
+class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = PlanList.queryset
+    serializer_class = serializers.PlanSerializer
+    http_method_names = EDIT_METHODS
+    writes_plans = True
+
+
+def draft_from_data(data: dict) -> Draft:
+    return Draft(
+        kind=data["kind"],
+        start=data["start"],
+        end=data["end"],
+        customer_ids=frozenset(customer.pk for customer in data.get("customers", [])),
+        countries=frozenset(data.get("countries", [])),
+        interest_ids=frozenset(interest.pk for interest in data.get("interests", [])),
+        plan_id=data.get("id"),
+        title=data.get("title", ""),
+    )
+
+
+class PlanCheck(APIView):
+    """Check a plan, saved or not, against its audience's calendars."""
+
+    read_only_post = True
+
+    @extend_schema(
+        request=serializers.PlanDraftSerializer, responses=serializers.CheckResultSerializer
+    )
+    def post(self, request: Request) -> Response:
+        body = serializers.PlanDraftSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = check_plan(draft_from_data(body.validated_data))
+        return Response(serializers.CheckResultSerializer(result).data)
+
+
+class PlanSuggest(APIView):
+    """Rank start dates for a plan and load each ISO week of the search range."""
+
+    read_only_post = True
+
+    @extend_schema(
+        request=serializers.SuggestSerializer, responses=serializers.SuggestionsSerializer
+    )
+    def post(self, request: Request) -> Response:
+        body = serializers.SuggestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        data.setdefault("start", data["search_start"])
+        data.setdefault("end", data["search_start"])
+        result = suggest_dates(
+            draft_from_data(data),
+            duration_days=data["duration_days"],
+            search_start=data["search_start"],
+            search_end=data["search_end"],
+        )
+        return Response(serializers.SuggestionsSerializer(result).data)
+
+
+class OccurrenceList(APIView):
+    """Every occurrence in a window, for all customers, one customer or one country."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", str, description="First day, YYYY-MM-DD (default today)"),
+            OpenApiParameter(
+                "end", str, description="Last day, YYYY-MM-DD (default start + 90 days)"
+            ),
+            OpenApiParameter("customer", int, description="Only this customer's calendar"),
+            OpenApiParameter("country", str, description="Only this country (ISO 3166-1 alpha-2)"),
+            OpenApiParameter("kind", str, description="Only this kind"),
+        ],
+        responses=serializers.OccurrenceSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = serializers.OccurrenceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        customers = Customer.objects.filter(active=True)
+        countries = []
+        if "customer" in params:
+            customers = Customer.objects.filter(pk=params["customer"].pk)
+        if "country" in params:
+            customers = customers.filter(country=params["country"])
+            countries = [params["country"]]
+        calendar = calendar_between(
+            params["start"],
+            params["end"],
+            customers=customers,
+            countries=countries,
+            kinds=[params["kind"]] if "kind" in params else None,
+        )
+        return Response(serializers.OccurrenceSerializer(calendar.occurrences, many=True).data)
