@@ -199,3 +199,62 @@ class ImportedEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReminderPreference(models.Model):
+    """Whether an account owner wants the daily reminder email; no row means yes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    reminders_enabled = models.BooleanField(
+        default=True, help_text="Send the daily “This week” email."
+    )
+
+    class Meta:
+        verbose_name = "reminder preference"
+
+    def __str__(self) -> str:
+        state = "on" if self.reminders_enabled else "off"
+        return f"Reminders {state} for {self.user}"
+
+
+class SentReminder(models.Model):
+    """The record of one owner's reminder for one day; its unique row makes sending idempotent."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    day = models.DateField(help_text="The day the reminder is for, in the team's time zone.")
+    item_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sent reminder"
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "day"], name="sentreminder_owner_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.owner} on {self.day}"
+
+
+class PlanFindingSnapshot(models.Model):
+    """The conflicts a plan had when its owner was reminded, to tell new conflicts from old."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="finding_snapshots")
+    day = models.DateField(help_text="The reminder day this snapshot was taken for.")
+    fingerprints = models.JSONField(
+        default=list, help_text="One short hash per blocker or warning finding."
+    )
+
+    class Meta:
+        verbose_name = "plan finding snapshot"
+        ordering = ["plan", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "day"], name="planfindingsnapshot_plan_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Findings of {self.plan} on {self.day}"
