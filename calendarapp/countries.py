@@ -59,7 +59,9 @@ def subdivision_name(country: str, code: str) -> str:
 def validate_country(country: str) -> str | None:
     """Return an error message for an unsupported country code, None when it is fine."""
     if country not in country_names():
-        return f"“{country}” is not a country code we have public holidays for (ISO 3166-1, e.g. DK)."
+        return (
+            f"“{country}” is not a country code we have public holidays for (ISO 3166-1, e.g. DK)."
+        )
     return None
 
 

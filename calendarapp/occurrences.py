@@ -267,7 +267,13 @@ def _contract_occurrences(
                 f"Pre-shopping for {name}",
                 30,
             ),
-            (ContractPhase.DECISION, notice_deadline, notice_deadline, f"Notice deadline: {name}", 30),
+            (
+                ContractPhase.DECISION,
+                notice_deadline,
+                notice_deadline,
+                f"Notice deadline: {name}",
+                30,
+            ),
             (ContractPhase.END, end_date, end_date, f"Contract ends: {name}", 0),
         ]
         for phase, first, last, title, lead in phases:
