@@ -60,18 +60,6 @@ class Draft:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def moved_to(self, start: datetime.date) -> Draft:
-        return Draft(
-            self.kind,
-            start,
-            start + datetime.timedelta(days=self.days - 1),
-            self.customer_ids,
-            self.countries,
-            self.interest_ids,
-            self.plan_id,
-            self.title,
-        )
-
     def audience_queryset(self) -> QuerySet[Customer]:
         return audience_queryset(self.customer_ids, self.countries, self.interest_ids)
 

@@ -158,8 +158,11 @@ def _running_sum(differences: list[int]) -> list[int]:
 def _load_weeks(rule, occurrence, weeks, concerned, week_customers) -> None:
     """Add the customers to every week in which a week-long plan would clash."""
     clash = rule.start_range(occurrence, 7)
-    if clash is None:
+    if clash is None or not weeks:
         return
-    for index, (_, _, monday) in enumerate(weeks):
-        if clash[0] <= monday <= clash[1]:
-            week_customers[index, rule.severity].update(customer.id for customer in concerned)
+    first_monday = weeks[0][2]
+    # Mondays are 7 days apart, so the clashing weeks are one run of indexes.
+    first = max(-((first_monday - clash[0]).days // 7), 0)
+    last = min((clash[1] - first_monday).days // 7, len(weeks) - 1)
+    for index in range(first, last + 1):
+        week_customers[index, rule.severity].update(customer.id for customer in concerned)

@@ -1,0 +1,139 @@
+"""The best-date finder agrees with the conflict check and avoids what the check flags."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from calendarapp.conflicts import Draft, check_plan
+from calendarapp.suggest import candidate_starts, suggest_dates
+from customers.models import Customer
+from tests import factories
+
+D = datetime.date
+
+
+def seed_danes():
+    danes = [factories.customer(f"Dane {i}", "DK", budget_close_month=9) for i in range(3)]
+    factories.tradition(
+        title="Autumn school holiday",
+        kind="vacation",
+        country="DK",
+        start=D(2024, 10, 14),
+        end=D(2024, 10, 18),
+        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
+    )
+    factories.tradition(
+        customer=danes[0],
+        title="Christmas rush",
+        start=D(2025, 11, 15),
+        end=D(2025, 12, 31),
+        rule="RRULE:FREQ=YEARLY",
+    )
+    factories.contract(danes[1], D(2027, 3, 31), name="Support")
+    return danes
+
+
+def test_event_in_week_42_is_moved_out_of_it(db):
+    seed_danes()
+    draft = Draft(
+        kind="event", start=D(2026, 10, 13), end=D(2026, 10, 14), countries=frozenset({"DK"})
+    )
+    result = suggest_dates(
+        draft, duration_days=2, search_start=D(2026, 10, 5), search_end=D(2026, 11, 8)
+    )
+    assert len(result.suggestions) == 5
+    for suggestion in result.suggestions:
+        assert suggestion.summary["blocker"] == 0
+        assert suggestion.start.isocalendar().week != 42
+        assert suggestion.end - suggestion.start == datetime.timedelta(days=1)
+        assert suggestion.start.weekday() < 4, "a two-day event stays inside the working week"
+    week_42 = next(week for week in result.weeks if week.week == 42)
+    assert (week_42.year, week_42.blocker) == (2026, 3)
+    assert all(week.blocker == 0 for week in result.weeks if week.week != 42)
+
+
+def test_suggestions_do_not_overlap_each_other(db):
+    seed_danes()
+    draft = Draft(
+        kind="meeting", start=D(2026, 6, 1), end=D(2026, 6, 1), countries=frozenset({"DK"})
+    )
+    result = suggest_dates(
+        draft, duration_days=3, search_start=D(2026, 6, 1), search_end=D(2026, 7, 31)
+    )
+    spans = sorted((s.start, s.end) for s in result.suggestions)
+    assert all(earlier[1] < later[0] for earlier, later in zip(spans, spans[1:], strict=False))
+
+
+def test_heat_map_has_one_cell_per_iso_week_across_a_year_end(db):
+    seed_danes()
+    draft = Draft(
+        kind="campaign", start=D(2026, 12, 1), end=D(2026, 12, 1), countries=frozenset({"DK"})
+    )
+    result = suggest_dates(
+        draft, duration_days=5, search_start=D(2026, 12, 21), search_end=D(2027, 1, 17)
+    )
+    assert [(w.year, w.week) for w in result.weeks] == [
+        (2026, 52),
+        (2026, 53),
+        (2027, 1),
+        (2027, 2),
+    ]
+    christmas = result.weeks[0]
+    assert christmas.warning == 3, "every Dane has Christmas Day; one also has its rush"
+
+
+def test_candidate_starts_keep_short_plans_in_the_working_week():
+    monday = D(2026, 11, 23)
+    offsets = candidate_starts(monday, monday + datetime.timedelta(days=13), 2)
+    assert [(monday + datetime.timedelta(days=o)).strftime("%a") for o in offsets] == [
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+    ] * 2
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_suggest_queries_do_not_grow_with_audience(db, count, django_assert_max_num_queries):
+    Customer.objects.bulk_create(Customer(name=f"C{i}", country="SE") for i in range(count))
+    draft = Draft(kind="event", start=D(2026, 1, 5), end=D(2026, 1, 5), countries=frozenset({"SE"}))
+    with django_assert_max_num_queries(10):
+        result = suggest_dates(
+            draft, duration_days=1, search_start=D(2026, 1, 1), search_end=D(2026, 6, 30)
+        )
+    assert result.suggestions[0].summary["blocker"] == 0
+
+
+class TestSuggestionCountsMatchTheCheck(HypothesisTestCase):
+    """Whatever the start, the finder's counts equal a full conflict check of that placement."""
+
+    @classmethod
+    def setUpTestData(cls):
+        seed_danes()
+        factories.customer("Bayern", "DE", subdivision="BY", budget_close_month=3)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        kind=st.sampled_from(["event", "campaign", "meeting"]),
+        duration=st.integers(1, 9),
+        search_start=st.dates(min_value=D(2026, 1, 1), max_value=D(2027, 12, 31)),
+    )
+    def test_counts(self, kind, duration, search_start):
+        search_end = search_start + datetime.timedelta(weeks=8)
+        draft = Draft(
+            kind=kind, start=search_start, end=search_start, countries=frozenset({"DK", "DE"})
+        )
+        result = suggest_dates(
+            draft, duration_days=duration, search_start=search_start, search_end=search_end, limit=2
+        )
+        for suggestion in result.suggestions:
+            placed = Draft(
+                kind=kind, start=suggestion.start, end=suggestion.end, countries=draft.countries
+            )
+            checked = check_plan(placed)
+            assert suggestion.summary == checked.summary
