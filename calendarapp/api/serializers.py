@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import recurrence
@@ -28,10 +29,7 @@ class ModelCleanMixin:
         attrs = super().validate(attrs)
         model = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
-        instance = model()
-        if self.instance:
-            for field in model._meta.concrete_fields:
-                setattr(instance, field.attname, getattr(self.instance, field.attname))
+        instance = copy.copy(self.instance) if self.instance else model()
         for name, value in attrs.items():
             if name not in many_to_many:
                 setattr(instance, name, value)
@@ -44,9 +42,9 @@ class ModelCleanMixin:
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         # clean() may fill in defaults (a customer's time zone from its country).
-        for name in attrs:
-            if name not in many_to_many:
-                attrs[name] = getattr(instance, name)
+        for name, field in self.fields.items():
+            if not field.read_only and name not in many_to_many and field.source != "*":
+                attrs[field.source] = getattr(instance, field.source)
         return attrs
 
 

@@ -1,0 +1,395 @@
+"""The JSON API contract, field by field, and every bad input as a 400 naming the field."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from calendarapp.models import ApiToken, Plan
+from customers.models import Customer
+from tests import factories
+from traditions.models import Tradition
+
+D = datetime.date
+
+
+@pytest.fixture
+def dane(db, sales_manager):
+    customer = factories.customer("Dansk Retail", "DK", owner=sales_manager, budget_close_month=9)
+    customer.interests.create(name="cloud")
+    return customer
+
+
+@pytest.fixture
+def week_42(db):
+    return factories.tradition(
+        title="Autumn school holiday",
+        kind="vacation",
+        country="DK",
+        start=D(2024, 10, 14),
+        end=D(2024, 10, 18),
+        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
+    )
+
+
+def bearer(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+
+def test_customer_fields(admin_client, dane):
+    response = admin_client.get(f"/api/customers/{dane.pk}")
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": dane.pk,
+        "name": "Dansk Retail",
+        "country": "DK",
+        "subdivision": "",
+        "timezone": "Europe/Copenhagen",
+        "owner": "sam",
+        "budget_close_month": 9,
+        "interests": ["cloud"],
+    }
+
+
+def test_admin_creates_customer_with_defaults_and_interests(admin_client, sales_manager):
+    response = admin_client.post(
+        "/api/customers",
+        {
+            "name": "Bayern Brau",
+            "country": "DE",
+            "subdivision": "BY",
+            "owner": "sam",
+            "budget_close_month": 3,
+            "interests": ["beer", "cloud"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["timezone"] == "Europe/Berlin"
+    assert body["interests"] == ["beer", "cloud"]
+    assert Customer.objects.get(pk=body["id"]).owner == sales_manager
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "text"),
+    [
+        ({"country": "XX"}, "country", "not a country code"),
+        ({"country": "DE", "subdivision": "ZZ"}, "subdivision", "not a subdivision of DE"),
+        ({"budget_close_month": 13}, "budget_close_month", "less than or equal to 12"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "not an IANA time zone"),
+        ({"owner": "ghost"}, "owner", "does not exist"),
+    ],
+)
+def test_customer_bad_input_is_400_naming_the_field(admin_client, payload, field, text):
+    body = {"name": "X", "country": "DK", **payload}
+    response = admin_client.post("/api/customers", body, content_type="application/json")
+    assert response.status_code == 400
+    assert text in " ".join(response.json()["errors"][field])
+    assert not Customer.objects.exists()
+
+
+def test_tradition_round_trip_with_rrule(admin_client, dane):
+    body = {
+        "customer": dane.pk,
+        "kind": "busy_season",
+        "title": "Christmas rush",
+        "start": "2026-11-15",
+        "end": "2026-12-31",
+        "recurrence": "RRULE:FREQ=YEARLY",
+        "lead_time_days": 45,
+    }
+    response = admin_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created == {**body, "id": created["id"], "country": "", "subdivision": ""}
+    response = admin_client.patch(
+        f"/api/traditions/{created['id']}", {"title": "Peak"}, content_type="application/json"
+    )
+    assert response.json()["title"] == "Peak"
+    assert admin_client.delete(f"/api/traditions/{created['id']}").status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"end": "2026-01-01"}, "end"),
+        ({"recurrence": "RRULE:FREQ=SOMETIMES"}, "recurrence"),
+        ({"recurrence": "RRULE:FREQ=YEARLY", "end": "2027-06-01"}, "end"),
+        ({"kind": "party"}, "kind"),
+        ({"customer": 99999}, "customer"),
+        ({"customer": None}, "customer"),
+        ({"country": "DK"}, "country"),
+        ({"start": "31/12/2026"}, "start"),
+    ],
+)
+def test_tradition_bad_input_is_400_naming_the_field(admin_client, dane, payload, field):
+    body = {
+        "customer": dane.pk,
+        "kind": "busy_season",
+        "title": "Rush",
+        "start": "2026-02-01",
+        "end": "2026-02-28",
+        **payload,
+    }
+    response = admin_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+    assert not Tradition.objects.exists()
+
+
+def test_local_tradition_via_api(admin_client):
+    body = {
+        "customer": None,
+        "country": "SE",
+        "subdivision": "",
+        "kind": "vacation",
+        "title": "Industrisemester",
+        "start": "2026-07-06",
+        "end": "2026-08-02",
+        "recurrence": None,
+        "lead_time_days": 0,
+    }
+    response = admin_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+
+
+def test_sales_manager_cannot_write_customers_or_traditions(sales_client, dane):
+    assert sales_client.get("/api/customers").status_code == 200
+    assert (
+        sales_client.post(
+            "/api/customers", {"name": "X", "country": "DK"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        sales_client.patch(
+            f"/api/customers/{dane.pk}", {"name": "Y"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert sales_client.delete(f"/api/customers/{dane.pk}").status_code == 403
+    body = {
+        "customer": dane.pk,
+        "kind": "other",
+        "title": "T",
+        "start": "2026-01-01",
+        "end": "2026-01-01",
+    }
+    response = sales_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json() == {"errors": {"detail": ["Your role may not change this."]}}
+    assert Customer.objects.get().name == "Dansk Retail"
+
+
+def test_bearer_token_and_unauthenticated(client, sales_manager, dane):
+    assert client.get("/api/customers").status_code == 401
+    assert client.get("/api/customers", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+    response = client.get("/api/customers", **bearer(sales_manager))
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()] == ["Dansk Retail"]
+
+
+def test_create_api_token_command_prints_a_working_token(client, sales_manager, capsys):
+    call_command("create_api_token", "sam")
+    token = capsys.readouterr().out.strip()
+    assert client.get("/api/plans", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert not ApiToken.objects.filter(token_hash=token).exists(), "only a hash is stored"
+
+
+def test_plans_crud_and_ownership(sales_client, sales_manager, calendar_admin, dane, client):
+    body = {
+        "kind": "event",
+        "title": "Roadshow",
+        "start": "2026-05-05",
+        "end": "2026-05-06",
+        "customers": [dane.pk],
+        "countries": ["SE"],
+        "interests": ["cloud"],
+    }
+    response = sales_client.post("/api/plans", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created == {**body, "id": created["id"], "owner": "sam"}
+    other = Plan.objects.create(
+        kind="visit", title="Admin's", start=D(2026, 1, 5), end=D(2026, 1, 5), owner=calendar_admin
+    )
+    assert (
+        sales_client.patch(
+            f"/api/plans/{other.pk}", {"title": "Mine now"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        sales_client.patch(
+            f"/api/plans/{created['id']}", {"title": "Roadshow II"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    client.force_login(calendar_admin)
+    assert client.delete(f"/api/plans/{created['id']}").status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"customers": [99999]}, "customers"),
+        ({"countries": ["XX"]}, "countries"),
+        ({"interests": ["astrology"]}, "interests"),
+        ({"kind": "party"}, "kind"),
+        ({"end": "2026-05-01"}, "end"),
+    ],
+)
+def test_plan_bad_input(sales_client, dane, payload, field):
+    body = {
+        "kind": "event",
+        "title": "Roadshow",
+        "start": "2026-05-05",
+        "end": "2026-05-06",
+        **payload,
+    }
+    response = sales_client.post("/api/plans", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Plan.objects.exists()
+
+
+def test_occurrences_endpoint(sales_client, dane, week_42):
+    response = sales_client.get(
+        "/api/occurrences",
+        {"start": "2026-10-01", "end": "2026-10-31", "customer": dane.pk, "kind": "vacation"},
+    )
+    assert response.status_code == 200
+    [item] = response.json()
+    assert item["title"] == "Autumn school holiday"
+    assert (item["start"], item["end"], item["country"], item["source"]) == (
+        "2026-10-12",
+        "2026-10-16",
+        "DK",
+        "tradition",
+    )
+    assert set(item) == {
+        "id",
+        "start",
+        "end",
+        "kind",
+        "title",
+        "customer",
+        "country",
+        "subdivision",
+        "source",
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2026-01-01", "end": "2030-01-01"}, "end"),
+        ({"start": "2026-02-01", "end": "2026-01-01"}, "end"),
+        ({"start": "yesterday"}, "start"),
+        ({"customer": 99999}, "customer"),
+        ({"country": "XX"}, "country"),
+        ({"kind": "party"}, "kind"),
+    ],
+)
+def test_occurrences_bad_parameters(sales_client, params, field):
+    response = sales_client.get("/api/occurrences", params)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_check_finds_the_week_42_blocker(sales_client, dane, week_42):
+    body = {
+        "kind": "event",
+        "title": "Inspiration day",
+        "start": "2026-10-13",
+        "end": "2026-10-14",
+        "countries": ["DK"],
+    }
+    response = sales_client.post("/api/plans/check", body, content_type="application/json")
+    assert response.status_code == 200
+    data = response.json()
+    # Its budget closed on 30 Sep, hence the warning.
+    assert data["summary"] == {"blocker": 1, "warning": 1, "opportunity": 0}
+    finding = data["findings"][0]
+    assert finding["customer"] == dane.pk
+    assert (finding["severity"], finding["kind"], finding["start"], finding["end"]) == (
+        "blocker",
+        "vacation",
+        "2026-10-12",
+        "2026-10-16",
+    )
+    assert "Dansk Retail: Autumn school holiday" in finding["message"]
+
+
+def test_suggest_moves_out_of_week_42(sales_client, dane, week_42):
+    body = {
+        "kind": "event",
+        "start": "2026-10-13",
+        "end": "2026-10-14",
+        "countries": ["DK"],
+        "duration_days": 2,
+        "search_start": "2026-10-05",
+        "search_end": "2026-11-29",
+    }
+    response = sales_client.post("/api/plans/suggest", body, content_type="application/json")
+    assert response.status_code == 200
+    data = response.json()
+    assert len(data["suggestions"]) == 5
+    assert all(s["summary"]["blocker"] == 0 for s in data["suggestions"])
+    week_42 = next(week for week in data["weeks"] if week["week"] == 42)
+    assert week_42 == {"year": 2026, "week": 42, "blocker": 1, "warning": 1}
+    assert all(week["blocker"] == 0 for week in data["weeks"] if week["week"] != 42)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"search_start": "2026-01-01", "search_end": "2030-01-01"}, "search_end"),
+        ({"search_end": "2025-01-01"}, "search_end"),
+        ({"duration_days": 0}, "duration_days"),
+        ({"kind": "nap"}, "kind"),
+    ],
+)
+def test_suggest_bad_input(sales_client, dane, payload, field):
+    body = {
+        "kind": "event",
+        "countries": ["DK"],
+        "duration_days": 2,
+        "search_start": "2026-10-05",
+        **payload,
+    }
+    response = sales_client.post("/api/plans/suggest", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_malformed_json_is_400(sales_client):
+    response = sales_client.post("/api/plans/check", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "errors" in response.json()
+
+
+def test_post_without_trailing_slash_is_not_redirected(sales_client):
+    response = sales_client.post("/api/plans", {}, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_schema_and_docs(sales_client):
+    schema = sales_client.get("/api/schema")
+    assert schema.status_code == 200
+    assert b"/api/plans/check" in schema.content
+    docs = sales_client.get("/api/docs")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+    assert b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_customer_list_queries_constant(admin_client, count, django_assert_max_num_queries):
+    for i in range(count):
+        factories.customer(f"C{i}", "DK").interests.create(name=f"i{i}")
+    with django_assert_max_num_queries(6):
+        assert len(admin_client.get("/api/customers").json()) == count
