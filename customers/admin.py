@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib import admin
 
-from traditions.admin import RecurrenceCatalogMedia, TraditionInline
+from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
 from .models import Contract, Customer, Interest
 
@@ -11,8 +12,27 @@ class ContractInline(admin.TabularInline):
     extra = 0
 
 
+class CustomerForm(forms.ModelForm):
+    country = forms.ChoiceField(choices=country_choices)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "country",
+            "subdivision",
+            "timezone",
+            "owner",
+            "budget_close_month",
+            "interests",
+            "notes",
+            "active",
+        ]
+
+
 @admin.register(Customer)
 class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
+    form = CustomerForm
     list_display = ["name", "country", "subdivision", "owner", "budget_close_month", "active"]
     list_filter = ["country", "owner", "active", "traditions__kind"]
     search_fields = ["name", "notes"]

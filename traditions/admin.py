@@ -1,6 +1,16 @@
+from django import forms
 from django.contrib import admin
 
+from calendarapp import countries
+
 from .models import LocalTradition, Tradition
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Offer the countries we have public holidays for, by name."""
+    return [("", "---------")] + [
+        (code, f"{name} ({code})") for code, name in countries.country_names().items()
+    ]
 
 
 class RecurrenceCatalogMedia:
@@ -16,8 +26,39 @@ class TraditionInline(admin.StackedInline):
     extra = 0
 
 
+class LocalTraditionForm(forms.ModelForm):
+    country = forms.ChoiceField(choices=country_choices)
+
+    class Meta:
+        model = LocalTradition
+        fields = [
+            "country",
+            "subdivision",
+            "kind",
+            "title",
+            "start",
+            "end",
+            "lead_time_days",
+            "recurrence",
+            "notes",
+        ]
+
+    def _update_errors(self, errors) -> None:
+        """Show the model's "choose a customer or a country" once, on the country field.
+
+        This form has no customer field; Django would raise ValueError (a 500)
+        for an error about a field the form does not have.
+        """
+        if hasattr(errors, "error_dict") and "customer" in errors.error_dict:
+            moved = errors.error_dict.pop("customer")
+            if "country" not in self.errors:
+                errors.error_dict.setdefault("country", []).extend(moved)
+        super()._update_errors(errors)
+
+
 @admin.register(LocalTradition)
 class LocalTraditionAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
+    form = LocalTraditionForm
     list_display = ["title", "country", "subdivision", "kind", "start", "end", "lead_time_days"]
     list_filter = ["country", "kind"]
     search_fields = ["title", "country"]

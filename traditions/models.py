@@ -93,11 +93,13 @@ class Tradition(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.customer_id and (self.country or self.subdivision):
+        # A customer being added together with its traditions (admin inline) has no id yet.
+        has_customer = self.customer_id is not None or self.customer is not None
+        if has_customer and (self.country or self.subdivision):
             errors["country"] = (
                 "A customer's tradition takes its country from the customer; leave country empty."
             )
-        elif not self.customer_id and not self.country:
+        elif not has_customer and not self.country:
             errors["customer"] = "Choose a customer, or a country for a local tradition."
         elif self.country:
             if error := countries.validate_country(self.country):

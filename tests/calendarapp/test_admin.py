@@ -1,0 +1,156 @@
+"""Every admin page a calendar admin uses renders, with the recurrence widget and no CDN."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Interest
+from tests import factories
+from traditions.models import LocalTradition
+
+pytestmark = pytest.mark.django_db
+
+WEEK_42 = "RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO"
+
+
+@pytest.fixture
+def customer():
+    customer = factories.customer("Nordlys Retail A/S", "DK")
+    factories.contract(customer, datetime.date(2027, 3, 31), name="Cloud licence")
+    factories.tradition(
+        customer=customer,
+        title="Christmas rush",
+        start=datetime.date(2024, 11, 15),
+        end=datetime.date(2024, 12, 31),
+        rule="RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15",
+    )
+    customer.interests.add(Interest.objects.create(name="cloud"))
+    return customer
+
+
+@pytest.fixture
+def local_tradition() -> LocalTradition:
+    tradition = factories.tradition(
+        country="DK",
+        kind="vacation",
+        title="Autumn school holiday (week 42)",
+        start=datetime.date(2024, 10, 14),
+        end=datetime.date(2024, 10, 18),
+        rule=WEEK_42,
+    )
+    return LocalTradition.objects.get(pk=tradition.pk)
+
+
+def admin_urls(customer, local_tradition) -> list[str]:
+    interest = customer.interests.get()
+    return [
+        reverse("admin:index"),
+        reverse("admin:customers_customer_changelist"),
+        reverse("admin:customers_customer_changelist") + "?country__exact=DK",
+        reverse("admin:customers_customer_changelist") + "?q=nordlys",
+        reverse("admin:customers_customer_add"),
+        reverse("admin:customers_customer_change", args=[customer.pk]),
+        reverse("admin:traditions_localtradition_changelist"),
+        reverse("admin:traditions_localtradition_changelist") + "?kind__exact=vacation",
+        reverse("admin:traditions_localtradition_add"),
+        reverse("admin:traditions_localtradition_change", args=[local_tradition.pk]),
+        reverse("admin:customers_interest_changelist"),
+        reverse("admin:customers_interest_add"),
+        reverse("admin:customers_interest_change", args=[interest.pk]),
+    ]
+
+
+def test_every_admin_page_renders_for_a_calendar_admin(admin_client, customer, local_tradition):
+    for url in admin_urls(customer, local_tradition):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_customer_change_page_shows_contracts_and_traditions_inline(admin_client, customer):
+    response = admin_client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    page = response.content.decode()
+    assert "Cloud licence" in page
+    assert "Christmas rush" in page
+    assert 'class="recurrence-widget"' in page or "recurrence-widget" in page
+
+
+def test_recurrence_widget_scripts_are_served_locally(admin_client, local_tradition):
+    response = admin_client.get(reverse("admin:traditions_localtradition_add"))
+    page = response.content.decode()
+    assert "/jsi18n/" in page
+    assert "recurrence/js/recurrence-widget.js" in page
+    assert "//cdn" not in page and "https://" not in page.split("<body")[0]
+    assert admin_client.get("/jsi18n/").status_code == 200
+
+
+def test_local_tradition_list_leaves_out_customer_traditions(
+    admin_client, customer, local_tradition
+):
+    response = admin_client.get(reverse("admin:traditions_localtradition_changelist"))
+    page = response.content.decode()
+    assert "Autumn school holiday (week 42)" in page
+    assert "Christmas rush" not in page
+
+
+def test_adding_a_local_tradition_in_the_admin_saves_it(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"),
+        {
+            "country": "SE",
+            "subdivision": "",
+            "kind": "vacation",
+            "title": "Industrial holiday",
+            "start": "2024-07-08",
+            "end": "2024-08-02",
+            "lead_time_days": "30",
+            "recurrence": "RRULE:FREQ=YEARLY;BYWEEKNO=28;BYDAY=MO",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302
+    saved = LocalTradition.objects.get(title="Industrial holiday")
+    assert saved.customer is None
+    assert saved.country == "SE"
+
+
+def test_local_tradition_without_country_is_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"),
+        {
+            "country": "",
+            "subdivision": "",
+            "kind": "vacation",
+            "title": "Nowhere holiday",
+            "start": "2024-07-08",
+            "end": "2024-07-12",
+            "lead_time_days": "0",
+            "recurrence": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "country" in response.context["adminform"].form.errors
+    assert not LocalTradition.objects.filter(title="Nowhere holiday").exists()
+
+
+def test_start_off_its_rule_is_refused_in_the_admin_with_a_message(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"),
+        {
+            "country": "DK",
+            "subdivision": "",
+            "kind": "vacation",
+            "title": "Autumn school holiday",
+            "start": "2024-10-15",
+            "end": "2024-10-18",
+            "lead_time_days": "0",
+            "recurrence": WEEK_42,
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "2024-10-15 is not a date of the rule" in errors["recurrence"][0]
