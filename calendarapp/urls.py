@@ -4,16 +4,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from calendarapp import views
+from calendarapp import reminder_views, views
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
+    path("this-week/", reminder_views.this_week, name="this-week"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/new", views.plan_edit, name="plan-create"),
     path("plans/<int:plan_id>", views.plan_edit, name="plan-edit"),
     path("countries/<str:code>", views.country_detail, name="country-detail"),
     path("customers/", include("customers.urls")),
     path("api/", include("calendarapp.api.urls")),
+    path("feeds/", include("calendarapp.feed_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

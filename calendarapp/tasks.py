@@ -1,0 +1,119 @@
+"""Background work: daily reminders, refreshing subscribed .ics calendars, warming holidays.
+
+Every task takes ids (never model instances), calls a plain function, and is
+safe to run twice: a worker that dies mid-task gets it redelivered
+(`acks_late`), and transient errors are retried with exponential backoff.
+Web code queues tasks through `enqueue`, which never lets a broker outage
+break a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from smtplib import SMTPException
+
+import kombu.exceptions
+import redis.exceptions
+from celery import Task, shared_task
+from django.db import OperationalError as DatabaseUnavailable
+from django.db import transaction
+from django.utils import timezone
+
+from calendarapp import public_holidays, reminders
+from calendarapp.models import IcsSource
+from customers.models import Customer
+
+logger = logging.getLogger(__name__)
+
+# Worth retrying: network, mail server, broker or database briefly away.
+TRANSIENT_ERRORS = (
+    ConnectionError,
+    OSError,
+    SMTPException,
+    kombu.exceptions.OperationalError,
+    DatabaseUnavailable,
+)
+# What queueing a task raises when Redis cannot be reached.
+BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError)
+
+RELIABLE = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "soft_time_limit": 120,
+    "time_limit": 180,
+}
+
+
+def enqueue(task: Task, *args) -> None:
+    """Queue `task` once the current transaction commits; log, never raise, if Redis is down.
+
+    The work a task does is also done by the next scheduled run, so a lost
+    message costs a delay, while a failed save would cost the user's input.
+    """
+
+    def send() -> None:
+        try:
+            task.apply_async(args=args)
+        except BROKER_ERRORS:
+            logger.exception(
+                "Could not queue %s%r: the broker is unreachable; the next beat run catches up",
+                task.name,
+                args,
+            )
+
+    transaction.on_commit(send)
+
+
+@shared_task(**RELIABLE)
+def send_daily_reminders(day: str | None = None) -> int:
+    """Queue one reminder task per account owner for `day` (ISO date, default today)."""
+    reminder_day = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    owner_ids = reminders.owners_to_remind(reminder_day)
+    for owner_id in owner_ids:
+        send_reminder.delay(owner_id, reminder_day.isoformat())
+    return len(owner_ids)
+
+
+@shared_task(**RELIABLE)
+def send_reminder(owner_id: int, day: str) -> str:
+    """Send one owner's reminder for one day (ISO date); a repeat sends nothing."""
+    return reminders.deliver_reminder(owner_id, datetime.date.fromisoformat(day)).value
+
+
+@shared_task(**RELIABLE)
+def refresh_ics_sources() -> int:
+    """Queue a refresh of every .ics calendar subscribed by URL."""
+    source_ids = list(IcsSource.objects.exclude(url="").order_by("id").values_list("id", flat=True))
+    for source_id in source_ids:
+        refresh_ics_source.delay(source_id)
+    return len(source_ids)
+
+
+@shared_task(**RELIABLE)
+def refresh_ics_source(source_id: int) -> None:
+    """Fetch one subscribed .ics calendar and update its events in place by UID."""
+    from calendarapp.imports import refresh_source
+
+    refresh_source(source_id)
+
+
+@shared_task(**RELIABLE)
+def warm_holiday_cache(year: int | None = None) -> int:
+    """Compute the coming year's public holidays of every customer's region.
+
+    The holidays cache lives in each process, so this warms the worker's,
+    where reminders and conflict checks run; returns the number of regions.
+    """
+    coming = year or timezone.localdate().year + 1
+    regions = set(
+        Customer.objects.filter(active=True).values_list("country", "subdivision").distinct()
+    )
+    regions |= {(country, "") for country, _ in regions}
+    for country, subdivision in sorted(regions):
+        public_holidays.holidays_in_year(country, subdivision, coming)
+    return len(regions)
