@@ -320,8 +320,6 @@ def deliver_reminder(owner_id: int, day: datetime.date) -> Outcome:
         return Outcome.NO_RECIPIENT
     if not reminders_enabled(owner):
         return Outcome.OPTED_OUT
-    if SentReminder.objects.filter(owner=owner, day=day).exists():
-        return Outcome.ALREADY_SENT
     digest = build_digest(owner, day)
     if not digest.item_count:
         return Outcome.NOTHING_TO_SAY
@@ -331,7 +329,7 @@ def deliver_reminder(owner_id: int, day: datetime.date) -> Outcome:
             record_snapshots(digest)
             reminder_message(owner, digest).send()
     except IntegrityError:
-        # Another run got here first and holds the row: it sends the email.
+        # Another run got here first: it holds the row and sends the email.
         return Outcome.ALREADY_SENT
     logger.info("Sent %s reminders to user %s for %s", digest.item_count, owner_id, day)
     return Outcome.SENT
