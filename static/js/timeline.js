@@ -1,0 +1,60 @@
+// Timeline: open an item's details in a dialog (Esc closes it), keep the filter form tidy.
+(function () {
+  "use strict";
+  const dialog = document.getElementById("tl-details");
+  const dataNode = document.getElementById("tl-data");
+  const itemTemplate = document.getElementById("tl-item");
+  const details = dataNode ? JSON.parse(dataNode.textContent) : {};
+
+  function render(item, kind) {
+    const node = itemTemplate.content.cloneNode(true);
+    for (const field of node.querySelectorAll("[data-if]")) field.hidden = !item[field.dataset.if];
+    for (const field of node.querySelectorAll("[data-field]")) field.textContent = item[field.dataset.field] || "";
+    for (const link of node.querySelectorAll("[data-link]")) link.href = item[link.dataset.link] || "#";
+    const swatch = node.querySelector("[data-swatch]");
+    swatch.className = "swatch k-" + kind;
+    swatch.textContent = item.code;
+    return node;
+  }
+
+  function open(bar) {
+    const items = bar.dataset.ids.split(" ").map(function (id) { return details[id]; }).filter(Boolean);
+    if (!items.length) return;
+    const row = bar.closest("tr");
+    dialog.querySelector("h2").textContent =
+      items.length === 1 ? items[0].title : items.length + " × " + items[0].kind;
+    const list = dialog.querySelector("[data-items]");
+    list.replaceChildren(...items.map(function (item) { return render(item, bar.dataset.kind); }));
+    const customer = dialog.querySelector("[data-customer]");
+    customer.textContent = row.dataset.customer;
+    customer.href = row.dataset.url;
+    dialog.showModal();
+  }
+
+  if (dialog) {
+    document.addEventListener("click", function (event) {
+      const bar = event.target.closest(".bar[data-ids]");
+      if (bar) open(bar);
+    });
+    // A click on the backdrop closes the dialog, as Esc does.
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) dialog.close();
+    });
+  }
+
+  const printButton = document.querySelector("[data-print]");
+  if (printButton) printButton.addEventListener("click", function () { window.print(); });
+
+  const form = document.getElementById("timeline-filters");
+  if (form) {
+    // The end date only means something for a custom range.
+    const range = form.querySelector("[name=range]");
+    const endField = form.querySelector(".field-end");
+    const sync = function () { endField.hidden = range.value !== "custom"; };
+    range.addEventListener("change", sync);
+    sync();
+    // On a phone the filters start folded so the grid is on screen.
+    const panel = form.querySelector("details");
+    if (panel && window.matchMedia("(max-width: 720px)").matches && !form.querySelector(".error")) panel.open = false;
+  }
+})();
