@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
@@ -10,6 +11,10 @@ class ContractInline(admin.TabularInline):
     model = Contract
     fields = ["name", "end_date", "notice_period_days", "pre_shopping_days", "notes"]
     extra = 0
+    # A full-size notes box would push the table past the page's right edge.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}
+    }
 
 
 class CustomerForm(forms.ModelForm):

@@ -1,7 +1,10 @@
+import datetime
+import itertools
+
 from django import forms
 from django.contrib import admin
 
-from calendarapp import countries
+from calendarapp import countries, dates
 
 from .models import LocalTradition, Tradition
 
@@ -20,9 +23,41 @@ class RecurrenceCatalogMedia:
         js = ["/jsi18n/"]
 
 
-class TraditionInline(admin.StackedInline):
+class NextDates:
+    """Show a saved tradition's next three occurrences next to the recurrence widget.
+
+    django-recurrence's widget cannot show every rule (for ISO week 42 it
+    says "the first Monday"), so the admin shows what the rule really gives.
+    """
+
+    @admin.display(description="Next dates")
+    def next_dates(self, tradition: Tradition) -> str:
+        if tradition.pk is None:
+            return "Shown after saving."
+        today = datetime.date.today()
+        rule = dates.serialize_recurrence(tradition.recurrence)
+        spans = dates.expand(
+            rule, tradition.start, tradition.end, today, today + datetime.timedelta(days=3 * 366)
+        )
+        shown = [
+            f"{first:%a %d %b %Y}"
+            if first == last
+            else f"{first:%a %d %b %Y} to {last:%a %d %b %Y}"
+            for first, last in itertools.islice(spans, 3)
+        ]
+        return "; ".join(shown) or "None from today on."
+
+
+class TraditionInline(NextDates, admin.StackedInline):
     model = Tradition
-    fields = [("kind", "title"), ("start", "end", "lead_time_days"), "recurrence", "notes"]
+    fields = [
+        ("kind", "title"),
+        ("start", "end", "lead_time_days"),
+        "recurrence",
+        "next_dates",
+        "notes",
+    ]
+    readonly_fields = ["next_dates"]
     extra = 0
 
 
@@ -57,7 +92,7 @@ class LocalTraditionForm(forms.ModelForm):
 
 
 @admin.register(LocalTradition)
-class LocalTraditionAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
+class LocalTraditionAdmin(NextDates, RecurrenceCatalogMedia, admin.ModelAdmin):
     form = LocalTraditionForm
     list_display = ["title", "country", "subdivision", "kind", "start", "end", "lead_time_days"]
     list_filter = ["country", "kind"]
@@ -67,8 +102,10 @@ class LocalTraditionAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
         ("kind", "title"),
         ("start", "end", "lead_time_days"),
         "recurrence",
+        "next_dates",
         "notes",
     ]
+    readonly_fields = ["next_dates"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(customer__isnull=True)

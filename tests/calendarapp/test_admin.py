@@ -154,3 +154,17 @@ def test_start_off_its_rule_is_refused_in_the_admin_with_a_message(admin_client)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "2024-10-15 is not a date of the rule" in errors["recurrence"][0]
+
+
+def test_change_page_shows_the_next_dates_the_rule_really_gives(admin_client, local_tradition):
+    # The recurrence widget labels ISO week 42 as "the first Monday"; the next dates do not lie.
+    this_year = datetime.date.today().year
+    week_42 = [
+        datetime.date.fromisocalendar(year, 42, 1)
+        for year in (this_year, this_year + 1, this_year + 2)
+    ]
+    upcoming = [day for day in week_42 if day + datetime.timedelta(days=4) >= datetime.date.today()]
+    response = admin_client.get(
+        reverse("admin:traditions_localtradition_change", args=[local_tradition.pk])
+    )
+    assert f"{upcoming[0]:%a %d %b %Y} to " in response.content.decode()
