@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from customers.models import Interest
+from customers.models import Customer, Interest
 from tests import factories
 from traditions.models import LocalTradition
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 WEEK_42 = "RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO"
 
 
-@pytest.fixture
-def customer():
+def retailer_with_contract_and_rush() -> Customer:
+    """A customer whose admin page has both inlines and a recurrence widget to show."""
     customer = factories.customer("Nordlys Retail A/S", "DK")
     factories.contract(customer, datetime.date(2027, 3, 31), name="Cloud licence")
     factories.tradition(
@@ -27,6 +27,12 @@ def customer():
         end=datetime.date(2024, 12, 31),
         rule="RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15",
     )
+    return customer
+
+
+@pytest.fixture
+def customer() -> Customer:
+    customer = retailer_with_contract_and_rush()
     customer.interests.add(Interest.objects.create(name="cloud"))
     return customer
 

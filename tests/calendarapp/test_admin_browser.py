@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 from pathlib import Path
 
 import pytest
 
 from calendarapp.roles import CALENDAR_ADMINS
-from tests import factories
+from tests.calendarapp.test_admin import retailer_with_contract_and_rush
 from tests.conftest import make_user, skip_or_fail
 
 # Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
@@ -93,15 +92,7 @@ def test_local_tradition_add_page_has_a_working_recurrence_widget(browser_page, 
 
 def test_customer_change_page_renders_the_inline_recurrence(browser_page, live_server):
     page = browser_page
-    customer = factories.customer("Nordlys Retail A/S", "DK")
-    factories.contract(customer, datetime.date(2027, 3, 31), name="Cloud platform licence")
-    factories.tradition(
-        customer=customer,
-        title="Christmas rush",
-        start=datetime.date(2024, 11, 15),
-        end=datetime.date(2024, 12, 31),
-        rule="RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15",
-    )
+    customer = retailer_with_contract_and_rush()
     log_in(page, live_server)
     page.goto(f"{live_server.url}/admin/customers/customer/{customer.pk}/change/")
     page.wait_for_load_state("networkidle")
