@@ -117,7 +117,9 @@ class FeedToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a newer token replaced this one; its feeds answer 410."
+        null=True,
+        blank=True,
+        help_text="When a newer token replaced this one; its feeds answer 410.",
     )
 
     class Meta:
@@ -150,7 +152,9 @@ class IcsSource(models.Model):
     customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="ics_sources"
     )
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 code, when not for a customer.")
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 code, when not for a customer."
+    )
     subdivision = models.CharField(max_length=10, blank=True)
     url = models.URLField(max_length=2000, blank=True, help_text="Empty for an uploaded file.")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)

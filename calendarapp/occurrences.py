@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 
 from calendarapp import dates
 from calendarapp.countries import subdivision_names
-from calendarapp.models import Plan
+from calendarapp.models import ImportedEvent, Plan
 from calendarapp.occurrence import ContractPhase, Occurrence, Source
 from calendarapp.public_holidays import public_holidays
 from customers.models import Contract, Customer
@@ -168,6 +168,9 @@ def calendar_between(
         )
         for country, subdivision in sorted(regions):
             occurrences += public_holidays(country, subdivision, start, end)
+        occurrences += _imported_occurrences(
+            start, end, customer_scope if customer_list else None, regions
+        )
     if include_plans and customer_list:
         occurrences += _plan_occurrences(start, end, Audience(customer_list))
     if kinds is not None:
@@ -236,6 +239,46 @@ def _tradition_occurrences(
                 )
             )
     return found
+
+
+def _imported_occurrences(
+    start: datetime.date,
+    end: datetime.date,
+    customers: QuerySet[Customer] | None,
+    regions: set[tuple[str, str]],
+) -> list[Occurrence]:
+    """Events imported from .ics sources of the customers in scope and of the regions."""
+    scope = Q(source__customer__isnull=True, source__country__in={c for c, _ in regions})
+    if customers is not None:
+        scope |= Q(source__customer__in=customers.values("id"))
+    rows = ImportedEvent.objects.filter(scope, start__lte=end, end__gte=start).values_list(
+        "id",
+        "start",
+        "end",
+        "title",
+        "updated_at",
+        "source__kind",
+        "source__customer_id",
+        "source__country",
+        "source__subdivision",
+    )
+    return [
+        Occurrence(
+            id=f"imported-{pk}-{first.isoformat()}",
+            start=first,
+            end=last,
+            kind=kind,
+            title=title,
+            source=Source.IMPORTED,
+            customer_id=customer_id,
+            country=country,
+            subdivision=subdivision,
+            source_id=pk,
+            updated_at=updated,
+        )
+        for pk, first, last, title, updated, kind, customer_id, country, subdivision in rows
+        if customer_id is not None or (country, subdivision) in regions
+    ]
 
 
 def _contract_occurrences(

@@ -223,6 +223,15 @@ SPECTACULAR_SETTINGS = {
 # How early, in days, a sales manager should act before a customer's budget closes.
 BUDGET_CLOSE_LEAD_DAYS = env_int("BUDGET_CLOSE_LEAD_DAYS", 60)
 
+# iCal feeds cover this many days back and ahead of today.
+FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 365)
+FEED_FUTURE_DAYS = env_int("FEED_FUTURE_DAYS", 2 * 365)
+# .ics import: largest file or download, total download time, and hosts on private
+# networks that may be fetched anyway (everything else private or loopback is refused).
+ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+ICS_IMPORT_TIMEOUT_SECONDS = env_int("ICS_IMPORT_TIMEOUT_SECONDS", 10)
+ICS_IMPORT_ALLOW_PRIVATE_HOSTS = env_list("ICS_IMPORT_ALLOW_PRIVATE_HOSTS")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,169 @@
+"""The feed endpoints, the Subscribe page and the .ics import page. Thin: see feeds and imports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_POST, require_safe
+
+from calendarapp import countries, feeds, imports
+from calendarapp.models import IcsSource, ImportKind
+from calendarapp.roles import can_edit_customers
+from customers.models import Customer
+
+FRESH_TOKEN_KEY = "fresh_feed_token"
+
+
+def _plain(status: int, message: str) -> HttpResponse:
+    """Feed errors are plain text: a calendar client shows them, a browser too, no login page."""
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
+@require_safe
+def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
+    """Serve one feed as text/calendar, answering conditional requests with 304."""
+    try:
+        user = feeds.user_for_token(token)
+        feed = feeds.FEEDS[slug]
+        obj = feed.get_object(user, **kwargs)
+        kinds = feeds.parse_kinds(request.GET.get("kinds"))
+    except Http404 as error:
+        return _plain(404, str(error))
+    except feeds.FeedGone as error:
+        return _plain(410, str(error))
+    except feeds.BadParameter as error:
+        return _plain(400, str(error))
+    version = feed.version(obj, user, kinds)
+    not_modified = get_conditional_response(
+        request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
+    )
+    if not_modified is not None:
+        return not_modified
+    body = feed.body(obj, user, kinds, version)
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Length"] = str(len(body))
+    response["Content-Disposition"] = f'inline; filename="{feed.filename(obj)}"'
+    response["ETag"] = version.etag
+    response["Last-Modified"] = http_date(version.last_modified.timestamp())
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """List the user's feeds; their addresses are shown once, right after they are created."""
+    if request.method == "POST":
+        request.session[FRESH_TOKEN_KEY] = feeds.issue_token(request.user)
+        return redirect("feed-subscribe")
+    token = request.session.pop(FRESH_TOKEN_KEY, None)
+    own = list(Customer.objects.filter(owner=request.user, active=True).only("id", "name"))
+    codes = sorted({customer.country for customer in own})
+    context = {
+        "token": token,
+        "has_token": feeds.has_token(request.user),
+        "sections": feeds.subscribe_sections(
+            token or feeds.TOKEN_PLACEHOLDER,
+            customers=own,
+            countries=[(code, countries.country_name(code)) for code in codes],
+        ),
+        "kinds": feeds.ALL_KINDS,
+    }
+    return render(request, "calendarapp/subscribe.html", context)
+
+
+class ImportForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="For example “Acme events” or “DK schools”.")
+    kind = forms.ChoiceField(
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        help_text="What the imported events become on the calendar.",
+    )
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.filter(active=True).only("id", "name"), required=False
+    )
+    country = forms.ChoiceField(required=False)
+    subdivision = forms.CharField(max_length=10, required=False, help_text="Optional, e.g. BY.")
+    file = forms.FileField(required=False, label=".ics file")
+    url = forms.CharField(
+        max_length=2000, required=False, label="or URL", help_text="https:// or webcal://"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries.country_names().items()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("customer")) == bool(data.get("country")):
+            self.add_error("customer", "Choose a customer, or a country, but not both.")
+        if data.get("customer") and data.get("subdivision"):
+            self.add_error("subdivision", "A customer's events take the customer's region.")
+        if bool(data.get("file")) == bool(data.get("url")):
+            self.add_error("file", "Upload a file, or give a URL, but not both.")
+        file = data.get("file")
+        if file and file.size > settings.ICS_IMPORT_MAX_BYTES:
+            self.add_error("file", imports.too_big_message())
+        return data
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not can_edit_customers(request.user):
+        raise PermissionDenied("Only calendar admins import calendars.")
+
+
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Create an .ics source from an upload or a URL; list the sources with their state."""
+    _require_admin(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            source, result = imports.import_ics(
+                name=data["name"],
+                kind=data["kind"],
+                customer=data["customer"],
+                country=data["country"],
+                subdivision=data["subdivision"].upper(),
+                url=data["url"].strip(),
+                data=upload.read() if upload else None,
+            )
+        except imports.IcsImportError as error:
+            form.add_error("file" if upload else "url", str(error))
+        else:
+            messages.success(request, f"Imported “{source.name}”: {result}.")
+            return redirect("feed-import")
+    sources = IcsSource.objects.select_related("customer").annotate(event_count=Count("events"))
+    return render(request, "calendarapp/import.html", {"form": form, "sources": sources})
+
+
+@require_POST
+def import_refresh(request: HttpRequest, source_id: int) -> HttpResponse:
+    _require_admin(request)
+    source = get_object_or_404(IcsSource, pk=source_id)
+    try:
+        result = imports.refresh_source(source.pk)
+    except imports.IcsImportError as error:
+        messages.error(request, f"“{source.name}” was not refreshed: {error}")
+    else:
+        messages.success(request, f"Refreshed “{source.name}”: {result}.")
+    return redirect("feed-import")
+
+
+@require_POST
+def import_delete(request: HttpRequest, source_id: int) -> HttpResponse:
+    _require_admin(request)
+    source = get_object_or_404(IcsSource, pk=source_id)
+    source.delete()
+    messages.success(request, f"Removed “{source.name}” and its events.")
+    return redirect("feed-import")

@@ -1,0 +1,447 @@
+"""iCal subscription feeds, in the spirit of Django's syndication `Feed`.
+
+Each feed class gets its object (raising `Http404` when it is missing or
+not the token user's to see), lists its items from `calendar_between`, and
+renders them with `calendarapp.ical`. A rendered body is cached under a key
+built from a cheap data version (row counts and latest changes of every
+table a feed reads, in one query), so an unchanged calendar is served from
+the cache and answers conditional requests with 304 without being rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import holidays
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from calendarapp import countries, ical
+from calendarapp.models import FeedToken, IcsSource, ImportedEvent, Plan, PlanKind, hash_token
+from calendarapp.occurrence import Occurrence, Source
+from calendarapp.occurrences import calendar_between
+from calendarapp.public_holidays import PUBLIC_HOLIDAY
+from customers.models import Contract, Customer, Interest
+from traditions.models import Tradition, TraditionKind
+
+ALL_KINDS: tuple[str, ...] = (*TraditionKind.values, *PlanKind.values, PUBLIC_HOLIDAY)
+# Plans that take the team's own time block it; everything else on a feed is information.
+BUSY_PLAN_KINDS = frozenset(
+    {PlanKind.EVENT, PlanKind.MEETING, PlanKind.WEBINAR, PlanKind.TRADE_FAIR, PlanKind.VISIT}
+)
+CACHE_SECONDS = 24 * 3600
+# Shown in addresses when the real token cannot be shown (it is stored hashed).
+TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
+
+
+class FeedGone(Exception):
+    """The token was revoked (or its user deactivated): the feed answers 410."""
+
+
+class BadParameter(ValueError):
+    """A query parameter has a value the feed cannot use: the feed answers 400."""
+
+
+def user_for_token(token: str):
+    """Return the user a feed token belongs to; raise Http404 (unknown) or FeedGone (revoked)."""
+    found = FeedToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    if found is None:
+        raise Http404("No feed has this address.")
+    if found.revoked_at is not None or not found.user.is_active:
+        raise FeedGone("This feed address was replaced by a new one; subscribe again.")
+    return found.user
+
+
+def parse_kinds(value: str | None) -> frozenset[str] | None:
+    """Read the `kinds` parameter ("budget_close,contract_renewal"); None means every kind."""
+    if value is None:
+        return None
+    wanted = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(wanted - set(ALL_KINDS))
+    if unknown or not wanted:
+        shown = ", ".join(unknown) or "nothing"
+        raise BadParameter(
+            f"The kinds parameter names unknown kinds ({shown}); "
+            f"use a comma-separated list of: {', '.join(ALL_KINDS)}."
+        )
+    return wanted
+
+
+def feed_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return (
+        today - datetime.timedelta(days=settings.FEED_PAST_DAYS),
+        today + datetime.timedelta(days=settings.FEED_FUTURE_DAYS),
+    )
+
+
+def site_host() -> str:
+    """The host of SITE_URL: the part of every UID that makes it unique across sites."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def https_site_url() -> str:
+    """SITE_URL with https, as subscription links must be (plain http stays for local use)."""
+    parts = urlsplit(settings.SITE_URL)
+    local = parts.hostname in ("localhost", "127.0.0.1", "testserver")
+    return settings.SITE_URL if local else parts._replace(scheme="https").geturl()
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """A fingerprint of everything a feed reads, and the latest change in it."""
+
+    fingerprint: str
+    latest_change: datetime.datetime | None
+
+
+_VERSIONED_MODELS = (
+    Customer,
+    Customer.interests.through,
+    Contract,
+    Interest,
+    Tradition,
+    Plan,
+    Plan.customers.through,
+    Plan.interests.through,
+    IcsSource,
+    ImportedEvent,
+)
+
+
+def data_version() -> DataVersion:
+    """Count rows and take the largest id and change time of each table, in one query."""
+    quote = connection.ops.quote_name
+    columns = []
+    for model in _VERSIONED_MODELS:
+        table = quote(model._meta.db_table)
+        columns += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})"]
+        if any(field.name == "updated_at" for field in model._meta.fields):
+            columns.append(f"(SELECT MAX({quote('updated_at')}) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        row = cursor.fetchone()
+    changes = [_as_datetime(value) for value in row if isinstance(value, str | datetime.datetime)]
+    changes = [change for change in changes if change is not None]
+    fingerprint = "|".join(str(value) for value in row) + f"|holidays {holidays.__version__}"
+    return DataVersion(fingerprint, max(changes, default=None))
+
+
+def _as_datetime(value: str | datetime.datetime) -> datetime.datetime | None:
+    """SQLite returns MAX() of a datetime column as text (in UTC); PostgreSQL as a datetime."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is not None and timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    cache_key: str
+    etag: str
+    last_modified: datetime.datetime
+    today: datetime.date
+
+
+class Presenter:
+    """How a feed shows its occurrences: summary, link, last change, busy or free."""
+
+    def __init__(
+        self, customer_names: dict[int, str], customer_stamps: dict[int, datetime.datetime]
+    ):
+        self.customer_names = customer_names
+        self.customer_stamps = customer_stamps
+        self.base = https_site_url()
+        self._urls: dict[tuple[str, int | str | None], str] = {}
+
+    def summary(self, occurrence: Occurrence) -> str:
+        if occurrence.source == Source.PLAN:
+            return f"Plan: {occurrence.title}"
+        if occurrence.customer_id is not None:
+            name = self.customer_names.get(occurrence.customer_id, "Customer")
+            return f"{name}: {occurrence.title}"
+        region = occurrence.country
+        if occurrence.subdivision:
+            region += f"-{occurrence.subdivision}"
+        return f"{occurrence.title} ({region})"
+
+    def url(self, occurrence: Occurrence) -> str:
+        if occurrence.source == Source.PLAN:
+            target = ("plan-edit", occurrence.source_id)
+        elif occurrence.customer_id is not None:
+            target = ("customer-detail", occurrence.customer_id)
+        else:
+            target = ("country-detail", occurrence.country)
+        url = self._urls.get(target)
+        if url is None:
+            url = self._urls[target] = self.base + reverse(target[0], args=[target[1]])
+        return url
+
+    def stamp(self, occurrence: Occurrence) -> datetime.datetime:
+        """The last change of the item, or of its customer (whose name is in the summary)."""
+        customer_stamp = self.customer_stamps.get(occurrence.customer_id)
+        changes = [stamp for stamp in (occurrence.updated_at, customer_stamp) if stamp]
+        if changes:
+            return max(changes)
+        # Generated items (public holidays) have no row: a stamp fixed by their year keeps
+        # the bytes identical across requests.
+        return datetime.datetime(occurrence.start.year - 1, 1, 1, tzinfo=datetime.UTC)
+
+    def transparent(self, occurrence: Occurrence) -> bool:
+        return not (occurrence.source == Source.PLAN and occurrence.kind in BUSY_PLAN_KINDS)
+
+
+class Feed:
+    """One kind of feed. Subclasses say which object it is about and which items it lists."""
+
+    slug: ClassVar[str]
+    include_plans: ClassVar[bool] = False
+
+    def get_object(self, user, **kwargs: Any) -> Any:
+        """Return what the feed is about; raise Http404 when it is missing or not the user's."""
+        if not user.has_perm("customers.view_customer"):
+            raise Http404("No feed has this address.")
+        return None
+
+    def title(self, obj: Any, user) -> str:
+        raise NotImplementedError
+
+    def description(self, obj: Any, user) -> str:
+        return "Customer Calendar: " + self.title(obj, user)
+
+    def scope(self, obj: Any, user) -> dict[str, Any]:
+        """Keyword arguments for `calendar_between` that select this feed's occurrences."""
+        raise NotImplementedError
+
+    def items(self, obj: Any, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+        return occurrences
+
+    def cache_key(self, obj: Any, user) -> str:
+        """What, besides data and window, makes this feed's bytes differ."""
+        return ""
+
+    def filename(self, obj: Any) -> str:
+        return f"{self.slug}.ics"
+
+    def version(self, obj: Any, user, kinds: frozenset[str] | None) -> FeedVersion:
+        """Identify the feed's bytes without building them: ETag, Last-Modified, cache key."""
+        today = timezone.localdate()
+        data = data_version()
+        key_text = "|".join(
+            (
+                self.slug,
+                self.cache_key(obj, user),
+                ",".join(sorted(kinds)) if kinds is not None else "*",
+                today.isoformat(),
+                f"{settings.FEED_PAST_DAYS},{settings.FEED_FUTURE_DAYS},{settings.SITE_URL}",
+                data.fingerprint,
+            )
+        )
+        digest = hashlib.sha256(key_text.encode()).hexdigest()
+        # The window moves every day, so the feed changes at least daily.
+        midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
+        last_modified = max(filter(None, (data.latest_change, midnight)))
+        return FeedVersion(f"feed:{digest}", f'"{digest[:32]}"', last_modified, today)
+
+    def body(self, obj: Any, user, kinds: frozenset[str] | None, version: FeedVersion) -> bytes:
+        """Return the feed's bytes, from the cache when no data changed since they were built."""
+        body = cache.get(version.cache_key)
+        if body is None:
+            body = self.build(obj, user, kinds, version.today)
+            cache.set(version.cache_key, body, CACHE_SECONDS)
+        return body
+
+    def build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
+        start, end = feed_window(today)
+        scope = self.scope(obj, user)
+        calendar = calendar_between(
+            start, end, kinds=kinds, include_plans=self.include_plans, **scope
+        )
+        names = {customer.id: customer.name for customer in calendar.customers}
+        stamped = scope.get("customers")
+        stamps = dict(stamped.values_list("id", "updated_at")) if stamped is not None else {}
+        writer = ical.EventWriter(Presenter(names, stamps), host=site_host())
+        events = (writer.write(item) for item in self.items(obj, user, calendar.occurrences))
+        return ical.calendar_bytes(self.title(obj, user), self.description(obj, user), events)
+
+
+class MyCustomersFeed(Feed):
+    slug = "my-customers"
+
+    def title(self, obj: None, user) -> str:
+        return f"My customers ({user.get_username()})"
+
+    def scope(self, obj: None, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(owner=user, active=True)}
+
+    def cache_key(self, obj: None, user) -> str:
+        return str(user.pk)
+
+
+class AllCustomersFeed(Feed):
+    slug = "all-customers"
+
+    def title(self, obj: None, user) -> str:
+        return "All customers"
+
+    def scope(self, obj: None, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(active=True)}
+
+
+class CustomerFeed(Feed):
+    slug = "customer"
+
+    def get_object(self, user, *, customer_id: int) -> Customer:
+        super().get_object(user)
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer is None:
+            raise Http404(f"There is no customer {customer_id}.")
+        return customer
+
+    def title(self, obj: Customer, user) -> str:
+        return obj.name
+
+    def scope(self, obj: Customer, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(pk=obj.pk)}
+
+    def cache_key(self, obj: Customer, user) -> str:
+        return str(obj.pk)
+
+    def filename(self, obj: Customer) -> str:
+        return f"customer-{obj.pk}.ics"
+
+
+class CountryFeed(Feed):
+    slug = "country"
+
+    def get_object(self, user, *, code: str) -> str:
+        super().get_object(user)
+        code = code.upper()
+        if countries.validate_country(code):
+            raise Http404(f"There is no country {code}.")
+        return code
+
+    def title(self, obj: str, user) -> str:
+        return f"{countries.country_name(obj)}: public holidays and local traditions"
+
+    def scope(self, obj: str, user) -> dict[str, Any]:
+        return {"countries": [obj]}
+
+    def cache_key(self, obj: str, user) -> str:
+        return obj
+
+    def filename(self, obj: str) -> str:
+        return f"country-{obj}.ics"
+
+
+class PlansFeed(Feed):
+    """Plans that reach at least one active customer."""
+
+    slug = "plans-all"
+    include_plans = True
+
+    def get_object(self, user, **kwargs: Any) -> None:
+        if not user.has_perm("calendarapp.view_plan"):
+            raise Http404("No feed has this address.")
+
+    def title(self, obj: None, user) -> str:
+        return "All plans"
+
+    def scope(self, obj: None, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(active=True)}
+
+    def items(self, obj: None, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+        return (occurrence for occurrence in occurrences if occurrence.source == Source.PLAN)
+
+
+class MyPlansFeed(PlansFeed):
+    slug = "plans-mine"
+
+    def title(self, obj: None, user) -> str:
+        return f"My plans ({user.get_username()})"
+
+    def items(self, obj: None, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+        mine = set(Plan.objects.filter(owner=user).values_list("id", flat=True))
+        return (item for item in super().items(obj, user, occurrences) if item.source_id in mine)
+
+    def cache_key(self, obj: None, user) -> str:
+        return str(user.pk)
+
+
+FEEDS: dict[str, Feed] = {
+    feed.slug: feed
+    for feed in (
+        MyCustomersFeed(),
+        AllCustomersFeed(),
+        CustomerFeed(),
+        CountryFeed(),
+        PlansFeed(),
+        MyPlansFeed(),
+    )
+}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as the Subscribe page shows it."""
+
+    title: str
+    https_url: str
+
+    @property
+    def webcal_url(self) -> str:
+        return "webcal://" + self.https_url.split("://", 1)[1]
+
+
+def feed_url(token: str, slug: str, *, customer_id: int | None = None, country: str = "") -> str:
+    """Return the absolute https URL of a feed for a token."""
+    if customer_id is not None:
+        path = reverse("feed-customer", args=[token, customer_id])
+    elif country:
+        path = reverse("feed-country", args=[token, country.upper()])
+    else:
+        path = reverse(f"feed-{slug}", args=[token])
+    return https_site_url() + path
+
+
+def subscribe_sections(
+    token: str, *, customers: Iterable[Customer], countries: Iterable[tuple[str, str]]
+) -> list[tuple[str, list[FeedLink]]]:
+    """Every feed a user can subscribe to, grouped for the Subscribe page."""
+    return [
+        (
+            "Your feeds",
+            [
+                FeedLink("My customers", feed_url(token, "my-customers")),
+                FeedLink("All customers", feed_url(token, "all-customers")),
+                FeedLink("My plans", feed_url(token, "plans-mine")),
+                FeedLink("All plans", feed_url(token, "plans-all")),
+            ],
+        ),
+        (
+            "Each of your customers",
+            [FeedLink(c.name, feed_url(token, "customer", customer_id=c.pk)) for c in customers],
+        ),
+        (
+            "Countries of your customers",
+            [FeedLink(name, feed_url(token, "country", country=code)) for code, name in countries],
+        ),
+    ]
+
+
+def issue_token(user) -> str:
+    """Revoke the user's feed addresses and return the new token (its only plain-text copy)."""
+    return FeedToken.regenerate(user)
+
+
+def has_token(user) -> bool:
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).exists()
