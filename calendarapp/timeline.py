@@ -181,17 +181,18 @@ class Timeline:
     week_px: int
     groups: list[Group]
     total: int
+    page: int
     pages: int
     today_left: float | None
     details: dict[str, dict[str, str]]
 
     @property
     def first_row(self) -> int:
-        return (self.query.page - 1) * PAGE_SIZE + 1 if self.total else 0
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
 
     @property
     def last_row(self) -> int:
-        return min(self.total, self.query.page * PAGE_SIZE)
+        return min(self.total, self.page * PAGE_SIZE)
 
 
 def filtered_customers(query: TimelineQuery, base: QuerySet[Customer] | None = None) -> QuerySet:
@@ -221,7 +222,8 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     customers = filtered_customers(query)
     total = customers.count()
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    offset = (min(query.page, pages) - 1) * PAGE_SIZE
+    page = min(query.page, pages)  # a page past the end shows the last one
+    offset = (page - 1) * PAGE_SIZE
     page_rows = list(
         customers.order_by(*_ordering(query.group)).values_list(
             "id", "country", "owner__username", "owner__first_name", "owner__last_name"
@@ -267,6 +269,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         week_px=week_px,
         groups=groups,
         total=total,
+        page=page,
         pages=pages,
         today_left=layout.percent(today) if first_day <= today <= last_day else None,
         details=details,

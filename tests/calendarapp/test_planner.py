@@ -1,0 +1,259 @@
+"""The planner: saving plans, who may edit them, the live check panel and "My plans"."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from calendarapp.models import Plan
+from calendarapp.planner import heat_cells
+from calendarapp.services import plan_save
+from calendarapp.suggest import WeekLoad
+from customers.models import Customer, Interest
+from tests import factories
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(datetime.datetime(2026, 9, 1, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def danes(db):
+    factories.tradition(
+        title="Autumn school holiday",
+        kind="vacation",
+        country="DK",
+        start=D(2024, 10, 14),
+        end=D(2024, 10, 18),
+        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
+    )
+    return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
+
+
+def week_42_event(**extra) -> dict:
+    return {
+        "kind": "event",
+        "title": "Autumn seminar",
+        "start": "2026-10-13",
+        "end": "2026-10-14",
+        "countries": ["DK"],
+        **extra,
+    }
+
+
+def test_plan_save_writes_plan_and_audience(sales_manager, danes):
+    cloud = Interest.objects.create(name="cloud")
+    plan = plan_save(
+        owner=sales_manager,
+        kind="webinar",
+        title="Cloud webinar",
+        start=D(2026, 11, 3),
+        end=D(2026, 11, 3),
+        customers=[danes[0]],
+        countries=["NO", "DK", "DK"],
+        interests=[cloud],
+    )
+    plan.refresh_from_db()
+    assert plan.owner == sales_manager
+    assert list(plan.customers.all()) == [danes[0]]
+    assert plan.countries == ["DK", "NO"]
+    assert list(plan.interests.all()) == [cloud]
+
+
+def test_plan_save_refuses_bad_input_and_writes_nothing(sales_manager, danes):
+    with pytest.raises(ValidationError) as error:
+        plan_save(
+            owner=sales_manager,
+            kind="party",
+            title="Bad",
+            start=D(2026, 11, 3),
+            end=D(2026, 11, 1),
+            customers=danes,
+        )
+    assert {"kind", "end"} <= set(error.value.message_dict)
+    assert not Plan.objects.exists()
+
+
+def test_new_plan_page_has_labelled_fields(sales_client, danes):
+    html = sales_client.get("/plans/new").content.decode()
+    for field in ["kind", "title", "start", "end", "customers", "countries", "interests"]:
+        assert f'<label for="id_{field}">' in html
+    assert "Choose a kind, start and end dates and an audience" in html
+
+
+def test_live_check_fragment_names_the_blocker_and_suggests_other_weeks(sales_client, danes):
+    response = sales_client.post(
+        "/plans/new", week_42_event(action="check"), headers={"X-Fragment": "check"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html  # a fragment, not the page
+    assert (
+        "Aarhus A/S: Autumn school holiday (12–16 Oct 2026), "
+        "the people are not there for your event."
+    ) in html
+    assert "2 blockers" in html.replace('<span class="count count-blocker">2</span>', "2")
+    starts = [
+        line.split('data-start="')[1][:10] for line in html.split("\n") if "data-start=" in line
+    ]
+    assert len(starts) == 5
+    assert all(D.fromisoformat(start).isocalendar().week != 42 for start in starts)
+    assert html.count('<li class="heat-') == 26
+    assert "Week 42 (from 12 Oct 2026): 2 customers with a blocker" in html
+    assert not Plan.objects.exists()
+
+
+def test_applying_a_suggestion_without_javascript(sales_client, danes):
+    response = sales_client.post("/plans/new", week_42_event(apply="2026-11-03|2026-11-04"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="2026-11-03"' in html and 'value="2026-11-04"' in html
+    assert "0 blockers" in html.replace('<span class="count count-blocker">0</span>', "0")
+    assert not Plan.objects.exists()
+
+
+def test_save_creates_the_plan_and_shows_it(sales_client, sales_manager, danes):
+    response = sales_client.post("/plans/new", week_42_event(action="save"), follow=True)
+    plan = Plan.objects.get()
+    assert response.redirect_chain == [(f"/plans/{plan.pk}", 302)]
+    assert plan.owner == sales_manager and plan.countries == ["DK"]
+    html = response.content.decode()
+    assert "Saved “Autumn seminar”." in html
+    assert "the people are not there for your event" in html  # the saved plan's check
+    assert f"/?start={plan.start.isoformat()}" in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Title: This field is required."),
+        ({"end": "2026-10-01"}, "End (last day): The end date cannot be before the start date."),
+        ({"start": "2026-13-45"}, "Start: Enter a valid date."),
+        ({"kind": "party"}, "Kind: Select a valid choice."),
+        ({"countries": ["ZZ"]}, "Whole countries: Select a valid choice."),
+        ({"countries": []}, "Customers: Choose an audience"),
+    ],
+)
+def test_save_errors_name_the_field(sales_client, danes, changes, message):
+    response = sales_client.post("/plans/new", week_42_event(action="save", **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_incomplete_draft_gives_a_hint_not_an_error(sales_client, danes):
+    response = sales_client.post(
+        "/plans/new", {"kind": "event", "start": "2026-10-13"}, headers={"X-Fragment": "check"}
+    )
+    assert response.status_code == 200
+    assert "Choose a kind, start and end dates and an audience" in response.content.decode()
+
+
+def test_owner_edits_own_plan_but_not_someone_elses(
+    sales_client, sales_manager, calendar_admin, danes
+):
+    own = plan_save(
+        owner=sales_manager,
+        kind="visit",
+        title="Mine",
+        start=D(2026, 11, 2),
+        end=D(2026, 11, 2),
+        customers=danes,
+    )
+    theirs = plan_save(
+        owner=calendar_admin,
+        kind="visit",
+        title="Admin's",
+        start=D(2026, 11, 2),
+        end=D(2026, 11, 2),
+        customers=danes,
+    )
+    assert sales_client.get(f"/plans/{own.pk}").status_code == 200
+    assert sales_client.get(f"/plans/{theirs.pk}").status_code == 403
+    response = sales_client.post(
+        f"/plans/{theirs.pk}", week_42_event(action="save", title="Taken over")
+    )
+    assert response.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.title == "Admin's"
+    assert sales_client.get("/plans/999999").status_code == 404
+
+
+def test_admin_edits_any_plan_and_ownership_stays(admin_client, sales_manager, danes):
+    plan = plan_save(
+        owner=sales_manager,
+        kind="visit",
+        title="Visit",
+        start=D(2026, 11, 2),
+        end=D(2026, 11, 2),
+        customers=danes,
+    )
+    response = admin_client.post(f"/plans/{plan.pk}", week_42_event(action="save"))
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.kind, plan.owner) == ("Autumn seminar", "event", sales_manager)
+    assert list(plan.customers.all()) == []  # the form's audience replaced the old one
+
+
+def test_user_without_a_role_cannot_plan(client, nobody):
+    client.force_login(nobody)
+    assert client.get("/plans/new").status_code == 403
+
+
+def test_my_plans_lists_own_plans_with_conflict_counts(
+    sales_client, sales_manager, calendar_admin, danes, django_assert_max_num_queries
+):
+    plan_save(
+        owner=sales_manager,
+        kind="event",
+        title="Autumn seminar",
+        start=D(2026, 10, 13),
+        end=D(2026, 10, 14),
+        countries=["DK"],
+    )
+    plan_save(
+        owner=calendar_admin,
+        kind="event",
+        title="Not mine",
+        start=D(2026, 10, 13),
+        end=D(2026, 10, 14),
+        countries=["DK"],
+    )
+    with django_assert_max_num_queries(20) as captured:
+        html = sales_client.get("/plans/").content.decode()
+    assert "Autumn seminar" in html and "Not mine" not in html
+    assert '<span class="count count-blocker">2</span>' in html
+    few = len(captured)
+    for week in range(10):
+        plan_save(
+            owner=sales_manager,
+            kind="webinar",
+            title=f"Webinar {week}",
+            start=D(2026, 11, 2) + datetime.timedelta(weeks=week),
+            end=D(2026, 11, 2) + datetime.timedelta(weeks=week),
+            customers=danes,
+        )
+        Customer.objects.create(name=f"Extra {week}", country="DK")
+    with django_assert_max_num_queries(few):
+        sales_client.get("/plans/")
+
+
+def test_heat_levels_are_relative_to_the_busiest_week():
+    weeks = [
+        WeekLoad(2026, 40, D(2026, 9, 28), blocker=0, warning=0),
+        WeekLoad(2026, 41, D(2026, 10, 5), blocker=0, warning=4),
+        WeekLoad(2026, 42, D(2026, 10, 12), blocker=6, warning=1),
+        WeekLoad(2026, 43, D(2026, 10, 19), blocker=1, warning=0),
+    ]
+    cells = heat_cells(weeks)
+    assert [cell.css for cell in cells] == ["heat-0", "heat-w3", "heat-b3", "heat-b1"]
+    assert cells[2].label == (
+        "Week 42 (from 12 Oct 2026): 6 customers with a blocker, 1 customer with a warning"
+    )
