@@ -40,7 +40,21 @@ def tradition(
 
 
 def contract(customer: Customer, end_date: datetime.date, **fields) -> Contract:
-    obj = Contract(customer=customer, name=fields.pop("name", "Licence"), end_date=end_date, **fields)
+    obj = Contract(
+        customer=customer, name=fields.pop("name", "Licence"), end_date=end_date, **fields
+    )
     obj.full_clean()
     obj.save()
     return obj
+
+
+def danish_autumn_school_holiday() -> Tradition:
+    """The local tradition the demo and many tests rely on: Denmark's ISO week 42, Mon-Fri."""
+    return tradition(
+        title="Autumn school holiday",
+        kind="vacation",
+        country="DK",
+        start=datetime.date(2024, 10, 14),
+        end=datetime.date(2024, 10, 18),
+        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
+    )

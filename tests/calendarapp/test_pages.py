@@ -24,14 +24,7 @@ def frozen_today():
 def dane(db):
     customer = factories.customer("Dansk Retail", "DK", budget_close_month=9)
     customer.interests.add(Interest.objects.create(name="cloud"))
-    factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    factories.danish_autumn_school_holiday()
     factories.tradition(
         title="Peak season",
         kind="busy_season",

@@ -26,14 +26,7 @@ def frozen_today():
 
 @pytest.fixture
 def danes(db):
-    factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    factories.danish_autumn_school_holiday()
     return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
 
 
@@ -46,6 +39,11 @@ def week_42_event(**extra) -> dict:
         "countries": ["DK"],
         **extra,
     }
+
+
+def saved(owner, title: str, start: D, days: int = 1, kind: str = "visit", **audience) -> Plan:
+    end = start + datetime.timedelta(days=days - 1)
+    return plan_save(owner=owner, kind=kind, title=title, start=start, end=end, **audience)
 
 
 def test_plan_save_writes_plan_and_audience(sales_manager, danes):
@@ -159,22 +157,8 @@ def test_incomplete_draft_gives_a_hint_not_an_error(sales_client, danes):
 def test_owner_edits_own_plan_but_not_someone_elses(
     sales_client, sales_manager, calendar_admin, danes
 ):
-    own = plan_save(
-        owner=sales_manager,
-        kind="visit",
-        title="Mine",
-        start=D(2026, 11, 2),
-        end=D(2026, 11, 2),
-        customers=danes,
-    )
-    theirs = plan_save(
-        owner=calendar_admin,
-        kind="visit",
-        title="Admin's",
-        start=D(2026, 11, 2),
-        end=D(2026, 11, 2),
-        customers=danes,
-    )
+    own = saved(sales_manager, "Mine", D(2026, 11, 2), customers=danes)
+    theirs = saved(calendar_admin, "Admin's", D(2026, 11, 2), customers=danes)
     assert sales_client.get(f"/plans/{own.pk}").status_code == 200
     assert sales_client.get(f"/plans/{theirs.pk}").status_code == 403
     response = sales_client.post(
@@ -187,14 +171,7 @@ def test_owner_edits_own_plan_but_not_someone_elses(
 
 
 def test_admin_edits_any_plan_and_ownership_stays(admin_client, sales_manager, danes):
-    plan = plan_save(
-        owner=sales_manager,
-        kind="visit",
-        title="Visit",
-        start=D(2026, 11, 2),
-        end=D(2026, 11, 2),
-        customers=danes,
-    )
+    plan = saved(sales_manager, "Visit", D(2026, 11, 2), customers=danes)
     response = admin_client.post(f"/plans/{plan.pk}", week_42_event(action="save"))
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -210,36 +187,16 @@ def test_user_without_a_role_cannot_plan(client, nobody):
 def test_my_plans_lists_own_plans_with_conflict_counts(
     sales_client, sales_manager, calendar_admin, danes, django_assert_max_num_queries
 ):
-    plan_save(
-        owner=sales_manager,
-        kind="event",
-        title="Autumn seminar",
-        start=D(2026, 10, 13),
-        end=D(2026, 10, 14),
-        countries=["DK"],
-    )
-    plan_save(
-        owner=calendar_admin,
-        kind="event",
-        title="Not mine",
-        start=D(2026, 10, 13),
-        end=D(2026, 10, 14),
-        countries=["DK"],
-    )
+    saved(sales_manager, "Autumn seminar", D(2026, 10, 13), 2, "event", countries=["DK"])
+    saved(calendar_admin, "Not mine", D(2026, 10, 13), 2, "event", countries=["DK"])
     with django_assert_max_num_queries(20) as captured:
         html = sales_client.get("/plans/").content.decode()
     assert "Autumn seminar" in html and "Not mine" not in html
     assert '<span class="count count-blocker">2</span>' in html
     few = len(captured)
     for week in range(10):
-        plan_save(
-            owner=sales_manager,
-            kind="webinar",
-            title=f"Webinar {week}",
-            start=D(2026, 11, 2) + datetime.timedelta(weeks=week),
-            end=D(2026, 11, 2) + datetime.timedelta(weeks=week),
-            customers=danes,
-        )
+        monday = D(2026, 11, 2) + datetime.timedelta(weeks=week)
+        saved(sales_manager, f"Webinar {week}", monday, kind="webinar", customers=danes)
         Customer.objects.create(name=f"Extra {week}", country="DK")
     with django_assert_max_num_queries(few):
         sales_client.get("/plans/")

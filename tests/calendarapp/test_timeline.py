@@ -30,14 +30,7 @@ def frozen_today():
 @pytest.fixture
 def danes(db):
     """Two Danish customers and the Danish autumn school holiday in ISO week 42."""
-    factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    factories.danish_autumn_school_holiday()
     return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
 
 
