@@ -19,8 +19,11 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+# A throwaway SQLite database under build/, kept between runs so the data set is built once.
 bench: $(INSTALLED)
-	$(BIN)/python manage.py bench
+	mkdir -p build
+	DEBUG=0 SECRET_KEY=bench DATABASE_URL=sqlite:///$(CURDIR)/build/bench.sqlite3 \
+		$(BIN)/python manage.py bench
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

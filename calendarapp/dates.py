@@ -46,13 +46,19 @@ class YearlyRule:
 
     def day_in_year(self, year: int) -> Day | None:
         """Return the rule's day in a calendar year (ISO year for week rules), or None."""
-        if self.weekno is not None:
-            if self.weekno > weeks_in_iso_year(year):
-                return None
-            return Day.fromisocalendar(year, self.weekno, self.weekday + 1)
-        if self.ordinal is not None:
-            return nth_weekday(year, self.month, self.weekday, self.ordinal)
-        return day_of_month(year, self.month, self.monthday)
+        return _day_in_year(self, year)
+
+
+@functools.lru_cache(maxsize=65536)
+def _day_in_year(rule: YearlyRule, year: int) -> Day | None:
+    # Thousands of traditions share a handful of rules; each (rule, year) is computed once.
+    if rule.weekno is not None:
+        if rule.weekno > weeks_in_iso_year(year):
+            return None
+        return Day.fromisocalendar(year, rule.weekno, rule.weekday + 1)
+    if rule.ordinal is not None:
+        return nth_weekday(year, rule.month, rule.weekday, rule.ordinal)
+    return day_of_month(year, rule.month, rule.monthday)
 
 
 def weeks_in_iso_year(year: int) -> int:
@@ -232,15 +238,23 @@ def expand(
         yield from _expand_with_dateutil(rule_text, start, duration, window_start, window_end)
         return
     if rule.monthday == 0:
-        rule = YearlyRule(month=rule.month or start.month, monthday=start.day, until=rule.until)
-    first_year = (window_start - duration).year - 1
-    for year in range(max(first_year, start.year - 1), window_end.year + 1):
+        rule = _with_start_day(rule, start.month, start.day)
+    # A week rule's year is the ISO year, which may begin in December or end in January.
+    spill = 1 if rule.weekno is not None else 0
+    first_year = max((window_start - duration).year, start.year) - spill
+    for year in range(first_year, window_end.year + spill + 1):
         day = rule.day_in_year(year)
         if day is None or day < start or (rule.until and day > rule.until):
             continue
         last = day + duration
-        if overlaps(day, last, window_start, window_end):
+        if day <= window_end and last >= window_start:
             yield day, last
+
+
+@functools.lru_cache(maxsize=4096)
+def _with_start_day(rule: YearlyRule, month: int, day: int) -> YearlyRule:
+    """Fill in the day a rule without BYMONTHDAY takes from its start date."""
+    return YearlyRule(month=rule.month or month, monthday=day, until=rule.until)
 
 
 def _expand_with_dateutil(

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -190,7 +191,13 @@ def _tradition_occurrences(
         Tradition.objects.filter(scope, start__lte=end)
         # A one-off that ended before the window cannot touch it; recurring ones may.
         .filter(Q(end__gte=start) | (Q(recurrence__isnull=False) & ~Q(recurrence="")))
-        .annotate(rule=Cast("recurrence", output_field=TextField()))
+        .annotate(
+            rule=Cast("recurrence", output_field=TextField()),
+            # ISO text parses faster in C than through the drivers' date converters.
+            start_text=Cast("start", output_field=TextField()),
+            end_text=Cast("end", output_field=TextField()),
+            updated_text=Cast("updated_at", output_field=TextField()),
+        )
         .values_list(
             "id",
             "customer_id",
@@ -198,11 +205,11 @@ def _tradition_occurrences(
             "subdivision",
             "kind",
             "title",
-            "start",
-            "end",
+            "start_text",
+            "end_text",
             "rule",
             "lead_time_days",
-            "updated_at",
+            "updated_text",
         )
     )
     found = []
@@ -218,27 +225,48 @@ def _tradition_occurrences(
         rule,
         lead,
         updated,
-    ) in rows.iterator(chunk_size=5000):
+    ) in fetch_rows(rows):
         if regions is not None and (country, subdivision) not in regions:
             continue
+        updated = parse_timestamp(updated)
+        first_start = datetime.date.fromisoformat(first_start)
+        first_end = datetime.date.fromisoformat(first_end)
         for day, last_day in dates.expand(rule or "", first_start, first_end, start, end):
             found.append(
                 Occurrence(
-                    id=f"tradition-{pk}-{day.isoformat()}",
-                    start=day,
-                    end=last_day,
-                    kind=kind,
-                    title=title,
-                    source=Source.TRADITION,
-                    customer_id=customer_id,
-                    country=country,
-                    subdivision=subdivision,
-                    lead_time_days=lead,
-                    source_id=pk,
+                    f"tradition-{pk}-{day.isoformat()}",
+                    day,
+                    last_day,
+                    kind,
+                    title,
+                    Source.TRADITION,
+                    customer_id,
+                    country,
+                    subdivision,
+                    lead,
+                    pk,
                     updated_at=updated,
                 )
             )
     return found
+
+
+def parse_timestamp(text: str) -> datetime.datetime:
+    """Parse a timestamp selected as text: naive UTC on SQLite, "+00" on PostgreSQL."""
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def fetch_rows(queryset: QuerySet) -> list[tuple]:
+    """Run a values_list query without Django's per-value converters.
+
+    For tens of thousands of rows the converters cost more than the expansion,
+    so the hot query selects dates as ISO text and parses them in C.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _imported_occurrences(

@@ -175,7 +175,7 @@ def test_check_plans_matches_one_by_one(dane, sales_manager, django_assert_max_n
         plan.customers.add(dane)
         plans.append(plan)
     loaded = Plan.objects.prefetch_related("customers", "interests")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         batch = check_plans(loaded)
     for plan in loaded:
         from calendarapp.conflicts import draft_from_plan

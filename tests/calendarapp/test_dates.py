@@ -140,3 +140,11 @@ def test_format_span():
     assert dates.format_span(D(2026, 10, 12), D(2026, 10, 16)) == "12–16 Oct 2026"
     assert dates.format_span(D(2026, 9, 28), D(2026, 10, 2)) == "28 Sep – 2 Oct 2026"
     assert dates.format_span(D(2026, 12, 15), D(2027, 1, 10)) == "15 Dec 2026 – 10 Jan 2027"
+
+
+def test_week_1_starting_in_december_is_found_in_that_december():
+    rule = "RRULE:FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO"
+    found = list(
+        dates.expand(rule, D(2024, 12, 30), D(2024, 12, 30), D(2025, 12, 29), D(2025, 12, 31))
+    )
+    assert found == [(D(2025, 12, 29), D(2025, 12, 29))]

@@ -183,7 +183,7 @@ def test_query_count_does_not_grow_with_customers(
         countries=["DK"],
     )
     plan.customers.add(customers[1])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         calendar = calendar_between(D(2026, 1, 1), D(2026, 12, 31))
     assert len(calendar.customers) == customer_count
 
