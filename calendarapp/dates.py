@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
@@ -28,8 +28,7 @@ ONE_DAY = datetime.timedelta(days=1)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-@dataclass(frozen=True, slots=True)
-class YearlyRule:
+class YearlyRule(NamedTuple):
     """A yearly rule that picks at most one day a year.
 
     Exactly one shape is set: a month and day of month (negative counts from
