@@ -17,7 +17,7 @@ run: $(INSTALLED)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 # A throwaway SQLite database under build/, kept between runs so the data set is built once.
 bench: $(INSTALLED)
