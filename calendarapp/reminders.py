@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from calendarapp.conflicts import Finding, Severity, check_plans
+from calendarapp.conflicts import SEVERITIES, Finding, Severity, check_plans
 from calendarapp.models import Plan, PlanFindingSnapshot, ReminderPreference, SentReminder
 from calendarapp.occurrence import ContractPhase, Occurrence, Source
 from calendarapp.occurrences import CustomerRef, calendar_between
@@ -113,8 +113,10 @@ def build_digest(owner, today: datetime.date) -> Digest:
     for occurrence, refs in concerned.values():
         _classify(digest, occurrence, refs, contract_names)
     _add_new_conflicts(digest, owner)
-    for items in (digest.act_now, digest.events, digest.seasons, digest.conflicts):
+    for items in (digest.act_now, digest.events, digest.seasons):
         items.sort(key=lambda item: (item.day, item.text))
+    # Blockers before warnings: the people not being there is the worse news.
+    digest.conflicts.sort(key=lambda item: (SEVERITIES.index(item.severity), item.day, item.text))
     return digest
 
 
@@ -155,21 +157,26 @@ def _act_now_text(
     start = short_day(occurrence.start, today)
     act_by = short_day(occurrence.act_by, today)
     if occurrence.source == Source.BUDGET:
-        return f"{names}'s budget closes {start}: get into next year's budget by {act_by}"
+        return f"{possessive(names)} budget closes {start}: get into next year's budget by {act_by}"
     if occurrence.source == Source.CONTRACT:
         contract = contract_names.get(occurrence.source_id or 0, occurrence.title)
         if occurrence.phase == ContractPhase.PRE_SHOPPING:
             return (
-                f"{names}'s pre-shopping for {contract} opens {start}: "
+                f"{possessive(names)} pre-shopping for {contract} opens {start}: "
                 f"have your offer ready by {act_by}"
             )
         if occurrence.phase == ContractPhase.DECISION:
             return (
-                f"{names}'s notice deadline for {contract} is {start}: "
+                f"{possessive(names)} notice deadline for {contract} is {start}: "
                 f"agree the renewal by {act_by}"
             )
     when = _span(occurrence.start, occurrence.end, today)
     return f"{names}: {occurrence.title}, {when}: act by {act_by}"
+
+
+def possessive(name: str) -> str:
+    """Acme's, but Acme Logistics'."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _span(start: datetime.date, end: datetime.date, today: datetime.date) -> str:

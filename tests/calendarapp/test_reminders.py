@@ -13,6 +13,7 @@ from calendarapp import reminders
 from calendarapp.models import Plan, ReminderPreference
 from calendarapp.reminders import build_digest, record_snapshots, reminder_message
 from tests import factories
+from tests.calendarapp.test_admin_browser import ARTIFACTS, browser_page  # noqa: F401
 from tests.conftest import make_user
 
 D = datetime.date
@@ -311,3 +312,66 @@ def test_owners_to_remind(sales_manager, calendar_admin, acme):
     Plan.objects.create(kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner)
 
     assert reminders.owners_to_remind(TODAY) == [sales_manager.pk, planner.pk]
+
+
+def fill_a_busy_week(owner) -> None:
+    """Give the owner one item of every section, relative to the real today (the browser's)."""
+    today = datetime.date.today()
+
+    def day(offset: int) -> datetime.date:
+        return today + datetime.timedelta(days=offset)
+
+    acme = factories.customer("Acme Logistics", "DK", owner=owner)
+    bolt = factories.customer("Bolt Bikes", "DE", subdivision="BY", owner=owner)
+    factories.tradition(customer=acme, kind="customer_event", title="Partner day", start=day(5))
+    factories.tradition(
+        customer=bolt,
+        kind="busy_season",
+        title="Spring sale",
+        start=day(3),
+        end=day(40),
+    )
+    factories.tradition(
+        customer=bolt, kind="other", title="Trade fair", start=day(13), lead_time_days=10
+    )
+    factories.contract(acme, day(90 + 30 + 2), name="Fleet licence")
+    plan = Plan.objects.create(
+        kind="event", title="Roadshow", start=day(20), end=day(21), owner=owner
+    )
+    plan.customers.add(acme, bolt)
+    factories.tradition(customer=acme, kind="vacation", title="Office move", start=day(21))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_this_week_page_in_a_browser(browser_page, live_server):  # noqa: F811
+    page = browser_page
+    owner = make_user("sam", email="sam@example.com")
+    fill_a_busy_week(owner)
+    page.goto(f"{live_server.url}/accounts/login/?next=/this-week/")
+    page.fill("input[name=username]", "sam")
+    page.fill("input[name=password]", "pw-for-tests-only")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/this-week/")
+
+    headings = page.locator("main h2").all_inner_texts()
+    assert [heading.split(" ")[0] for heading in headings] == ["Act", "New", "Customer", "Busy"]
+    conflicts = page.locator(".digest-section").nth(1).locator("li")
+    assert [conflicts.nth(n).get_attribute("class") for n in range(2)] == [
+        "sev-blocker",
+        "sev-warning",
+    ]
+    assert "Acme Logistics' notice deadline for Fleet licence" in page.inner_text("main")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "this-week.png", full_page=True)
+
+    message = reminder_message(owner, build_digest(owner, datetime.date.today()))
+    email_page = page.context.browser.new_page()
+    email_page.set_content(message.alternatives[0][0])
+    email_page.screenshot(path=ARTIFACTS / "reminder-email.png", full_page=True)
+    assert email_page.locator("li").count() == 6
+
+    page.click("text=Stop reminder emails")
+    page.wait_for_load_state("networkidle")
+    assert "Reminder emails are off" in page.inner_text("main")
+    assert page.problems == []
