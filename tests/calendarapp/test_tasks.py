@@ -5,6 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 from smtplib import SMTPServerDisconnected
 
 import pytest
@@ -238,3 +242,20 @@ def test_a_plan_saves_when_redis_is_unreachable_and_the_failure_is_logged(
     assert "Could not queue calendarapp.tasks.send_reminder" in record.getMessage()
     assert "broker is unreachable" in record.getMessage()
     assert mail.outbox == []
+
+
+def test_a_worker_without_redis_refuses_to_start():
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    environment["DEBUG"] = "1"
+
+    finished = subprocess.run(
+        [Path(sys.executable).with_name("celery"), "-A", "calendarapp", "worker"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert finished.returncode != 0
+    assert "REDIS_URL is not set" in finished.stderr
