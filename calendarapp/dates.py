@@ -45,19 +45,13 @@ class YearlyRule(NamedTuple):
 
     def day_in_year(self, year: int) -> Day | None:
         """Return the rule's day in a calendar year (ISO year for week rules), or None."""
-        return _day_in_year(self, year)
-
-
-@functools.lru_cache(maxsize=65536)
-def _day_in_year(rule: YearlyRule, year: int) -> Day | None:
-    # Thousands of traditions share a handful of rules; each (rule, year) is computed once.
-    if rule.weekno is not None:
-        if rule.weekno > weeks_in_iso_year(year):
-            return None
-        return Day.fromisocalendar(year, rule.weekno, rule.weekday + 1)
-    if rule.ordinal is not None:
-        return nth_weekday(year, rule.month, rule.weekday, rule.ordinal)
-    return day_of_month(year, rule.month, rule.monthday)
+        if self.weekno is not None:
+            if self.weekno > weeks_in_iso_year(year):
+                return None
+            return Day.fromisocalendar(year, self.weekno, self.weekday + 1)
+        if self.ordinal is not None:
+            return nth_weekday(year, self.month, self.weekday, self.ordinal)
+        return day_of_month(year, self.month, self.monthday)
 
 
 def weeks_in_iso_year(year: int) -> int:
@@ -238,16 +232,21 @@ def expand(
         return
     if rule.monthday == 0:
         rule = _with_start_day(rule, start.month, start.day)
-    # A week rule's year is the ISO year, which may begin in December or end in January.
-    spill = 1 if rule.weekno is not None else 0
-    first_year = max((window_start - duration).year, start.year) - spill
-    for year in range(first_year, window_end.year + spill + 1):
-        day = rule.day_in_year(year)
-        if day is None or day < start or (rule.until and day > rule.until):
+    for day in _days_between(rule, (window_start - duration).year, window_end.year):
+        if day < start or (rule.until and day > rule.until):
             continue
         last = day + duration
         if day <= window_end and last >= window_start:
             yield day, last
+
+
+@functools.lru_cache(maxsize=65536)
+def _days_between(rule: YearlyRule, first_year: int, last_year: int) -> tuple[Day, ...]:
+    """The rule's days from `first_year` to `last_year`, shared by every tradition using it."""
+    # A week rule's year is the ISO year, which may begin in December or end in January.
+    spill = 1 if rule.weekno is not None else 0
+    years = range(first_year - spill, last_year + spill + 1)
+    return tuple(day for year in years if (day := rule.day_in_year(year)) is not None)
 
 
 @functools.lru_cache(maxsize=4096)
