@@ -20,7 +20,7 @@ from django.db import OperationalError as DatabaseUnavailable
 from django.db import transaction
 from django.utils import timezone
 
-from calendarapp import public_holidays, reminders
+from calendarapp import imports, public_holidays, reminders
 from calendarapp.models import IcsSource
 from customers.models import Customer
 
@@ -95,11 +95,18 @@ def refresh_ics_sources() -> int:
 
 
 @shared_task(**RELIABLE)
-def refresh_ics_source(source_id: int) -> None:
-    """Fetch one subscribed .ics calendar and update its events in place by UID."""
-    from calendarapp.imports import refresh_source
+def refresh_ics_source(source_id: int) -> str:
+    """Fetch one subscribed .ics calendar and update its events in place by UID.
 
-    refresh_source(source_id)
+    A calendar that cannot be fetched or read keeps its events; the source
+    records the error for admins and the next scheduled refresh tries again.
+    """
+    try:
+        result = imports.refresh_source(source_id)
+    except imports.IcsImportError as error:
+        logger.warning("Could not refresh iCal source %s: %s", source_id, error)
+        return f"failed: {error}"
+    return "gone" if result is None else str(result)
 
 
 @shared_task(**RELIABLE)

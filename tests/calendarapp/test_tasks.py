@@ -8,6 +8,8 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from smtplib import SMTPServerDisconnected
 
@@ -19,7 +21,7 @@ from django.db import transaction
 
 from calendarapp import public_holidays, tasks
 from calendarapp.celery import app as celery_app
-from calendarapp.models import Plan, ReminderPreference, SentReminder
+from calendarapp.models import IcsSource, Plan, ReminderPreference, SentReminder
 from calendarapp.services import plan_save
 from calendarapp.tasks import enqueue
 from tests import factories
@@ -153,6 +155,93 @@ def test_a_reminder_that_never_went_out_is_not_recorded_as_sent(
     assert result.failed()
     assert len(calls) == 1 + tasks.send_reminder.max_retries
     assert not SentReminder.objects.exists()
+
+
+def ics(*events: tuple[str, str, str]) -> bytes:
+    """A calendar with all-day events given as (uid, first day YYYYMMDD, title)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tests//EN"]
+    for uid, day, title in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            "DTSTAMP:20270101T000000Z",
+            f"DTSTART;VALUE=DATE:{day}",
+            f"SUMMARY:{title}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.fixture
+def ics_server(settings):
+    """Serve .ics files from a local HTTP server: returns (base URL, {path: body})."""
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    files: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = files.get(self.path)
+            if body is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/calendar")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", files
+    server.shutdown()
+    server.server_close()
+
+
+def test_refresh_updates_subscribed_calendars_in_place(eager, acme, ics_server):
+    base, files = ics_server
+    files["/acme.ics"] = ics(
+        ("fair@acme", "20270810", "Summer fair"), ("gala@acme", "20271201", "Gala")
+    )
+    subscribed = IcsSource.objects.create(
+        name="Acme events", customer=acme, url=f"{base}/acme.ics", kind="customer_event"
+    )
+    IcsSource.objects.create(name="Uploaded once", country="DK", kind="vacation")
+
+    assert tasks.refresh_ics_sources.delay().get() == 1
+    assert sorted(subscribed.events.values_list("title", flat=True)) == ["Gala", "Summer fair"]
+
+    fair = subscribed.events.get(title="Summer fair")
+    files["/acme.ics"] = ics(("fair@acme", "20270810", "Summer fair, renamed"))
+    tasks.refresh_ics_sources.delay()
+    tasks.refresh_ics_sources.delay()
+
+    [event] = subscribed.events.all()
+    assert (event.pk, event.start, event.title) == (fair.pk, D(2027, 8, 10), "Summer fair, renamed")
+
+
+def test_a_calendar_that_cannot_be_fetched_keeps_its_events_and_says_why(
+    eager, acme, ics_server, caplog
+):
+    base, files = ics_server
+    files["/acme.ics"] = ics(("fair@acme", "20270810", "Summer fair"))
+    source = IcsSource.objects.create(
+        name="Acme events", customer=acme, url=f"{base}/acme.ics", kind="customer_event"
+    )
+    tasks.refresh_ics_source.delay(source.pk)
+    del files["/acme.ics"]
+
+    outcome = tasks.refresh_ics_source.delay(source.pk).get()
+
+    assert outcome.startswith("failed: The server answered 404")
+    source.refresh_from_db()
+    assert source.last_error.startswith("The server answered 404")
+    assert source.events.get().title == "Summer fair"
+    assert f"Could not refresh iCal source {source.pk}" in caplog.text
 
 
 @pytest.mark.parametrize(
