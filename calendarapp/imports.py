@@ -87,6 +87,11 @@ def parse_events(
     if calendar.name != "VCALENDAR":
         raise IcsImportError("The file is not an iCalendar file: it has no VCALENDAR.")
     _check_events(calendar)
+    recurring = {
+        str(event["UID"])
+        for event in calendar.walk("VEVENT")
+        if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(event)
+    }
     start, end = window
     try:
         expanded = recurring_ical_events.of(calendar).between(start, end + ONE_DAY)
@@ -94,7 +99,7 @@ def parse_events(
         raise IcsImportError(f"The events could not be read: {error}") from None
     events: dict[str, ParsedEvent] = {}
     for component in expanded:
-        event = _to_event(component, tz)
+        event = _to_event(component, tz, recurring)
         if event.end < start or event.start > end:
             continue
         events[event.uid] = event
@@ -120,7 +125,7 @@ def _label(event: icalendar.Event, number: int) -> str:
     return f"Event {number}" + (f" (“{summary}”)" if summary else "")
 
 
-def _to_event(component: icalendar.Event, tz: datetime.tzinfo) -> ParsedEvent:
+def _to_event(component: icalendar.Event, tz: datetime.tzinfo, recurring: set[str]) -> ParsedEvent:
     dtstart = component.decoded("DTSTART")
     first = _day(dtstart, tz)
     if "DTEND" in component:
@@ -130,7 +135,7 @@ def _to_event(component: icalendar.Event, tz: datetime.tzinfo) -> ParsedEvent:
     else:
         last = first  # RFC 5545: a DTSTART alone lasts that day (or that instant)
     uid = str(component["UID"])
-    if "RRULE" in component or "RECURRENCE-ID" in component or "RDATE" in component:
+    if uid in recurring:
         uid = f"{uid}/{first.isoformat()}"
     title = str(component.get("SUMMARY", "")).strip() or "(no title)"
     return ParsedEvent(uid=uid[:500], start=first, end=max(first, last), title=title[:500])

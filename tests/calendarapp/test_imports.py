@@ -1,0 +1,340 @@
+"""Importing .ics files and URLs: in place by UID, all or nothing, with clear errors."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from calendarapp import imports
+from calendarapp.imports import IcsImportError, import_ics, refresh_source, reimport_file
+from calendarapp.models import IcsSource, ImportedEvent
+from calendarapp.occurrence import Source
+from calendarapp.occurrences import calendar_between
+from customers.models import Customer
+from tests import factories
+from tests.calendarapp import feed_support as fs
+
+
+def ics(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{event.strip()}\r\nEND:VEVENT\r\n" for event in events)
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n"
+    ).encode()
+
+
+SUMMIT = "UID:summit\r\nDTSTART;VALUE=DATE:20261102\r\nDTEND;VALUE=DATE:20261104\r\nSUMMARY:Summit"
+PICNIC = "UID:picnic\r\nDTSTART;VALUE=DATE:20260801\r\nSUMMARY:Picnic\\, with families"
+MOVED_SUMMIT = (
+    "UID:summit\r\nDTSTART;VALUE=DATE:20261109\r\nDTEND;VALUE=DATE:20261110\r\nSUMMARY:Summit"
+)
+NEW_YEAR = "UID:ny\r\nDTSTART;VALUE=DATE:20270104\r\nSUMMARY:New year kick-off"
+
+
+class Site:
+    """A tiny web server on 127.0.0.1 that serves what a test puts in `pages`."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[int, bytes, float, dict[str, str]]] = {}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                status, body, delay, headers = site.pages.get(self.path, (404, b"", 0, {}))
+                time.sleep(delay)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def put(self, path: str, body: bytes, *, status: int = 200, delay: float = 0, **headers):
+        self.pages[path] = (status, body, delay, headers)
+        return self.base + path
+
+
+@pytest.fixture
+def site(settings):
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    server = Site()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(fs.NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def acme(clock, db):
+    return factories.customer("Acme A/S", "DK")
+
+
+def stored(source: IcsSource) -> set[tuple[str, datetime.date, datetime.date, str]]:
+    return {(e.uid, e.start, e.end, e.title) for e in source.events.all()}
+
+
+def nothing_changed(before: tuple[int, int]) -> bool:
+    return (IcsSource.objects.count(), ImportedEvent.objects.count()) == before
+
+
+def counts() -> tuple[int, int]:
+    return IcsSource.objects.count(), ImportedEvent.objects.count()
+
+
+def test_an_uploaded_file_becomes_occurrences_of_the_chosen_kind(acme):
+    source, result = import_ics(
+        name="Acme events", kind="vacation", customer=acme, data=ics(SUMMIT, PICNIC)
+    )
+    assert (result.created, result.updated, result.deleted) == (2, 0, 0)
+    assert stored(source) == {
+        ("summit", datetime.date(2026, 11, 2), datetime.date(2026, 11, 3), "Summit"),
+        ("picnic", datetime.date(2026, 8, 1), datetime.date(2026, 8, 1), "Picnic, with families"),
+    }
+    calendar = calendar_between(*fs.WINDOW, customers=Customer.objects.filter(pk=acme.pk))
+    imported = [o for o in calendar.occurrences if o.source == Source.IMPORTED]
+    assert {(o.title, o.kind, o.customer_id) for o in imported} == {
+        ("Summit", "vacation", acme.pk),
+        ("Picnic, with families", "vacation", acme.pk),
+    }
+    assert all(o.id.startswith("imported-") for o in imported)
+
+
+def test_a_country_source_reaches_the_countrys_customers(acme):
+    import_ics(name="DK schools", kind="vacation", country="DK", data=ics(SUMMIT))
+    calendar = calendar_between(*fs.WINDOW, customers=Customer.objects.filter(pk=acme.pk))
+    assert "Summit" in {o.title for o in calendar.for_customer(calendar.customers[0])}
+    assert "Summit" in {o.title for o in calendar_between(*fs.WINDOW, countries=["DK"]).occurrences}
+
+
+def test_reimport_updates_in_place_adds_and_removes(acme):
+    source, _ = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT, PICNIC)
+    )
+    summit_pk = source.events.get(uid="summit").pk
+    result = reimport_file(source, ics(MOVED_SUMMIT, NEW_YEAR))
+    assert (result.created, result.updated, result.deleted) == (1, 1, 1)
+    assert stored(source) == {
+        ("summit", datetime.date(2026, 11, 9), datetime.date(2026, 11, 9), "Summit"),
+        ("ny", datetime.date(2027, 1, 4), datetime.date(2027, 1, 4), "New year kick-off"),
+    }
+    assert source.events.get(uid="summit").pk == summit_pk
+    again = reimport_file(source, ics(MOVED_SUMMIT, NEW_YEAR))
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_recurring_events_expand_with_one_uid_per_occurrence(acme):
+    weekly = (
+        "UID:standup\r\nDTSTART;VALUE=DATE:20260601\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Standup"
+    )
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(weekly))
+    assert sorted(e.uid for e in source.events.all()) == [
+        "standup/2026-06-01",
+        "standup/2026-06-08",
+        "standup/2026-06-15",
+    ]
+
+
+def test_timed_events_fall_on_the_customers_local_day(acme):
+    late = "UID:late\r\nDTSTART:20261101T233000Z\r\nDTEND:20261102T003000Z\r\nSUMMARY:Late call"
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(late))
+    # 23:30 UTC is 00:30 in Copenhagen the next day.
+    assert stored(source) == {
+        ("late", datetime.date(2026, 11, 2), datetime.date(2026, 11, 2), "Late call")
+    }
+
+
+def test_a_url_source_refreshes_in_place_and_is_safe_to_run_twice(acme, site):
+    url = site.put("/acme.ics", ics(SUMMIT, PICNIC), **{"Content-Type": "text/calendar"})
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, url=url)
+    assert source.url == url and source.last_fetched_at is not None
+    site.put("/acme.ics", ics(MOVED_SUMMIT, NEW_YEAR))
+    result = refresh_source(source.pk)
+    assert (result.created, result.updated, result.deleted) == (1, 1, 1)
+    again = refresh_source(source.pk)
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+    assert {uid for uid, *_ in stored(source)} == {"summit", "ny"}
+
+
+def test_refresh_of_a_deleted_or_uploaded_source_does_nothing(acme):
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT))
+    assert refresh_source(source.pk) is None
+    assert refresh_source(999999) is None
+    assert stored(source) != set()
+
+
+def test_webcal_urls_are_fetched_over_https(settings):
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["calendar.example.com"]  # no DNS needed
+    assert imports.check_url("webcal://calendar.example.com/x.ics") == (
+        "https://calendar.example.com/x.ics"
+    )
+
+
+BAD_FILES = {
+    "malformed": (b"this is not a calendar", "not a valid iCalendar file"),
+    "not utf-8": (b"\xff\xfe\x00B", "not UTF-8"),
+    "no DTSTART": (ics("UID:x\r\nSUMMARY:No start"), "“No start”. has no DTSTART"),
+    "no UID": (ics("DTSTART;VALUE=DATE:20260601\r\nSUMMARY:Anon"), "has no UID"),
+    "broken date": (ics("UID:x\r\nDTSTART;VALUE=DATE:2026130\r\nSUMMARY:Bad"), "invalid DTSTART"),
+    "not a calendar": (b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nEND:VCARD\r\n", "no VCALENDAR"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_is_refused_with_a_clear_error_and_changes_nothing(acme, case):
+    data, message = BAD_FILES[case]
+    before = counts()
+    with pytest.raises(IcsImportError, match=message):
+        import_ics(name="Acme", kind="customer_event", customer=acme, data=data)
+    assert nothing_changed(before)
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_reimport_keeps_the_old_events(acme, case):
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT))
+    before = stored(source)
+    with pytest.raises(IcsImportError):
+        reimport_file(source, BAD_FILES[case][0])
+    assert stored(source) == before
+
+
+def test_a_file_over_the_size_limit_is_refused(acme, settings):
+    settings.ICS_IMPORT_MAX_BYTES = 1024 * 1024
+    before = counts()
+    with pytest.raises(IcsImportError, match="larger than the limit of 1 MB"):
+        import_ics(
+            name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT) + b" " * 1024**2
+        )
+    assert nothing_changed(before)
+
+
+def test_a_download_over_the_size_limit_is_refused(acme, site, settings):
+    settings.ICS_IMPORT_MAX_BYTES = 200_000
+    url = site.put("/big.ics", ics(SUMMIT) + b"X" * 300_000)
+    before = counts()
+    with pytest.raises(IcsImportError, match="larger than the limit"):
+        import_ics(name="Big", kind="customer_event", customer=acme, url=url)
+    assert nothing_changed(before)
+
+
+def test_a_url_that_times_out_is_refused(acme, site, settings):
+    settings.ICS_IMPORT_TIMEOUT_SECONDS = 1
+    url = site.put("/slow.ics", ics(SUMMIT), delay=3)
+    before = counts()
+    with pytest.raises(IcsImportError, match="did not answer within 1 seconds"):
+        import_ics(name="Slow", kind="customer_event", customer=acme, url=url)
+    assert nothing_changed(before)
+
+
+def test_a_failed_refresh_keeps_events_and_records_the_error(acme, site, settings):
+    url = site.put("/acme.ics", ics(SUMMIT))
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, url=url)
+    site.put("/acme.ics", b"", status=500)
+    with pytest.raises(IcsImportError, match="answered 500"):
+        refresh_source(source.pk)
+    source.refresh_from_db()
+    assert "answered 500" in source.last_error
+    assert {uid for uid, *_ in stored(source)} == {"summit"}
+    site.put("/acme.ics", ics(SUMMIT))
+    refresh_source(source.pk)
+    source.refresh_from_db()
+    assert source.last_error == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.ics",
+        "http://localhost/x.ics",
+        "http://10.0.0.7/x.ics",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/x.ics",
+        "http://192.168.1.1/x.ics",
+    ],
+)
+def test_private_and_loopback_addresses_are_refused(acme, settings, url):
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = []
+    before = counts()
+    with pytest.raises(IcsImportError, match="private or local address"):
+        import_ics(name="Inside", kind="customer_event", customer=acme, url=url)
+    assert nothing_changed(before)
+
+
+def test_a_redirect_to_a_private_address_is_refused(acme, site, settings):
+    url = site.put("/hop.ics", b"", status=302, Location="http://10.1.2.3/secret.ics")
+    with pytest.raises(IcsImportError, match="private or local address"):
+        import_ics(name="Hop", kind="customer_event", customer=acme, url=url)
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"url": "ftp://example.com/x.ics"}, "must start with https://"),
+        ({"url": "x", "data": b""}, "either a file or a URL"),
+        ({}, "either a file or a URL"),
+        ({"data": b"", "kind": "busy_season"}, "Choose the kind"),
+        ({"data": b"", "customer": None}, "customer or a country"),
+    ],
+)
+def test_invalid_requests_name_the_problem(acme, fields, message):
+    arguments = {"name": "X", "kind": "vacation", "customer": acme} | fields
+    before = counts()
+    with pytest.raises(IcsImportError, match=message):
+        import_ics(**arguments)
+    assert nothing_changed(before)
+
+
+def test_round_trip_export_then_import_into_another_customer(client, acme, settings, sales_manager):
+    """Export a customer's feed, import it into another customer: the same occurrences."""
+    settings.SITE_URL = fs.SITE_URL
+    cache.clear()
+    acme.owner = sales_manager
+    acme.save()
+    factories.tradition(
+        customer=acme,
+        title="Høstferie; «Jahresabschluss», 日本語",
+        start=datetime.date(2025, 10, 13),
+        end=datetime.date(2025, 10, 17),
+        rule="RRULE:FREQ=YEARLY",
+        lead_time_days=30,
+    )
+    factories.contract(acme, datetime.date(2027, 3, 31))
+    from calendarapp.models import FeedToken
+
+    token = FeedToken.regenerate(sales_manager)
+    body = client.get(f"/feeds/{token}/customers/{acme.pk}.ics").content
+    other = factories.customer("Other ApS", "SE")
+    import_ics(name="Copy of Acme", kind="customer_event", customer=other, data=body)
+
+    exported = {
+        (fs.parse_date(e["DTSTART"][1]), fs.parse_date(e["DTEND"][1]), fs.unescape(e["SUMMARY"][1]))
+        for e in fs.vevents(body)
+    }
+    calendar = calendar_between(*fs.WINDOW, customers=Customer.objects.filter(pk=other.pk))
+    imported = {
+        (o.start, o.end + datetime.timedelta(days=1), o.title)
+        for o in calendar.occurrences
+        if o.source == Source.IMPORTED
+    }
+    assert len(exported) > 10
+    assert imported == exported
