@@ -162,6 +162,7 @@ class PlanForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"end": "End (last day)"}
+        help_texts = {"end": ""}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -254,7 +254,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         occurrences = calendar.for_customer(ref)
         for occurrence in occurrences:
             if occurrence.id not in details:
-                details[occurrence.id] = occurrence_details(occurrence)
+                details[occurrence.id] = occurrence_details(occurrence, today)
         groups[-1].rows.append(layout.row(ref, occurrences))
 
     return Timeline(
@@ -375,14 +375,16 @@ def when(occurrence: Occurrence) -> str:
     return dates.format_span(occurrence.start, occurrence.end)
 
 
-def lead_time_hint(occurrence: Occurrence) -> str:
+def lead_time_hint(occurrence: Occurrence, today: datetime.date) -> str:
     """Say when to act, for things with a lead time: "act by 1 Aug 2026"."""
     if occurrence.lead_time_days <= 0:
         return ""
+    if occurrence.act_by < today:
+        return f"act-by date {dates.format_day(occurrence.act_by)} has passed"
     return f"act by {dates.format_day(occurrence.act_by)}"
 
 
-def occurrence_details(occurrence: Occurrence) -> dict[str, str]:
+def occurrence_details(occurrence: Occurrence, today: datetime.date) -> dict[str, str]:
     """What the details dialog shows for one occurrence."""
     style = kind_style(occurrence.kind)
     days = occurrence.days
@@ -403,7 +405,7 @@ def occurrence_details(occurrence: Occurrence) -> dict[str, str]:
         "kind": style.label,
         "code": style.code,
         "when": f"{when(occurrence)} ({weeks}, {days} day{'s' if days != 1 else ''})",
-        "act_by": lead_time_hint(occurrence),
+        "act_by": lead_time_hint(occurrence, today),
         "region": region,
         "plan_url": reverse("plan-edit", args=[occurrence.source_id])
         if occurrence.source == Source.PLAN and occurrence.source_id
@@ -421,19 +423,24 @@ class Item:
     hint: str
 
 
-def items(occurrences: Iterable[Occurrence]) -> list[Item]:
+def items(occurrences: Iterable[Occurrence], today: datetime.date) -> list[Item]:
     return [
-        Item(occurrence, kind_style(occurrence.kind), when(occurrence), lead_time_hint(occurrence))
+        Item(
+            occurrence,
+            kind_style(occurrence.kind),
+            when(occurrence),
+            lead_time_hint(occurrence, today),
+        )
         for occurrence in occurrences
     ]
 
 
 def months_of_year(
-    occurrences: Iterable[Occurrence], year: int
+    occurrences: Iterable[Occurrence], year: int, today: datetime.date
 ) -> list[tuple[datetime.date, list[Item]]]:
     """Sort a year's occurrences into its months; a long one shows in every month it touches."""
     months = []
-    listed = items(occurrences)
+    listed = items(occurrences, today)
     for month in range(1, 13):
         first = datetime.date(year, month, 1)
         last = datetime.date(year, month, dates.days_in_month(year, month))

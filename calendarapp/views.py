@@ -167,8 +167,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "subdivision": subdivision,
             "subdivision_name": countries.subdivision_name(code, subdivision),
-            "holidays": items(o for o in occurrences if o.kind == PUBLIC_HOLIDAY),
-            "traditions": items(o for o in occurrences if o.kind != PUBLIC_HOLIDAY),
+            "holidays": items((o for o in occurrences if o.kind == PUBLIC_HOLIDAY), today),
+            "traditions": items((o for o in occurrences if o.kind != PUBLIC_HOLIDAY), today),
         }
     )
     return render(request, "calendarapp/country_detail.html", context)

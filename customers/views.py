@@ -60,8 +60,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         {
             "year": year,
             "today": today,
-            "months": months_of_year(occurrences, year),
-            "upcoming": items(o for o in occurrences if o.end >= today and o.start <= horizon),
+            "months": months_of_year(occurrences, year, today),
+            "upcoming": items(
+                (o for o in occurrences if o.end >= today and o.start <= horizon), today
+            ),
             "upcoming_days": UPCOMING_DAYS,
             "contracts": customer.contracts.all(),
             "traditions": [(t, kind_style(t.kind)) for t in customer.traditions.all()],

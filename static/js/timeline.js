@@ -25,6 +25,8 @@
       items.length === 1 ? items[0].title : items.length + " × " + items[0].kind;
     const list = dialog.querySelector("[data-items]");
     list.replaceChildren(...items.map(function (item) { return render(item, bar.dataset.kind); }));
+    // One item: its title is already the dialog's heading.
+    if (items.length === 1) list.querySelector("h3").remove();
     const customer = dialog.querySelector("[data-customer]");
     customer.textContent = row.dataset.customer;
     customer.href = row.dataset.url;
