@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 from calendarapp.models import FeedToken, IcsSource, ImportedEvent, Plan
-from calendarapp.occurrence import Occurrence
+from calendarapp.occurrence import Occurrence, Source
+from calendarapp.occurrences import calendar_between
+from customers.models import Customer
 from tests import factories
 from traditions.models import TraditionKind
 
@@ -210,3 +212,22 @@ def parse_date(value: str) -> datetime.date:
 
 def expected(occurrences: list[Occurrence]) -> set[tuple[str, datetime.date, datetime.date]]:
     return {(f"{o.id}@{HOST}", o.start, o.end) for o in occurrences}
+
+
+def engine_occurrences(feed: str, data: FeedData) -> list[Occurrence]:
+    """What each feed must contain, asked of the engine directly."""
+    start, end = WINDOW
+    if feed == "my-customers":
+        customers = Customer.objects.filter(owner__username="sam", active=True)
+        return calendar_between(start, end, customers=customers, include_plans=False).occurrences
+    if feed == "all-customers":
+        return calendar_between(start, end, include_plans=False).occurrences
+    if feed == "customer":
+        customers = Customer.objects.filter(pk=data.acme.pk)
+        return calendar_between(start, end, customers=customers, include_plans=False).occurrences
+    if feed == "country":
+        return calendar_between(start, end, countries=["DK"]).occurrences
+    plans = [o for o in calendar_between(start, end).occurrences if o.source == Source.PLAN]
+    if feed == "plans-mine":
+        return [o for o in plans if o.source_id == data.mine.pk]
+    return plans

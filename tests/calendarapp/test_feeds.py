@@ -12,8 +12,6 @@ from django.core.cache import cache
 from ical.calendar_stream import IcsCalendarStream
 
 from calendarapp.models import Plan
-from calendarapp.occurrence import Source
-from calendarapp.occurrences import calendar_between
 from customers.models import Customer
 from tests.calendarapp import feed_support as fs
 
@@ -31,25 +29,6 @@ def data(clock, sales_manager, calendar_admin, settings) -> fs.FeedData:
     settings.SITE_URL = fs.SITE_URL
     cache.clear()
     return fs.build_feed_data(sales_manager, calendar_admin)
-
-
-def engine_occurrences(feed: str, data: fs.FeedData):
-    """What each feed must contain, asked of the engine directly."""
-    start, end = fs.WINDOW
-    if feed == "my-customers":
-        customers = Customer.objects.filter(owner__username="sam", active=True)
-        return calendar_between(start, end, customers=customers, include_plans=False).occurrences
-    if feed == "all-customers":
-        return calendar_between(start, end, include_plans=False).occurrences
-    if feed == "customer":
-        customers = Customer.objects.filter(pk=data.acme.pk)
-        return calendar_between(start, end, customers=customers, include_plans=False).occurrences
-    if feed == "country":
-        return calendar_between(start, end, countries=["DK"]).occurrences
-    plans = [o for o in calendar_between(start, end).occurrences if o.source == Source.PLAN]
-    if feed == "plans-mine":
-        return [o for o in plans if o.source_id == data.mine.pk]
-    return plans
 
 
 def get(client, path: str, **headers):
@@ -76,7 +55,7 @@ def test_feed_holds_exactly_the_engines_occurrences(client, data, feed):
     }
     # DTEND is the day after the last day.
     found = {(uid, start, end - datetime.timedelta(days=1)) for uid, start, end in found}
-    wanted = fs.expected(engine_occurrences(feed, data))
+    wanted = fs.expected(fs.engine_occurrences(feed, data))
     assert wanted, "the test data must put something on every feed"
     assert found == wanted
 
@@ -96,7 +75,7 @@ def test_icalendar_and_recurring_ical_events_read_the_engines_occurrences(client
         assert type(first) is datetime.date, "all-day items are dates, never floating times"
         last = event.decoded("DTEND") - datetime.timedelta(days=1)
         found.add((str(event["UID"]), first, last))
-    assert found == fs.expected(engine_occurrences(feed, data))
+    assert found == fs.expected(fs.engine_occurrences(feed, data))
 
 
 @pytest.mark.parametrize("feed", FEEDS)
@@ -104,7 +83,7 @@ def test_the_strict_ical_package_parses_every_feed(client, data, feed):
     body = get(client, fs.feed_paths(data)[feed]).content
     calendar = IcsCalendarStream.calendar_from_ics(body.decode())
     assert {event.uid for event in calendar.events} == {
-        uid for uid, _, _ in fs.expected(engine_occurrences(feed, data))
+        uid for uid, _, _ in fs.expected(fs.engine_occurrences(feed, data))
     }
     for event in calendar.events:
         assert event.dtstart.__class__ is datetime.date
