@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from calendarapp.roles import CALENDAR_ADMINS
 from tests.calendarapp.test_admin import retailer_with_contract_and_rush
@@ -50,6 +51,9 @@ def browser_page():
         page.foreign_requests = []
         yield page
         browser.close()
+        # While Playwright's loop runs, Django keeps the ORM connections this test opened
+        # apart from pytest-django's; close them, or the test database cannot be dropped.
+        connections.close_all()
 
 
 def record_console_error(page, message) -> None:
