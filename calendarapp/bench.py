@@ -276,3 +276,42 @@ def holidays_cold(data: BenchData) -> float:
 @figure("holidays_warm_ms")
 def holidays_warm(data: BenchData) -> float:
     return timed(_all_regions_three_years)
+
+
+def _timeline_year_page() -> Callable[[], object]:
+    """The timeline view, template included, for the first 100 customers over one year."""
+    from django.conf import settings
+    from django.test import RequestFactory, override_settings
+
+    from calendarapp.views import timeline
+
+    request = RequestFactory().get("/", {"range": "year", "start": f"{YEAR}-01-01"})
+    request.user = get_user_model().objects.order_by("pk").first()
+    # The throwaway bench database has no collected static files to name in the page.
+    plain_static = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+    def render() -> object:
+        with override_settings(STORAGES=plain_static):
+            return timeline(request)
+
+    return render
+
+
+@figure("timeline_page_ms")
+def timeline_page(data: BenchData) -> float:
+    return timed(_timeline_year_page())
+
+
+@figure("timeline_page_queries", unit="queries")
+def timeline_page_queries(data: BenchData) -> float:
+    page = _timeline_year_page()
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    return len(queries)
+
+
+# The feed figures live with the feeds; importing the module registers them.
+from calendarapp import feed_bench  # noqa: E402, F401

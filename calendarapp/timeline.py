@@ -9,6 +9,8 @@ costs the same number of queries whether it shows 20 customers or 200.
 from __future__ import annotations
 
 import datetime
+import functools
+import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp import countries, dates
 from calendarapp.models import PlanKind
@@ -162,6 +165,23 @@ class Row:
     customer: CustomerRef
     bars: list[Bar]
     lanes: int
+
+    @property
+    def bars_html(self) -> SafeString:
+        """The row's bars as buttons, built here: a template loop over thousands is too slow."""
+        return mark_safe("".join(_bar_button(bar) for bar in self.bars))  # noqa: S308
+
+
+def _bar_button(bar: Bar) -> str:
+    # Kinds and codes are our own constants; titles and ids come from data and are escaped.
+    kind = bar.style.value
+    ours = " ours" if bar.style.ours else ""
+    tip = html.escape(bar.tip)
+    return (
+        f'<button type="button" class="bar k-{kind}{ours}" style="{bar.position}" '
+        f'data-ids="{html.escape(bar.ids)}" data-kind="{kind}" title="{tip}" aria-label="{tip}">'
+        f"{bar.style.code}</button>"
+    )
 
 
 @dataclass
@@ -372,7 +392,26 @@ class _Layout:
 
 
 def when(occurrence: Occurrence) -> str:
-    return dates.format_span(occurrence.start, occurrence.end)
+    return _span(occurrence.start, occurrence.end)
+
+
+@functools.lru_cache(maxsize=8192)
+def _span(start: datetime.date, end: datetime.date) -> str:
+    """Dates repeat across a page's rows (holidays, yearly traditions): format each pair once."""
+    return dates.format_span(start, end)
+
+
+@functools.lru_cache(maxsize=8192)
+def _span_with_weeks(start: datetime.date, end: datetime.date) -> str:
+    """Say "12–16 Oct 2026 (week 42, 5 days)"."""
+    first, last = start.isocalendar(), end.isocalendar()
+    weeks = (
+        f"week {first.week}"
+        if (first.year, first.week) == (last.year, last.week)
+        else f"weeks {first.week}–{last.week}"
+    )
+    days = (end - start).days + 1
+    return f"{_span(start, end)} ({weeks}, {days} day{'s' if days != 1 else ''})"
 
 
 def lead_time_hint(occurrence: Occurrence, today: datetime.date) -> str:
@@ -387,14 +426,6 @@ def lead_time_hint(occurrence: Occurrence, today: datetime.date) -> str:
 def occurrence_details(occurrence: Occurrence, today: datetime.date) -> dict[str, str]:
     """What the details dialog shows for one occurrence."""
     style = kind_style(occurrence.kind)
-    days = occurrence.days
-    start_week = occurrence.start.isocalendar()
-    end_week = occurrence.end.isocalendar()
-    weeks = (
-        f"week {start_week.week}"
-        if (start_week.year, start_week.week) == (end_week.year, end_week.week)
-        else f"weeks {start_week.week}–{end_week.week}"
-    )
     region = ""
     if occurrence.source in (Source.PUBLIC_HOLIDAY, Source.TRADITION) and occurrence.country:
         region = countries.country_name(occurrence.country)
@@ -404,7 +435,7 @@ def occurrence_details(occurrence: Occurrence, today: datetime.date) -> dict[str
         "title": occurrence.title,
         "kind": style.label,
         "code": style.code,
-        "when": f"{when(occurrence)} ({weeks}, {days} day{'s' if days != 1 else ''})",
+        "when": _span_with_weeks(occurrence.start, occurrence.end),
         "act_by": lead_time_hint(occurrence, today),
         "region": region,
         "plan_url": reverse("plan-edit", args=[occurrence.source_id])

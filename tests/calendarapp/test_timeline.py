@@ -313,3 +313,15 @@ def test_custom_range_and_page_past_the_end(sales_client, danes):
     assert "Autumn school holiday" in html
     # The next custom window has the same length.
     assert "start=2026-10-21&amp;end=2026-10-31" in html
+
+
+def test_titles_from_data_are_escaped_in_bars(sales_client, danes):
+    factories.tradition(
+        title='<script>alert("x")</script> & "kick-off"',
+        kind="customer_event",
+        customer=danes[0],
+        start=D(2026, 10, 20),
+    )
+    html = sales_client.get("/", {"start": "2026-10-01"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;kick-off&quot;" in html
