@@ -188,10 +188,12 @@ class Presenter:
 
     def stamp(self, occurrence: Occurrence) -> datetime.datetime:
         """The last change of the item, or of its customer (whose name is in the summary)."""
+        updated = occurrence.updated_at
         customer_stamp = self.customer_stamps.get(occurrence.customer_id)
-        changes = [stamp for stamp in (occurrence.updated_at, customer_stamp) if stamp]
-        if changes:
-            return max(changes)
+        if updated is None or (customer_stamp is not None and customer_stamp > updated):
+            updated = customer_stamp
+        if updated is not None:
+            return updated
         # Generated items (public holidays) have no row: a stamp fixed by their year keeps
         # the bytes identical across requests.
         return datetime.datetime(occurrence.start.year - 1, 1, 1, tzinfo=datetime.UTC)

@@ -88,7 +88,9 @@ def fold(line: str) -> bytes:
 
 
 def utc_stamp(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    """Format a moment as a UTC DATE-TIME ("20260102T030405Z")."""
+    text = moment.astimezone(datetime.UTC).isoformat()  # "2026-01-02T03:04:05.123456+00:00"
+    return f"{text[0:4]}{text[5:7]}{text[8:10]}T{text[11:13]}{text[14:16]}{text[17:19]}Z"
 
 
 def sequence(moment: datetime.datetime) -> int:
@@ -154,7 +156,7 @@ class EventWriter:
     def _compact(self, day: datetime.date) -> bytes:
         text = self._compact_days.get(day)
         if text is None:
-            text = self._compact_days[day] = day.strftime("%Y%m%d").encode()
+            text = self._compact_days[day] = self._iso(day).replace(b"-", b"")
         return text
 
     def write(self, occurrence: Occurrence) -> bytes:
