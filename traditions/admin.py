@@ -1,6 +1,7 @@
 import datetime
 import itertools
 
+import recurrence
 from django import forms
 from django.contrib import admin
 
@@ -48,12 +49,55 @@ class NextDates:
         return "; ".join(shown) or "None from today on."
 
 
+class IsoWeekRuleForm(forms.ModelForm):
+    """Let admins say "every year in ISO week 42", which the recurrence widget cannot."""
+
+    iso_week = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=53,
+        label="Or every year in ISO week",
+        help_text="Repeats yearly in this week, on the start date's weekday; "
+        "replaces the rule above. Empty to use the rule above.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        rule = dates.parse_yearly_rule(dates.serialize_recurrence(self.instance.recurrence))
+        if rule is not None and rule.weekno is not None:
+            self.fields["iso_week"].initial = rule.weekno
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        week, start = cleaned.get("iso_week"), cleaned.get("start")
+        if week and start and start.isocalendar().week != week:
+            self.add_error(
+                "iso_week",
+                f"The start date {start.isoformat()} lies in ISO week "
+                f"{start.isocalendar().week}, not in week {week}.",
+            )
+        elif week and start:
+            weekday = dates.WEEKDAYS[start.weekday()]
+            cleaned["recurrence"] = recurrence.deserialize(
+                f"RRULE:FREQ=YEARLY;BYWEEKNO={week};BYDAY={weekday}"
+            )
+        return cleaned
+
+
+class TraditionForm(IsoWeekRuleForm):
+    class Meta:
+        model = Tradition
+        fields = ["kind", "title", "start", "end", "lead_time_days", "recurrence", "notes"]
+
+
 class TraditionInline(NextDates, admin.StackedInline):
     model = Tradition
+    form = TraditionForm
     fields = [
         ("kind", "title"),
         ("start", "end", "lead_time_days"),
         "recurrence",
+        "iso_week",
         "next_dates",
         "notes",
     ]
@@ -61,7 +105,7 @@ class TraditionInline(NextDates, admin.StackedInline):
     extra = 0
 
 
-class LocalTraditionForm(forms.ModelForm):
+class LocalTraditionForm(IsoWeekRuleForm):
     country = forms.ChoiceField(choices=country_choices)
 
     class Meta:
@@ -102,6 +146,7 @@ class LocalTraditionAdmin(NextDates, RecurrenceCatalogMedia, admin.ModelAdmin):
         ("kind", "title"),
         ("start", "end", "lead_time_days"),
         "recurrence",
+        "iso_week",
         "next_dates",
         "notes",
     ]

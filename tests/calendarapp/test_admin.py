@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import recurrence
 from django.urls import reverse
 
 from customers.models import Customer, Interest
@@ -174,3 +175,41 @@ def test_change_page_shows_the_next_dates_the_rule_really_gives(admin_client, lo
         reverse("admin:traditions_localtradition_change", args=[local_tradition.pk])
     )
     assert f"{upcoming[0]:%a %d %b %Y} to " in response.content.decode()
+
+
+def local_tradition_form(**changes) -> dict[str, str]:
+    data = {
+        "country": "DK",
+        "subdivision": "",
+        "kind": "vacation",
+        "title": "Winter school holiday (week 7)",
+        "start": "2025-02-10",
+        "end": "2025-02-14",
+        "lead_time_days": "21",
+        "recurrence": "",
+        "iso_week": "",
+        "notes": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_saves_an_iso_week_rule_the_widget_cannot_express(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"), local_tradition_form(iso_week="7")
+    )
+    assert response.status_code == 302
+    saved = LocalTradition.objects.get(title="Winter school holiday (week 7)")
+    assert recurrence.serialize(saved.recurrence) == "RRULE:FREQ=YEARLY;BYDAY=MO;BYWEEKNO=7"
+    page = admin_client.get(reverse("admin:traditions_localtradition_change", args=[saved.pk]))
+    assert page.context["adminform"].form["iso_week"].initial == 7
+
+
+def test_iso_week_that_misses_the_start_date_is_a_field_error(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"), local_tradition_form(iso_week="8")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "lies in ISO week 7, not in week 8" in errors["iso_week"][0]
+    assert not LocalTradition.objects.exists()
