@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from tests.conftest import skip_or_fail
 
@@ -44,6 +45,9 @@ def browser():
         )
         yield chromium
         chromium.close()
+        # While Playwright's loop runs, Django keeps the ORM connections this test opened
+        # apart from pytest-django's; close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 class Session:
