@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import recurrence
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import Customer, Interest
@@ -213,3 +215,30 @@ def test_iso_week_that_misses_the_start_date_is_a_field_error(admin_client):
     errors = response.context["adminform"].form.errors
     assert "lies in ISO week 7, not in week 8" in errors["iso_week"][0]
     assert not LocalTradition.objects.exists()
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_admin_pages_do_not_query_per_row(admin_client, customer, local_tradition):
+    changelist = reverse("admin:customers_customer_changelist")
+    local_list = reverse("admin:traditions_localtradition_changelist")
+    change = reverse("admin:customers_customer_change", args=[customer.pk])
+    urls = (changelist, local_list, change)
+    for url in urls:  # warm the content type cache
+        queries_for(admin_client, url)
+    before = [queries_for(admin_client, url) for url in urls]
+    for number in range(10):
+        other = factories.customer(f"Customer {number}", "DE", subdivision="BY")
+        factories.tradition(
+            customer=customer, title=f"Event {number}", start=datetime.date(2025, 3, number + 1)
+        )
+        factories.tradition(
+            country="DE", title=f"Local {number}", start=datetime.date(2025, 3, number + 1)
+        )
+        other.interests.add(*Interest.objects.all())
+    after = [queries_for(admin_client, url) for url in urls]
+    assert after == before
