@@ -57,6 +57,6 @@
     sync();
     // On a phone the filters start folded so the grid is on screen.
     const panel = form.querySelector("details");
-    if (panel && window.matchMedia("(max-width: 720px)").matches && !form.querySelector(".error")) panel.open = false;
+    if (panel && window.matchMedia("(max-width: 720px)").matches && !document.querySelector(".error-box")) panel.open = false;
   }
 })();
