@@ -23,7 +23,7 @@ from calendarapp.models import SentReminder
 from tests import factories
 from tests.conftest import skip_or_fail
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TODAY = datetime.date(2027, 7, 28)
 
