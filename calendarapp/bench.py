@@ -313,5 +313,6 @@ def timeline_page_queries(data: BenchData) -> float:
     return len(queries)
 
 
-# The feed figures live with the feeds; importing the module registers them.
+# The feed and reminder figures live with their code; importing a module registers them.
 from calendarapp import feed_bench  # noqa: E402, F401
+from calendarapp import reminder_bench  # noqa: E402, F401
