@@ -13,6 +13,17 @@ from calendarapp.occurrences import MAX_WINDOW_DAYS
 from customers.models import Customer, Interest
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Dates outside these years are typos; refusing them keeps date arithmetic from overflowing.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2199, 12, 31)
+
+
+def refuse_far_dates(form: forms.Form, *names: str) -> None:
+    """Add an error to each named date field that lies outside 1900-2199."""
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value and not EARLIEST <= value <= LATEST:
+            form.add_error(name, "Give a date between the years 1900 and 2199.")
 
 
 class TimelineForm(forms.Form):
@@ -62,6 +73,7 @@ class TimelineForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        refuse_far_dates(self, "start", "end")
         range_name = data.get("range") or "quarter"
         start, end = data.get("start"), data.get("end")
         if range_name == "custom":
@@ -172,6 +184,7 @@ class PlanForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        refuse_far_dates(self, "start", "end")
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date cannot be before the start date.")

@@ -14,7 +14,7 @@ from calendarapp import countries
 from calendarapp.conflicts import check_plans
 from calendarapp.forms import PlanForm, TimelineForm, YearForm
 from calendarapp.models import Plan
-from calendarapp.occurrences import calendar_between
+from calendarapp.occurrences import MAX_WINDOW_DAYS, calendar_between
 from calendarapp.planner import draft_from_form, planner_panel
 from calendarapp.roles import can_edit_plan
 from calendarapp.services import plan_save
@@ -78,7 +78,9 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 
     today = timezone.localdate()
     if request.method != "POST":
-        form = PlanForm(instance=plan)
+        # "Plan for this customer" links pre-select the audience: /plans/new?customers=7
+        chosen = [value for value in request.GET.getlist("customers") if value.isdigit()]
+        form = PlanForm(instance=plan, initial={"customers": chosen} if chosen else None)
         panel = _panel_for_plan(plan, today)
         return _render_planner(request, form, plan, panel, today)
 
@@ -106,12 +108,12 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 
 
 def _search_from(value: str | None, today: datetime.date) -> datetime.date:
-    """The first day to suggest dates from: the planner's field, never before today."""
+    """The first day to suggest dates from: the planner's field, today to three years ahead."""
     try:
         chosen = datetime.date.fromisoformat(value) if value else today
     except ValueError:
         return today
-    return max(chosen, today)
+    return min(max(chosen, today), today + datetime.timedelta(days=MAX_WINDOW_DAYS))
 
 
 def _panel_for_plan(plan: Plan | None, today: datetime.date):

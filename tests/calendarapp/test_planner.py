@@ -135,6 +135,8 @@ def test_save_creates_the_plan_and_shows_it(sales_client, sales_manager, danes):
         ({"end": "2026-10-01"}, "End (last day): The end date cannot be before the start date."),
         ({"start": "2026-13-45"}, "Start: Enter a valid date."),
         ({"kind": "party"}, "Kind: Select a valid choice."),
+        ({"start": "0001-01-01"}, "Start: Give a date between the years 1900 and 2199."),
+        ({"end": "9999-12-31"}, "End (last day): Give a date between the years 1900 and 2199."),
         ({"countries": ["ZZ"]}, "Whole countries: Select a valid choice."),
         ({"countries": []}, "Customers: Choose an audience"),
     ],
@@ -214,3 +216,21 @@ def test_heat_levels_are_relative_to_the_busiest_week():
     assert cells[2].label == (
         "Week 42 (from 12 Oct 2026): 6 customers with a blocker, 1 customer with a warning"
     )
+
+
+def test_plan_for_this_customer_preselects_the_audience(sales_client, danes):
+    customer_page = sales_client.get(f"/customers/{danes[1].pk}").content.decode()
+    assert f"/plans/new?customers={danes[1].pk}" in customer_page
+    html = sales_client.get("/plans/new", {"customers": [str(danes[1].pk), "x"]}).content.decode()
+    assert f'<option value="{danes[1].pk}" selected>' in html
+    assert f'<option value="{danes[0].pk}">' in html
+
+
+def test_far_search_start_is_kept_within_three_years(sales_client, danes):
+    response = sales_client.post(
+        "/plans/new",
+        week_42_event(action="check", search_from="9999-12-31"),
+        headers={"X-Fragment": "check"},
+    )
+    assert response.status_code == 200
+    assert "from 3 Sep 2029" in response.content.decode()

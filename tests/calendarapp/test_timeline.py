@@ -288,6 +288,14 @@ def test_today_is_marked(sales_client, danes):
             {"range": "custom", "start": "2020-01-01", "end": "2026-01-01"},
             "Parameter “end”: A custom range can be at most three years long.",
         ),
+        (
+            {"start": "9999-12-31"},
+            "Parameter “start”: Give a date between the years 1900 and 2199.",
+        ),
+        (
+            {"start": "0001-01-01"},
+            "Parameter “start”: Give a date between the years 1900 and 2199.",
+        ),
         ({"page": "0"}, "Parameter “page”: Ensure this value is greater than or equal to 1."),
         ({"page": "two"}, "Parameter “page”: Enter a whole number."),
         ({"owner": "ghost"}, "Parameter “owner”: Select a valid choice."),
