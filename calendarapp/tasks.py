@@ -54,6 +54,8 @@ def enqueue(task: Task, *args) -> None:
 
     The work a task does is also done by the next scheduled run, so a lost
     message costs a delay, while a failed save would cost the user's input.
+    Without Redis the task runs right here, in-process; `robust` keeps its
+    failure in the log too, so the user's request still succeeds.
     """
 
     def send() -> None:
@@ -66,7 +68,7 @@ def enqueue(task: Task, *args) -> None:
                 args,
             )
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 @shared_task(**RELIABLE)

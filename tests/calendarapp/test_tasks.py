@@ -299,6 +299,36 @@ def test_enqueue_runs_the_task_only_after_the_transaction_commits(
     assert len(mail.outbox) == 1
 
 
+def save_plan_and_enqueue(owner, customer) -> Plan:
+    """Save a plan and queue a task in one transaction, as the planner's save does."""
+    with transaction.atomic():
+        plan = plan_save(
+            owner=owner,
+            kind="event",
+            title="Roadshow",
+            start=D(2027, 8, 10),
+            end=D(2027, 8, 11),
+            customers=[customer],
+        )
+        enqueue(tasks.send_reminder, owner.pk, TODAY.isoformat())
+    return plan
+
+
+def test_a_task_failing_in_process_does_not_fail_the_save(
+    eager, acme, sales_manager, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(owner_id, day):
+        raise ValueError("a bug in the task")
+
+    monkeypatch.setattr(tasks.reminders, "deliver_reminder", broken)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = save_plan_and_enqueue(sales_manager, acme)
+
+    assert Plan.objects.filter(pk=plan.pk).exists()
+    assert "a bug in the task" in caplog.text
+
+
 @pytest.fixture
 def unreachable_broker(monkeypatch):
     """Point Celery at a Redis port where nothing listens, as when Redis is down."""
@@ -315,16 +345,7 @@ def test_a_plan_saves_when_redis_is_unreachable_and_the_failure_is_logged(
     caplog.set_level(logging.ERROR, logger="calendarapp.tasks")
 
     with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            plan = plan_save(
-                owner=sales_manager,
-                kind="event",
-                title="Roadshow",
-                start=D(2027, 8, 10),
-                end=D(2027, 8, 11),
-                customers=[acme],
-            )
-            enqueue(tasks.send_reminder, sales_manager.pk, TODAY.isoformat())
+        plan = save_plan_and_enqueue(sales_manager, acme)
 
     assert Plan.objects.get(pk=plan.pk).customers.get() == acme
     [record] = caplog.records
