@@ -30,6 +30,6 @@ def this_week(request: HttpRequest) -> HttpResponse:
         {
             "digest": reminders.build_digest(request.user, today),
             "reminders_enabled": reminders.reminders_enabled(request.user),
-            "has_email": bool(request.user.email),
+            "email": reminders.email_address(request.user),
         },
     )

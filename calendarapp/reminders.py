@@ -271,6 +271,11 @@ def record_snapshots(digest: Digest) -> None:
         PlanFindingSnapshot.objects.filter(stale).delete()
 
 
+def email_address(user) -> str:
+    """The address reminders go to, read through the user model's own email field."""
+    return getattr(user, user.get_email_field_name(), "") or ""
+
+
 def reminders_enabled(user) -> bool:
     """Tell whether the user gets the daily email; without a saved preference they do."""
     return not ReminderPreference.objects.filter(user=user, reminders_enabled=False).exists()
@@ -309,7 +314,7 @@ def reminder_message(owner, digest: Digest) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("emails/reminder.txt", context),
-        to=[owner.email],
+        to=[email_address(owner)],
     )
     message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
     return message
@@ -323,7 +328,7 @@ def deliver_reminder(owner_id: int, day: datetime.date) -> Outcome:
     nothing, and a failed send rolls the row back so that a retry sends it.
     """
     owner = get_user_model().objects.filter(pk=owner_id, is_active=True).first()
-    if owner is None or not owner.email:
+    if owner is None or not email_address(owner):
         return Outcome.NO_RECIPIENT
     if not reminders_enabled(owner):
         return Outcome.OPTED_OUT

@@ -265,6 +265,14 @@ def test_a_bad_switch_value_is_refused_by_name(sales_client, sales_manager):
     assert reminders.reminders_enabled(sales_manager)
 
 
+
+def test_an_account_without_email_is_told_no_reminder_can_reach_it(client, nobody):
+    client.force_login(nobody)
+
+    page = client.get(reverse("this-week")).content.decode()
+
+    assert "Your account has no email address" in page
+
 def test_this_week_needs_a_login(client):
     response = client.get(reverse("this-week"))
 
