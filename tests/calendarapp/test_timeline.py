@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from calendarapp import timeline
 from calendarapp.occurrence import Occurrence, Source
@@ -333,3 +335,28 @@ def test_titles_from_data_are_escaped_in_bars(sales_client, danes):
     html = sales_client.get("/", {"start": "2026-10-01"}).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;kick-off&quot;" in html
+
+
+PARAMETERS = ["range", "start", "end", "group", "owner", "country", "kind", "interest", "q", "page"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(PARAMETERS),
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(["custom", "year", "0", "-1", "2026-02-30", "9999-01-01", "DK"]),
+            st.dates().map(str),
+            st.integers().map(str),
+        ),
+        max_size=5,
+    )
+)
+def test_any_url_gives_a_page_or_a_named_error_never_a_500(sales_client, danes, params):
+    response = sales_client.get("/", params)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "Parameter “" in response.content.decode()
