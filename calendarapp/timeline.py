@@ -30,7 +30,7 @@ from traditions.models import TraditionKind
 
 PAGE_SIZE = 100
 # Pixel width of one week column per range; the print stylesheet overrides it.
-WEEK_WIDTHS = {"quarter": 72, "half": 44, "year": 26}
+WEEK_WIDTHS = {"quarter": 72, "half": 44, "year": 20}
 # A bar is drawn at least this wide so its letter stays readable.
 MIN_BAR_PX = 16
 
@@ -128,6 +128,7 @@ class Week:
 @dataclass(frozen=True, slots=True)
 class Month:
     label: str
+    short: str
     weeks: int
 
 
@@ -205,6 +206,11 @@ class Timeline:
     pages: int
     today_left: float | None
     details: dict[str, dict[str, str]]
+
+    @property
+    def short_months(self) -> bool:
+        """Narrow week columns (a year) have room for "Sep", not "September"."""
+        return self.week_px < 40
 
     @property
     def first_row(self) -> int:
@@ -327,10 +333,17 @@ def _months(weeks: Sequence[tuple[int, int, datetime.date]]) -> list[Month]:
         thursday = monday + datetime.timedelta(days=3)
         key = (thursday.year, thursday.month)
         if key != previous:
-            label = date_format(thursday, "F Y" if thursday.month == 1 or not months else "F")
-            months.append(Month(label, 0))
+            with_year = thursday.month == 1 or not months
+            months.append(
+                Month(
+                    date_format(thursday, "F Y" if with_year else "F"),
+                    date_format(thursday, "M Y" if with_year else "M"),
+                    0,
+                )
+            )
             previous = key
-        months[-1] = Month(months[-1].label, months[-1].weeks + 1)
+        last = months[-1]
+        months[-1] = Month(last.label, last.short, last.weeks + 1)
     return months
 
 

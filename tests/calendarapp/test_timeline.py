@@ -77,6 +77,8 @@ def test_year_2026_has_53_week_columns_under_12_month_names(danes):
     assert len(page.weeks) == 53  # 2026 is a long ISO year
     assert page.weeks[0].monday == D(2025, 12, 29)
     assert [month.label for month in page.months][:2] == ["January 2026", "February"]
+    assert [month.short for month in page.months][:2] == ["Jan 2026", "Feb"]
+    assert page.short_months
     assert len(page.months) == 12
     assert sum(month.weeks for month in page.months) == 53
     current = [week for week in page.weeks if week.is_current]
