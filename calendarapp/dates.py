@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -114,6 +115,26 @@ def serialize_recurrence(value: object) -> str:
     return recurrence.serialize(value)
 
 
+def with_local_instants(text: str, zone: datetime.tzinfo) -> str:
+    """Rewrite UTC instants in RDATE and EXDATE lines as local, naive midnights."""
+    if "DATE:" not in text:
+        return text
+    lines = []
+    for line in text.splitlines():
+        name, _, values = line.partition(":")
+        if name in ("RDATE", "EXDATE"):
+            values = ",".join(_local_midnight(value, zone) for value in values.split(","))
+        lines.append(f"{name}:{values}")
+    return "\n".join(lines)
+
+
+def _local_midnight(value: str, zone: datetime.tzinfo) -> str:
+    if not value.endswith("Z"):
+        return value
+    moment = datetime.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+    return f"{moment.astimezone(zone):%Y%m%d}T000000"
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_yearly_rule(text: str) -> YearlyRule | None:
     """Return the fast form of a simple yearly rule, or None when dateutil must expand it.
@@ -194,11 +215,21 @@ def _dateutil_rule(text: str, start: Day) -> rrule.rruleset:
     )
 
 
-def validate_rule(text: str, start: Day) -> str | None:
-    """Return an error message when a rule cannot be read or does not include its start."""
+# How many of a rule's first occurrences are checked for overlapping one another.
+OVERLAP_CHECK_COUNT = 12
+
+
+def validate_rule(text: str, start: Day, end: Day | None = None) -> str | None:
+    """Return an error message when a rule is unreadable, misses its start, or overlaps itself.
+
+    A tradition lasting from `start` to `end` must not begin again before it
+    has ended ("every Monday" for a five-day holiday).
+    """
     try:
         rules = _dateutil_rule(text, start)
-        first = rules.after(datetime.datetime.combine(start, datetime.time()), inc=True)
+        moment = datetime.datetime.combine(start, datetime.time())
+        first = rules.after(moment, inc=True)
+        following = list(itertools.islice(rules.xafter(moment, inc=True), OVERLAP_CHECK_COUNT))
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         return f"This is not a valid RFC 5545 rule ({exc})."
     if first is None:
@@ -208,6 +239,14 @@ def validate_rule(text: str, start: Day) -> str | None:
             f"The start date {start.isoformat()} is not a date of the rule; "
             f"its first date from there is {first.date().isoformat()}."
         )
+    length = (end - start).days if end else 0
+    for earlier, later in itertools.pairwise(following):
+        if (later - earlier).days <= length:
+            return (
+                f"The rule starts again on {later.date().isoformat()}, before the "
+                f"occurrence from {earlier.date().isoformat()} has ended; make it repeat "
+                "less often or make the tradition shorter."
+            )
     return None
 
 

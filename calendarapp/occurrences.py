@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from calendarapp import dates
 from calendarapp.countries import subdivision_names
@@ -213,6 +214,7 @@ def _tradition_occurrences(
         )
     )
     found = []
+    local_zone = timezone.get_default_timezone()
     for (
         pk,
         customer_id,
@@ -229,6 +231,8 @@ def _tradition_occurrences(
         if regions is not None and (country, subdivision) not in regions:
             continue
         updated = parse_timestamp(updated)
+        if rule and "DATE:" in rule:
+            rule = dates.with_local_instants(rule, local_zone)
         first_start = datetime.date.fromisoformat(first_start)
         first_end = datetime.date.fromisoformat(first_end)
         for day, last_day in dates.expand(rule or "", first_start, first_end, start, end):

@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from calendarapp import countries, dates
 
-from .models import LocalTradition, Tradition
+from .models import LocalTradition, Tradition, rule_text_of
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -36,7 +36,7 @@ class NextDates:
         if tradition.pk is None:
             return "Shown after saving."
         today = datetime.date.today()
-        rule = dates.serialize_recurrence(tradition.recurrence)
+        rule = rule_text_of(tradition.recurrence)
         spans = dates.expand(
             rule, tradition.start, tradition.end, today, today + datetime.timedelta(days=3 * 366)
         )

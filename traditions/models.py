@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
 from calendarapp import countries, dates
@@ -66,7 +67,7 @@ class Tradition(models.Model):
                     | (models.Q(customer__isnull=True) & ~models.Q(country=""))
                 ),
                 name="tradition_customer_xor_country",
-                violation_error_message="A tradition belongs to a customer or to a country, not both.",
+                violation_error_message="A tradition belongs to a customer or a country, not both.",
             ),
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")),
@@ -112,11 +113,22 @@ class Tradition(models.Model):
             elif self.recurrence and dates.longer_than_a_year(self.start, self.end):
                 errors["end"] = "A recurring tradition cannot last longer than a year."
             elif self.recurrence:
-                rule_text = dates.serialize_recurrence(self.recurrence)
-                if error := dates.validate_rule(rule_text, self.start):
+                rule_text = rule_text_of(self.recurrence)
+                if error := dates.validate_rule(rule_text, self.start, self.end):
                     errors["recurrence"] = error
         if errors:
             raise ValidationError(errors)
+
+
+def rule_text_of(value) -> str:
+    """The RFC 5545 text of a stored recurrence, with extra and excluded dates as local days.
+
+    django-recurrence stores those dates as UTC instants (29 Jan in Copenhagen
+    becomes 28 Jan 23:00Z); our rules are all-day and local.
+    """
+    return dates.with_local_instants(
+        dates.serialize_recurrence(value), timezone.get_default_timezone()
+    )
 
 
 class LocalTradition(Tradition):

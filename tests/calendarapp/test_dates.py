@@ -148,3 +148,9 @@ def test_week_1_starting_in_december_is_found_in_that_december():
         dates.expand(rule, D(2024, 12, 30), D(2024, 12, 30), D(2025, 12, 29), D(2025, 12, 31))
     )
     assert found == [(D(2025, 12, 29), D(2025, 12, 29))]
+
+
+def test_rule_that_restarts_before_the_tradition_ends_is_refused():
+    message = dates.validate_rule("RRULE:FREQ=YEARLY;BYDAY=MO", D(2026, 10, 12), D(2026, 10, 20))
+    assert "starts again on 2026-10-19, before the occurrence from 2026-10-12 has ended" in message
+    assert dates.validate_rule("RRULE:FREQ=WEEKLY", D(2026, 10, 12), D(2026, 10, 18)) is None
