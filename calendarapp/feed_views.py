@@ -67,14 +67,16 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return redirect("feed-subscribe")
     token = request.session.pop(FRESH_TOKEN_KEY, None)
     own = list(Customer.objects.filter(owner=request.user, active=True).only("id", "name"))
-    codes = sorted({customer.country for customer in own})
+    codes = {customer.country for customer in own}
     context = {
         "token": token,
         "has_token": feeds.has_token(request.user),
         "sections": feeds.subscribe_sections(
             token or feeds.TOKEN_PLACEHOLDER,
             customers=own,
-            countries=[(code, countries.country_name(code)) for code in codes],
+            countries=sorted(
+                ((code, countries.country_name(code)) for code in codes), key=lambda c: c[1]
+            ),
         ),
         "kinds": feeds.ALL_KINDS,
     }
@@ -89,9 +91,12 @@ class ImportForm(forms.Form):
         help_text="What the imported events become on the calendar.",
     )
     customer = forms.ModelChoiceField(
-        queryset=Customer.objects.filter(active=True).only("id", "name"), required=False
+        queryset=Customer.objects.filter(active=True).only("id", "name"),
+        required=False,
+        empty_label="—",
+        label="For customer",
     )
-    country = forms.ChoiceField(required=False)
+    country = forms.ChoiceField(required=False, label="or for country")
     subdivision = forms.CharField(max_length=10, required=False, help_text="Optional, e.g. BY.")
     file = forms.FileField(required=False, label=".ics file")
     url = forms.CharField(
