@@ -58,6 +58,15 @@ def sales_client(client, sales_manager):
     return client
 
 
+@pytest.fixture
+def danes(db) -> list:
+    """Two Danish customers, Aarhus A/S and Bornholm A/S, and Denmark's week-42 school holiday."""
+    from tests import factories
+
+    factories.danish_autumn_school_holiday()
+    return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
+
+
 def pytest_sessionstart(session) -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if REQUIRE_SERVICES and not database_url.startswith("postgres"):

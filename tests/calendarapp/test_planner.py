@@ -13,7 +13,6 @@ from calendarapp.planner import heat_cells
 from calendarapp.services import plan_save
 from calendarapp.suggest import WeekLoad
 from customers.models import Customer, Interest
-from tests import factories
 
 D = datetime.date
 
@@ -22,12 +21,6 @@ D = datetime.date
 def frozen_today():
     with time_machine.travel(datetime.datetime(2026, 9, 1, 10, 0), tick=False):
         yield
-
-
-@pytest.fixture
-def danes(db):
-    factories.danish_autumn_school_holiday()
-    return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
 
 
 def week_42_event(**extra) -> dict:

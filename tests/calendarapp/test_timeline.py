@@ -29,13 +29,6 @@ def frozen_today():
         yield
 
 
-@pytest.fixture
-def danes(db):
-    """Two Danish customers and the Danish autumn school holiday in ISO week 42."""
-    factories.danish_autumn_school_holiday()
-    return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
-
-
 def bars_of(page, name):
     return [row for group in page.groups for row in group.rows if row.customer.name == name][0].bars
 
