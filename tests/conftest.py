@@ -67,6 +67,36 @@ def danes(db) -> list:
     return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium():
+    """Debian's Chromium driven by Playwright, headless; skips (or fails in CI) without it."""
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"no Chromium at {CHROMIUM}")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+        # While Playwright's loop runs, Django keeps the ORM connections a test opened
+        # apart from pytest-django's; close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()
+
+
 def pytest_sessionstart(session) -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if REQUIRE_SERVICES and not database_url.startswith("postgres"):

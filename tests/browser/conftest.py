@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-
-from tests.conftest import skip_or_fail
 
 # Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -22,32 +19,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", stdout=open(os.devnull, "w"))
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
-        # While Playwright's loop runs, Django keeps the ORM connections this test opened
-        # apart from pytest-django's; close them, or PostgreSQL cannot drop the test database.
-        connections.close_all()
+    call_command("load_demo", stdout=io.StringIO())
 
 
 class Session:
@@ -85,14 +57,14 @@ class Session:
 
 
 @pytest.fixture
-def desktop(browser, live_server, demo):
-    session = Session(browser, live_server, DESKTOP)
+def desktop(chromium, live_server, demo):
+    session = Session(chromium, live_server, DESKTOP)
     yield session
     assert session.problems == []
 
 
 @pytest.fixture
-def phone(browser, live_server, demo):
-    session = Session(browser, live_server, PHONE)
+def phone(chromium, live_server, demo):
+    session = Session(chromium, live_server, PHONE)
     yield session
     assert session.problems == []
