@@ -187,6 +187,7 @@ def _bar_button(bar: Bar) -> str:
 
 @dataclass
 class Group:
+    key: object
     label: str
     total: int
     rows: list[Row] = field(default_factory=list)
@@ -275,8 +276,8 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     for customer_id, country, username, first_name, last_name in page_rows:
         ref = refs[customer_id]
         key, label = _group_of(query.group, country, username, first_name, last_name)
-        if not groups or groups[-1].label != label:
-            groups.append(Group(label=label, total=group_totals.get(key, 0)))
+        if not groups or groups[-1].key != key:
+            groups.append(Group(key=key, label=label, total=group_totals.get(key, 0)))
         occurrences = calendar.for_customer(ref)
         for occurrence in occurrences:
             if occurrence.id not in details:

@@ -355,3 +355,14 @@ def test_any_url_gives_a_page_or_a_named_error_never_a_500(sales_client, danes, 
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "Parameter “" in response.content.decode()
+
+
+def test_owners_with_the_same_name_get_their_own_groups(db):
+    for username in ("anna1", "anna2"):
+        owner = make_user(username, first_name="Anna", last_name="Berg")
+        factories.customer(f"Customer of {username}", "DK", owner=owner)
+    page = timeline.build_timeline(
+        timeline.TimelineQuery("quarter", D(2026, 7, 1), D(2026, 9, 30), group="owner"),
+        today=TODAY,
+    )
+    assert [(g.label, g.total) for g in page.groups] == [("Anna Berg", 1), ("Anna Berg", 1)]
