@@ -322,7 +322,7 @@ def _group_of(
         if username is None:
             return None, "No account owner"
         full_name = f"{first_name or ''} {last_name or ''}".strip()
-        return username, full_name or username
+        return username, f"{full_name} ({username})" if full_name else username
     return None, ""
 
 

@@ -365,4 +365,7 @@ def test_owners_with_the_same_name_get_their_own_groups(db):
         timeline.TimelineQuery("quarter", D(2026, 7, 1), D(2026, 9, 30), group="owner"),
         today=TODAY,
     )
-    assert [(g.label, g.total) for g in page.groups] == [("Anna Berg", 1), ("Anna Berg", 1)]
+    assert [(g.label, g.total) for g in page.groups] == [
+        ("Anna Berg (anna1)", 1),
+        ("Anna Berg (anna2)", 1),
+    ]
