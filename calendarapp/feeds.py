@@ -10,9 +10,11 @@ the cache and answers conditional requests with 304 without being rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -161,7 +163,7 @@ class Presenter:
         self.customer_names = customer_names
         self.customer_stamps = customer_stamps
         self.base = https_site_url()
-        self._urls: dict[tuple[str, int | str | None], str] = {}
+        self._customer_urls: dict[int, str] = {}
 
     def summary(self, occurrence: Occurrence) -> str:
         if occurrence.source == Source.PLAN:
@@ -175,16 +177,16 @@ class Presenter:
         return f"{occurrence.title} ({region})"
 
     def url(self, occurrence: Occurrence) -> str:
+        """The item's page: its plan, its customer, or its country."""
         if occurrence.source == Source.PLAN:
-            target = ("plan-edit", occurrence.source_id)
-        elif occurrence.customer_id is not None:
-            target = ("customer-detail", occurrence.customer_id)
-        else:
-            target = ("country-detail", occurrence.country)
-        url = self._urls.get(target)
-        if url is None:
-            url = self._urls[target] = self.base + reverse(target[0], args=[target[1]])
-        return url
+            return self.base + reverse("plan-edit", args=[occurrence.source_id])
+        if occurrence.customer_id is not None:
+            url = self._customer_urls.get(occurrence.customer_id)
+            if url is None:
+                path = reverse("customer-detail", args=[occurrence.customer_id])
+                url = self._customer_urls[occurrence.customer_id] = self.base + path
+            return url
+        return self.base + reverse("country-detail", args=[occurrence.country])
 
     def stamp(self, occurrence: Occurrence) -> datetime.datetime:
         """The last change of the item, or of its customer (whose name is in the summary)."""
@@ -200,6 +202,22 @@ class Presenter:
 
     def transparent(self, occurrence: Occurrence) -> bool:
         return not (occurrence.source == Source.PLAN and occurrence.kind in BUSY_PLAN_KINDS)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a feed is built.
+
+    A build allocates a hundred thousand short-lived objects without cycles;
+    the collector's passes over them cost about a third of the build time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Feed:
@@ -263,6 +281,10 @@ class Feed:
         return body
 
     def build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
+        with _collector_paused():
+            return self._build(obj, user, kinds, today)
+
+    def _build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
         start, end = feed_window(today)
         scope = self.scope(obj, user)
         calendar = calendar_between(

@@ -89,7 +89,9 @@ def fold(line: str) -> bytes:
 
 def utc_stamp(moment: datetime.datetime) -> str:
     """Format a moment as a UTC DATE-TIME ("20260102T030405Z")."""
-    text = moment.astimezone(datetime.UTC).isoformat()  # "2026-01-02T03:04:05.123456+00:00"
+    if moment.tzinfo is not datetime.UTC:
+        moment = moment.astimezone(datetime.UTC)
+    text = moment.isoformat()  # "2026-01-02T03:04:05.123456+00:00"
     return f"{text[0:4]}{text[5:7]}{text[8:10]}T{text[11:13]}{text[14:16]}{text[17:19]}Z"
 
 
@@ -138,7 +140,7 @@ class EventWriter:
             )
             + fold(f"URL:{url}")
         )
-        rest = escape_text(f"\n{occurrence.title}\nOpen in Customer Calendar: {url}")
+        rest = f"\\n{escape_text(occurrence.title)}\\nOpen in Customer Calendar: {escape_text(url)}"
         if occurrence.lead_time_days <= 0:
             return lines + fold(f"DESCRIPTION:No lead time.{rest}") + b"END:VEVENT\r\n", b"", False
         days = f" ({occurrence.lead_time_days} days ahead)."
