@@ -13,6 +13,7 @@ private or loopback addresses (a server-side request forgery guard) unless
 from __future__ import annotations
 
 import datetime
+import http.client
 import ipaddress
 import socket
 import time
@@ -166,6 +167,29 @@ def too_big_message() -> str:
     return f"The calendar is larger than the limit of {limit_mb:g} MB."
 
 
+def public_address(host: str, port: int) -> str | None:
+    """Resolve a host and return the address to connect to; refuse private and local ones.
+
+    None means "resolve as usual": the host itself is listed in
+    ICS_IMPORT_ALLOW_PRIVATE_HOSTS.
+    """
+    allowed = set(settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS)
+    if host in allowed:
+        return None
+    try:
+        addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    except (socket.gaierror, UnicodeError):
+        raise IcsImportError(f"The host {host} could not be found.") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if address not in allowed and (not ip.is_global or ip.is_multicast):
+            raise IcsImportError(
+                f"The URL points to a private or local address ({address}); "
+                "only public calendars can be imported."
+            )
+    return addresses[0]
+
+
 def check_url(url: str) -> str:
     """Return the URL to fetch (webcal:// becomes https://); refuse other schemes, private hosts."""
     if url.lower().startswith("webcal://"):
@@ -173,28 +197,44 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise IcsImportError("The URL must start with https://, http:// or webcal://.")
-    host = parts.hostname
-    allowed = set(settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS)
-    if host in allowed:
-        return url
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
-    except (socket.gaierror, UnicodeError):
-        raise IcsImportError(f"The host {host} could not be found.") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if address in allowed:
-            continue
-        if not ip.is_global or ip.is_multicast:
-            raise IcsImportError(
-                f"The URL points to a private or local address ({address}); "
-                "only public calendars can be imported."
-            )
+    public_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
     return url
 
 
+def _pinned(connection_class: type[http.client.HTTPConnection]) -> type:
+    """A connection class that connects to the address `public_address` checked.
+
+    Resolving once for the check and again for the connection would let a
+    host answer with a public address first and a private one next.
+    """
+
+    class Pinned(connection_class):
+        def __init__(self, host: str, *args, **kwargs) -> None:
+            super().__init__(host, *args, **kwargs)
+            address = public_address(self.host, self.port)
+            if address is not None:
+                port = self.port
+
+                def connect_to_checked_address(_, *args, **kwargs) -> socket.socket:
+                    return socket.create_connection((address, port), *args, **kwargs)
+
+                self._create_connection = connect_to_checked_address
+
+    return Pinned
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):  # noqa: ANN001
+        return self.do_open(_pinned(http.client.HTTPConnection), req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):  # noqa: ANN001
+        return self.do_open(_pinned(http.client.HTTPSConnection), req, context=self._context)
+
+
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to a URL that passes the same checks."""
+    """Follow a redirect only to an http(s) URL that passes the same checks."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
         return super().redirect_request(req, fp, code, msg, headers, check_url(newurl))
@@ -206,7 +246,10 @@ def fetch(url: str) -> bytes:
     limit = settings.ICS_IMPORT_MAX_BYTES
     timeout = settings.ICS_IMPORT_TIMEOUT_SECONDS
     deadline = time.monotonic() + timeout
-    opener = urllib.request.build_opener(_CheckedRedirects)
+    # No proxies from the environment: the address checks apply to the calendar's own host.
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler, _CheckedRedirects
+    )
     request = urllib.request.Request(
         url, headers={"User-Agent": "CustomerCalendar/1.0", "Accept": "text/calendar, */*"}
     )

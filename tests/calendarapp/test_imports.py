@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -338,3 +339,47 @@ def test_round_trip_export_then_import_into_another_customer(client, acme, setti
     }
     assert len(exported) > 10
     assert imported == exported
+
+
+def fake_dns(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
+    """Answer getaddrinfo for made-up host names; record every name looked up."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        if host in answers:
+            address = answers[host].pop(0) if len(answers[host]) > 1 else answers[host][0]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_a_host_name_that_resolves_to_a_private_address_is_refused(acme, monkeypatch, settings):
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = []
+    fake_dns(monkeypatch, {"intranet.example.com": ["10.20.30.40"]})
+    with pytest.raises(IcsImportError, match=r"private or local address \(10.20.30.40\)"):
+        import_ics(
+            name="X", kind="vacation", customer=acme, url="https://intranet.example.com/x.ics"
+        )
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(acme, site, monkeypatch):
+    """The socket connects to the checked address, never to the name (no second lookup)."""
+    url = site.put("/pinned.ics", ics(SUMMIT))
+    port = int(url.split(":")[2].split("/")[0])
+    fake_dns(monkeypatch, {"calendar.test": ["127.0.0.1"]})  # 127.0.0.1 is allowed in tests
+    connected: list[tuple] = []
+    real_connect = socket.create_connection
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda address, *a, **k: connected.append(address) or real_connect(address, *a, **k),
+    )
+    source, _ = import_ics(
+        name="Pinned", kind="vacation", customer=acme, url=f"http://calendar.test:{port}/pinned.ics"
+    )
+    assert connected == [("127.0.0.1", port)]
+    assert {uid for uid, *_ in stored(source)} == {"summit"}
