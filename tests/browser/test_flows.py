@@ -207,3 +207,13 @@ def test_country_and_customer_pages_on_a_phone(phone):
     expect(page.get_by_text("Corpus Christi")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.shot("country-phone")
+
+
+def test_missing_page_is_a_styled_404(phone):
+    page = phone.page
+    phone.login("sales", "demo-sales")
+    response = page.goto(f"{phone.base}/no-such-page")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to the timeline")).to_be_visible()
+    phone.shot("not-found-phone")
