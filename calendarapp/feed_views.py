@@ -61,10 +61,14 @@ def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
 
 
 def subscribe(request: HttpRequest) -> HttpResponse:
-    """List the user's feeds; their addresses are shown once, right after they are created."""
+    """List the user's feeds; their addresses are shown once, right after they are created.
+
+    `?customer=ID` or `?country=CODE` (the customer and country pages link so)
+    puts that feed first.
+    """
     if request.method == "POST":
         request.session[FRESH_TOKEN_KEY] = feeds.issue_token(request.user)
-        return redirect("feed-subscribe")
+        return redirect(request.get_full_path())
     token = request.session.pop(FRESH_TOKEN_KEY, None)
     own = list(Customer.objects.filter(owner=request.user, active=True).only("id", "name"))
     codes = {customer.country for customer in own}
@@ -73,6 +77,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         "has_token": feeds.has_token(request.user),
         "sections": feeds.subscribe_sections(
             token or feeds.TOKEN_PLACEHOLDER,
+            requested=_requested_feed(request),
             customers=own,
             countries=sorted(
                 ((code, countries.country_name(code)) for code in codes), key=lambda c: c[1]
@@ -81,6 +86,26 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         "kinds": feeds.ALL_KINDS,
     }
     return render(request, "calendarapp/subscribe.html", context)
+
+
+def _requested_feed(request: HttpRequest) -> Customer | tuple[str, str] | None:
+    """The customer or country named in the query, with a message naming a bad parameter."""
+    customer_id, code = request.GET.get("customer"), request.GET.get("country")
+    if not request.user.has_perm("customers.view_customer"):
+        return None  # their feeds answer 404 anyway; do not reveal customer names
+    if customer_id is not None:
+        customer = (
+            Customer.objects.filter(pk=customer_id).first() if customer_id.isdigit() else None
+        )
+        if customer is None:
+            messages.error(request, f"The customer parameter names no customer: “{customer_id}”.")
+        return customer
+    if code is not None:
+        if error := countries.validate_country(code.upper()):
+            messages.error(request, f"The country parameter: {error}")
+            return None
+        return code.upper(), countries.country_name(code.upper())
+    return None
 
 
 class ImportForm(forms.Form):

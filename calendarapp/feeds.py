@@ -438,10 +438,23 @@ def feed_url(token: str, slug: str, *, customer_id: int | None = None, country: 
 
 
 def subscribe_sections(
-    token: str, *, customers: Iterable[Customer], countries: Iterable[tuple[str, str]]
+    token: str,
+    *,
+    requested: Customer | tuple[str, str] | None,
+    customers: Iterable[Customer],
+    countries: Iterable[tuple[str, str]],
 ) -> list[tuple[str, list[FeedLink]]]:
-    """Every feed a user can subscribe to, grouped for the Subscribe page."""
-    return [
+    """Every feed a user can subscribe to, grouped for the Subscribe page, a requested one first."""
+    sections = []
+    if isinstance(requested, Customer):
+        link = FeedLink(requested.name, feed_url(token, "customer", customer_id=requested.pk))
+        sections.append(("This customer", [link]))
+    elif requested is not None:
+        code, name = requested
+        sections.append(
+            ("This country", [FeedLink(name, feed_url(token, "country", country=code))])
+        )
+    return sections + [
         (
             "Your feeds",
             [

@@ -204,3 +204,37 @@ def test_feed_url_command_errors_name_the_problem(data, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("feed_url", *arguments, stdout=io.StringIO(), stderr=io.StringIO())
     assert FeedToken.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_customer_and_country_pages_link_to_their_feed_first(client, data):
+    client.force_login(data.acme.owner)
+    page_url = f"/feeds/?customer={data.bavaria.pk}"
+    response = client.post(page_url)
+    assert response["Location"] == page_url
+    page = client.get(page_url).content.decode()
+    assert page.index("This customer") < page.index("Your feeds")
+    assert f"/customers/{data.bavaria.pk}.ics" in page  # any customer the user may see
+    client.post("/feeds/?country=de")
+    page = client.get("/feeds/?country=de").content.decode()
+    assert "This country" in page and "/countries/DE.ics" in page
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("customer=abc", "The customer parameter names no customer: “abc”."),
+        ("customer=999999", "The customer parameter names no customer: “999999”."),
+        ("country=XX", "The country parameter:"),
+    ],
+)
+def test_a_bad_customer_or_country_parameter_is_named(client, data, query, message):
+    client.force_login(data.acme.owner)
+    response = client.get(f"/feeds/?{query}")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_user_without_access_is_not_shown_customer_names(client, data, nobody):
+    client.force_login(nobody)
+    client.post(f"/feeds/?customer={data.acme.pk}")
+    assert "Acme" not in client.get(f"/feeds/?customer={data.acme.pk}").content.decode()
