@@ -43,6 +43,19 @@ def node() -> str:
     return node
 
 
+def run_icaljs(node: str, path: Path, start: datetime.date, end: datetime.date) -> dict:
+    """Expand a feed file with ical.js; return its events and problems."""
+    result = subprocess.run(
+        [node, "parse_feed.mjs", str(path), start.isoformat(), end.isoformat()],
+        cwd=JS_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 @pytest.fixture
 def data(sales_manager, calendar_admin, settings) -> fs.FeedData:
     settings.SITE_URL = fs.SITE_URL
@@ -58,16 +71,7 @@ def test_icaljs_expands_the_engines_occurrences_with_no_floating_time(
     body = client.get(fs.feed_paths(data)[feed]).content
     path = tmp_path / f"{feed}.ics"
     path.write_bytes(body)
-    start, end = fs.WINDOW
-    result = subprocess.run(
-        [node, "parse_feed.mjs", str(path), start.isoformat(), end.isoformat()],
-        cwd=JS_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = run_icaljs(node, path, *fs.WINDOW)
     assert report["problems"] == []
     found = {
         (
@@ -78,3 +82,9 @@ def test_icaljs_expands_the_engines_occurrences_with_no_floating_time(
         for event in report["events"]
     }
     assert found == fs.expected(fs.engine_occurrences(feed, data))
+
+
+def test_icaljs_reads_an_empty_feed(client, data, node, tmp_path):
+    path = tmp_path / "empty.ics"
+    path.write_bytes(client.get(fs.feed_paths(data)["customer"] + "?kinds=other").content)
+    assert run_icaljs(node, path, *fs.WINDOW) == {"events": [], "problems": []}
