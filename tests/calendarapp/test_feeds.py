@@ -7,7 +7,6 @@ import datetime
 import icalendar
 import pytest
 import recurring_ical_events
-import time_machine
 from django.core.cache import cache
 from ical.calendar_stream import IcsCalendarStream
 
@@ -18,17 +17,9 @@ from tests.calendarapp import feed_support as fs
 FEEDS = ["my-customers", "all-customers", "customer", "country", "plans-mine", "plans-all"]
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(fs.NOW, tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def data(clock, sales_manager, calendar_admin, settings) -> fs.FeedData:
-    settings.SITE_URL = fs.SITE_URL
-    cache.clear()
-    return fs.build_feed_data(sales_manager, calendar_admin)
+# Shared fixtures: a running clock and the feed data.
+clock = fs.clock
+data = fs.data
 
 
 def get(client, path: str, **headers):

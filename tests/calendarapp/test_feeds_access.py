@@ -7,25 +7,14 @@ import hashlib
 import io
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from calendarapp.models import FeedToken
 from tests.calendarapp import feed_support as fs
 
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(fs.NOW, tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def data(clock, sales_manager, calendar_admin, settings) -> fs.FeedData:
-    settings.SITE_URL = fs.SITE_URL
-    cache.clear()
-    return fs.build_feed_data(sales_manager, calendar_admin)
+# Shared fixtures: a running clock and the feed data.
+clock = fs.clock
+data = fs.data
 
 
 def assert_plain(response, status: int, *words: str) -> None:

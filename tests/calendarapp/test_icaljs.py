@@ -14,8 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import time_machine
-from django.core.cache import cache
 
 from tests.calendarapp import feed_support as fs
 from tests.conftest import skip_or_fail
@@ -56,12 +54,9 @@ def run_icaljs(node: str, path: Path, start: datetime.date, end: datetime.date) 
     return json.loads(result.stdout)
 
 
-@pytest.fixture
-def data(sales_manager, calendar_admin, settings) -> fs.FeedData:
-    settings.SITE_URL = fs.SITE_URL
-    cache.clear()
-    with time_machine.travel(fs.NOW, tick=True):
-        yield fs.build_feed_data(sales_manager, calendar_admin)
+# Shared fixtures: a running clock and the feed data.
+clock = fs.clock
+data = fs.data
 
 
 @pytest.mark.parametrize("feed", FEEDS)
