@@ -169,7 +169,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 data=upload.read() if upload else None,
             )
         except imports.IcsImportError as error:
-            form.add_error("file" if upload else "url", str(error))
+            form.add_error(error.field or ("file" if upload else "url"), str(error))
         else:
             messages.success(request, f"Imported “{source.name}”: {result}.")
             return redirect("feed-import")

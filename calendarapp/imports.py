@@ -40,7 +40,14 @@ MAX_EVENTS = 20_000
 
 
 class IcsImportError(ValueError):
-    """An import failed; the message says why, in words an admin can act on."""
+    """An import failed; the message says why, in words an admin can act on.
+
+    `field` names the form field at fault when it is not the file or URL itself.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,11 +337,12 @@ def sync_events(source: IcsSource, events: list[ParsedEvent]) -> SyncResult:
 def _validated_source(**fields) -> IcsSource:
     source = IcsSource(**fields)
     if source.kind not in ImportKind.values:
-        raise IcsImportError(f"Choose the kind: {', '.join(ImportKind.values)}.")
+        raise IcsImportError(f"Choose the kind: {', '.join(ImportKind.values)}.", field="kind")
     try:
         source.full_clean()
     except ValidationError as error:
-        raise IcsImportError(" ".join(error.messages)) from None
+        field, messages = next(iter(error.message_dict.items()))
+        raise IcsImportError(" ".join(messages), field=field) from None
     return source
 
 

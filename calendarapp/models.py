@@ -146,7 +146,7 @@ class ImportKind(models.TextChoices):
 
 
 class IcsSource(models.Model):
-    """An .ics calendar (an uploaded file or a URL we refresh) whose events join a customer or a region."""
+    """An .ics calendar (uploaded, or a URL we refresh) whose events join a customer or a region."""
 
     name = models.CharField(max_length=200)
     customer = models.ForeignKey(
@@ -176,6 +176,20 @@ class IcsSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.customer_id and (self.country or self.subdivision):
+            errors["country"] = "Choose a customer, or a country, but not both."
+        elif not self.customer_id and not self.country:
+            errors["customer"] = "Choose a customer, or a country."
+        elif self.country:
+            if error := countries.validate_country(self.country):
+                errors["country"] = error
+            elif error := countries.validate_subdivision(self.country, self.subdivision):
+                errors["subdivision"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportedEvent(models.Model):

@@ -294,7 +294,9 @@ def test_a_redirect_to_a_private_address_is_refused(acme, site, settings):
         ({"url": "x", "data": b""}, "either a file or a URL"),
         ({}, "either a file or a URL"),
         ({"data": b"", "kind": "busy_season"}, "Choose the kind"),
-        ({"data": b"", "customer": None}, "customer or a country"),
+        ({"data": b"", "customer": None}, "Choose a customer, or a country."),
+        ({"data": b"", "customer": None, "country": "XX"}, "XX"),
+        ({"data": b"", "customer": None, "country": "DE", "subdivision": "ZZ"}, "“ZZ” is not a"),
     ],
 )
 def test_invalid_requests_name_the_problem(acme, fields, message):

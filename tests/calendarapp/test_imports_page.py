@@ -63,6 +63,11 @@ def test_a_url_import_can_be_refreshed_and_removed(admin_client, acme, site):  #
         ({"file": ics("UID:x\r\nSUMMARY:Nope")}, "file", "has no DTSTART"),
         ({"url": "http://10.0.0.1/x.ics"}, "url", "private or local address"),
         ({"url": "ftp://example.com/x.ics"}, "url", "must start with https://"),
+        (
+            {"customer": "", "country": "DE", "subdivision": "zz", "file": ics(SUMMIT)},
+            "subdivision",
+            "“ZZ” is not a subdivision of DE",
+        ),
     ],
 )
 def test_errors_are_shown_on_the_field_and_nothing_is_saved(
@@ -71,7 +76,7 @@ def test_errors_are_shown_on_the_field_and_nothing_is_saved(
     settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = []
     if "file" in fields:
         fields["file"] = upload(fields["file"])
-    response = admin_client.post(PAGE, form(customer=acme.pk, **fields))
+    response = admin_client.post(PAGE, form(**({"customer": acme.pk} | fields)))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert any(message in error for error in errors[field]), errors
