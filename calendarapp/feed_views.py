@@ -43,20 +43,24 @@ def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
     except feeds.BadParameter as error:
         return _plain(400, str(error))
     version = feed.version(obj, user, kinds)
+    validators = {
+        "ETag": version.etag,
+        "Last-Modified": http_date(version.last_modified.timestamp()),
+        "Cache-Control": "private, max-age=0, must-revalidate",
+    }
     not_modified = get_conditional_response(
         request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
     )
     if not_modified is not None:
+        not_modified.headers.update(validators)  # a 304 repeats the validators of the 200
         return not_modified
     body = feed.body(obj, user, kinds, version)
     response = HttpResponse(
         b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8"
     )
+    response.headers.update(validators)
     response["Content-Length"] = str(len(body))
     response["Content-Disposition"] = f'inline; filename="{feed.filename(obj)}"'
-    response["ETag"] = version.etag
-    response["Last-Modified"] = http_date(version.last_modified.timestamp())
-    response["Cache-Control"] = "private, max-age=0, must-revalidate"
     return response
 
 

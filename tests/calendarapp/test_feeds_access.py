@@ -79,6 +79,8 @@ def test_etag_and_if_none_match_answer_304(client, data):
     again = client.get(path, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
     assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
 
 
 def test_if_modified_since_answers_304_until_data_changes(client, data, clock):
