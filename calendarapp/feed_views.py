@@ -52,15 +52,19 @@ def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
         request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
     )
     if not_modified is not None:
-        not_modified.headers.update(validators)  # a 304 repeats the validators of the 200
-        return not_modified
+        return _with_headers(not_modified, validators)  # a 304 repeats the 200's validators
     body = feed.body(obj, user, kinds, version)
     response = HttpResponse(
         b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8"
     )
-    response.headers.update(validators)
     response["Content-Length"] = str(len(body))
     response["Content-Disposition"] = f'inline; filename="{feed.filename(obj)}"'
+    return _with_headers(response, validators)
+
+
+def _with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpResponse:
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 
