@@ -163,7 +163,7 @@ class Presenter:
         self.customer_names = customer_names
         self.customer_stamps = customer_stamps
         self.base = https_site_url()
-        self._customer_urls: dict[int, str] = {}
+        self._urls: dict[int | tuple[str, int | str | None], str] = {}
 
     def summary(self, occurrence: Occurrence) -> str:
         if occurrence.source == Source.PLAN:
@@ -178,15 +178,17 @@ class Presenter:
 
     def url(self, occurrence: Occurrence) -> str:
         """The item's page: its plan, its customer, or its country."""
-        if occurrence.source == Source.PLAN:
-            return self.base + reverse("plan-edit", args=[occurrence.source_id])
         if occurrence.customer_id is not None:
-            url = self._customer_urls.get(occurrence.customer_id)
-            if url is None:
-                path = reverse("customer-detail", args=[occurrence.customer_id])
-                url = self._customer_urls[occurrence.customer_id] = self.base + path
-            return url
-        return self.base + reverse("country-detail", args=[occurrence.country])
+            target = occurrence.customer_id  # the common case: no tuple to build
+        elif occurrence.source == Source.PLAN:
+            target = ("plan-edit", occurrence.source_id)
+        else:
+            target = ("country-detail", occurrence.country)
+        url = self._urls.get(target)
+        if url is None:
+            name, arg = target if isinstance(target, tuple) else ("customer-detail", target)
+            url = self._urls[target] = self.base + reverse(name, args=[arg])
+        return url
 
     def stamp(self, occurrence: Occurrence) -> datetime.datetime:
         """The last change of the item, or of its customer (whose name is in the summary)."""
