@@ -42,6 +42,8 @@ BUSY_PLAN_KINDS = frozenset(
     {PlanKind.EVENT, PlanKind.MEETING, PlanKind.WEBINAR, PlanKind.TRADE_FAIR, PlanKind.VISIT}
 )
 CACHE_SECONDS = 24 * 3600
+# Rendered VEVENT lines by source row, shared by all feeds of this process (see ical).
+_ROW_MEMO: dict = {}
 # Shown in addresses when the real token cannot be shown (it is stored hashed).
 TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
 
@@ -118,6 +120,11 @@ _VERSIONED_MODELS = (
     IcsSource,
     ImportedEvent,
 )
+
+
+def forget_rendered_rows() -> None:
+    """Drop the rows remembered across builds (for measuring a fresh process)."""
+    _ROW_MEMO.clear()
 
 
 def data_version() -> DataVersion:
@@ -204,6 +211,24 @@ class Presenter:
 
     def transparent(self, occurrence: Occurrence) -> bool:
         return not (occurrence.source == Source.PLAN and occurrence.kind in BUSY_PLAN_KINDS)
+
+    def fingerprint(self, occurrence: Occurrence) -> tuple:
+        customer_id = occurrence.customer_id
+        return (
+            occurrence.source,
+            occurrence.source_id,
+            occurrence.phase,
+            occurrence.id if occurrence.source_id is None else "",
+            occurrence.updated_at,
+            occurrence.title,
+            occurrence.kind,
+            occurrence.lead_time_days,
+            occurrence.country,
+            customer_id,
+            self.customer_names.get(customer_id),
+            self.customer_stamps.get(customer_id),
+            self.base,
+        )
 
 
 @contextlib.contextmanager
@@ -295,7 +320,7 @@ class Feed:
         names = {customer.id: customer.name for customer in calendar.customers}
         stamped = scope.get("customers")
         stamps = dict(stamped.values_list("id", "updated_at")) if stamped is not None else {}
-        writer = ical.EventWriter(Presenter(names, stamps), host=site_host())
+        writer = ical.EventWriter(Presenter(names, stamps), host=site_host(), memo=_ROW_MEMO)
         events = (writer.write(item) for item in self.items(obj, user, calendar.occurrences))
         return ical.calendar_bytes(self.title(obj, user), self.description(obj, user), events)
 

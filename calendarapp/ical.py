@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Protocol
 
 from calendarapp.occurrence import Occurrence
@@ -58,6 +58,16 @@ class Presenter(Protocol):
         ...
 
     def transparent(self, occurrence: Occurrence) -> bool: ...
+
+    def fingerprint(self, occurrence: Occurrence) -> Hashable:
+        """Everything the four answers above depend on, to reuse a row's lines across builds."""
+        ...
+
+
+Row = tuple[bytes, bytes, bool]
+# Rendered rows by presenter fingerprint, kept across builds: after an edit only the changed
+# rows are rendered again. Emptied when it grows past this many rows.
+MAX_REMEMBERED_ROWS = 250_000
 
 
 def escape_text(value: str) -> str:
@@ -112,17 +122,27 @@ class EventWriter:
     it never moves a fold.
     """
 
-    def __init__(self, presenter: Presenter, *, host: str):
+    def __init__(self, presenter: Presenter, *, host: str, memo: dict[Hashable, Row] | None = None):
         self.presenter = presenter
+        self.memo = memo if memo is not None else {}
+        if len(self.memo) > MAX_REMEMBERED_ROWS:
+            self.memo.clear()
         self.uid_suffix = f"@{host}"
         self.uid_tail = f"{self.uid_suffix}\r\n".encode()
         # Longest ASCII id that fits on one line with "UID:" and the host (else it is folded).
         self.uid_room = MAX_OCTETS - len("UID:") - len(self.uid_tail.rstrip())
-        self._rows: dict[object, tuple[bytes, bytes, bool]] = {}
+        self._rows: dict[Hashable, Row] = {}
         self._iso_days: dict[datetime.date, bytes] = {}
         self._compact_days: dict[datetime.date, bytes] = {}
 
-    def _row(self, occurrence: Occurrence) -> tuple[bytes, bytes, bool]:
+    def _remembered_row(self, occurrence: Occurrence) -> Row:
+        fingerprint = self.presenter.fingerprint(occurrence)
+        row = self.memo.get(fingerprint)
+        if row is None:
+            row = self.memo[fingerprint] = self._row(occurrence)
+        return row
+
+    def _row(self, occurrence: Occurrence) -> Row:
         """Return the lines before the act-by day, those after it, and whether it has one."""
         presenter = self.presenter
         stamp = presenter.stamp(occurrence)
@@ -170,7 +190,7 @@ class EventWriter:
         )
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = self._row(occurrence)
+            row = self._rows[key] = self._remembered_row(occurrence)
         head, tail, act_by = row
         long_uid = len(occurrence.id) > self.uid_room
         return b"".join(

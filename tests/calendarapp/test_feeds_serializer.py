@@ -29,6 +29,9 @@ class Plain:
     def transparent(self, occurrence: Occurrence) -> bool:
         return True
 
+    def fingerprint(self, occurrence: Occurrence) -> tuple:
+        return (occurrence.source_id, occurrence.title, occurrence.lead_time_days)
+
 
 def occurrence(title: str, lead: int = 0, **fields) -> Occurrence:
     values = dict(
@@ -110,3 +113,19 @@ def test_a_long_host_folds_the_uid():
     (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert str(event["UID"]) == "tradition-1-2026-03-02@" + "h" * 80 + ".example.com"
     assert max(len(line) for line in body.split(b"\r\n")) <= 75
+
+
+def test_rows_are_remembered_across_builds_and_the_memory_is_bounded(monkeypatch):
+    memo: dict = {}
+    first = ical.EventWriter(Plain(), host="example.com", memo=memo)
+    first.write(occurrence("Season"))
+    assert len(memo) == 1
+    again = ical.EventWriter(Plain(), host="example.com", memo=memo)
+    assert again.write(occurrence("Season")) == first.write(occurrence("Season"))
+    assert len(memo) == 1
+    renamed = ical.EventWriter(Plain(), host="example.com", memo=memo)
+    assert b"SUMMARY:Renamed season" in renamed.write(occurrence("Renamed season"))
+    assert len(memo) == 2
+    monkeypatch.setattr(ical, "MAX_REMEMBERED_ROWS", 1)
+    ical.EventWriter(Plain(), host="example.com", memo=memo)
+    assert memo == {}
