@@ -229,3 +229,9 @@ def test_a_user_without_access_is_not_shown_customer_names(client, data, nobody)
     client.force_login(nobody)
     client.post(f"/feeds/?customer={data.acme.pk}")
     assert "Acme" not in client.get(f"/feeds/?customer={data.acme.pk}").content.decode()
+
+
+def test_the_customer_page_links_to_its_feed_on_the_subscribe_page(sales_client, data):
+    page = sales_client.get(f"/customers/{data.acme.pk}").content.decode()
+    assert f'href="/feeds/?customer={data.acme.pk}"' in page
+    assert f"/feeds/YOUR-FEED-TOKEN/customers/{data.acme.pk}.ics" in page

@@ -107,3 +107,24 @@ def test_import_page_uploads_a_file_and_shows_errors_on_the_field(
         page.get_by_role("button", name="Remove").click()
     assert "Removed “Acme events” and its events." in page.content()
     assert "No imported calendars yet." in page.content()
+
+
+def test_customer_page_leads_to_its_feed(browser_page, live_server, settings):
+    settings.SITE_URL = live_server.url
+    page = browser_page
+    log_in(page, live_server)
+    acme = factories.customer("Acme A/S", "DK")
+    page.goto(f"{live_server.url}/customers/{acme.pk}")
+    feed_block = page.locator("section", has=page.get_by_role("heading", name="Calendar feed"))
+    feed_block.screenshot(path=ARTIFACTS / "feeds-customer-block.png")
+    with page.expect_navigation():
+        feed_block.get_by_role("link", name="Get the feed address").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create my feed addresses").click()
+    page.screenshot(path=ARTIFACTS / "feeds-subscribe-customer.png", full_page=True)
+    first = page.locator("section.card").nth(1)
+    assert first.get_by_role("heading").inner_text() == "This customer"
+    url = first.get_by_label("Address of the feed Acme A/S").input_value()
+    assert url.endswith(f"/customers/{acme.pk}.ics")
+    assert page.request.get(url).status == 200
+    assert page.problems == [] and page.foreign_requests == []
