@@ -227,6 +227,9 @@ def calendar_bytes(name: str, description: str, events: Iterable[bytes]) -> byte
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
-    body = b"".join(events)
-    filler = b"" if body else b"".join(fold(line) for line in EMPTY_CALENDAR_COMPONENT)
-    return b"".join(fold(line) for line in head) + body + filler + b"END:VCALENDAR\r\n"
+    parts = [fold(line) for line in head]
+    parts.extend(events)
+    if len(parts) == len(head):
+        parts.extend(fold(line) for line in EMPTY_CALENDAR_COMPONENT)
+    parts.append(b"END:VCALENDAR\r\n")
+    return b"".join(parts)
