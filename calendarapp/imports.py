@@ -174,6 +174,13 @@ def too_big_message() -> str:
     return f"The calendar is larger than the limit of {limit_mb:g} MB."
 
 
+def _too_slow_message(timeout: float) -> str:
+    return (
+        f"The server did not send the calendar within {timeout:g} s "
+        "(the limit is ICS_IMPORT_TIMEOUT_SECONDS)."
+    )
+
+
 def public_address(host: str, port: int) -> str | None:
     """Resolve a host and return the address to connect to; refuse private and local ones.
 
@@ -264,7 +271,9 @@ def fetch(url: str) -> bytes:
     size = 0
     try:
         with opener.open(request, timeout=timeout) as response:
-            while chunk := response.read(CHUNK):
+            # read1 returns after each network read, so a server that trickles bytes
+            # still meets the total time limit.
+            while chunk := response.read1(CHUNK):
                 size += len(chunk)
                 if size > limit:
                     raise IcsImportError(too_big_message())
@@ -274,10 +283,10 @@ def fetch(url: str) -> bytes:
     except urllib.error.HTTPError as error:
         raise IcsImportError(f"The server answered {error.code} {error.reason}.") from None
     except TimeoutError:
-        raise IcsImportError(f"The server did not answer within {timeout:g} seconds.") from None
+        raise IcsImportError(_too_slow_message(timeout)) from None
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):
-            raise IcsImportError(f"The server did not answer within {timeout:g} seconds.") from None
+            raise IcsImportError(_too_slow_message(timeout)) from None
         raise IcsImportError(f"The calendar could not be downloaded: {error.reason}.") from None
     except OSError as error:
         raise IcsImportError(f"The calendar could not be downloaded: {error}.") from None

@@ -41,20 +41,26 @@ class Site:
     """A tiny web server on 127.0.0.1 that serves what a test puts in `pages`."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, tuple[int, bytes, float, dict[str, str]]] = {}
+        self.pages: dict[str, tuple[int, bytes, float, float, dict[str, str]]] = {}
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
-                status, body, delay, headers = site.pages.get(self.path, (404, b"", 0, {}))
+                status, body, delay, trickle, headers = site.pages.get(
+                    self.path, (404, b"", 0, 0, {})
+                )
                 time.sleep(delay)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                step = 16 if trickle else len(body) or 1
                 try:
-                    self.wfile.write(body)
+                    for start in range(0, len(body), step):
+                        self.wfile.write(body[start : start + step])
+                        self.wfile.flush()
+                        time.sleep(trickle)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -66,8 +72,18 @@ class Site:
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def put(self, path: str, body: bytes, *, status: int = 200, delay: float = 0, **headers):
-        self.pages[path] = (status, body, delay, headers)
+    def put(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        status: int = 200,
+        delay: float = 0,
+        trickle: float = 0,
+        **headers: str,
+    ) -> str:
+        """Serve `body` at `path`, after `delay` seconds, 16 bytes per `trickle` seconds."""
+        self.pages[path] = (status, body, delay, trickle, headers)
         return self.base + path
 
 
@@ -242,8 +258,17 @@ def test_a_url_that_times_out_is_refused(acme, site, settings):
     settings.ICS_IMPORT_TIMEOUT_SECONDS = 1
     url = site.put("/slow.ics", ics(SUMMIT), delay=3)
     before = counts()
-    with pytest.raises(IcsImportError, match="did not answer within 1 seconds"):
+    with pytest.raises(IcsImportError, match="did not send the calendar within 1 s "):
         import_ics(name="Slow", kind="customer_event", customer=acme, url=url)
+    assert nothing_changed(before)
+
+
+def test_a_server_that_trickles_bytes_still_times_out(acme, site, settings):
+    settings.ICS_IMPORT_TIMEOUT_SECONDS = 1
+    url = site.put("/drip.ics", ics(SUMMIT, PICNIC), trickle=0.1)  # about 2.5 s in all
+    before = counts()
+    with pytest.raises(IcsImportError, match="did not send the calendar within 1 s "):
+        import_ics(name="Drip", kind="customer_event", customer=acme, url=url)
     assert nothing_changed(before)
 
 
