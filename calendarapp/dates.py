@@ -252,31 +252,31 @@ def validate_rule(text: str, start: Day, end: Day | None = None) -> str | None:
 
 def expand(
     rule_text: str, start: Day, end: Day, window_start: Day, window_end: Day
-) -> Iterator[tuple[Day, Day]]:
-    """Yield (first day, last day) of each occurrence that touches the window.
+) -> list[tuple[Day, Day]]:
+    """List (first day, last day) of each occurrence that touches the window.
 
     `start`..`end` is the first occurrence; the rule gives the later start days.
     A one-off (empty rule) is just the first occurrence. Occurrences that cross
-    the window's edges are yielded whole, so a season from 15 December to
+    the window's edges are listed whole, so a season from 15 December to
     10 January is one occurrence, not two halves.
     """
     duration = end - start
     if not rule_text:
-        if overlaps(start, end, window_start, window_end):
-            yield start, end
-        return
+        return [(start, end)] if overlaps(start, end, window_start, window_end) else []
     rule = parse_yearly_rule(rule_text)
     if rule is None:
-        yield from _expand_with_dateutil(rule_text, start, duration, window_start, window_end)
-        return
+        return list(_expand_with_dateutil(rule_text, start, duration, window_start, window_end))
     if rule.monthday == 0:
         rule = _with_start_day(rule, start.month, start.day)
-    for day in _days_between(rule, (window_start - duration).year, window_end.year):
-        if day < start or (rule.until and day > rule.until):
-            continue
-        last = day + duration
-        if day <= window_end and last >= window_start:
-            yield day, last
+    # An occurrence touches the window when it starts no later than the window's end
+    # and ends no earlier than its start; it also lies between the rule's start and UNTIL.
+    lowest = max(start, window_start - duration)
+    highest = min(window_end, rule.until) if rule.until else window_end
+    return [
+        (day, day + duration)
+        for day in _days_between(rule, (window_start - duration).year, window_end.year)
+        if lowest <= day <= highest
+    ]
 
 
 @functools.lru_cache(maxsize=65536)

@@ -52,7 +52,15 @@ class Occurrence:
     source_id: int | None = None
     phase: str = ""
     audience: frozenset[int] = field(default=frozenset())
-    updated_at: datetime.datetime | None = None
+    # The source's last change. The stream keeps a database timestamp as its text
+    # until someone asks (only feeds do), which saves parsing one per tradition.
+    modified: datetime.datetime | str | None = None
+
+    @property
+    def updated_at(self) -> datetime.datetime | None:
+        if isinstance(self.modified, str):
+            return parse_timestamp(self.modified)
+        return self.modified
 
     @property
     def act_by(self) -> datetime.date:
@@ -73,3 +81,9 @@ class Occurrence:
         if self.customer_id is not None:
             return self.customer_id == customer.id
         return self.country == customer.country and self.subdivision in ("", customer.subdivision)
+
+
+def parse_timestamp(text: str) -> datetime.datetime:
+    """Parse a timestamp selected as text: naive UTC on SQLite, "+00" on PostgreSQL."""
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -10,6 +10,7 @@ The number of queries does not depend on how many customers there are.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from calendarapp.public_holidays import public_holidays
 from customers.models import Contract, Customer
 from traditions.models import Tradition, TraditionKind
 
+BY_DATE = operator.attrgetter("start", "end", "id")
 # A window longer than this is refused by the API and the pages.
 MAX_WINDOW_DAYS = 3 * 366
 # Pre-shopping can open long before a contract ends; no sane contract starts it earlier.
@@ -119,14 +121,14 @@ class Calendar:
         found += self._by_region.get((customer.country, ""), ())
         if customer.subdivision:
             found += self._by_region.get((customer.country, customer.subdivision), ())
-        found.sort(key=lambda occurrence: (occurrence.start, occurrence.end, occurrence.id))
+        found.sort(key=BY_DATE)
         return found
 
     def for_region(self, country: str, subdivision: str = "") -> list[Occurrence]:
         found = list(self._by_region.get((country, ""), ()))
         if subdivision:
             found += self._by_region.get((country, subdivision), ())
-        found.sort(key=lambda occurrence: (occurrence.start, occurrence.id))
+        found.sort(key=BY_DATE)
         return found
 
 
@@ -178,7 +180,7 @@ def calendar_between(
     if kinds is not None:
         wanted = set(kinds)
         occurrences = [occurrence for occurrence in occurrences if occurrence.kind in wanted]
-    occurrences.sort(key=lambda occurrence: (occurrence.start, occurrence.end, occurrence.id))
+    occurrences.sort(key=BY_DATE)
     return Calendar(start, end, customer_list, occurrences)
 
 
@@ -190,6 +192,7 @@ def _tradition_occurrences(
 ) -> list[Occurrence]:
     rows = (
         Tradition.objects.filter(scope, start__lte=end)
+        .order_by()  # the stream sorts occurrences itself; sorting rows costs the database
         # A one-off that ended before the window cannot touch it; recurring ones may.
         .filter(Q(end__gte=start) | (Q(recurrence__isnull=False) & ~Q(recurrence="")))
         .annotate(
@@ -230,7 +233,6 @@ def _tradition_occurrences(
     ) in fetch_rows(rows):
         if regions is not None and (country, subdivision) not in regions:
             continue
-        updated = parse_timestamp(updated)
         if rule and "DATE:" in rule:
             rule = dates.with_local_instants(rule, local_zone)
         first_start = datetime.date.fromisoformat(first_start)
@@ -249,16 +251,10 @@ def _tradition_occurrences(
                     subdivision,
                     lead,
                     pk,
-                    updated_at=updated,
+                    modified=updated,
                 )
             )
     return found
-
-
-def parse_timestamp(text: str) -> datetime.datetime:
-    """Parse a timestamp selected as text: naive UTC on SQLite, "+00" on PostgreSQL."""
-    moment = datetime.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def fetch_rows(queryset: QuerySet) -> list[tuple]:
@@ -306,7 +302,7 @@ def _imported_occurrences(
             country=country,
             subdivision=subdivision,
             source_id=pk,
-            updated_at=updated,
+            modified=updated,
         )
         for pk, first, last, title, updated, kind, customer_id, country, subdivision in rows
         if customer_id is not None or (country, subdivision) in regions
@@ -365,7 +361,7 @@ def _contract_occurrences(
                         lead_time_days=lead,
                         source_id=pk,
                         phase=phase,
-                        updated_at=updated,
+                        modified=updated,
                     )
                 )
     return found
@@ -428,7 +424,7 @@ def _plan_occurrences(
                     source=Source.PLAN,
                     source_id=pk,
                     audience=reached,
-                    updated_at=updated,
+                    modified=updated,
                 )
             )
     return found
