@@ -67,7 +67,9 @@ class Tradition(models.Model):
                     | (models.Q(customer__isnull=True) & ~models.Q(country=""))
                 ),
                 name="tradition_customer_xor_country",
-                violation_error_message="A tradition belongs to a customer or a country, not both.",
+                violation_error_message=(
+                    "A tradition belongs to a customer or to a country, not both."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")),
