@@ -7,6 +7,7 @@ or a browser fails instead of skipping when the service is not there.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -95,6 +96,30 @@ def chromium():
         # While Playwright's loop runs, Django keeps the ORM connections a test opened
         # apart from pytest-django's; close them, or PostgreSQL cannot drop the test database.
         connections.close_all()
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page that records console errors, script errors and requests leaving the app.
+
+    Anything not served by the app itself (a CDN) is a problem: the app must work offline.
+    """
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+    page.problems = []
+    page.foreign_requests = []
+    page.on("console", lambda message: _record_console_error(page, message))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    page.close()
+
+
+def _record_console_error(page, message) -> None:
+    # Browsers ask for /favicon.ico on their own; the admin pages do not link one.
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        page.problems.append(message.text)
 
 
 def pytest_sessionstart(session) -> None:

@@ -3,63 +3,22 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from calendarapp.roles import CALENDAR_ADMINS
 from tests.calendarapp.test_admin import retailer_with_contract_and_rush
-from tests.conftest import make_user, skip_or_fail
+from tests.conftest import ARTIFACTS, make_user
 
 # Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PASSWORD = "pw-for-tests-only"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.problems = []
-        page.on("console", lambda message: record_console_error(page, message))
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        # Anything not served by the app itself (a CDN) is a problem: offline sites must work.
-        page.foreign_requests = []
-        yield page
-        browser.close()
-        # While Playwright's loop runs, Django keeps the ORM connections this test opened
-        # apart from pytest-django's; close them, or the test database cannot be dropped.
-        connections.close_all()
-
-
-def record_console_error(page, message) -> None:
-    # Browsers ask for /favicon.ico on their own; the admin pages do not link one.
-    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-        page.problems.append(message.text)
 
 
 def log_in(page, live_server) -> None:

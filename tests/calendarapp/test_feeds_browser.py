@@ -9,15 +9,12 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.calendarapp import test_admin_browser
-from tests.calendarapp.test_admin_browser import ARTIFACTS, log_in
+from tests.calendarapp.test_admin_browser import log_in
 from tests.calendarapp.test_imports import PICNIC, SUMMIT, ics
+from tests.conftest import ARTIFACTS
 
 # Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-# The shared Chromium page (with console-error and foreign-request tracking).
-browser_page = test_admin_browser.browser_page
 
 pytestmark = [
     pytest.mark.browser,

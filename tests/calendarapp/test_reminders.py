@@ -13,8 +13,7 @@ from calendarapp import reminders
 from calendarapp.models import Plan, ReminderPreference
 from calendarapp.reminders import build_digest, record_snapshots, reminder_message
 from tests import factories
-from tests.calendarapp.test_admin_browser import ARTIFACTS, browser_page  # noqa: F401
-from tests.conftest import make_user
+from tests.conftest import ARTIFACTS, make_user
 
 D = datetime.date
 TODAY = D(2027, 7, 28)  # a Wednesday
@@ -265,13 +264,13 @@ def test_a_bad_switch_value_is_refused_by_name(sales_client, sales_manager):
     assert reminders.reminders_enabled(sales_manager)
 
 
-
 def test_an_account_without_email_is_told_no_reminder_can_reach_it(client, nobody):
     client.force_login(nobody)
 
     page = client.get(reverse("this-week")).content.decode()
 
     assert "Your account has no email address" in page
+
 
 def test_this_week_needs_a_login(client):
     response = client.get(reverse("this-week"))
@@ -352,7 +351,7 @@ def fill_a_busy_week(owner) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_this_week_page_in_a_browser(browser_page, live_server):  # noqa: F811
+def test_this_week_page_in_a_browser(browser_page, live_server):
     page = browser_page
     owner = make_user("sam", email="sam@example.com")
     fill_a_busy_week(owner)
