@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import gc
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -27,6 +28,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from redis.exceptions import RedisError
 
 from calendarapp import countries, ical
 from calendarapp.models import FeedToken, IcsSource, ImportedEvent, Plan, PlanKind, hash_token
@@ -35,6 +37,8 @@ from calendarapp.occurrences import calendar_between
 from calendarapp.public_holidays import PUBLIC_HOLIDAY
 from customers.models import Contract, Customer, Interest
 from traditions.models import Tradition, TraditionKind
+
+logger = logging.getLogger(__name__)
 
 ALL_KINDS: tuple[str, ...] = (*TraditionKind.values, *PlanKind.values, PUBLIC_HOLIDAY)
 # Plans that take the team's own time block it; everything else on a feed is information.
@@ -301,10 +305,18 @@ class Feed:
 
     def body(self, obj: Any, user, kinds: frozenset[str] | None, version: FeedVersion) -> bytes:
         """Return the feed's bytes, from the cache when no data changed since they were built."""
-        body = cache.get(version.cache_key)
+        # The cache only saves work: with Redis down the feed is built and served all the same.
+        try:
+            body = cache.get(version.cache_key)
+        except RedisError:
+            logger.warning("Feed cache unreachable; building %s", version.cache_key, exc_info=True)
+            body = None
         if body is None:
             body = self.build(obj, user, kinds, version.today)
-            cache.set(version.cache_key, body, CACHE_SECONDS)
+            try:
+                cache.set(version.cache_key, body, CACHE_SECONDS)
+            except RedisError:
+                logger.warning("Feed cache unreachable; not keeping %s", version.cache_key)
         return body
 
     def build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:

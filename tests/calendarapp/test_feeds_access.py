@@ -235,3 +235,18 @@ def test_the_customer_page_links_to_its_feed_on_the_subscribe_page(sales_client,
     page = sales_client.get(f"/customers/{data.acme.pk}").content.decode()
     assert f'href="/feeds/?customer={data.acme.pk}"' in page
     assert f"/feeds/YOUR-FEED-TOKEN/customers/{data.acme.pk}.ics" in page
+
+
+def test_a_feed_is_served_when_the_cache_is_unreachable(client, data, settings, caplog):
+    """Web requests succeed without Redis; the cache only saves work."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    response = client.get(fs.feed_paths(data)["all-customers"])
+    assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    assert "Feed cache unreachable" in caplog.text
