@@ -314,5 +314,4 @@ def timeline_page_queries(data: BenchData) -> float:
 
 
 # The feed and reminder figures live with their code; importing a module registers them.
-from calendarapp import feed_bench  # noqa: E402, F401
-from calendarapp import reminder_bench  # noqa: E402, F401
+from calendarapp import feed_bench, reminder_bench  # noqa: E402, F401, I001

@@ -86,7 +86,9 @@ class Customer(models.Model):
             try:
                 zoneinfo.ZoneInfo(self.timezone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                errors["timezone"] = f"“{self.timezone}” is not an IANA time zone such as Europe/Berlin."
+                errors["timezone"] = (
+                    f"“{self.timezone}” is not an IANA time zone such as Europe/Berlin."
+                )
         elif "country" not in errors:
             self.timezone = countries.default_timezone(self.country)
         if errors:
@@ -109,7 +111,8 @@ class Contract(models.Model):
     )
     pre_shopping_days = models.PositiveIntegerField(
         default=180,
-        validators=[MaxValueValidator(3650)], help_text="Days before the end date the customer starts looking at offers."
+        validators=[MaxValueValidator(3650)],
+        help_text="Days before the end date the customer starts looking at offers.",
     )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,7 +123,9 @@ class Contract(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pre_shopping_days__gte=models.F("notice_period_days")),
                 name="contract_pre_shopping_before_notice",
-                violation_error_message="Pre-shopping must start no later than the notice deadline.",
+                violation_error_message=(
+                    "Pre-shopping must start no later than the notice deadline."
+                ),
             ),
         ]
 

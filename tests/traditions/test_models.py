@@ -159,12 +159,25 @@ def test_extra_and_excluded_dates_from_the_widget_become_local_days(db):
     from traditions.models import Tradition
 
     customer = factories.customer("Widget A/S", "DK")
-    rule = recurrence.deserialize("RRULE:FREQ=YEARLY\nRDATE:20270128T230000Z\nEXDATE:20280114T230000Z")
-    tradition = Tradition(customer=customer, kind="other", title="Fair", start=dt.date(2026, 1, 15), end=dt.date(2026, 1, 15), recurrence=rule)
+    rule = recurrence.deserialize(
+        "RRULE:FREQ=YEARLY\nRDATE:20270128T230000Z\nEXDATE:20280114T230000Z"
+    )
+    tradition = Tradition(
+        customer=customer,
+        kind="other",
+        title="Fair",
+        start=dt.date(2026, 1, 15),
+        end=dt.date(2026, 1, 15),
+        recurrence=rule,
+    )
     tradition.full_clean()
     tradition.save()
     tradition.refresh_from_db()
     from calendarapp.occurrences import calendar_between
 
-    starts = [o.start for o in calendar_between(dt.date(2027, 1, 1), dt.date(2028, 12, 31)).occurrences if o.title == "Fair"]
+    starts = [
+        o.start
+        for o in calendar_between(dt.date(2027, 1, 1), dt.date(2028, 12, 31)).occurrences
+        if o.title == "Fair"
+    ]
     assert starts == [dt.date(2027, 1, 15), dt.date(2027, 1, 29)]
