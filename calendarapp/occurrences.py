@@ -9,10 +9,12 @@ The number of queries does not depend on how many customers there are.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -132,6 +134,23 @@ class Calendar:
         return found
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a calendar is built.
+
+    A build allocates tens of thousands of short-lived objects without cycles;
+    the collector's passes over them (and over Django's large heap) cost about
+    a third of the build time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def calendar_between(
     start: datetime.date,
     end: datetime.date,
@@ -149,6 +168,18 @@ def calendar_between(
     countries: the national holidays and local traditions and those of every
     subdivision. `kinds` keeps only occurrences of those kinds.
     """
+    with collector_paused():
+        return _calendar_between(start, end, customers, countries, kinds, include_plans)
+
+
+def _calendar_between(
+    start: datetime.date,
+    end: datetime.date,
+    customers: QuerySet[Customer] | None,
+    countries: Iterable[str],
+    kinds: Iterable[str] | None,
+    include_plans: bool,
+) -> Calendar:
     customer_list = load_customers(customers) if customers is not None or not countries else []
     customer_scope = customers if customers is not None else Customer.objects.filter(active=True)
     whole_countries = set(countries)
