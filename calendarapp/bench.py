@@ -140,7 +140,7 @@ def figure(name: str, unit: str = "ms") -> Callable[[Figure], Figure]:
     return register
 
 
-def timed(function: Callable[[], object], runs: int = 5) -> float:
+def timed(function: Callable[[], object], runs: int = 11) -> float:
     """Run once to warm up, then return the median of `runs` runs in milliseconds."""
     function()
     samples = []

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -32,6 +33,7 @@ from customers.models import Contract, Customer
 from traditions.models import Tradition, TraditionKind
 
 BY_DATE = operator.attrgetter("start", "end", "id")
+NO_AUDIENCE: frozenset[int] = frozenset()
 # A window longer than this is refused by the API and the pages.
 MAX_WINDOW_DAYS = 3 * 366
 # Pre-shopping can open long before a contract ends; no sane contract starts it earlier.
@@ -94,16 +96,15 @@ class Audience:
 
 @dataclass
 class Calendar:
-    """The occurrences of a window, indexed by customer and by region."""
+    """The occurrences of a window, indexed by customer and by region on first use."""
 
     start: datetime.date
     end: datetime.date
     customers: list[CustomerRef]
     occurrences: list[Occurrence]
-    _by_customer: dict[int, list[Occurrence]] = field(default_factory=dict, repr=False)
-    _by_region: dict[tuple[str, str], list[Occurrence]] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
+    @functools.cached_property
+    def _index(self) -> tuple[dict[int, list[Occurrence]], dict[tuple[str, str], list[Occurrence]]]:
         by_customer: dict[int, list[Occurrence]] = defaultdict(list)
         by_region: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
         for occurrence in self.occurrences:
@@ -114,22 +115,23 @@ class Calendar:
                 by_customer[occurrence.customer_id].append(occurrence)
             else:
                 by_region[occurrence.country, occurrence.subdivision].append(occurrence)
-        self._by_customer = by_customer
-        self._by_region = by_region
+        return by_customer, by_region
 
     def for_customer(self, customer: CustomerRef) -> list[Occurrence]:
         """Everything on one customer's calendar, sorted by start."""
-        found = list(self._by_customer.get(customer.id, ()))
-        found += self._by_region.get((customer.country, ""), ())
+        by_customer, by_region = self._index
+        found = list(by_customer.get(customer.id, ()))
+        found += by_region.get((customer.country, ""), ())
         if customer.subdivision:
-            found += self._by_region.get((customer.country, customer.subdivision), ())
+            found += by_region.get((customer.country, customer.subdivision), ())
         found.sort(key=BY_DATE)
         return found
 
     def for_region(self, country: str, subdivision: str = "") -> list[Occurrence]:
-        found = list(self._by_region.get((country, ""), ()))
+        by_region = self._index[1]
+        found = list(by_region.get((country, ""), ()))
         if subdivision:
-            found += self._by_region.get((country, subdivision), ())
+            found += by_region.get((country, subdivision), ())
         found.sort(key=BY_DATE)
         return found
 
@@ -248,6 +250,7 @@ def _tradition_occurrences(
         )
     )
     found = []
+    expansions: dict[tuple[str, str, str], list[tuple[datetime.date, datetime.date, str]]] = {}
     local_zone = timezone.get_default_timezone()
     for (
         pk,
@@ -264,14 +267,26 @@ def _tradition_occurrences(
     ) in fetch_rows(rows):
         if regions is not None and (country, subdivision) not in regions:
             continue
-        if rule and "DATE:" in rule:
-            rule = dates.with_local_instants(rule, local_zone)
-        first_start = datetime.date.fromisoformat(first_start)
-        first_end = datetime.date.fromisoformat(first_end)
-        for day, last_day in dates.expand(rule or "", first_start, first_end, start, end):
+        # Many traditions share a rule and dates (every retailer's Christmas rush).
+        key = (rule, first_start, first_end)
+        spans = expansions.get(key)
+        if spans is None:
+            if rule and "DATE:" in rule:
+                rule = dates.with_local_instants(rule, local_zone)
+            spans = expansions[key] = [
+                (day, last_day, day.isoformat())
+                for day, last_day in dates.expand(
+                    rule or "",
+                    datetime.date.fromisoformat(first_start),
+                    datetime.date.fromisoformat(first_end),
+                    start,
+                    end,
+                )
+            ]
+        for day, last_day, day_text in spans:
             found.append(
                 Occurrence(
-                    f"tradition-{pk}-{day.isoformat()}",
+                    f"tradition-{pk}-{day_text}",
                     day,
                     last_day,
                     kind,
@@ -282,7 +297,9 @@ def _tradition_occurrences(
                     subdivision,
                     lead,
                     pk,
-                    modified=updated,
+                    "",
+                    NO_AUDIENCE,
+                    updated,
                 )
             )
     return found
