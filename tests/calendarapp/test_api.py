@@ -24,14 +24,7 @@ def dane(db, sales_manager):
 
 @pytest.fixture
 def week_42(db):
-    return factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    return factories.danish_autumn_school_holiday()
 
 
 def bearer(user):

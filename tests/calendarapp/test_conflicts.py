@@ -17,14 +17,7 @@ D = datetime.date
 @pytest.fixture
 def dane(db):
     customer = factories.customer("Dansk Retail", "DK", budget_close_month=9)
-    factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    factories.danish_autumn_school_holiday()
     return customer
 
 

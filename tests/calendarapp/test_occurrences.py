@@ -52,14 +52,7 @@ def test_customer_without_subdivision_gets_national_holidays_only(db):
 def test_local_tradition_of_the_country_reaches_its_customers(db):
     danish = factories.customer("Dansk A/S", "DK")
     swedish = factories.customer("Svensk AB", "SE")
-    factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    factories.danish_autumn_school_holiday()
     calendar = calendar_between(D(2026, 10, 1), D(2026, 10, 31))
     danish_items = calendar.for_customer(_ref(calendar, danish))
     holiday = next(o for o in danish_items if o.title == "Autumn school holiday")

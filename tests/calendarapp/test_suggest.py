@@ -19,14 +19,7 @@ D = datetime.date
 
 def seed_danes():
     danes = [factories.customer(f"Dane {i}", "DK", budget_close_month=9) for i in range(3)]
-    factories.tradition(
-        title="Autumn school holiday",
-        kind="vacation",
-        country="DK",
-        start=D(2024, 10, 14),
-        end=D(2024, 10, 18),
-        rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
-    )
+    factories.danish_autumn_school_holiday()
     factories.tradition(
         customer=danes[0],
         title="Christmas rush",
