@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from calendarapp import countries, timeline
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences import MAX_WINDOW_DAYS
+from calendarapp.validation import END_BEFORE_START
 from customers.models import Customer, Interest
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -82,7 +83,7 @@ class TimelineForm(forms.Form):
             if not end:
                 self.add_error("end", "Give an end date for a custom range.")
             if start and end and end < start:
-                self.add_error("end", "The end date cannot be before the start date.")
+                self.add_error("end", END_BEFORE_START)
             elif start and end and (end - start).days > MAX_WINDOW_DAYS:
                 self.add_error("end", "A custom range can be at most three years long.")
         return data
@@ -187,7 +188,7 @@ class PlanForm(forms.ModelForm):
         refuse_far_dates(self, "start", "end")
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date cannot be before the start date.")
+            self.add_error("end", END_BEFORE_START)
         elif start and end and (end - start).days > MAX_WINDOW_DAYS:
             self.add_error("end", "A plan can last at most three years.")
         if not (data.get("customers") or data.get("countries") or data.get("interests")):

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from calendarapp import countries
+from calendarapp.validation import END_BEFORE_START, end_not_before_start
 from customers.models import Customer, Interest
 
 
@@ -49,11 +50,7 @@ class Plan(models.Model):
     class Meta:
         ordering = ["start", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gte=models.F("start")),
-                name="plan_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            end_not_before_start("plan_end_after_start"),
         ]
         indexes = [
             # Plans are read by date window for the timeline and the same-week check.
@@ -69,7 +66,7 @@ class Plan(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.start and self.end and self.end < self.start:
-            errors["end"] = "The end date cannot be before the start date."
+            errors["end"] = END_BEFORE_START
         if not isinstance(self.countries, list):
             errors["countries"] = "Give a list of country codes."
         else:

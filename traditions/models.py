@@ -14,6 +14,7 @@ from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
 from calendarapp import countries, dates
+from calendarapp.validation import END_BEFORE_START, end_not_before_start
 from customers.models import Customer
 
 
@@ -71,11 +72,7 @@ class Tradition(models.Model):
                     "A tradition belongs to a customer or to a country, not both."
                 ),
             ),
-            models.CheckConstraint(
-                condition=models.Q(end__gte=models.F("start")),
-                name="tradition_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
-            ),
+            end_not_before_start("tradition_end_after_start"),
         ]
         indexes = [
             # Local traditions are read per country for every timeline and check.
@@ -111,7 +108,7 @@ class Tradition(models.Model):
                 errors["subdivision"] = error
         if self.start and self.end:
             if self.end < self.start:
-                errors["end"] = "The end date cannot be before the start date."
+                errors["end"] = END_BEFORE_START
             elif self.recurrence and dates.longer_than_a_year(self.start, self.end):
                 errors["end"] = "A recurring tradition cannot last longer than a year."
             elif self.recurrence:

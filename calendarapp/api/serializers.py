@@ -16,6 +16,7 @@ from calendarapp import countries, dates
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences import MAX_WINDOW_DAYS
 from calendarapp.public_holidays import PUBLIC_HOLIDAY
+from calendarapp.validation import END_BEFORE_START
 from customers.models import Customer, Interest
 from traditions.models import Tradition, TraditionKind
 
@@ -211,9 +212,7 @@ class PlanDraftSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError(
-                {"end": ["The end date cannot be before the start date."]}
-            )
+            raise serializers.ValidationError({"end": [END_BEFORE_START]})
         if (attrs["end"] - attrs["start"]).days > MAX_WINDOW_DAYS:
             raise serializers.ValidationError(
                 {"end": ["A plan cannot last longer than three years."]}
@@ -236,9 +235,7 @@ class SuggestSerializer(PlanDraftSerializer):
                     {"duration_days": ["Give duration_days, or the plan's start and end."]}
                 )
             if attrs["end"] < attrs["start"]:
-                raise serializers.ValidationError(
-                    {"end": ["The end date cannot be before the start date."]}
-                )
+                raise serializers.ValidationError({"end": [END_BEFORE_START]})
             attrs["duration_days"] = (attrs["end"] - attrs["start"]).days + 1
         search_start = attrs.setdefault("search_start", today)
         search_end = attrs.setdefault(
@@ -275,9 +272,7 @@ class OccurrenceQuerySerializer(serializers.Serializer):
         start = attrs.setdefault("start", datetime.date.today())
         end = attrs.setdefault("end", start + datetime.timedelta(days=90))
         if end < start:
-            raise serializers.ValidationError(
-                {"end": ["The end date cannot be before the start date."]}
-            )
+            raise serializers.ValidationError({"end": [END_BEFORE_START]})
         if (end - start).days > MAX_WINDOW_DAYS:
             raise serializers.ValidationError({"end": ["Ask for at most three years at a time."]})
         return attrs
