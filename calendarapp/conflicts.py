@@ -25,6 +25,7 @@ from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrence import ContractPhase, Occurrence, Source
 from calendarapp.occurrences import Audience, Calendar, CustomerRef, calendar_between
 from calendarapp.public_holidays import PUBLIC_HOLIDAY
+from calendarapp.validation import MAX_LEAD_TIME_DAYS
 from customers.models import Customer
 from traditions.models import Tradition, TraditionKind
 
@@ -236,7 +237,8 @@ def rules_for(plan_kind: str) -> list[Rule]:
 def lookaround_days() -> int:
     """How far before and after a plan an occurrence can still matter: the longest lead time."""
     longest = Tradition.objects.aggregate(longest=Max("lead_time_days"))["longest"] or 0
-    return max(longest, settings.BUDGET_CLOSE_LEAD_DAYS, 31) + 7
+    # Capped, so a lead time saved past validation cannot stretch every check.
+    return min(max(longest, settings.BUDGET_CLOSE_LEAD_DAYS, 31), MAX_LEAD_TIME_DAYS) + 7
 
 
 class AudienceIndex:

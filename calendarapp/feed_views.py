@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from calendarapp import countries, feeds, imports
 from calendarapp.models import IcsSource, ImportKind
-from calendarapp.roles import can_edit_customers
+from calendarapp.roles import calendar_reader_required, can_edit_customers
 from customers.models import Customer
 
 FRESH_TOKEN_KEY = "fresh_feed_token"
@@ -68,6 +68,7 @@ def _with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpRespon
     return response
 
 
+@calendar_reader_required
 def subscribe(request: HttpRequest) -> HttpResponse:
     """List the user's feeds; their addresses are shown once, right after they are created.
 

@@ -10,13 +10,10 @@ from django.contrib.auth import get_user_model
 from calendarapp import countries, timeline
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences import MAX_WINDOW_DAYS
-from calendarapp.validation import END_BEFORE_START
+from calendarapp.validation import EARLIEST, END_BEFORE_START, FAR_DATE, LATEST
 from customers.models import Customer, Interest
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# Dates outside these years are typos; refusing them keeps date arithmetic from overflowing.
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2199, 12, 31)
 
 
 def refuse_far_dates(form: forms.Form, *names: str) -> None:
@@ -24,7 +21,7 @@ def refuse_far_dates(form: forms.Form, *names: str) -> None:
     for name in names:
         value = form.cleaned_data.get(name)
         if value and not EARLIEST <= value <= LATEST:
-            form.add_error(name, "Give a date between the years 1900 and 2199.")
+            form.add_error(name, FAR_DATE)
 
 
 class TimelineForm(forms.Form):
@@ -185,12 +182,6 @@ class PlanForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        refuse_far_dates(self, "start", "end")
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", END_BEFORE_START)
-        elif start and end and (end - start).days > MAX_WINDOW_DAYS:
-            self.add_error("end", "A plan can last at most three years.")
         if not (data.get("customers") or data.get("countries") or data.get("interests")):
             self.add_error(
                 "customers", "Choose an audience: customers, whole countries or interests."

@@ -11,7 +11,12 @@ from django.db import models
 from django.urls import reverse
 
 from calendarapp import countries
-from calendarapp.validation import END_BEFORE_START, end_not_before_start
+from calendarapp.validation import (
+    END_BEFORE_START,
+    MAX_SPAN_DAYS,
+    end_not_before_start,
+    validate_calendar_date,
+)
 from customers.models import Customer, Interest
 
 
@@ -34,8 +39,8 @@ class Plan(models.Model):
 
     kind = models.CharField(max_length=20, choices=PlanKind.choices)
     title = models.CharField(max_length=200)
-    start = models.DateField()
-    end = models.DateField(help_text="Last day (inclusive).")
+    start = models.DateField(validators=[validate_calendar_date])
+    end = models.DateField(help_text="Last day (inclusive).", validators=[validate_calendar_date])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
     )
@@ -67,6 +72,8 @@ class Plan(models.Model):
         errors: dict[str, str] = {}
         if self.start and self.end and self.end < self.start:
             errors["end"] = END_BEFORE_START
+        elif self.start and self.end and (self.end - self.start).days > MAX_SPAN_DAYS:
+            errors["end"] = "A plan can last at most three years."
         if not isinstance(self.countries, list):
             errors["countries"] = "Give a list of country codes."
         else:

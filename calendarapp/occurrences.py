@@ -29,13 +29,14 @@ from calendarapp.countries import subdivision_names
 from calendarapp.models import ImportedEvent, Plan
 from calendarapp.occurrence import ContractPhase, Occurrence, Source
 from calendarapp.public_holidays import public_holidays
+from calendarapp.validation import MAX_SPAN_DAYS
 from customers.models import Contract, Customer
 from traditions.models import Tradition, TraditionKind
 
 BY_DATE = operator.attrgetter("start", "end", "id")
 NO_AUDIENCE: frozenset[int] = frozenset()
 # A window longer than this is refused by the API and the pages.
-MAX_WINDOW_DAYS = 3 * 366
+MAX_WINDOW_DAYS = MAX_SPAN_DAYS
 # Pre-shopping can open long before a contract ends; no sane contract starts it earlier.
 LONGEST_PRE_SHOPPING = datetime.timedelta(days=10 * 366)
 

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from calendarapp import reminders
+from calendarapp.roles import calendar_reader_required
 
 
+@calendar_reader_required
 def this_week(request: HttpRequest) -> HttpResponse:
     """Show today's reminder; a POST switches the daily email on or off."""
     if request.method == "POST":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import permission_required
+
 SALES_MANAGERS = "Sales managers"
 CALENDAR_ADMINS = "Calendar admins"
 
@@ -42,3 +44,12 @@ def can_edit_plan(user, plan) -> bool:
     if plan.owner_id == user.pk:
         return user.has_perm("calendarapp.change_plan")
     return user.has_perm("calendarapp.change_plan") and can_edit_customers(user)
+
+
+def can_read_calendar(user) -> bool:
+    """Both roles read the shared calendar; a user in neither group sees nothing."""
+    return user.has_perm("customers.view_customer")
+
+
+# For views: a logged-in user outside both roles gets 403, not the team's customer data.
+calendar_reader_required = permission_required("customers.view_customer", raise_exception=True)

@@ -1,5 +1,8 @@
 """Validation shared by every model with a span of days, so each says it the same way."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 END_BEFORE_START = "The end date cannot be before the start date."
@@ -12,3 +15,18 @@ def end_not_before_start(name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=END_BEFORE_START,
     )
+
+
+# Dates outside these years are typos; refusing them keeps date arithmetic from overflowing.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2199, 12, 31)
+FAR_DATE = "Give a date between the years 1900 and 2199."
+# The longest window or plan the calendar works with.
+MAX_SPAN_DAYS = 3 * 366
+# The longest lead time: a year ahead is as early as anyone acts.
+MAX_LEAD_TIME_DAYS = 366
+
+
+def validate_calendar_date(value: datetime.date) -> None:
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError(FAR_DATE)

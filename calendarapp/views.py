@@ -16,7 +16,7 @@ from calendarapp.forms import PlanForm, TimelineForm, YearForm
 from calendarapp.models import Plan
 from calendarapp.occurrences import MAX_WINDOW_DAYS, calendar_between
 from calendarapp.planner import draft_from_form, planner_panel
-from calendarapp.roles import can_edit_plan
+from calendarapp.roles import calendar_reader_required, can_edit_plan
 from calendarapp.services import plan_save
 from calendarapp.timeline import (
     KINDS,
@@ -29,6 +29,7 @@ from calendarapp.timeline import (
 from customers.models import Customer
 
 
+@calendar_reader_required
 def timeline(request: HttpRequest) -> HttpResponse:
     """The home page: customers as rows, ISO weeks as columns; all state in the URL."""
     today = timezone.localdate()
@@ -55,6 +56,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+@calendar_reader_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The user's plans with their current conflict counts, checked in one batch."""
     plans = list(Plan.objects.filter(owner=request.user).prefetch_related("customers", "interests"))
@@ -63,6 +65,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "calendarapp/plan_list.html", {"rows": rows})
 
 
+@calendar_reader_required
 def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
     """Create or edit a plan; POST action=check re-checks it without saving."""
     plan = None
@@ -142,6 +145,7 @@ def _render_planner(request, form, plan, panel, search_from, status: int = 200) 
     )
 
 
+@calendar_reader_required
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A country's public holidays (by subdivision) and local traditions, and its customers."""
     if countries.validate_country(code):

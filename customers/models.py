@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from calendarapp import countries
+from calendarapp.validation import validate_calendar_date
 
 
 class Interest(models.Model):
@@ -105,7 +106,7 @@ class Contract(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contracts")
     name = models.CharField(max_length=200)
-    end_date = models.DateField()
+    end_date = models.DateField(validators=[validate_calendar_date])
     notice_period_days = models.PositiveIntegerField(
         default=90, help_text="Days before the end date by which the customer must give notice."
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from calendarapp import countries
 from calendarapp.forms import YearForm
 from calendarapp.occurrences import calendar_between
+from calendarapp.roles import calendar_reader_required
 from calendarapp.timeline import items, kind_style, months_of_year
 from customers.models import Customer
 
@@ -33,6 +34,7 @@ def feed_links_template() -> str | None:
     return FEED_LINKS_TEMPLATE
 
 
+@calendar_reader_required
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = get_object_or_404(
         Customer.objects.select_related("owner").prefetch_related("interests"), pk=customer_id

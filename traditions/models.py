@@ -8,13 +8,19 @@ holiday library knows, such as Danish autumn school holidays in week 42).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
 from calendarapp import countries, dates
-from calendarapp.validation import END_BEFORE_START, end_not_before_start
+from calendarapp.validation import (
+    END_BEFORE_START,
+    MAX_LEAD_TIME_DAYS,
+    end_not_before_start,
+    validate_calendar_date,
+)
 from customers.models import Customer
 
 
@@ -46,15 +52,22 @@ class Tradition(models.Model):
     )
     kind = models.CharField(max_length=20, choices=TraditionKind.choices)
     title = models.CharField(max_length=200)
-    start = models.DateField(help_text="First day of the first occurrence.")
-    end = models.DateField(help_text="Last day of the first occurrence (inclusive).")
+    start = models.DateField(
+        help_text="First day of the first occurrence.", validators=[validate_calendar_date]
+    )
+    end = models.DateField(
+        help_text="Last day of the first occurrence (inclusive).",
+        validators=[validate_calendar_date],
+    )
     recurrence = RecurrenceField(
         null=True,
         blank=True,
         help_text="How it repeats, e.g. yearly, or yearly in ISO week 42. Empty for once.",
     )
     lead_time_days = models.PositiveIntegerField(
-        default=0, help_text="How many days ahead sales should act on it."
+        default=0,
+        help_text="How many days ahead sales should act on it.",
+        validators=[MaxValueValidator(MAX_LEAD_TIME_DAYS)],
     )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from calendarapp.models import Plan
-from calendarapp.roles import can_edit_customers, can_edit_plan
+from calendarapp.roles import can_edit_customers, can_edit_plan, can_read_calendar
 
 
 class CalendarPermission(permissions.BasePermission):
-    """Everyone signed in may read; customer data is written by calendar admins only.
+    """Both roles may read; customer data is written by calendar admins only.
 
     Plans are written by their owners (sales managers) and by calendar admins.
     """
@@ -18,6 +18,8 @@ class CalendarPermission(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
+            return False
+        if not can_read_calendar(request.user):
             return False
         if request.method in permissions.SAFE_METHODS or getattr(view, "read_only_post", False):
             return True

@@ -9,6 +9,7 @@ import recurrence
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
 
@@ -16,7 +17,8 @@ from calendarapp import countries, dates
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences import MAX_WINDOW_DAYS
 from calendarapp.public_holidays import PUBLIC_HOLIDAY
-from calendarapp.validation import END_BEFORE_START
+from calendarapp.services import plan_save
+from calendarapp.validation import END_BEFORE_START, validate_calendar_date
 from customers.models import Customer, Interest
 from traditions.models import Tradition, TraditionKind
 
@@ -126,9 +128,7 @@ def _interests_named(names: list[str], *, create: bool) -> list[Interest]:
     found = {interest.name: interest for interest in Interest.objects.filter(name__in=names)}
     unknown = [name for name in names if name not in found]
     if unknown:
-        raise serializers.ValidationError(
-            {"interests": [f"Unknown interest: {', '.join(unknown)}."]}
-        )
+        raise serializers.ValidationError(f"Unknown interest: {', '.join(unknown)}.")
     return list(found.values())
 
 
@@ -176,13 +176,36 @@ class PlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def validate_interests(self, names):
         return _interests_named(names, create=False)
 
-    @transaction.atomic
-    def create(self, validated_data):
-        return super().create(validated_data)
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        audience = {
+            name: attrs.get(name, getattr(self.instance, name, None) if self.instance else None)
+            for name in ("customers", "countries", "interests")
+        }
+        if self.instance:
+            audience["customers"] = attrs.get("customers", self.instance.customers.all())
+            audience["interests"] = attrs.get("interests", self.instance.interests.all())
+        if not any(audience.values()):
+            raise serializers.ValidationError(
+                {"customers": ["Choose an audience: customers, countries or interests."]}
+            )
+        return attrs
 
-    @transaction.atomic
+    def create(self, validated_data):
+        return plan_save(owner=validated_data.pop("owner"), **validated_data)
+
     def update(self, instance, validated_data):
-        return super().update(instance, validated_data)
+        current = {
+            "kind": instance.kind,
+            "title": instance.title,
+            "start": instance.start,
+            "end": instance.end,
+            "customers": instance.customers.all(),
+            "countries": instance.countries,
+            "interests": instance.interests.all(),
+            "notes": instance.notes,
+        }
+        return plan_save(plan=instance, owner=instance.owner, **{**current, **validated_data})
 
 
 class PlanDraftSerializer(serializers.Serializer):
@@ -193,8 +216,8 @@ class PlanDraftSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     title = serializers.CharField(required=False, allow_blank=True, default="")
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = serializers.DateField(validators=[validate_calendar_date])
+    end = serializers.DateField(validators=[validate_calendar_date])
     customers = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Customer.objects.all()
     )
@@ -221,21 +244,21 @@ class PlanDraftSerializer(serializers.Serializer):
 
 
 class SuggestSerializer(PlanDraftSerializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = serializers.DateField(required=False, validators=[validate_calendar_date])
+    end = serializers.DateField(required=False, validators=[validate_calendar_date])
     duration_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
-    search_start = serializers.DateField(required=False)
-    search_end = serializers.DateField(required=False)
+    search_start = serializers.DateField(required=False, validators=[validate_calendar_date])
+    search_end = serializers.DateField(required=False, validators=[validate_calendar_date])
 
     def validate(self, attrs):
-        today = datetime.date.today()
+        today = timezone.localdate()
+        if "start" in attrs and "end" in attrs and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [END_BEFORE_START]})
         if "duration_days" not in attrs:
             if "start" not in attrs or "end" not in attrs:
                 raise serializers.ValidationError(
                     {"duration_days": ["Give duration_days, or the plan's start and end."]}
                 )
-            if attrs["end"] < attrs["start"]:
-                raise serializers.ValidationError({"end": [END_BEFORE_START]})
             attrs["duration_days"] = (attrs["end"] - attrs["start"]).days + 1
         search_start = attrs.setdefault("search_start", today)
         search_end = attrs.setdefault(
@@ -257,8 +280,8 @@ class SuggestSerializer(PlanDraftSerializer):
 
 
 class OccurrenceQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = serializers.DateField(required=False, validators=[validate_calendar_date])
+    end = serializers.DateField(required=False, validators=[validate_calendar_date])
     customer = serializers.PrimaryKeyRelatedField(required=False, queryset=Customer.objects.all())
     country = serializers.CharField(required=False, max_length=2)
     kind = serializers.ChoiceField(required=False, choices=KNOWN_KINDS)
@@ -269,7 +292,7 @@ class OccurrenceQuerySerializer(serializers.Serializer):
         return code
 
     def validate(self, attrs):
-        start = attrs.setdefault("start", datetime.date.today())
+        start = attrs.setdefault("start", timezone.localdate())
         end = attrs.setdefault("end", start + datetime.timedelta(days=90))
         if end < start:
             raise serializers.ValidationError({"end": [END_BEFORE_START]})

@@ -386,3 +386,131 @@ def test_customer_list_queries_constant(admin_client, count, django_assert_max_n
         factories.customer(f"C{i}", "DK").interests.create(name=f"i{i}")
     with django_assert_max_num_queries(6):
         assert len(admin_client.get("/api/customers").json()) == count
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("get", "/api/occurrences", {"start": "9999-12-01"}, "start"),
+        (
+            "post",
+            "/api/plans/check",
+            {"kind": "event", "start": "0001-01-01", "end": "0001-01-02", "countries": ["DK"]},
+            "start",
+        ),
+        (
+            "post",
+            "/api/plans/suggest",
+            {
+                "kind": "event",
+                "countries": ["DK"],
+                "duration_days": 2,
+                "search_start": "9999-12-01",
+            },
+            "search_start",
+        ),
+        (
+            "post",
+            "/api/plans",
+            {
+                "kind": "event",
+                "title": "Far",
+                "start": "9999-12-30",
+                "end": "9999-12-31",
+                "countries": ["DK"],
+            },
+            "start",
+        ),
+        (
+            "post",
+            "/api/plans",
+            {
+                "kind": "event",
+                "title": "Long",
+                "start": "2026-01-01",
+                "end": "2036-01-01",
+                "countries": ["DK"],
+            },
+            "end",
+        ),
+        (
+            "post",
+            "/api/plans",
+            {"kind": "event", "title": "Nobody", "start": "2026-01-01", "end": "2026-01-02"},
+            "customers",
+        ),
+        (
+            "post",
+            "/api/plans/suggest",
+            {
+                "kind": "event",
+                "countries": ["DK"],
+                "duration_days": 2,
+                "start": "2026-02-01",
+                "end": "2026-01-01",
+            },
+            "end",
+        ),
+    ],
+)
+def test_far_dates_long_plans_and_empty_audiences_are_400_not_500(
+    sales_client, dane, method, path, body, field
+):
+    if method == "get":
+        response = sales_client.get(path, body)
+    else:
+        response = sales_client.post(path, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert not Plan.objects.exists()
+
+
+def test_a_huge_lead_time_is_refused(admin_client, dane):
+    body = {
+        "customer": dane.pk,
+        "kind": "other",
+        "title": "T",
+        "start": "2026-01-01",
+        "end": "2026-01-01",
+        "lead_time_days": 10**12,
+    }
+    response = admin_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "lead_time_days" in response.json()["errors"]
+
+
+def test_unknown_interest_is_a_flat_list_of_messages(sales_client, dane):
+    body = {
+        "kind": "event",
+        "title": "T",
+        "start": "2026-05-05",
+        "end": "2026-05-05",
+        "interests": ["astrology"],
+    }
+    response = sales_client.post("/api/plans", body, content_type="application/json")
+    assert response.json()["errors"]["interests"] == ["Unknown interest: astrology."]
+
+
+def test_patching_a_plan_keeps_its_audience(sales_client, dane):
+    body = {
+        "kind": "event",
+        "title": "Roadshow",
+        "start": "2026-05-05",
+        "end": "2026-05-06",
+        "customers": [dane.pk],
+    }
+    created = sales_client.post("/api/plans", body, content_type="application/json").json()
+    response = sales_client.patch(
+        f"/api/plans/{created['id']}", {"end": "2026-05-07"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["customers"] == [dane.pk]
+    assert Plan.objects.get().end == D(2026, 5, 7)
+
+
+def test_a_user_outside_both_roles_is_refused(client, nobody, dane):
+    client.force_login(nobody)
+    assert client.get("/api/customers").status_code == 403
+    assert client.get("/api/occurrences").status_code == 403
+    body = {"kind": "event", "start": "2026-10-13", "end": "2026-10-14", "countries": ["DK"]}
+    assert client.post("/api/plans/check", body, content_type="application/json").status_code == 403

@@ -12,6 +12,7 @@ from django.urls import reverse
 from calendarapp import reminders
 from calendarapp.models import Plan, ReminderPreference
 from calendarapp.reminders import build_digest, record_snapshots, reminder_message
+from calendarapp.roles import SALES_MANAGERS
 from tests import factories
 from tests.conftest import ARTIFACTS, make_user
 
@@ -264,12 +265,18 @@ def test_a_bad_switch_value_is_refused_by_name(sales_client, sales_manager):
     assert reminders.reminders_enabled(sales_manager)
 
 
-def test_an_account_without_email_is_told_no_reminder_can_reach_it(client, nobody):
-    client.force_login(nobody)
+def test_an_account_without_email_is_told_no_reminder_can_reach_it(client, db):
+    client.force_login(make_user("no-email", SALES_MANAGERS))
 
     page = client.get(reverse("this-week")).content.decode()
 
     assert "Your account has no email address" in page
+
+
+def test_a_user_outside_both_roles_gets_403(client, nobody):
+    client.force_login(nobody)
+
+    assert client.get(reverse("this-week")).status_code == 403
 
 
 def test_this_week_needs_a_login(client):
@@ -353,7 +360,7 @@ def fill_a_busy_week(owner) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_this_week_page_in_a_browser(browser_page, live_server):
     page = browser_page
-    owner = make_user("sam", email="sam@example.com")
+    owner = make_user("sam", SALES_MANAGERS, email="sam@example.com")
     fill_a_busy_week(owner)
     page.goto(f"{live_server.url}/accounts/login/?next=/this-week/")
     page.fill("input[name=username]", "sam")
