@@ -365,30 +365,34 @@ def import_ics(
     url: str = "",
     data: bytes | None = None,
 ) -> tuple[IcsSource, SyncResult]:
-    """Create a source from an uploaded file (`data`) or a URL, with its events, or nothing."""
+    """Import a file (`data`) or a URL for a customer or a region, all or nothing.
+
+    Importing the same URL, or a file of the same name, for the same customer or
+    region again updates that source's events in place by UID instead of
+    adding a second copy of every event.
+    """
     if (data is None) == (not url):
         raise IcsImportError("Give either a file or a URL.")
     source = _validated_source(
         name=name, kind=kind, customer=customer, country=country, subdivision=subdivision, url=url
     )
+    same = IcsSource.objects.filter(
+        customer=customer, country=country, subdivision=subdivision, url=url
+    )
+    existing = (same if url else same.filter(name=name)).first()
+    if existing is not None:
+        existing.name, existing.kind = source.name, source.kind
+        source = existing
     if url:
         source.url = check_url(url)
         data = fetch(source.url)
     events = parse_events(data, window=_window(), tz=_timezone(source))
     with transaction.atomic():
         source.last_fetched_at = timezone.now()
+        source.last_error = ""
         source.save()
         result = sync_events(source, events)
     return source, result
-
-
-def reimport_file(source: IcsSource, data: bytes) -> SyncResult:
-    """Replace an uploaded source's events with a new version of its file."""
-    events = parse_events(data, window=_window(), tz=_timezone(source))
-    with transaction.atomic():
-        result = sync_events(source, events)
-        IcsSource.objects.filter(pk=source.pk).update(last_fetched_at=timezone.now(), last_error="")
-    return result
 
 
 def refresh_source(source_id: int) -> SyncResult | None:

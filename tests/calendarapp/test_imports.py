@@ -13,7 +13,7 @@ import time_machine
 from django.core.cache import cache
 
 from calendarapp import imports
-from calendarapp.imports import IcsImportError, import_ics, refresh_source, reimport_file
+from calendarapp.imports import IcsImportError, import_ics, refresh_source
 from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.occurrence import Source
 from calendarapp.occurrences import calendar_between
@@ -149,15 +149,28 @@ def test_reimport_updates_in_place_adds_and_removes(acme):
         name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT, PICNIC)
     )
     summit_pk = source.events.get(uid="summit").pk
-    result = reimport_file(source, ics(MOVED_SUMMIT, NEW_YEAR))
+    again_source, result = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(MOVED_SUMMIT, NEW_YEAR)
+    )
+    assert again_source.pk == source.pk
     assert (result.created, result.updated, result.deleted) == (1, 1, 1)
     assert stored(source) == {
         ("summit", datetime.date(2026, 11, 9), datetime.date(2026, 11, 9), "Summit"),
         ("ny", datetime.date(2027, 1, 4), datetime.date(2027, 1, 4), "New year kick-off"),
     }
     assert source.events.get(uid="summit").pk == summit_pk
-    again = reimport_file(source, ics(MOVED_SUMMIT, NEW_YEAR))
+    _, again = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(MOVED_SUMMIT, NEW_YEAR)
+    )
     assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_the_same_file_for_another_customer_is_a_separate_source(acme):
+    other = factories.customer("Other A/S", "DK")
+    first, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT))
+    second, _ = import_ics(name="Acme", kind="customer_event", customer=other, data=ics(SUMMIT))
+    assert first.pk != second.pk
+    assert ImportedEvent.objects.count() == 2
 
 
 def test_recurring_events_expand_with_one_uid_per_occurrence(acme):
@@ -231,7 +244,7 @@ def test_a_bad_reimport_keeps_the_old_events(acme, case):
     source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT))
     before = stored(source)
     with pytest.raises(IcsImportError):
-        reimport_file(source, BAD_FILES[case][0])
+        import_ics(name="Acme", kind="customer_event", customer=acme, data=BAD_FILES[case][0])
     assert stored(source) == before
 
 

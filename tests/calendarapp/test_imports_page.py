@@ -39,6 +39,16 @@ def test_an_upload_imports_and_lists_the_source(admin_client, acme):
     assert "uploaded file" in page
 
 
+def test_uploading_the_same_file_again_updates_in_place(admin_client, acme):
+    admin_client.post(PAGE, form(customer=acme.pk, file=upload(ics(SUMMIT, PICNIC))))
+    response = admin_client.post(
+        PAGE, form(customer=acme.pk, file=upload(ics(SUMMIT, PICNIC))), follow=True
+    )
+    assert "Imported “Acme events”: 0 added, 0 updated, 0 removed." in response.content.decode()
+    assert IcsSource.objects.count() == 1
+    assert ImportedEvent.objects.count() == 2
+
+
 def test_a_url_import_can_be_refreshed_and_removed(admin_client, acme, site):  # noqa: F811
     url = site.put("/acme.ics", ics(SUMMIT))
     admin_client.post(PAGE, form(customer=acme.pk, url=url))
