@@ -60,8 +60,10 @@ def timeline(request: HttpRequest) -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The user's plans with their current conflict counts, checked in one batch."""
     plans = list(Plan.objects.filter(owner=request.user).prefetch_related("customers", "interests"))
-    results = check_plans(plans)
-    rows = [(plan, results[plan.pk].summary) for plan in plans]
+    # Only plans still ahead are checked: the past cannot be moved, and checking it
+    # would widen the window with every plan ever made.
+    results = check_plans([plan for plan in plans if plan.end >= timezone.localdate()])
+    rows = [(plan, results[plan.pk].summary if plan.pk in results else None) for plan in plans]
     return render(request, "calendarapp/plan_list.html", {"rows": rows})
 
 

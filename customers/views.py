@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import calendar as calendar_names
 import datetime
-import functools
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 
 from calendarapp import countries
@@ -21,17 +18,6 @@ from customers.models import Customer
 
 # "Upcoming" reaches this far ahead: far enough to act on a budget close's lead time.
 UPCOMING_DAYS = 120
-FEED_LINKS_TEMPLATE = "calendarapp/_feed_links.html"
-
-
-@functools.cache
-def feed_links_template() -> str | None:
-    """The feeds' link block, when the feeds are installed; the page shows a note otherwise."""
-    try:
-        get_template(FEED_LINKS_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return FEED_LINKS_TEMPLATE
 
 
 @calendar_reader_required
@@ -43,7 +29,6 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     context: dict = {
         "customer": customer,
         "form": form,
-        "feed_links_template": feed_links_template(),
         "country_name": countries.country_name(customer.country),
         "subdivision_name": countries.subdivision_name(customer.country, customer.subdivision),
     }

@@ -162,3 +162,37 @@ def test_server_error_page_stands_alone():
     html = render_to_string("500.html")
     assert "Something went wrong" in html
     assert "/static/css/app.css" in html
+
+
+def test_my_plans_checks_only_plans_still_ahead(client, sales_manager, danes):
+    import datetime
+
+    from calendarapp.models import Plan
+
+    today = datetime.date.today()
+    past = Plan.objects.create(
+        kind="event",
+        title="Old fair",
+        start=today - datetime.timedelta(days=400),
+        end=today - datetime.timedelta(days=399),
+        owner=sales_manager,
+        countries=["DK"],
+    )
+    Plan.objects.create(
+        kind="event",
+        title="Coming fair",
+        start=today + datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=31),
+        owner=sales_manager,
+        countries=["DK"],
+    )
+    client.force_login(sales_manager)
+    page = client.get("/plans/").content.decode()
+    assert past.title in page and "Coming fair" in page
+    assert page.count("Past: not checked") == 1
+
+
+def test_country_page_links_to_its_feed(admin_client):
+    page = admin_client.get("/countries/DK").content.decode()
+    assert "/feeds/?country=DK" in page
+    assert "countries/DK.ics" in page
