@@ -238,6 +238,8 @@ class Feed:
 
     slug: ClassVar[str]
     include_plans: ClassVar[bool] = False
+    # The kinds a feed lists, when it lists only some; the calendar builds no others.
+    item_kinds: ClassVar[frozenset[str] | None] = None
 
     def get_object(self, user, **kwargs: Any) -> Any:
         """Return what the feed is about; raise Http404 when it is missing or not the user's."""
@@ -308,6 +310,9 @@ class Feed:
     def _build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
         start, end = feed_window(today)
         scope = self.scope(obj, user)
+        if self.item_kinds is not None:
+            # Build only what the feed lists (a plans feed needs no holidays).
+            kinds = self.item_kinds if kinds is None else kinds & self.item_kinds
         calendar = calendar_between(
             start, end, kinds=kinds, include_plans=self.include_plans, **scope
         )
@@ -393,6 +398,7 @@ class PlansFeed(Feed):
 
     slug = "plans-all"
     include_plans = True
+    item_kinds = frozenset(PlanKind.values)
 
     def get_object(self, user, **kwargs: Any) -> None:
         if not user.has_perm("calendarapp.view_plan"):

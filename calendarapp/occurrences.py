@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from calendarapp import dates
 from calendarapp.countries import subdivision_names
-from calendarapp.models import ImportedEvent, Plan
+from calendarapp.models import ImportedEvent, ImportKind, Plan, PlanKind
 from calendarapp.occurrence import ContractPhase, Occurrence, Source
-from calendarapp.public_holidays import public_holidays
+from calendarapp.public_holidays import PUBLIC_HOLIDAY, public_holidays
 from calendarapp.validation import MAX_SPAN_DAYS
 from customers.models import Contract, Customer
 from traditions.models import Tradition, TraditionKind
@@ -192,27 +192,40 @@ def _calendar_between(
     for country in whole_countries:
         regions |= {(country, subdivision) for subdivision in subdivision_names(country)}
 
+    wanted = None if kinds is None else frozenset(kinds)
+
+    def wants(*some: str) -> bool:
+        """Skip a source none of whose kinds was asked for."""
+        return wanted is None or not wanted.isdisjoint(some)
+
+    scope = Q() if wanted is None else Q(kind__in=wanted)
     occurrences: list[Occurrence] = []
     if customer_list:
         occurrences += _tradition_occurrences(
-            start, end, Q(customer__in=customer_scope.values("id")), regions=None
+            start, end, scope & Q(customer__in=customer_scope.values("id")), regions=None
         )
-        occurrences += _contract_occurrences(start, end, customer_scope)
-        occurrences += _budget_close_occurrences(start, end, customer_list)
+        if wants(TraditionKind.CONTRACT_RENEWAL):
+            occurrences += _contract_occurrences(start, end, customer_scope)
+        if wants(TraditionKind.BUDGET_CLOSE):
+            occurrences += _budget_close_occurrences(start, end, customer_list)
     if regions:
         region_countries = {country for country, _ in regions}
         occurrences += _tradition_occurrences(
-            start, end, Q(customer__isnull=True, country__in=region_countries), regions=regions
+            start,
+            end,
+            scope & Q(customer__isnull=True, country__in=region_countries),
+            regions=regions,
         )
-        for country, subdivision in sorted(regions):
-            occurrences += public_holidays(country, subdivision, start, end)
-        occurrences += _imported_occurrences(
-            start, end, customer_scope if customer_list else None, regions
-        )
-    if include_plans and customer_list:
+        if wants(PUBLIC_HOLIDAY):
+            for country, subdivision in sorted(regions):
+                occurrences += public_holidays(country, subdivision, start, end)
+        if wants(*ImportKind.values):
+            occurrences += _imported_occurrences(
+                start, end, customer_scope if customer_list else None, regions
+            )
+    if include_plans and customer_list and wants(*PlanKind.values):
         occurrences += _plan_occurrences(start, end, Audience(customer_list))
-    if kinds is not None:
-        wanted = set(kinds)
+    if wanted is not None:
         occurrences = [occurrence for occurrence in occurrences if occurrence.kind in wanted]
     occurrences.sort(key=BY_DATE)
     return Calendar(start, end, customer_list, occurrences)

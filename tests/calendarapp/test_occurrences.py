@@ -230,3 +230,22 @@ class TestWindowSplits(HypothesisTestCase):
             o.id for o in calendar_between(middle + datetime.timedelta(days=1), end).occurrences
         }
         assert whole == left | right
+
+
+def test_kinds_narrow_the_stream_and_skip_unwanted_sources(bavarian, django_assert_max_num_queries):
+    factories.tradition(
+        customer=bavarian, title="Kick-off", kind="customer_event", start=D(2026, 1, 13)
+    )
+    factories.contract(bavarian, D(2026, 12, 31))
+    everything = calendar_between(D(2026, 1, 1), D(2026, 12, 31)).occurrences
+    assert {"customer_event", "contract_renewal", "budget_close", "public_holiday"} <= {
+        o.kind for o in everything
+    }
+    with django_assert_max_num_queries(5):
+        only = calendar_between(
+            D(2026, 1, 1), D(2026, 12, 31), kinds=["budget_close", "customer_event"]
+        )
+    assert [(o.kind, o.title) for o in only.occurrences] == [
+        ("customer_event", "Kick-off"),
+        ("budget_close", "Budget closes"),
+    ]
