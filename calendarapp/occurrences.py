@@ -207,7 +207,11 @@ def _calendar_between(
         if wants(TraditionKind.CONTRACT_RENEWAL):
             occurrences += _contract_occurrences(start, end, customer_scope)
         if wants(TraditionKind.BUDGET_CLOSE):
-            occurrences += _budget_close_occurrences(start, end, customer_list)
+            # A budget-close tradition of the customer's own says it better than the month.
+            own = {o.customer_id for o in occurrences if o.kind == TraditionKind.BUDGET_CLOSE}
+            occurrences += _budget_close_occurrences(
+                start, end, [customer for customer in customer_list if customer.id not in own]
+            )
     if regions:
         region_countries = {country for country, _ in regions}
         occurrences += _tradition_occurrences(

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
-# Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 DESKTOP = {"width": 1400, "height": 900}

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from calendarapp.roles import CALENDAR_ADMINS
 from tests.calendarapp.test_admin import retailer_with_contract_and_rush
 from tests.conftest import ARTIFACTS, make_user
-
-# Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PASSWORD = "pw-for-tests-only"
 

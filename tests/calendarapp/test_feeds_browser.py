@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
@@ -12,9 +10,6 @@ from tests import factories
 from tests.calendarapp.test_admin_browser import log_in
 from tests.calendarapp.test_imports import PICNIC, SUMMIT, ics
 from tests.conftest import ARTIFACTS
-
-# Playwright's sync API runs an event loop; Django must allow its ORM calls in this thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,

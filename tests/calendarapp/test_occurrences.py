@@ -249,3 +249,15 @@ def test_kinds_narrow_the_stream_and_skip_unwanted_sources(bavarian, django_asse
         ("customer_event", "Kick-off"),
         ("budget_close", "Budget closes"),
     ]
+
+
+def test_a_budget_close_tradition_replaces_the_budget_close_month(bavarian):
+    factories.tradition(
+        customer=bavarian, title="Budget freeze", kind="budget_close", start=D(2026, 9, 15)
+    )
+    found = [
+        o.title
+        for o in calendar_between(D(2026, 1, 1), D(2026, 12, 31)).occurrences
+        if o.kind == "budget_close"
+    ]
+    assert found == ["Budget freeze"]
