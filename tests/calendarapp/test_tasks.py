@@ -300,7 +300,7 @@ def test_enqueue_runs_the_task_only_after_the_transaction_commits(
 
 
 def save_plan_and_enqueue(owner, customer) -> Plan:
-    """Save a plan and queue a task in one transaction, as the planner's save does."""
+    """Save a plan and queue a task in one transaction, as web code that queues work would."""
     with transaction.atomic():
         plan = plan_save(
             owner=owner,
