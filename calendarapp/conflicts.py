@@ -336,14 +336,20 @@ def _finding_order(finding: Finding) -> tuple:
     return (SEVERITIES.index(finding.severity), finding.start, finding.customer_name, finding.title)
 
 
-def check_plan(draft: Draft) -> CheckResult:
-    """Check one plan, saved or a draft, against every customer in its audience."""
-    margin = lookaround_days()
-    calendar = calendar_between(
-        draft.start - datetime.timedelta(days=margin),
-        draft.end + datetime.timedelta(days=margin),
-        customers=draft.audience_queryset(),
-    )
+def audience_calendar(draft: Draft, start: datetime.date, end: datetime.date) -> Calendar:
+    """The calendar of the draft's audience from `start` to `end`, widened by the lead times."""
+    margin = datetime.timedelta(days=lookaround_days())
+    return calendar_between(start - margin, end + margin, customers=draft.audience_queryset())
+
+
+def check_plan(draft: Draft, *, calendar: Calendar | None = None) -> CheckResult:
+    """Check one plan, saved or a draft, against every customer in its audience.
+
+    `calendar` may be one already loaded by `audience_calendar` around the plan.
+    """
+    calendar = calendar or audience_calendar(draft, draft.start, draft.end)
+    # Everything loaded may matter: the calendar already reaches as far as any lead time.
+    margin = max((draft.start - calendar.start).days, (calendar.end - draft.end).days, 0)
     return Matcher(calendar, AudienceIndex(calendar.customers)).check(draft, margin)
 
 

@@ -11,12 +11,14 @@ import math
 from dataclasses import dataclass
 
 from calendarapp import dates
-from calendarapp.conflicts import CheckResult, Draft, Finding, check_plan
+from calendarapp.conflicts import CheckResult, Draft, Finding, audience_calendar, check_plan
 from calendarapp.suggest import DEFAULT_SEARCH_WEEKS, Suggestion, WeekLoad, suggest_dates
 
 # More findings than this per severity are summarised as "and N more".
 SHOWN_FINDINGS = 25
 HEAT_LEVELS = 3
+# Up to this span the check and the suggestions share one calendar load.
+SHARED_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,19 @@ def draft_from_form(data: dict, plan_id: int | None = None) -> Draft | None:
 
 def planner_panel(draft: Draft, *, search_from: datetime.date) -> PlannerPanel:
     """Check the draft and find its best start dates in the 26 weeks from `search_from`."""
-    check = check_plan(draft)
     search_end = dates.monday_of(search_from) + datetime.timedelta(
         weeks=DEFAULT_SEARCH_WEEKS, days=-1
     )
+    # The plan usually lies in or near the search range: then one load serves both.
+    first, last = min(draft.start, search_from), max(draft.end, search_end)
+    shared = audience_calendar(draft, first, last) if (last - first).days <= SHARED_DAYS else None
+    check = check_plan(draft, calendar=shared)
     found = suggest_dates(
-        draft, duration_days=draft.days, search_start=search_from, search_end=search_end
+        draft,
+        duration_days=draft.days,
+        search_start=search_from,
+        search_end=search_end,
+        calendar=shared,
     )
     return PlannerPanel(
         draft=draft,

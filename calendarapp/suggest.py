@@ -18,10 +18,10 @@ from calendarapp.conflicts import (
     AudienceIndex,
     Draft,
     Severity,
-    lookaround_days,
+    audience_calendar,
     rules_for,
 )
-from calendarapp.occurrences import calendar_between
+from calendarapp.occurrences import Calendar
 
 DEFAULT_SEARCH_WEEKS = 26
 SUGGESTION_COUNT = 5
@@ -72,15 +72,14 @@ def suggest_dates(
     search_start: datetime.date,
     search_end: datetime.date,
     limit: int = SUGGESTION_COUNT,
+    calendar: Calendar | None = None,
 ) -> Suggestions:
-    """Rank start days in the search range and load each ISO week, for one audience."""
-    margin = lookaround_days()
+    """Rank start days in the search range and load each ISO week, for one audience.
+
+    `calendar` may be one already loaded by `audience_calendar` around the range.
+    """
     last_start = search_end - datetime.timedelta(days=duration_days - 1)
-    calendar = calendar_between(
-        search_start - datetime.timedelta(days=margin),
-        search_end + datetime.timedelta(days=margin),
-        customers=draft.audience_queryset(),
-    )
+    calendar = calendar or audience_calendar(draft, search_start, search_end)
     audience = AudienceIndex(calendar.customers)
     candidate_count = max((last_start - search_start).days + 1, 0)
     differences = {severity: [0] * (candidate_count + 1) for severity in SEVERITIES}

@@ -227,3 +227,33 @@ def test_far_search_start_is_kept_within_three_years(sales_client, danes):
     )
     assert response.status_code == 200
     assert "from 3 Sep 2029" in response.content.decode()
+
+
+def test_the_panel_shares_one_calendar_load_and_says_the_same(danes):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from calendarapp import dates
+    from calendarapp.conflicts import Draft, check_plan
+    from calendarapp.planner import planner_panel
+    from calendarapp.suggest import DEFAULT_SEARCH_WEEKS, suggest_dates
+
+    today = datetime.date(2026, 9, 28)
+    draft = Draft(
+        kind="event",
+        start=datetime.date(2026, 10, 13),
+        end=datetime.date(2026, 10, 14),
+        countries=frozenset({"DK"}),
+    )
+    search_end = dates.monday_of(today) + datetime.timedelta(weeks=DEFAULT_SEARCH_WEEKS, days=-1)
+    with CaptureQueriesContext(connection) as separate:
+        check = check_plan(draft)
+        found = suggest_dates(draft, duration_days=2, search_start=today, search_end=search_end)
+    with CaptureQueriesContext(connection) as shared:
+        panel = planner_panel(draft, search_from=today)
+    assert panel.check.findings == check.findings
+    assert panel.suggestions == found.suggestions
+    assert [cell.load for cell in panel.heat] == found.weeks
+    assert len(shared) < len(separate)
