@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import recurrence
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -25,6 +26,7 @@ from calendarapp.conflicts import Draft, check_plan
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences import calendar_between
 from calendarapp.public_holidays import holidays_in_year
+from calendarapp.roles import SALES_MANAGERS
 from calendarapp.suggest import suggest_dates
 from customers.models import Contract, Customer, Interest
 from traditions.models import Tradition, TraditionKind
@@ -158,6 +160,7 @@ def build_data() -> BenchData:
         return BenchData(list(Customer.objects.order_by("pk").values_list("pk", flat=True)))
     rng = random.Random(SEED)
     users = [get_user_model().objects.create_user(f"owner{i}", password=None) for i in range(20)]
+    Group.objects.get(name=SALES_MANAGERS).user_set.add(*users)
     interests = [Interest.objects.create(name=f"interest {i}") for i in range(10)]
     customers = Customer.objects.bulk_create(
         Customer(
@@ -287,6 +290,8 @@ def _timeline_year_page() -> Callable[[], object]:
 
     request = RequestFactory().get("/", {"range": "year", "start": f"{YEAR}-01-01"})
     request.user = get_user_model().objects.order_by("pk").first()
+    # An account owner is a sales manager (data sets built before roles were checked lack it).
+    request.user.groups.add(Group.objects.get(name=SALES_MANAGERS))
     # The throwaway bench database has no collected static files to name in the page.
     plain_static = {
         **settings.STORAGES,
