@@ -230,8 +230,24 @@ class CheckResult:
         return {str(severity): count for severity, count in counts.items()}
 
 
-def rules_for(plan_kind: str) -> list[Rule]:
-    return [rule for rule in RULES if plan_kind in rule.plan_kinds]
+class RulesFor:
+    """The rules for one kind of plan, and which of them apply to an occurrence.
+
+    A rule's `applies_to` reads only an occurrence's kind, source and phase, so
+    the answer is remembered per such shape: a check meets thousands of
+    occurrences but only a dozen shapes.
+    """
+
+    def __init__(self, plan_kind: str):
+        self.rules = [rule for rule in RULES if plan_kind in rule.plan_kinds]
+        self._by_shape: dict[tuple[str, str, str], list[Rule]] = {}
+
+    def applying_to(self, occurrence: Occurrence) -> list[Rule]:
+        shape = (occurrence.kind, occurrence.source, occurrence.phase)
+        found = self._by_shape.get(shape)
+        if found is None:
+            found = self._by_shape[shape] = [r for r in self.rules if r.applies_to(occurrence)]
+        return found
 
 
 def lookaround_days() -> int:
@@ -294,13 +310,11 @@ class Matcher:
         self, draft: Draft, margin: int, audience: frozenset[int] | None = None
     ) -> CheckResult:
         result = CheckResult()
-        rules = rules_for(draft.kind)
+        rules = RulesFor(draft.kind)
         for occurrence in self.near(draft.start, draft.end, margin):
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":
                 continue
-            for rule in rules:
-                if not rule.applies_to(occurrence):
-                    continue
+            for rule in rules.applying_to(occurrence):
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:
                     continue
@@ -336,10 +350,12 @@ def _finding_order(finding: Finding) -> tuple:
     return (SEVERITIES.index(finding.severity), finding.start, finding.customer_name, finding.title)
 
 
-def audience_calendar(draft: Draft, start: datetime.date, end: datetime.date) -> Calendar:
+def audience_calendar(
+    draft: Draft, start: datetime.date, end: datetime.date, margin: int | None = None
+) -> Calendar:
     """The calendar of the draft's audience from `start` to `end`, widened by the lead times."""
-    margin = datetime.timedelta(days=lookaround_days())
-    return calendar_between(start - margin, end + margin, customers=draft.audience_queryset())
+    widen = datetime.timedelta(days=lookaround_days() if margin is None else margin)
+    return calendar_between(start - widen, end + widen, customers=draft.audience_queryset())
 
 
 def check_plan(draft: Draft, *, calendar: Calendar | None = None) -> CheckResult:
@@ -347,9 +363,8 @@ def check_plan(draft: Draft, *, calendar: Calendar | None = None) -> CheckResult
 
     `calendar` may be one already loaded by `audience_calendar` around the plan.
     """
-    calendar = calendar or audience_calendar(draft, draft.start, draft.end)
-    # Everything loaded may matter: the calendar already reaches as far as any lead time.
-    margin = max((draft.start - calendar.start).days, (calendar.end - draft.end).days, 0)
+    margin = lookaround_days()
+    calendar = calendar or audience_calendar(draft, draft.start, draft.end, margin)
     return Matcher(calendar, AudienceIndex(calendar.customers)).check(draft, margin)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from calendarapp import dates
 from calendarapp.conflicts import CheckResult, Draft, Finding, audience_calendar, check_plan
+from calendarapp.occurrences import collector_paused
 from calendarapp.suggest import DEFAULT_SEARCH_WEEKS, Suggestion, WeekLoad, suggest_dates
 
 # More findings than this per severity are summarised as "and N more".
@@ -75,15 +76,18 @@ def planner_panel(draft: Draft, *, search_from: datetime.date) -> PlannerPanel:
     )
     # The plan usually lies in or near the search range: then one load serves both.
     first, last = min(draft.start, search_from), max(draft.end, search_end)
-    shared = audience_calendar(draft, first, last) if (last - first).days <= SHARED_DAYS else None
-    check = check_plan(draft, calendar=shared)
-    found = suggest_dates(
-        draft,
-        duration_days=draft.days,
-        search_start=search_from,
-        search_end=search_end,
-        calendar=shared,
-    )
+    with collector_paused():
+        shared = (
+            audience_calendar(draft, first, last) if (last - first).days <= SHARED_DAYS else None
+        )
+        check = check_plan(draft, calendar=shared)
+        found = suggest_dates(
+            draft,
+            duration_days=draft.days,
+            search_start=search_from,
+            search_end=search_end,
+            calendar=shared,
+        )
     return PlannerPanel(
         draft=draft,
         check=check,

@@ -17,9 +17,9 @@ from calendarapp.conflicts import (
     SEVERITIES,
     AudienceIndex,
     Draft,
+    RulesFor,
     Severity,
     audience_calendar,
-    rules_for,
 )
 from calendarapp.occurrences import Calendar
 
@@ -85,13 +85,13 @@ def suggest_dates(
     differences = {severity: [0] * (candidate_count + 1) for severity in SEVERITIES}
     weeks = dates.iso_weeks(search_start, search_end)
     week_customers: dict[tuple[int, Severity], set[int]] = defaultdict(set)
-    rules = rules_for(draft.kind)
+    rules = RulesFor(draft.kind)
     own_id = f"plan-{draft.plan_id}" if draft.plan_id is not None else None
 
     for occurrence in calendar.occurrences:
         if occurrence.id == own_id:
             continue
-        applicable = [rule for rule in rules if rule.applies_to(occurrence)]
+        applicable = rules.applying_to(occurrence)
         if not applicable:
             continue
         concerned = audience.concerned(occurrence)
