@@ -25,6 +25,7 @@ from calendarapp import dates
 from calendarapp.conflicts import Draft, check_plan
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences import calendar_between
+from calendarapp.planner import planner_panel
 from calendarapp.public_holidays import holidays_in_year
 from calendarapp.roles import SALES_MANAGERS
 from calendarapp.suggest import suggest_dates
@@ -260,6 +261,19 @@ def suggest_26_weeks(data: BenchData) -> float:
             search_end=start + datetime.timedelta(weeks=26, days=-1),
         )
     )
+
+
+@figure("planner_panel_all_ms")
+def planner_panel_all(data: BenchData) -> float:
+    """The planner's live panel (check, five suggestions, heat map) for every customer."""
+    start = D(YEAR, 3, 1)
+    draft = Draft(
+        kind=PlanKind.EVENT,
+        start=start,
+        end=start + datetime.timedelta(days=1),
+        countries=frozenset(COUNTRIES),
+    )
+    return timed(lambda: planner_panel(draft, search_from=D(YEAR, 1, 4)))
 
 
 def _all_regions_three_years() -> None:
