@@ -6,10 +6,12 @@ import datetime
 
 import pytest
 import recurrence
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from calendarapp.models import Plan
 from customers.models import Customer, Interest
 from tests import factories
 from traditions.models import LocalTradition
@@ -55,6 +57,14 @@ def local_tradition() -> LocalTradition:
 
 def admin_urls(customer, local_tradition) -> list[str]:
     interest = customer.interests.get()
+    plan = Plan.objects.create(
+        kind="event",
+        title="Roadshow",
+        start=datetime.date(2026, 5, 5),
+        end=datetime.date(2026, 5, 6),
+        owner=customer.owner or User.objects.create_user("plan-owner"),
+    )
+    plan.customers.add(customer)
     return [
         reverse("admin:index"),
         reverse("admin:customers_customer_changelist"),
@@ -69,6 +79,10 @@ def admin_urls(customer, local_tradition) -> list[str]:
         reverse("admin:customers_interest_changelist"),
         reverse("admin:customers_interest_add"),
         reverse("admin:customers_interest_change", args=[interest.pk]),
+        reverse("admin:calendarapp_plan_changelist"),
+        reverse("admin:calendarapp_plan_changelist") + "?kind__exact=event",
+        reverse("admin:calendarapp_plan_add"),
+        reverse("admin:calendarapp_plan_change", args=[plan.pk]),
     ]
 
 
@@ -242,3 +256,42 @@ def test_admin_pages_do_not_query_per_row(admin_client, customer, local_traditio
         other.interests.add(*Interest.objects.all())
     after = [queries_for(admin_client, url) for url in urls]
     assert after == before
+
+
+def test_a_staff_sales_manager_cannot_change_anothers_plan_in_the_admin(
+    client, sales_manager, calendar_admin
+):
+    sales_manager.is_staff = True
+    sales_manager.save()
+    theirs = Plan.objects.create(
+        kind="visit",
+        title="Admin's visit",
+        start=datetime.date(2026, 5, 5),
+        end=datetime.date(2026, 5, 5),
+        owner=calendar_admin,
+        countries=["DK"],
+    )
+    client.force_login(sales_manager)
+    url = reverse("admin:calendarapp_plan_change", args=[theirs.pk])
+    page = client.get(url).content.decode()
+    assert 'name="_save"' not in page
+    response = client.post(
+        url,
+        {
+            "kind": "visit",
+            "title": "Mine now",
+            "start": "2026-05-05",
+            "end": "2026-05-05",
+            "owner": sales_manager.pk,
+            "countries": '["DK"]',
+        },
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(
+            reverse("admin:calendarapp_plan_delete", args=[theirs.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    theirs.refresh_from_db()
+    assert theirs.title == "Admin's visit"
