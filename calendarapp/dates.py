@@ -308,11 +308,6 @@ def _expand_with_dateutil(
         yield moment.date(), moment.date() + duration
 
 
-def act_by(day: Day, lead_time_days: int) -> Day:
-    """Return the day sales should act by to be on time for something on `day`."""
-    return day - datetime.timedelta(days=lead_time_days)
-
-
 def format_day(day: Day) -> str:
     """Format a day the way a person writes it: 30 Sep 2026."""
     return f"{day.day} {day:%b %Y}"
