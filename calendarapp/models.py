@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from calendarapp import countries
-from calendarapp.validation import (
+from calendarapp.lib import countries
+from calendarapp.lib.validation import (
     END_BEFORE_START,
     MAX_SPAN_DAYS,
     end_not_before_start,

@@ -20,8 +20,10 @@ from django.db import OperationalError as DatabaseUnavailable
 from django.db import transaction
 from django.utils import timezone
 
-from calendarapp import imports, public_holidays, reminders
+from calendarapp.imports import ics
 from calendarapp.models import IcsSource
+from calendarapp.occurrences.sources import public_holidays
+from calendarapp.reminders import digest
 from customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ def enqueue(task: Task, *args) -> None:
 def send_daily_reminders(day: str | None = None) -> int:
     """Queue one reminder task per account owner for `day` (ISO date, default today)."""
     reminder_day = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    owner_ids = reminders.owners_to_remind(reminder_day)
+    owner_ids = digest.owners_to_remind(reminder_day)
     for owner_id in owner_ids:
         send_reminder.delay(owner_id, reminder_day.isoformat())
     return len(owner_ids)
@@ -84,7 +86,7 @@ def send_daily_reminders(day: str | None = None) -> int:
 @shared_task(**RELIABLE)
 def send_reminder(owner_id: int, day: str) -> str:
     """Send one owner's reminder for one day (ISO date); a repeat sends nothing."""
-    return reminders.deliver_reminder(owner_id, datetime.date.fromisoformat(day)).value
+    return digest.deliver_reminder(owner_id, datetime.date.fromisoformat(day)).value
 
 
 @shared_task(**RELIABLE)
@@ -104,8 +106,8 @@ def refresh_ics_source(source_id: int) -> str:
     records the error for admins and the next scheduled refresh tries again.
     """
     try:
-        result = imports.refresh_source(source_id)
-    except imports.IcsImportError as error:
+        result = ics.refresh_source(source_id)
+    except ics.IcsImportError as error:
         logger.warning("Could not refresh iCal source %s: %s", source_id, error)
         return f"failed: {error}"
     return "gone" if result is None else str(result)

@@ -1,33 +1,32 @@
+"""The site's addresses: one `include()` per feature; each feature's urls.py lists its pages."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from calendarapp import reminder_views, views
-
-urlpatterns = [
-    path("", views.timeline, name="timeline"),
-    path("this-week/", reminder_views.this_week, name="this-week"),
-    path("plans/", views.plan_list, name="plan-list"),
-    path("plans/new", views.plan_edit, name="plan-create"),
-    path("plans/<int:plan_id>", views.plan_edit, name="plan-edit"),
-    path("countries/<str:code>", views.country_detail, name="country-detail"),
-    path("customers/", include("customers.urls")),
-    path("api/", include("calendarapp.api.urls")),
-    path("feeds/", include("calendarapp.feed_urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+# Django's login and password pages, at the addresses people have bookmarked.
+accounts = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
+        "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+]
+
+urlpatterns = [
+    path("", include("calendarapp.timeline.urls")),
+    path("this-week/", include("calendarapp.reminders.urls")),
+    path("plans/", include("calendarapp.planning.urls")),
+    path("api/", include("calendarapp.api.urls")),
+    # The import page sits beside the feeds; listed first, as a token could read "import".
+    path("feeds/import/", include("calendarapp.imports.urls")),
+    path("feeds/", include("calendarapp.feeds.urls")),
+    path("accounts/", include(accounts)),
     path("admin/", admin.site.urls),
     # django-recurrence's widget translates its labels through this catalog.
     path(

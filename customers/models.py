@@ -11,8 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from calendarapp import countries
-from calendarapp.validation import validate_calendar_date
+from calendarapp.lib import countries
+from calendarapp.lib.validation import validate_calendar_date
 
 
 class Interest(models.Model):

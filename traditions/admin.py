@@ -5,7 +5,7 @@ import recurrence
 from django import forms
 from django.contrib import admin
 
-from calendarapp import countries, dates
+from calendarapp.lib import countries, dates
 
 from .models import LocalTradition, Tradition, rule_text_of
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
-from calendarapp import countries, dates
-from calendarapp.validation import (
+from calendarapp.lib import countries, dates
+from calendarapp.lib.validation import (
     END_BEFORE_START,
     MAX_LEAD_TIME_DAYS,
     end_not_before_start,

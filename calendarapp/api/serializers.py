@@ -13,16 +13,14 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
 
-from calendarapp import countries, dates
+from calendarapp.kinds import ALL_KINDS
+from calendarapp.lib import countries, dates
+from calendarapp.lib.validation import END_BEFORE_START, validate_calendar_date
 from calendarapp.models import Plan, PlanKind
-from calendarapp.occurrences import MAX_WINDOW_DAYS
-from calendarapp.public_holidays import PUBLIC_HOLIDAY
-from calendarapp.services import plan_save
-from calendarapp.validation import END_BEFORE_START, validate_calendar_date
+from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
+from calendarapp.planning.services import plan_save
 from customers.models import Customer, Interest
-from traditions.models import Tradition, TraditionKind
-
-KNOWN_KINDS = sorted({*TraditionKind.values, PUBLIC_HOLIDAY, *PlanKind.values})
+from traditions.models import Tradition
 
 
 class ModelCleanMixin:
@@ -284,7 +282,7 @@ class OccurrenceQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, validators=[validate_calendar_date])
     customer = serializers.PrimaryKeyRelatedField(required=False, queryset=Customer.objects.all())
     country = serializers.CharField(required=False, max_length=2)
-    kind = serializers.ChoiceField(required=False, choices=KNOWN_KINDS)
+    kind = serializers.ChoiceField(required=False, choices=sorted(ALL_KINDS))
 
     def validate_country(self, code):
         if error := countries.validate_country(code):

@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendarapp.api import serializers
-from calendarapp.conflicts import Draft, check_plan
 from calendarapp.models import Plan
-from calendarapp.occurrences import calendar_between
-from calendarapp.suggest import suggest_dates
+from calendarapp.occurrences.stream import calendar_between
+from calendarapp.planning.check import check_plan
+from calendarapp.planning.drafts import Draft
+from calendarapp.planning.suggest import suggest_dates
 from customers.models import Customer
 from traditions.models import Tradition
 

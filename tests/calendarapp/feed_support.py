@@ -16,8 +16,8 @@ import time_machine
 from django.core.cache import cache
 
 from calendarapp.models import FeedToken, IcsSource, ImportedEvent, Plan
-from calendarapp.occurrence import Occurrence, Source
-from calendarapp.occurrences import calendar_between
+from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 from tests import factories
 from traditions.models import TraditionKind
@@ -246,7 +246,7 @@ def engine_occurrences(feed: str, data: FeedData) -> list[Occurrence]:
         return calendar_between(start, end, customers=customers, include_plans=False).occurrences
     if feed == "country":
         return calendar_between(start, end, countries=["DK"]).occurrences
-    plans = [o for o in calendar_between(start, end).occurrences if o.source == Source.PLAN]
+    plans = [o for o in calendar_between(start, end).occurrences if o.ours]
     if feed == "plans-mine":
         return [o for o in plans if o.source_id == data.mine.pk]
     return plans

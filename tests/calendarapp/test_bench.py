@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from calendarapp import bench
+from calendarapp.devtools import bench
 
 
 def test_bench_refuses_a_database_not_meant_for_it(db):

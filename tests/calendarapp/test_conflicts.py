@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 
-from calendarapp.conflicts import RULES, Draft, check_plan, check_plans
 from calendarapp.models import Plan
+from calendarapp.planning.check import check_plan, check_plans
+from calendarapp.planning.drafts import Draft
+from calendarapp.planning.rules import RULES
 from customers.models import Customer
 from tests import factories
 
@@ -171,6 +173,6 @@ def test_check_plans_matches_one_by_one(dane, sales_manager, django_assert_max_n
     with django_assert_max_num_queries(14):
         batch = check_plans(loaded)
     for plan in loaded:
-        from calendarapp.conflicts import draft_from_plan
+        from calendarapp.planning.drafts import draft_from_plan
 
         assert batch[plan.pk].findings == check_plan(draft_from_plan(plan)).findings

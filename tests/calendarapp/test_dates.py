@@ -8,7 +8,7 @@ from dateutil import rrule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendarapp import dates
+from calendarapp.lib import dates
 
 D = datetime.date
 days = st.dates(min_value=D(1995, 1, 1), max_value=D(2045, 12, 31))

@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from calendarapp import roles
-from calendarapp.demo import load_demo, spring_festival
-from calendarapp.occurrences import calendar_between
+from calendarapp.devtools.demo import load_demo, spring_festival
+from calendarapp.occurrences.stream import calendar_between
 from customers.models import Contract, Customer, Interest
 from traditions.models import Tradition, TraditionKind
 

@@ -8,8 +8,9 @@ import icalendar
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendarapp import ical
-from calendarapp.occurrence import Occurrence, Source
+from calendarapp.feeds import ical
+from calendarapp.occurrences.sources import traditions
+from calendarapp.occurrences.value import Occurrence
 
 STAMP = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
 
@@ -40,7 +41,7 @@ def occurrence(title: str, lead: int = 0, **fields) -> Occurrence:
         end=datetime.date(2026, 3, 4),
         kind="busy_season",
         title=title,
-        source=Source.TRADITION,
+        source=traditions.NAME,
         lead_time_days=lead,
         source_id=1,
     )

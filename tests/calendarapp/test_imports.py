@@ -12,11 +12,10 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from calendarapp import imports
-from calendarapp.imports import IcsImportError, import_ics, refresh_source
+from calendarapp.imports.ics import IcsImportError, check_url, import_ics, refresh_source
 from calendarapp.models import IcsSource, ImportedEvent
-from calendarapp.occurrence import Source
-from calendarapp.occurrences import calendar_between
+from calendarapp.occurrences.sources import imported as imported_source
+from calendarapp.occurrences.stream import calendar_between
 from customers.models import Customer
 from tests import factories
 from tests.calendarapp import feed_support as fs
@@ -129,7 +128,7 @@ def test_an_uploaded_file_becomes_occurrences_of_the_chosen_kind(acme):
         ("picnic", datetime.date(2026, 8, 1), datetime.date(2026, 8, 1), "Picnic, with families"),
     }
     calendar = calendar_between(*fs.WINDOW, customers=Customer.objects.filter(pk=acme.pk))
-    imported = [o for o in calendar.occurrences if o.source == Source.IMPORTED]
+    imported = [o for o in calendar.occurrences if o.source == imported_source.NAME]
     assert {(o.title, o.kind, o.customer_id) for o in imported} == {
         ("Summit", "vacation", acme.pk),
         ("Picnic, with families", "vacation", acme.pk),
@@ -215,7 +214,7 @@ def test_refresh_of_a_deleted_or_uploaded_source_does_nothing(acme):
 
 def test_webcal_urls_are_fetched_over_https(settings):
     settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["calendar.example.com"]  # no DNS needed
-    assert imports.check_url("webcal://calendar.example.com/x.ics") == (
+    assert check_url("webcal://calendar.example.com/x.ics") == (
         "https://calendar.example.com/x.ics"
     )
 
@@ -375,7 +374,7 @@ def test_round_trip_export_then_import_into_another_customer(client, acme, setti
     imported = {
         (o.start, o.end + datetime.timedelta(days=1), o.title)
         for o in calendar.occurrences
-        if o.source == Source.IMPORTED
+        if o.source == imported_source.NAME
     }
     assert len(exported) > 10
     assert imported == exported

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from calendarapp.models import Plan
-from calendarapp.occurrence import Source
-from calendarapp.occurrences import calendar_between
+from calendarapp.occurrences.sources import budget
+from calendarapp.occurrences.stream import calendar_between
 from customers.models import Customer, Interest
 from tests import factories
 
@@ -102,7 +102,7 @@ def test_budget_close_and_contract_phases(bavarian):
     calendar = calendar_between(D(2026, 9, 1), D(2027, 3, 31))
     items = {o.title: o for o in calendar.for_customer(_ref(calendar, bavarian))}
     assert items["Budget closes"].start == D(2026, 9, 30)
-    assert items["Budget closes"].source == Source.BUDGET
+    assert items["Budget closes"].source == budget.NAME
     assert items["Pre-shopping for Support"].start == D(2026, 10, 2)
     assert items["Pre-shopping for Support"].end == D(2026, 12, 30)
     assert items["Notice deadline: Support"].start == D(2026, 12, 31)

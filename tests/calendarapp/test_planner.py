@@ -9,9 +9,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from calendarapp.models import Plan
-from calendarapp.planner import heat_cells
-from calendarapp.services import plan_save
-from calendarapp.suggest import WeekLoad
+from calendarapp.planning.panel import heat_cells
+from calendarapp.planning.services import plan_save
+from calendarapp.planning.suggest import WeekLoad
 from customers.models import Customer, Interest
 
 D = datetime.date
@@ -235,10 +235,11 @@ def test_the_panel_shares_one_calendar_load_and_says_the_same(danes):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from calendarapp import dates
-    from calendarapp.conflicts import Draft, check_plan
-    from calendarapp.planner import planner_panel
-    from calendarapp.suggest import DEFAULT_SEARCH_WEEKS, suggest_dates
+    from calendarapp.lib import dates
+    from calendarapp.planning.check import check_plan
+    from calendarapp.planning.drafts import Draft
+    from calendarapp.planning.panel import planner_panel
+    from calendarapp.planning.suggest import DEFAULT_SEARCH_WEEKS, suggest_dates
 
     today = datetime.date(2026, 9, 28)
     draft = Draft(

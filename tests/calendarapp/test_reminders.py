@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from calendarapp import reminders
 from calendarapp.models import Plan, ReminderPreference
-from calendarapp.reminders import build_digest, record_snapshots, reminder_message
+from calendarapp.reminders import digest
+from calendarapp.reminders.digest import build_digest, record_snapshots, reminder_message
 from calendarapp.roles import SALES_MANAGERS
 from tests import factories
 from tests.conftest import ARTIFACTS, make_user
@@ -247,13 +247,13 @@ def test_this_week_page_with_nothing_to_do(acme, client, sales_manager):
 def test_reminder_emails_can_be_switched_off_and_on(sales_client, sales_manager):
     response = sales_client.post(reverse("this-week"), {"reminders_enabled": "off"}, follow=True)
 
-    assert not reminders.reminders_enabled(sales_manager)
+    assert not digest.reminders_enabled(sales_manager)
     page = response.content.decode()
     assert "Reminder emails are off" in page
     assert "Email me this list each morning" in page
 
     sales_client.post(reverse("this-week"), {"reminders_enabled": "on"})
-    assert reminders.reminders_enabled(sales_manager)
+    assert digest.reminders_enabled(sales_manager)
     assert ReminderPreference.objects.filter(user=sales_manager).count() == 1
 
 
@@ -262,7 +262,7 @@ def test_a_bad_switch_value_is_refused_by_name(sales_client, sales_manager):
 
     assert response.status_code == 400
     assert "reminders_enabled" in response.content.decode()
-    assert reminders.reminders_enabled(sales_manager)
+    assert digest.reminders_enabled(sales_manager)
 
 
 def test_an_account_without_email_is_told_no_reminder_can_reach_it(client, db):
@@ -325,7 +325,7 @@ def test_owners_to_remind(sales_manager, calendar_admin, acme):
     planner = make_user("planner", email="planner@example.com")
     Plan.objects.create(kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner)
 
-    assert reminders.owners_to_remind(TODAY) == [sales_manager.pk, planner.pk]
+    assert digest.owners_to_remind(TODAY) == [sales_manager.pk, planner.pk]
 
 
 def fill_a_busy_week(owner) -> None:

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from calendarapp.conflicts import Draft, check_plan
-from calendarapp.suggest import candidate_starts, suggest_dates
+from calendarapp.planning.check import check_plan
+from calendarapp.planning.drafts import Draft
+from calendarapp.planning.suggest import candidate_starts, suggest_dates
 from customers.models import Customer
 from tests import factories
 

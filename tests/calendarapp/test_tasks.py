@@ -19,10 +19,11 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from calendarapp import public_holidays, tasks
+from calendarapp import tasks
 from calendarapp.celery import app as celery_app
 from calendarapp.models import IcsSource, Plan, ReminderPreference, SentReminder
-from calendarapp.services import plan_save
+from calendarapp.occurrences.sources import public_holidays
+from calendarapp.planning.services import plan_save
 from calendarapp.tasks import enqueue
 from tests import factories
 from tests.conftest import make_user
@@ -320,7 +321,7 @@ def test_a_task_failing_in_process_does_not_fail_the_save(
     def broken(owner_id, day):
         raise ValueError("a bug in the task")
 
-    monkeypatch.setattr(tasks.reminders, "deliver_reminder", broken)
+    monkeypatch.setattr(tasks.digest, "deliver_reminder", broken)
 
     with django_capture_on_commit_callbacks(execute=True):
         plan = save_plan_and_enqueue(sales_manager, acme)

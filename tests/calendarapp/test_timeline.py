@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendarapp import timeline
-from calendarapp.occurrence import Occurrence, Source
-from calendarapp.occurrences import CustomerRef
-from calendarapp.services import plan_save
+from calendarapp.occurrences.sources import traditions
+from calendarapp.occurrences.stream import CustomerRef
+from calendarapp.occurrences.value import Occurrence
+from calendarapp.planning.services import plan_save
+from calendarapp.timeline import layout as timeline
 from customers.models import Customer, Interest
 from tests import factories
 from tests.conftest import make_user
@@ -97,7 +98,7 @@ def ref() -> CustomerRef:
 
 
 def occurrence(kind, start, end=None, title="x") -> Occurrence:
-    return Occurrence(f"{kind}-{start}", start, end or start, kind, title, Source.TRADITION, 1)
+    return Occurrence(f"{kind}-{start}", start, end or start, kind, title, traditions.NAME, 1)
 
 
 def test_close_holidays_share_one_bar_in_a_year_but_not_in_a_quarter():

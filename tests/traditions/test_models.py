@@ -173,7 +173,7 @@ def test_extra_and_excluded_dates_from_the_widget_become_local_days(db):
     tradition.full_clean()
     tradition.save()
     tradition.refresh_from_db()
-    from calendarapp.occurrences import calendar_between
+    from calendarapp.occurrences.stream import calendar_between
 
     starts = [
         o.start

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from calendarapp import bench
+from calendarapp.devtools import bench
 
 
 class Command(BaseCommand):

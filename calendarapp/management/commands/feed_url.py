@@ -7,7 +7,8 @@ issues a new token, which replaces (revokes) the user's previous addresses.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from calendarapp import countries, feeds
+from calendarapp.feeds import feeds
+from calendarapp.lib import countries
 from customers.models import Customer
 
 

@@ -6,7 +6,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from calendarapp.demo import load_demo
+from calendarapp.devtools.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,437 @@
+"""iCal subscription feeds, in the spirit of Django's syndication `Feed`.
+
+Each feed class gets its object (raising `Http404` when it is missing or
+not the token user's to see), lists its items from `calendar_between`, and
+renders them with `calendarapp.ical`. A rendered body is cached under a key
+built from a cheap data version (row counts and latest changes of every
+table a feed reads, in one query), so an unchanged calendar is served from
+the cache and answers conditional requests with 304 without being rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from calendarapp.feeds import ical
+from calendarapp.kinds import ALL_KINDS, IN_PERSON, OUR_KINDS
+from calendarapp.lib import countries
+from calendarapp.lib.urls import site_host, site_url
+from calendarapp.models import FeedToken, Plan, hash_token
+from calendarapp.occurrences.stream import calendar_between, collector_paused, subscription_window
+from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.version import data_version
+from customers.models import Customer
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 24 * 3600
+# Rendered VEVENT lines by source row, shared by all feeds of this process (see ical).
+_ROW_MEMO: dict = {}
+# Shown in addresses when the real token cannot be shown (it is stored hashed).
+TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
+
+
+class FeedGone(Exception):
+    """The token was revoked (or its user deactivated): the feed answers 410."""
+
+
+class BadParameter(ValueError):
+    """A query parameter has a value the feed cannot use: the feed answers 400."""
+
+
+def user_for_token(token: str):
+    """Return the user a feed token belongs to; raise Http404 (unknown) or FeedGone (revoked)."""
+    found = FeedToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    if found is None:
+        raise Http404("No feed has this address.")
+    if found.revoked_at is not None or not found.user.is_active:
+        raise FeedGone("This feed address was replaced by a new one; subscribe again.")
+    return found.user
+
+
+def parse_kinds(value: str | None) -> frozenset[str] | None:
+    """Read the `kinds` parameter ("budget_close,contract_renewal"); None means every kind."""
+    if value is None:
+        return None
+    wanted = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(wanted - set(ALL_KINDS))
+    if unknown or not wanted:
+        shown = ", ".join(unknown) or "nothing"
+        raise BadParameter(
+            f"The kinds parameter names unknown kinds ({shown}); "
+            f"use a comma-separated list of: {', '.join(ALL_KINDS)}."
+        )
+    return wanted
+
+
+def forget_rendered_rows() -> None:
+    """Drop the rows remembered across builds (for measuring a fresh process)."""
+    _ROW_MEMO.clear()
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    cache_key: str
+    etag: str
+    last_modified: datetime.datetime
+    today: datetime.date
+
+
+class Presenter:
+    """How a feed shows its occurrences: summary, link, last change, busy or free."""
+
+    def __init__(
+        self, customer_names: dict[int, str], customer_stamps: dict[int, datetime.datetime]
+    ):
+        self.customer_names = customer_names
+        self.customer_stamps = customer_stamps
+        self.base = site_url(https=True)
+        self._urls: dict[int | tuple[str, int | str | None], str] = {}
+
+    def summary(self, occurrence: Occurrence) -> str:
+        if occurrence.ours:
+            return f"Plan: {occurrence.title}"
+        if occurrence.customer_id is not None:
+            name = self.customer_names.get(occurrence.customer_id, "Customer")
+            return f"{name}: {occurrence.title}"
+        region = occurrence.country
+        if occurrence.subdivision:
+            region += f"-{occurrence.subdivision}"
+        return f"{occurrence.title} ({region})"
+
+    def url(self, occurrence: Occurrence) -> str:
+        """The item's page: its plan, its customer, or its country."""
+        if occurrence.customer_id is not None:
+            target = occurrence.customer_id  # the common case: no tuple to build
+        elif occurrence.ours:
+            target = ("plan-edit", occurrence.source_id)
+        else:
+            target = ("country-detail", occurrence.country)
+        url = self._urls.get(target)
+        if url is None:
+            name, arg = target if isinstance(target, tuple) else ("customer-detail", target)
+            url = self._urls[target] = self.base + reverse(name, args=[arg])
+        return url
+
+    def stamp(self, occurrence: Occurrence) -> datetime.datetime:
+        """The last change of the item, or of its customer (whose name is in the summary)."""
+        updated = occurrence.updated_at
+        customer_stamp = self.customer_stamps.get(occurrence.customer_id)
+        if updated is None or (customer_stamp is not None and customer_stamp > updated):
+            updated = customer_stamp
+        if updated is not None:
+            return updated
+        # Generated items (public holidays) have no row: a stamp fixed by their year keeps
+        # the bytes identical across requests.
+        return datetime.datetime(occurrence.start.year - 1, 1, 1, tzinfo=datetime.UTC)
+
+    def transparent(self, occurrence: Occurrence) -> bool:
+        return occurrence.kind not in IN_PERSON
+
+    def fingerprint(self, occurrence: Occurrence) -> tuple:
+        customer_id = occurrence.customer_id
+        return (
+            occurrence.source,
+            occurrence.source_id,
+            occurrence.phase,
+            occurrence.id if occurrence.source_id is None else "",
+            occurrence.updated_at,
+            occurrence.title,
+            occurrence.kind,
+            occurrence.lead_time_days,
+            occurrence.country,
+            customer_id,
+            self.customer_names.get(customer_id),
+            self.customer_stamps.get(customer_id),
+            self.base,
+        )
+
+
+class Feed:
+    """One kind of feed. Subclasses say which object it is about and which items it lists."""
+
+    slug: ClassVar[str]
+    include_plans: ClassVar[bool] = False
+    # The kinds a feed lists, when it lists only some; the calendar builds no others.
+    item_kinds: ClassVar[frozenset[str] | None] = None
+
+    def get_object(self, user, **kwargs: Any) -> Any:
+        """Return what the feed is about; raise Http404 when it is missing or not the user's."""
+        if not user.has_perm("customers.view_customer"):
+            raise Http404("No feed has this address.")
+        return None
+
+    def title(self, obj: Any, user) -> str:
+        raise NotImplementedError
+
+    def description(self, obj: Any, user) -> str:
+        return "Customer Calendar: " + self.title(obj, user)
+
+    def scope(self, obj: Any, user) -> dict[str, Any]:
+        """Keyword arguments for `calendar_between` that select this feed's occurrences."""
+        raise NotImplementedError
+
+    def items(self, obj: Any, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+        return occurrences
+
+    def cache_key(self, obj: Any, user) -> str:
+        """What, besides data and window, makes this feed's bytes differ."""
+        return ""
+
+    def filename(self, obj: Any) -> str:
+        return f"{self.slug}.ics"
+
+    def version(self, obj: Any, user, kinds: frozenset[str] | None) -> FeedVersion:
+        """Identify the feed's bytes without building them: ETag, Last-Modified, cache key."""
+        today = timezone.localdate()
+        data = data_version()
+        key_text = "|".join(
+            (
+                self.slug,
+                self.cache_key(obj, user),
+                ",".join(sorted(kinds)) if kinds is not None else "*",
+                today.isoformat(),
+                f"{settings.FEED_PAST_DAYS},{settings.FEED_FUTURE_DAYS},{settings.SITE_URL}",
+                data.fingerprint,
+            )
+        )
+        digest = hashlib.sha256(key_text.encode()).hexdigest()
+        # The window moves every day, so the feed changes at least daily.
+        midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
+        last_modified = max(filter(None, (data.latest_change, midnight)))
+        return FeedVersion(f"feed:{digest}", f'"{digest[:32]}"', last_modified, today)
+
+    def body(self, obj: Any, user, kinds: frozenset[str] | None, version: FeedVersion) -> bytes:
+        """Return the feed's bytes, from the cache when no data changed since they were built."""
+        # The cache only saves work: with Redis down the feed is built and served all the same.
+        try:
+            body = cache.get(version.cache_key)
+        except RedisError:
+            logger.warning("Feed cache unreachable; building %s", version.cache_key, exc_info=True)
+            body = None
+        if body is None:
+            body = self.build(obj, user, kinds, version.today)
+            try:
+                cache.set(version.cache_key, body, CACHE_SECONDS)
+            except RedisError:
+                logger.warning("Feed cache unreachable; not keeping %s", version.cache_key)
+        return body
+
+    def build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
+        with collector_paused():
+            return self._build(obj, user, kinds, today)
+
+    def _build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
+        start, end = subscription_window(today)
+        scope = self.scope(obj, user)
+        if self.item_kinds is not None:
+            # Build only what the feed lists (a plans feed needs no holidays).
+            kinds = self.item_kinds if kinds is None else kinds & self.item_kinds
+        calendar = calendar_between(
+            start, end, kinds=kinds, include_plans=self.include_plans, **scope
+        )
+        names = {customer.id: customer.name for customer in calendar.customers}
+        stamped = scope.get("customers")
+        stamps = dict(stamped.values_list("id", "updated_at")) if stamped is not None else {}
+        writer = ical.EventWriter(Presenter(names, stamps), host=site_host(), memo=_ROW_MEMO)
+        events = (writer.write(item) for item in self.items(obj, user, calendar.occurrences))
+        return ical.calendar_bytes(self.title(obj, user), self.description(obj, user), events)
+
+
+class MyCustomersFeed(Feed):
+    slug = "my-customers"
+
+    def title(self, obj: None, user) -> str:
+        return f"My customers ({user.get_username()})"
+
+    def scope(self, obj: None, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(owner=user, active=True)}
+
+    def cache_key(self, obj: None, user) -> str:
+        return str(user.pk)
+
+
+class AllCustomersFeed(Feed):
+    slug = "all-customers"
+
+    def title(self, obj: None, user) -> str:
+        return "All customers"
+
+    def scope(self, obj: None, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(active=True)}
+
+
+class CustomerFeed(Feed):
+    slug = "customer"
+
+    def get_object(self, user, *, customer_id: int) -> Customer:
+        super().get_object(user)
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer is None:
+            raise Http404(f"There is no customer {customer_id}.")
+        return customer
+
+    def title(self, obj: Customer, user) -> str:
+        return obj.name
+
+    def scope(self, obj: Customer, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(pk=obj.pk)}
+
+    def cache_key(self, obj: Customer, user) -> str:
+        return str(obj.pk)
+
+    def filename(self, obj: Customer) -> str:
+        return f"customer-{obj.pk}.ics"
+
+
+class CountryFeed(Feed):
+    slug = "country"
+
+    def get_object(self, user, *, code: str) -> str:
+        super().get_object(user)
+        code = code.upper()
+        if countries.validate_country(code):
+            raise Http404(f"There is no country {code}.")
+        return code
+
+    def title(self, obj: str, user) -> str:
+        return f"{countries.country_name(obj)}: public holidays and local traditions"
+
+    def scope(self, obj: str, user) -> dict[str, Any]:
+        return {"countries": [obj]}
+
+    def cache_key(self, obj: str, user) -> str:
+        return obj
+
+    def filename(self, obj: str) -> str:
+        return f"country-{obj}.ics"
+
+
+class PlansFeed(Feed):
+    """Plans that reach at least one active customer."""
+
+    slug = "plans-all"
+    include_plans = True
+    item_kinds = OUR_KINDS
+
+    def get_object(self, user, **kwargs: Any) -> None:
+        if not user.has_perm("calendarapp.view_plan"):
+            raise Http404("No feed has this address.")
+
+    def title(self, obj: None, user) -> str:
+        return "All plans"
+
+    def scope(self, obj: None, user) -> dict[str, Any]:
+        return {"customers": Customer.objects.filter(active=True)}
+
+    def items(self, obj: None, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+        return (occurrence for occurrence in occurrences if occurrence.ours)
+
+
+class MyPlansFeed(PlansFeed):
+    slug = "plans-mine"
+
+    def title(self, obj: None, user) -> str:
+        return f"My plans ({user.get_username()})"
+
+    def items(self, obj: None, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+        mine = set(Plan.objects.filter(owner=user).values_list("id", flat=True))
+        return (item for item in super().items(obj, user, occurrences) if item.source_id in mine)
+
+    def cache_key(self, obj: None, user) -> str:
+        return str(user.pk)
+
+
+FEEDS: dict[str, Feed] = {
+    feed.slug: feed
+    for feed in (
+        MyCustomersFeed(),
+        AllCustomersFeed(),
+        CustomerFeed(),
+        CountryFeed(),
+        PlansFeed(),
+        MyPlansFeed(),
+    )
+}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as the Subscribe page shows it."""
+
+    title: str
+    https_url: str
+
+    @property
+    def webcal_url(self) -> str:
+        return "webcal://" + self.https_url.split("://", 1)[1]
+
+
+def feed_url(token: str, slug: str, *, customer_id: int | None = None, country: str = "") -> str:
+    """Return the absolute https URL of a feed for a token."""
+    if customer_id is not None:
+        path = reverse("feed-customer", args=[token, customer_id])
+    elif country:
+        path = reverse("feed-country", args=[token, country.upper()])
+    else:
+        path = reverse(f"feed-{slug}", args=[token])
+    return site_url(https=True) + path
+
+
+def subscribe_sections(
+    token: str,
+    *,
+    requested: Customer | tuple[str, str] | None,
+    customers: Iterable[Customer],
+    countries: Iterable[tuple[str, str]],
+) -> list[tuple[str, list[FeedLink]]]:
+    """Every feed a user can subscribe to, grouped for the Subscribe page, a requested one first."""
+    sections = []
+    if isinstance(requested, Customer):
+        link = FeedLink(requested.name, feed_url(token, "customer", customer_id=requested.pk))
+        sections.append(("This customer", [link]))
+    elif requested is not None:
+        code, name = requested
+        sections.append(
+            ("This country", [FeedLink(name, feed_url(token, "country", country=code))])
+        )
+    return sections + [
+        (
+            "Your feeds",
+            [
+                FeedLink("My customers", feed_url(token, "my-customers")),
+                FeedLink("All customers", feed_url(token, "all-customers")),
+                FeedLink("My plans", feed_url(token, "plans-mine")),
+                FeedLink("All plans", feed_url(token, "plans-all")),
+            ],
+        ),
+        (
+            "Each of your customers",
+            [FeedLink(c.name, feed_url(token, "customer", customer_id=c.pk)) for c in customers],
+        ),
+        (
+            "Countries of your customers",
+            [FeedLink(name, feed_url(token, "country", country=code)) for code, name in countries],
+        ),
+    ]
+
+
+def issue_token(user) -> str:
+    """Revoke the user's feed addresses and return the new token (its only plain-text copy)."""
+    return FeedToken.regenerate(user)
+
+
+def has_token(user) -> bool:
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).exists()

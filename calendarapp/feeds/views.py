@@ -1,0 +1,113 @@
+"""The feed endpoints, the Subscribe page and the .ics import page. Thin: see feeds and ics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from calendarapp.feeds import feeds
+from calendarapp.lib import countries
+from calendarapp.roles import calendar_reader_required
+from customers.models import Customer
+
+FRESH_TOKEN_KEY = "fresh_feed_token"
+
+
+def _plain(status: int, message: str) -> HttpResponse:
+    """Feed errors are plain text: a calendar client shows them, a browser too, no login page."""
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
+@require_safe
+def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
+    """Serve one feed as text/calendar, answering conditional requests with 304."""
+    try:
+        user = feeds.user_for_token(token)
+        feed = feeds.FEEDS[slug]
+        obj = feed.get_object(user, **kwargs)
+        kinds = feeds.parse_kinds(request.GET.get("kinds"))
+    except Http404 as error:
+        return _plain(404, str(error))
+    except feeds.FeedGone as error:
+        return _plain(410, str(error))
+    except feeds.BadParameter as error:
+        return _plain(400, str(error))
+    version = feed.version(obj, user, kinds)
+    validators = {
+        "ETag": version.etag,
+        "Last-Modified": http_date(version.last_modified.timestamp()),
+        "Cache-Control": "private, max-age=0, must-revalidate",
+    }
+    not_modified = get_conditional_response(
+        request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
+    )
+    if not_modified is not None:
+        return _with_headers(not_modified, validators)  # a 304 repeats the 200's validators
+    body = feed.body(obj, user, kinds, version)
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Length"] = str(len(body))
+    response["Content-Disposition"] = f'inline; filename="{feed.filename(obj)}"'
+    return _with_headers(response, validators)
+
+
+def _with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpResponse:
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@calendar_reader_required
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """List the user's feeds; their addresses are shown once, right after they are created.
+
+    `?customer=ID` or `?country=CODE` (the customer and country pages link so)
+    puts that feed first.
+    """
+    if request.method == "POST":
+        request.session[FRESH_TOKEN_KEY] = feeds.issue_token(request.user)
+        return redirect(request.get_full_path())
+    token = request.session.pop(FRESH_TOKEN_KEY, None)
+    own = list(Customer.objects.filter(owner=request.user, active=True).only("id", "name"))
+    codes = {customer.country for customer in own}
+    context = {
+        "token": token,
+        "has_token": feeds.has_token(request.user),
+        "sections": feeds.subscribe_sections(
+            token or feeds.TOKEN_PLACEHOLDER,
+            requested=_requested_feed(request),
+            customers=own,
+            countries=sorted(
+                ((code, countries.country_name(code)) for code in codes), key=lambda c: c[1]
+            ),
+        ),
+        "kinds": feeds.ALL_KINDS,
+    }
+    return render(request, "calendarapp/subscribe.html", context)
+
+
+def _requested_feed(request: HttpRequest) -> Customer | tuple[str, str] | None:
+    """The customer or country named in the query, with a message naming a bad parameter."""
+    customer_id, code = request.GET.get("customer"), request.GET.get("country")
+    if not request.user.has_perm("customers.view_customer"):
+        return None  # their feeds answer 404 anyway; do not reveal customer names
+    if customer_id is not None:
+        customer = (
+            Customer.objects.filter(pk=customer_id).first() if customer_id.isdigit() else None
+        )
+        if customer is None:
+            messages.error(request, f"The customer parameter names no customer: “{customer_id}”.")
+        return customer
+    if code is not None:
+        if error := countries.validate_country(code.upper()):
+            messages.error(request, f"The country parameter: {error}")
+            return None
+        return code.upper(), countries.country_name(code.upper())
+    return None

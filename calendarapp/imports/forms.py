@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from calendarapp.imports import ics
+from calendarapp.lib import countries
+from calendarapp.models import ImportKind
+from customers.models import Customer
+
+
+class ImportForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="For example “Acme events” or “DK schools”.")
+    kind = forms.ChoiceField(
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        help_text="What the imported events become on the calendar.",
+    )
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.filter(active=True).only("id", "name"),
+        required=False,
+        empty_label="—",
+        label="For customer",
+    )
+    country = forms.ChoiceField(required=False, label="or for country")
+    subdivision = forms.CharField(max_length=10, required=False, help_text="Optional, e.g. BY.")
+    file = forms.FileField(required=False, label=".ics file")
+    url = forms.CharField(
+        max_length=2000, required=False, label="or URL", help_text="https:// or webcal://"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries.country_names().items()]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("customer")) == bool(data.get("country")):
+            self.add_error("customer", "Choose a customer, or a country, but not both.")
+        if data.get("customer") and data.get("subdivision"):
+            self.add_error("subdivision", "A customer's events take the customer's region.")
+        if bool(data.get("file")) == bool(data.get("url")):
+            self.add_error("file", "Upload a file, or give a URL, but not both.")
+        file = data.get("file")
+        if file and file.size > settings.ICS_IMPORT_MAX_BYTES:
+            self.add_error("file", ics.too_big_message())
+        return data

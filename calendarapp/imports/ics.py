@@ -1,0 +1,411 @@
+"""Import events from .ics files and URLs, and keep URL sources up to date.
+
+An import is all or nothing: the file is fetched and parsed completely
+before anything is written, and the writes (update in place by UID, delete
+what vanished) run in one transaction. Every problem raises `IcsImportError`
+with a message that names it; the data stays as it was.
+
+URLs are fetched with a size limit, a total time limit, and never from
+private or loopback addresses (a server-side request forgery guard) unless
+`ICS_IMPORT_ALLOW_PRIVATE_HOSTS` lists the host.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import ipaddress
+import socket
+import time
+import urllib.error
+import urllib.request
+import zoneinfo
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import icalendar
+import recurring_ical_events
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from calendarapp.lib import countries
+from calendarapp.lib.dates import ONE_DAY
+from calendarapp.models import IcsSource, ImportedEvent, ImportKind
+from calendarapp.occurrences.stream import subscription_window
+from customers.models import Customer
+
+CHUNK = 64 * 1024
+# A calendar that expands to more events than this is refused rather than flooding the timeline.
+MAX_EVENTS = 20_000
+
+
+class IcsImportError(ValueError):
+    """An import failed; the message says why, in words an admin can act on.
+
+    `field` names the form field at fault when it is not the file or URL itself.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEvent:
+    uid: str
+    start: datetime.date
+    end: datetime.date
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    created: int
+    updated: int
+    deleted: int
+
+    def __str__(self) -> str:
+        return f"{self.created} added, {self.updated} updated, {self.deleted} removed"
+
+
+# Parsing ----------------------------------------------------------------------------------
+
+
+def parse_events(
+    data: bytes,
+    *,
+    window: tuple[datetime.date, datetime.date],
+    tz: datetime.tzinfo,
+) -> list[ParsedEvent]:
+    """Parse an .ics file into all-day events in the window, recurring ones expanded.
+
+    A recurring event's occurrences get the UID `UID/YYYY-MM-DD` so that each
+    is updated in place on the next refresh.
+    """
+    if len(data) > settings.ICS_IMPORT_MAX_BYTES:
+        raise IcsImportError(too_big_message())
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IcsImportError("The file is not an iCalendar file: it is not UTF-8 text.") from None
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as error:
+        raise IcsImportError(f"The file is not a valid iCalendar file: {error}") from None
+    if calendar.name != "VCALENDAR":
+        raise IcsImportError("The file is not an iCalendar file: it has no VCALENDAR.")
+    _check_events(calendar)
+    recurring = {
+        str(event["UID"])
+        for event in calendar.walk("VEVENT")
+        if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(event)
+    }
+    start, end = window
+    try:
+        expanded = recurring_ical_events.of(calendar).between(start, end + ONE_DAY)
+    except Exception as error:  # the library raises many types for broken rules and dates
+        raise IcsImportError(f"The events could not be read: {error}") from None
+    events: dict[str, ParsedEvent] = {}
+    for component in expanded:
+        event = _to_event(component, tz, recurring)
+        if event.end < start or event.start > end:
+            continue
+        events[event.uid] = event
+        if len(events) > MAX_EVENTS:
+            raise IcsImportError(f"The calendar has more than {MAX_EVENTS} events in the window.")
+    return sorted(events.values(), key=lambda event: (event.start, event.uid))
+
+
+def _check_events(calendar: icalendar.Calendar) -> None:
+    """Refuse events without DTSTART or with properties the parser could not read."""
+    for number, event in enumerate(calendar.walk("VEVENT"), start=1):
+        label = _label(event, number)
+        if "DTSTART" not in event:
+            raise IcsImportError(f"{label} has no DTSTART (start date).")
+        if not event.get("UID"):
+            raise IcsImportError(f"{label} has no UID, so it could not be updated later.")
+        for name, message in event.errors:
+            raise IcsImportError(f"{label} has an invalid {name}: {message}.")
+
+
+def _label(event: icalendar.Event, number: int) -> str:
+    summary = str(event.get("SUMMARY", "")).strip()
+    return f"Event {number}" + (f" (“{summary}”)" if summary else "")
+
+
+def _to_event(component: icalendar.Event, tz: datetime.tzinfo, recurring: set[str]) -> ParsedEvent:
+    dtstart = component.decoded("DTSTART")
+    first = _day(dtstart, tz)
+    if "DTEND" in component:
+        last = _day(component.decoded("DTEND"), tz, exclusive_end=True)
+    elif "DURATION" in component:
+        last = _day(dtstart + component.decoded("DURATION"), tz, exclusive_end=True)
+    else:
+        last = first  # RFC 5545: a DTSTART alone lasts that day (or that instant)
+    uid = str(component["UID"])
+    if uid in recurring:
+        uid = f"{uid}/{first.isoformat()}"
+    title = str(component.get("SUMMARY", "")).strip() or "(no title)"
+    return ParsedEvent(uid=uid[:500], start=first, end=max(first, last), title=title[:500])
+
+
+def _day(
+    value: datetime.date | datetime.datetime, tz: datetime.tzinfo, exclusive_end: bool = False
+) -> datetime.date:
+    """The calendar day of a DATE or DATE-TIME in the target's time zone.
+
+    An exclusive end (DTEND) names the first day not included: for a date,
+    the day before; for a time, the day of the last moment before it.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(tz)
+        if exclusive_end:
+            value -= datetime.timedelta(microseconds=1)
+        return value.date()
+    return value - ONE_DAY if exclusive_end else value
+
+
+# Fetching ---------------------------------------------------------------------------------
+
+
+def too_big_message() -> str:
+    limit_mb = settings.ICS_IMPORT_MAX_BYTES / (1024 * 1024)
+    return f"The calendar is larger than the limit of {limit_mb:g} MB."
+
+
+def _too_slow_message(timeout: float) -> str:
+    return (
+        f"The server did not send the calendar within {timeout:g} s "
+        "(the limit is ICS_IMPORT_TIMEOUT_SECONDS)."
+    )
+
+
+def public_address(host: str, port: int) -> str | None:
+    """Resolve a host and return the address to connect to; refuse private and local ones.
+
+    None means "resolve as usual": the host itself is listed in
+    ICS_IMPORT_ALLOW_PRIVATE_HOSTS.
+    """
+    allowed = set(settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS)
+    if host in allowed:
+        return None
+    try:
+        addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    except (socket.gaierror, UnicodeError):
+        raise IcsImportError(f"The host {host} could not be found.") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if address not in allowed and (not ip.is_global or ip.is_multicast):
+            raise IcsImportError(
+                f"The URL points to a private or local address ({address}); "
+                "only public calendars can be imported."
+            )
+    return addresses[0]
+
+
+def check_url(url: str) -> str:
+    """Return the URL to fetch (webcal:// becomes https://); refuse other schemes, private hosts."""
+    if url.lower().startswith("webcal://"):
+        url = "https://" + url[len("webcal://") :]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise IcsImportError("The URL must start with https://, http:// or webcal://.")
+    public_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    return url
+
+
+def _pinned(connection_class: type[http.client.HTTPConnection]) -> type:
+    """A connection class that connects to the address `public_address` checked.
+
+    Resolving once for the check and again for the connection would let a
+    host answer with a public address first and a private one next.
+    """
+
+    class Pinned(connection_class):
+        def __init__(self, host: str, *args, **kwargs) -> None:
+            super().__init__(host, *args, **kwargs)
+            address = public_address(self.host, self.port)
+            if address is not None:
+                port = self.port
+
+                def connect_to_checked_address(_, *args, **kwargs) -> socket.socket:
+                    return socket.create_connection((address, port), *args, **kwargs)
+
+                self._create_connection = connect_to_checked_address
+
+    return Pinned
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):  # noqa: ANN001
+        return self.do_open(_pinned(http.client.HTTPConnection), req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):  # noqa: ANN001
+        return self.do_open(_pinned(http.client.HTTPSConnection), req, context=self._context)
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an http(s) URL that passes the same checks."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+        return super().redirect_request(req, fp, code, msg, headers, check_url(newurl))
+
+
+def fetch(url: str) -> bytes:
+    """Download an .ics URL within the size limit and the total time limit."""
+    url = check_url(url)
+    limit = settings.ICS_IMPORT_MAX_BYTES
+    timeout = settings.ICS_IMPORT_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
+    # No proxies from the environment: the address checks apply to the calendar's own host.
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler, _CheckedRedirects
+    )
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "CustomerCalendar/1.0", "Accept": "text/calendar, */*"}
+    )
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            # read1 returns after each network read, so a server that trickles bytes
+            # still meets the total time limit.
+            while chunk := response.read1(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise IcsImportError(too_big_message())
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                chunks.append(chunk)
+    except urllib.error.HTTPError as error:
+        raise IcsImportError(f"The server answered {error.code} {error.reason}.") from None
+    except TimeoutError:
+        raise IcsImportError(_too_slow_message(timeout)) from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise IcsImportError(_too_slow_message(timeout)) from None
+        raise IcsImportError(f"The calendar could not be downloaded: {error.reason}.") from None
+    except OSError as error:
+        raise IcsImportError(f"The calendar could not be downloaded: {error}.") from None
+    return b"".join(chunks)
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+def _timezone(source: IcsSource) -> datetime.tzinfo:
+    """Timed events fall on the day they have where the customer (or country) is."""
+
+    name = (source.customer.timezone if source.customer_id else "") or countries.default_timezone(
+        source.customer.country if source.customer_id else source.country
+    )
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def sync_events(source: IcsSource, events: list[ParsedEvent]) -> SyncResult:
+    """Make the source's stored events equal `events`: update by UID, add, delete vanished."""
+    existing = {event.uid: event for event in source.events.all()}
+    changed: list[ImportedEvent] = []
+    created = [
+        ImportedEvent(source=source, uid=e.uid, start=e.start, end=e.end, title=e.title)
+        for e in events
+        if e.uid not in existing
+    ]
+    for event in events:
+        stored = existing.get(event.uid)
+        if stored and (stored.start, stored.end, stored.title) != (
+            event.start,
+            event.end,
+            event.title,
+        ):
+            stored.start, stored.end, stored.title = event.start, event.end, event.title
+            stored.updated_at = timezone.now()
+            changed.append(stored)
+    vanished = set(existing) - {event.uid for event in events}
+    ImportedEvent.objects.bulk_create(created, batch_size=1000)
+    ImportedEvent.objects.bulk_update(changed, ["start", "end", "title", "updated_at"], 1000)
+    source.events.filter(uid__in=vanished).delete()
+    return SyncResult(created=len(created), updated=len(changed), deleted=len(vanished))
+
+
+def _validated_source(**fields) -> IcsSource:
+    source = IcsSource(**fields)
+    if source.kind not in ImportKind.values:
+        raise IcsImportError(f"Choose the kind: {', '.join(ImportKind.values)}.", field="kind")
+    try:
+        source.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise IcsImportError(" ".join(messages), field=field) from None
+    return source
+
+
+def import_ics(
+    *,
+    name: str,
+    kind: str,
+    customer: Customer | None = None,
+    country: str = "",
+    subdivision: str = "",
+    url: str = "",
+    data: bytes | None = None,
+) -> tuple[IcsSource, SyncResult]:
+    """Import a file (`data`) or a URL for a customer or a region, all or nothing.
+
+    Importing the same URL, or a file of the same name, for the same customer or
+    region again updates that source's events in place by UID instead of
+    adding a second copy of every event.
+    """
+    if (data is None) == (not url):
+        raise IcsImportError("Give either a file or a URL.")
+    source = _validated_source(
+        name=name, kind=kind, customer=customer, country=country, subdivision=subdivision, url=url
+    )
+    same = IcsSource.objects.filter(
+        customer=customer, country=country, subdivision=subdivision, url=url
+    )
+    existing = (same if url else same.filter(name=name)).first()
+    if existing is not None:
+        existing.name, existing.kind = source.name, source.kind
+        source = existing
+    if url:
+        source.url = check_url(url)
+        data = fetch(source.url)
+    events = parse_events(
+        data, window=subscription_window(timezone.localdate()), tz=_timezone(source)
+    )
+    with transaction.atomic():
+        source.last_fetched_at = timezone.now()
+        source.last_error = ""
+        source.save()
+        result = sync_events(source, events)
+    return source, result
+
+
+def refresh_source(source_id: int) -> SyncResult | None:
+    """Fetch a URL source again and sync its events; safe to run twice.
+
+    On failure the events stay as they were and the source records the error.
+    Returns None for a source that no longer exists or has no URL.
+    """
+    source = IcsSource.objects.select_related("customer").filter(pk=source_id).first()
+    if source is None or not source.url:
+        return None
+    try:
+        window = subscription_window(timezone.localdate())
+        events = parse_events(fetch(source.url), window=window, tz=_timezone(source))
+    except IcsImportError as error:
+        IcsSource.objects.filter(pk=source.pk).update(last_error=str(error))
+        raise
+    with transaction.atomic():
+        result = sync_events(source, events)
+        IcsSource.objects.filter(pk=source.pk).update(last_fetched_at=timezone.now(), last_error="")
+    return result

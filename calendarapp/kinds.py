@@ -1,0 +1,76 @@
+"""The one table of kinds: everything that can be on the calendar, and how it is shown.
+
+A kind is what an occurrence is (a public holiday, a busy season, our
+webinar). Sources produce kinds; the timeline draws them with a letter and a
+colour; the conflict rules and the feeds ask whether a kind is ours, takes
+people in person, or means the customer's people are away. Every set of kinds
+elsewhere in the code is derived from this table, so a new kind is one entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calendarapp.models import PlanKind
+from traditions.models import TraditionKind
+
+# Public holidays come from the `holidays` package, not from a model's choices.
+PUBLIC_HOLIDAY = "public_holiday"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One kind: its stored value, its label, the timeline's letter and colour, and its nature."""
+
+    value: str
+    label: str
+    code: str
+    colour: str
+    # Our own plans, drawn striped; everything else is the customer's calendar.
+    ours: bool = False
+    # Our plans that need the customer's people there (and take the team's time).
+    in_person: bool = False
+    # The customer's people are not at work.
+    people_away: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    kind.value: kind
+    for kind in (
+        Kind(PUBLIC_HOLIDAY, "Public holiday", "H", "#b42318", people_away=True),
+        Kind(TraditionKind.VACATION, "Vacation", "V", "#6b2c91", people_away=True),
+        Kind(TraditionKind.BUSY_SEASON, "Busy season", "S", "#8a4b00"),
+        Kind(TraditionKind.CUSTOMER_EVENT, "Customer event", "C", "#0e6b6b"),
+        Kind(TraditionKind.BUDGET_CLOSE, "Budget close", "B", "#17663a"),
+        Kind(TraditionKind.CONTRACT_RENEWAL, "Contract renewal", "R", "#1d4ed8"),
+        Kind(TraditionKind.OTHER, "Other", "O", "#4b5563"),
+        Kind(PlanKind.CAMPAIGN, "Our campaign", "Cm", "#9d174d", ours=True),
+        Kind(PlanKind.EVENT, "Our event", "Ev", "#1e3a8a", ours=True, in_person=True),
+        Kind(PlanKind.MEETING, "Our meeting", "Mt", "#374151", ours=True, in_person=True),
+        Kind(PlanKind.WEBINAR, "Our webinar", "Wb", "#155e75", ours=True, in_person=True),
+        Kind(PlanKind.TRADE_FAIR, "Our trade fair", "TF", "#713f12", ours=True, in_person=True),
+        Kind(PlanKind.VISIT, "Our visit", "Vi", "#4c1d95", ours=True, in_person=True),
+    )
+}
+UNKNOWN = KINDS[TraditionKind.OTHER]
+
+ALL_KINDS: tuple[str, ...] = tuple(KINDS)
+KIND_CHOICES: list[tuple[str, str]] = [(kind.value, kind.label) for kind in KINDS.values()]
+OUR_KINDS = frozenset(kind.value for kind in KINDS.values() if kind.ours)
+IN_PERSON = frozenset(kind.value for kind in KINDS.values() if kind.in_person)
+PEOPLE_AWAY = frozenset(kind.value for kind in KINDS.values() if kind.people_away)
+
+
+def kind_of(value: str) -> Kind:
+    """The kind of an occurrence; a value no longer in the table shows as "Other"."""
+    return KINDS.get(value, UNKNOWN)
+
+
+def kind_css() -> str:
+    """The colour rules of every kind, written from the table; our plans are striped."""
+    return "\n".join(
+        f".k-{kind.value} {{ background-color: {kind.colour};"
+        + (" background-image: var(--ours-stripes);" if kind.ours else "")
+        + " }"
+        for kind in KINDS.values()
+    )

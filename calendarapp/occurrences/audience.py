@@ -1,0 +1,86 @@
+"""Whom an occurrence concerns, and whom a plan reaches: the audience rules in one place.
+
+A customer's own items concern that customer; a region's items concern every
+customer in the country (no subdivision) or in that subdivision; a plan
+concerns the customers it reaches: the chosen customers, every active
+customer in the chosen countries, and every active customer with one of the
+chosen interests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.value import Occurrence
+from customers.models import Customer
+
+
+def audience_queryset(
+    customer_ids: Iterable[int], countries: Iterable[str], interest_ids: Iterable[int]
+) -> QuerySet[Customer]:
+    """The active customers reached by any of the given customers, countries or interests."""
+    with_interest = Customer.interests.through.objects.filter(interest_id__in=list(interest_ids))
+    return Customer.objects.filter(
+        Q(pk__in=list(customer_ids))
+        | Q(country__in=list(countries))
+        | Q(pk__in=with_interest.values("customer_id")),
+        active=True,
+    )
+
+
+class Audience:
+    """Resolves a plan's audience (customers, countries, interests) to loaded customer ids."""
+
+    def __init__(self, customers: Iterable[CustomerRef]):
+        self.ids: set[int] = set()
+        self.by_country: dict[str, set[int]] = defaultdict(set)
+        self.by_interest: dict[int, set[int]] = defaultdict(set)
+        for customer in customers:
+            self.ids.add(customer.id)
+            self.by_country[customer.country].add(customer.id)
+            for interest_id in customer.interest_ids:
+                self.by_interest[interest_id].add(customer.id)
+
+    def resolve(
+        self,
+        customer_ids: Iterable[int] = (),
+        countries: Iterable[str] = (),
+        interest_ids: Iterable[int] = (),
+    ) -> frozenset[int]:
+        reached = self.ids.intersection(customer_ids)
+        for country in countries:
+            reached |= self.by_country.get(country, set())
+        for interest_id in interest_ids:
+            reached |= self.by_interest.get(interest_id, set())
+        return frozenset(reached)
+
+
+class AudienceIndex:
+    """Which of the loaded customers an occurrence concerns."""
+
+    def __init__(self, customers: Iterable[CustomerRef]):
+        self.by_id = {customer.id: customer for customer in customers}
+        self.by_region: dict[tuple[str, str], list[CustomerRef]] = defaultdict(list)
+        for customer in self.by_id.values():
+            self.by_region[customer.country, ""].append(customer)
+            if customer.subdivision:
+                self.by_region[customer.country, customer.subdivision].append(customer)
+
+    def concerned(
+        self, occurrence: Occurrence, audience: frozenset[int] | None = None
+    ) -> list[CustomerRef]:
+        """The loaded customers whose calendar has the occurrence (within `audience`, if given)."""
+        if occurrence.ours:
+            found = [self.by_id[i] for i in occurrence.audience if i in self.by_id]
+        elif occurrence.customer_id is not None:
+            customer = self.by_id.get(occurrence.customer_id)
+            found = [customer] if customer else []
+        else:
+            found = self.by_region.get((occurrence.country, occurrence.subdivision), [])
+        if audience is None:
+            return found
+        return [customer for customer in found if customer.id in audience]

@@ -1,0 +1,24 @@
+"""Every source of occurrences, in the order `calendar_between` runs them.
+
+A new source is one module here with a `SOURCE` and one entry in `SOURCES`;
+the stream, the feeds' data version and the contract test read this tuple.
+"""
+
+from calendarapp.occurrences.source import OccurrenceSource
+from calendarapp.occurrences.sources import (
+    budget,
+    contracts,
+    imported,
+    plans,
+    public_holidays,
+    traditions,
+)
+
+SOURCES: tuple[OccurrenceSource, ...] = (
+    traditions.SOURCE,
+    contracts.SOURCE,
+    budget.SOURCE,
+    public_holidays.SOURCE,
+    imported.SOURCE,
+    plans.SOURCE,
+)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django import forms
+
+from calendarapp.lib import countries
+from calendarapp.lib.forms import DATE_INPUT
+from calendarapp.models import Plan, PlanKind
+from customers.models import Customer, Interest
+
+
+def country_choices_with_customers_first() -> list:
+    """Countries with active customers first: the ones a plan is likely to target."""
+    used = set(Customer.objects.filter(active=True).values_list("country", flat=True))
+    names = countries.country_names()
+    return [
+        (
+            "Countries with customers",
+            [(code, name) for code, name in names.items() if code in used],
+        ),
+        ("Other countries", [(code, name) for code, name in names.items() if code not in used]),
+    ]
+
+
+class PlanForm(forms.ModelForm):
+    """The planner's form; the audience is customers, whole countries and interests."""
+
+    countries = forms.MultipleChoiceField(
+        required=False,
+        label="Whole countries",
+        help_text="Every active customer in these countries. Ctrl-click (⌘-click) picks several.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    customers = forms.ModelMultipleChoiceField(
+        Customer.objects.filter(active=True).order_by("name"),
+        required=False,
+        label="Customers",
+        help_text="Ctrl-click (⌘-click) picks several.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    interests = forms.ModelMultipleChoiceField(
+        Interest.objects.all(),
+        required=False,
+        label="Customers interested in",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["kind", "title", "start", "end", "customers", "countries", "interests", "notes"]
+        widgets = {
+            "start": DATE_INPUT,
+            "end": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"end": "End (last day)"}
+        help_texts = {"end": ""}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = PlanKind.choices
+        self.fields["countries"].choices = country_choices_with_customers_first()
+        self.fields["customers"].label_from_instance = lambda c: f"{c.name} ({c.country})"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("customers") or data.get("countries") or data.get("interests")):
+            self.add_error(
+                "customers", "Choose an audience: customers, whole countries or interests."
+            )
+        return data

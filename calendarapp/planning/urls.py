@@ -1,0 +1,9 @@
+from django.urls import path
+
+from calendarapp.planning import views
+
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("new", views.plan_edit, name="plan-create"),
+    path("<int:plan_id>", views.plan_edit, name="plan-edit"),
+]

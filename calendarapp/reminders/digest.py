@@ -1,0 +1,350 @@
+"""What an account owner should know this week, read from the one occurrence stream.
+
+The daily email and the "This week" page show the same `Digest`:
+
+- act now: items whose act-by day (the start minus the lead time) falls in the
+  next 7 days, such as "Acme's budget closes 30 Sep: get into next year's budget
+  by 1 Aug", a renewal's pre-shopping window or its notice deadline;
+- customer events in the next 14 days;
+- busy seasons starting in the next 14 days (hold back campaigns);
+- new conflicts (blockers and warnings) on the owner's plans since the last reminder.
+
+New conflicts are told from old by a fingerprint per finding: when a reminder
+is sent, each plan's fingerprints are stored for that day, and a later day
+compares against the latest snapshot before it. So the page shows the same
+conflicts as that morning's email, however often it is opened.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from calendarapp.lib.urls import absolute_url, site_url
+from calendarapp.models import Plan, PlanFindingSnapshot, ReminderPreference, SentReminder
+from calendarapp.occurrences.sources import budget, contracts
+from calendarapp.occurrences.sources.contracts import ContractPhase
+from calendarapp.occurrences.stream import CustomerRef, calendar_between
+from calendarapp.occurrences.value import Occurrence
+from calendarapp.planning.check import Finding, check_plans
+from calendarapp.planning.rules import SEVERITIES, Severity
+from customers.models import Contract, Customer
+from traditions.models import TraditionKind
+
+logger = logging.getLogger(__name__)
+
+ACT_WINDOW = datetime.timedelta(days=7)
+SOON = datetime.timedelta(days=14)
+# Lead times longer than this are not reminded of; a year covers every real one.
+LOOK_AHEAD = datetime.timedelta(days=366)
+CONFLICTS = frozenset({Severity.BLOCKER, Severity.WARNING})
+# A region's tradition may concern many of an owner's customers; name a few.
+NAMES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the digest: a sentence, the day it is about and where to look."""
+
+    day: datetime.date
+    text: str
+    url: str
+    severity: str = ""
+
+
+@dataclass
+class Digest:
+    """One owner's reminder for one day."""
+
+    owner_id: int
+    today: datetime.date
+    act_now: list[Item] = field(default_factory=list)
+    events: list[Item] = field(default_factory=list)
+    seasons: list[Item] = field(default_factory=list)
+    conflicts: list[Item] = field(default_factory=list)
+    # Each checked plan's current conflict fingerprints, stored when the reminder is sent.
+    fingerprints: dict[int, list[str]] = field(default_factory=dict)
+    # Each plan's latest snapshot day before today: older snapshots are no longer needed.
+    baseline_days: dict[int, datetime.date] = field(default_factory=dict)
+
+    @property
+    def item_count(self) -> int:
+        return len(self.act_now) + len(self.events) + len(self.seasons) + len(self.conflicts)
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[Item]]]:
+        """(heading, explanation, items) of the non-empty sections, in reading order."""
+        sections = [
+            ("Act now", "Deadlines to act on in the next 7 days.", self.act_now),
+            ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
+            ("Customer events", "Your customers' own events in the next 14 days.", self.events),
+            ("Busy seasons starting", "Hold back campaigns to these customers.", self.seasons),
+        ]
+        return [section for section in sections if section[2]]
+
+
+def short_day(day: datetime.date, today: datetime.date) -> str:
+    """Write a day as people do in a note: "1 Aug", with the year only when it is not this year."""
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
+def build_digest(owner, today: datetime.date) -> Digest:
+    """Collect everything the owner should know today about their customers and plans."""
+    digest = Digest(owner_id=owner.pk, today=today)
+    customers = Customer.objects.filter(owner=owner, active=True)
+    calendar = calendar_between(today, today + LOOK_AHEAD, customers=customers, include_plans=False)
+    concerned: dict[str, tuple[Occurrence, list[CustomerRef]]] = {}
+    for customer in calendar.customers:
+        for occurrence in calendar.for_customer(customer):
+            concerned.setdefault(occurrence.id, (occurrence, []))[1].append(customer)
+    contract_names = _contract_names(
+        occurrence.source_id
+        for occurrence, _ in concerned.values()
+        if occurrence.source == contracts.NAME
+    )
+    for occurrence, refs in concerned.values():
+        _classify(digest, occurrence, refs, contract_names)
+    _add_new_conflicts(digest, owner)
+    for items in (digest.act_now, digest.events, digest.seasons):
+        items.sort(key=lambda item: (item.day, item.text))
+    # Blockers before warnings: the people not being there is the worse news.
+    digest.conflicts.sort(key=lambda item: (SEVERITIES.index(item.severity), item.day, item.text))
+    return digest
+
+
+def _contract_names(ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return dict(Contract.objects.filter(pk__in=wanted).values_list("id", "name"))
+
+
+def _classify(
+    digest: Digest,
+    occurrence: Occurrence,
+    refs: list[CustomerRef],
+    contract_names: dict[int, str],
+) -> None:
+    today = digest.today
+    names = _names(refs)
+    url = _url(occurrence, refs)
+    starts_soon = today <= occurrence.start < today + SOON
+    if occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
+        when = _span(occurrence.start, occurrence.end, today)
+        digest.events.append(Item(occurrence.start, f"{names}: {occurrence.title}, {when}", url))
+    elif occurrence.kind == TraditionKind.BUSY_SEASON and starts_soon:
+        text = (
+            f"{names}: {occurrence.title} starts {short_day(occurrence.start, today)}, "
+            f"until {short_day(occurrence.end, today)}: hold back campaigns"
+        )
+        digest.seasons.append(Item(occurrence.start, text, url))
+    elif occurrence.lead_time_days and today <= occurrence.act_by < today + ACT_WINDOW:
+        text = _act_now_text(occurrence, names, contract_names, today)
+        digest.act_now.append(Item(occurrence.act_by, text, url))
+
+
+def _act_now_text(
+    occurrence: Occurrence, names: str, contract_names: dict[int, str], today: datetime.date
+) -> str:
+    start = short_day(occurrence.start, today)
+    act_by = short_day(occurrence.act_by, today)
+    if occurrence.source == budget.NAME:
+        return f"{possessive(names)} budget closes {start}: get into next year's budget by {act_by}"
+    if occurrence.source == contracts.NAME:
+        contract = contract_names.get(occurrence.source_id or 0, occurrence.title)
+        if occurrence.phase == ContractPhase.PRE_SHOPPING:
+            return (
+                f"{possessive(names)} pre-shopping for {contract} opens {start}: "
+                f"have your offer ready by {act_by}"
+            )
+        if occurrence.phase == ContractPhase.DECISION:
+            return (
+                f"{possessive(names)} notice deadline for {contract} is {start}: "
+                f"agree the renewal by {act_by}"
+            )
+    when = _span(occurrence.start, occurrence.end, today)
+    return f"{names}: {occurrence.title}, {when}: act by {act_by}"
+
+
+def possessive(name: str) -> str:
+    """Acme's, but Acme Logistics'."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _span(start: datetime.date, end: datetime.date, today: datetime.date) -> str:
+    if start == end:
+        return short_day(start, today)
+    return f"{short_day(start, today)} – {short_day(end, today)}"
+
+
+def _names(refs: list[CustomerRef]) -> str:
+    names = sorted(ref.name for ref in refs)
+    if len(names) > NAMES_SHOWN:
+        return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0]
+
+
+def _url(occurrence: Occurrence, refs: list[CustomerRef]) -> str:
+    if len(refs) == 1 or not occurrence.country:
+        return reverse("customer-detail", args=[refs[0].id])
+    return reverse("country-detail", args=[occurrence.country])
+
+
+def fingerprint(finding: Finding) -> str:
+    """Name a finding by what it is about, so the same conflict tomorrow has the same name."""
+    text = "|".join(
+        str(part)
+        for part in (
+            finding.customer_id,
+            finding.rule,
+            finding.kind,
+            finding.title,
+            finding.start,
+            finding.end,
+        )
+    )
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _add_new_conflicts(digest: Digest, owner) -> None:
+    plans = list(
+        Plan.objects.filter(owner=owner, end__gte=digest.today).prefetch_related(
+            "customers", "interests"
+        )
+    )
+    if not plans:
+        return
+    results = check_plans(plans)
+    baselines = _baselines(plans, digest.today)
+    for plan in plans:
+        findings = [f for f in results[plan.pk].findings if f.severity in CONFLICTS]
+        current = {fingerprint(finding): finding for finding in findings}
+        digest.fingerprints[plan.pk] = sorted(current)
+        seen_day, seen = baselines.get(plan.pk, (None, set()))
+        if seen_day is not None:
+            digest.baseline_days[plan.pk] = seen_day
+        for key, finding in current.items():
+            if key not in seen:
+                text = f"{plan.title}: {finding.message}"
+                url = plan.get_absolute_url()
+                digest.conflicts.append(Item(finding.start, text, url, str(finding.severity)))
+
+
+def _baselines(
+    plans: list[Plan], today: datetime.date
+) -> dict[int, tuple[datetime.date, set[str]]]:
+    """Return each plan's latest snapshot before today: what its owner was last told."""
+    found: dict[int, tuple[datetime.date, set[str]]] = {}
+    snapshots = PlanFindingSnapshot.objects.filter(plan__in=plans, day__lt=today).order_by("day")
+    for plan_id, day, fingerprints in snapshots.values_list("plan_id", "day", "fingerprints"):
+        found[plan_id] = (day, set(fingerprints))
+    return found
+
+
+def record_snapshots(digest: Digest) -> None:
+    """Store today's conflict fingerprints and drop the snapshots no day can still need."""
+    if not digest.fingerprints:
+        return
+    PlanFindingSnapshot.objects.bulk_create(
+        [
+            PlanFindingSnapshot(plan_id=plan_id, day=digest.today, fingerprints=fingerprints)
+            for plan_id, fingerprints in digest.fingerprints.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["plan", "day"],
+        update_fields=["fingerprints"],
+    )
+    stale = Q()
+    for plan_id, day in digest.baseline_days.items():
+        stale |= Q(plan_id=plan_id, day__lt=day)
+    if stale:
+        PlanFindingSnapshot.objects.filter(stale).delete()
+
+
+def email_address(user) -> str:
+    """The address reminders go to, read through the user model's own email field."""
+    return getattr(user, user.get_email_field_name(), "") or ""
+
+
+def reminders_enabled(user) -> bool:
+    """Tell whether the user gets the daily email; without a saved preference they do."""
+    return not ReminderPreference.objects.filter(user=user, reminders_enabled=False).exists()
+
+
+def set_reminders_enabled(user, enabled: bool) -> None:
+    ReminderPreference.objects.update_or_create(user=user, defaults={"reminders_enabled": enabled})
+
+
+def owners_to_remind(today: datetime.date) -> list[int]:
+    """Ids of active users with an email address, reminders on, and customers or plans ahead."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = users.exclude(reminder_preference__reminders_enabled=False)
+    users = users.filter(Q(customers__active=True) | Q(plans__end__gte=today))
+    return list(users.order_by("id").values_list("id", flat=True).distinct())
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already sent"
+    NOTHING_TO_SAY = "nothing to say"
+    OPTED_OUT = "opted out"
+    NO_RECIPIENT = "no recipient"
+
+
+def reminder_message(owner, digest: Digest) -> EmailMultiAlternatives:
+    """Render the digest as one email with a plain-text and an HTML part."""
+    context = {
+        "owner": owner,
+        "digest": digest,
+        "site_url": site_url(),
+        "page_url": absolute_url(reverse("this-week")),
+    }
+    count = digest.item_count
+    subject = f"This week: {count} reminder{'s' if count != 1 else ''} for your customers"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reminder.txt", context),
+        to=[email_address(owner)],
+    )
+    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
+    return message
+
+
+def deliver_reminder(owner_id: int, day: datetime.date) -> Outcome:
+    """Send an owner's reminder for a day, at most once however often it is called.
+
+    The SentReminder row is inserted first, in the same transaction that sends
+    the email: a second run hits the unique (owner, day) constraint and sends
+    nothing, and a failed send rolls the row back so that a retry sends it.
+    """
+    owner = get_user_model().objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None or not email_address(owner):
+        return Outcome.NO_RECIPIENT
+    if not reminders_enabled(owner):
+        return Outcome.OPTED_OUT
+    digest = build_digest(owner, day)
+    if not digest.item_count:
+        return Outcome.NOTHING_TO_SAY
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(owner=owner, day=day, item_count=digest.item_count)
+            record_snapshots(digest)
+            reminder_message(owner, digest).send()
+    except IntegrityError:
+        # Another run got here first: it holds the row and sends the email.
+        return Outcome.ALREADY_SENT
+    logger.info("Sent %s reminders to user %s for %s", digest.item_count, owner_id, day)
+    return Outcome.SENT

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from calendarapp.reminders import views
+
+urlpatterns = [
+    path("", views.this_week, name="this-week"),
+]

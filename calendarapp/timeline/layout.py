@@ -1,0 +1,456 @@
+"""The timeline grid: customers as rows, ISO weeks as columns, occurrences as bars.
+
+Plain Python over `calendar_between`: the view parses the URL into a
+`TimelineQuery` (see `calendarapp.forms.TimelineForm`) and this module turns
+it into weeks, month headers, grouped rows and positioned bars. A page
+costs the same number of queries whether it shows 20 customers or 200.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import html
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+
+from calendarapp.kinds import Kind, kind_of
+from calendarapp.lib import countries, dates
+from calendarapp.occurrences.stream import CustomerRef, calendar_between
+from calendarapp.occurrences.value import Occurrence
+from customers.models import Customer
+
+PAGE_SIZE = 100
+# Pixel width of one week column per range; the print stylesheet overrides it.
+WEEK_WIDTHS = {"quarter": 72, "half": 44, "year": 20}
+# A bar is drawn at least this wide so its letter stays readable.
+MIN_BAR_PX = 16
+
+
+RANGE_CHOICES = [
+    ("quarter", "Quarter"),
+    ("half", "Half year"),
+    ("year", "Year"),
+    ("custom", "Custom dates"),
+]
+GROUP_CHOICES = [("none", "No grouping"), ("country", "Country"), ("owner", "Account owner")]
+
+
+def window_for(range_name: str, anchor: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Return the calendar quarter, half year or year that contains `anchor`."""
+    months = {"quarter": 3, "half": 6, "year": 12}[range_name]
+    first_month = (anchor.month - 1) // months * months + 1
+    start = datetime.date(anchor.year, first_month, 1)
+    last_month = first_month + months - 1
+    return start, datetime.date(
+        anchor.year, last_month, dates.days_in_month(anchor.year, last_month)
+    )
+
+
+def neighbours(
+    range_name: str, start: datetime.date, end: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """Return the start dates of the previous and the next window of the same size."""
+    if range_name == "custom":
+        span = end - start + dates.ONE_DAY
+        return start - span, start + span
+    previous_start, _ = window_for(range_name, start - dates.ONE_DAY)
+    return previous_start, end + dates.ONE_DAY
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    """Everything the URL says about a timeline page, already validated."""
+
+    range: str
+    start: datetime.date
+    end: datetime.date
+    group: str = "none"
+    owner_id: int | None = None
+    country: str = ""
+    kinds: tuple[str, ...] = ()
+    interest_id: int | None = None
+    search: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    year: int
+    number: int
+    monday: datetime.date
+    is_current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    label: str
+    short: str
+    weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """Occurrences of one kind drawn as one bar: position and width in percent, and a lane.
+
+    Usually one occurrence; several when they are so close that separate bars
+    would overlap at this zoom (Easter's four public holidays in a year view).
+    """
+
+    occurrences: tuple[Occurrence, ...]
+    style: Kind
+    left: float
+    width: float
+    lane: int
+
+    @property
+    def position(self) -> str:
+        """Inline CSS placing the bar; built here so templates never localise the numbers."""
+        return f"left:{self.left}%;width:{self.width}%;--lane:{self.lane}"
+
+    @property
+    def ids(self) -> str:
+        return " ".join(occurrence.id for occurrence in self.occurrences)
+
+    @property
+    def tip(self) -> str:
+        listed = "; ".join(f"{o.title}, {when(o)}" for o in self.occurrences)
+        return f"{self.style.label}: {listed}"
+
+
+@dataclass
+class Row:
+    customer: CustomerRef
+    bars: list[Bar]
+    lanes: int
+
+    @property
+    def bars_html(self) -> SafeString:
+        """The row's bars as buttons, built here: a template loop over thousands is too slow."""
+        return mark_safe("".join(_bar_button(bar) for bar in self.bars))  # noqa: S308
+
+
+def _bar_button(bar: Bar) -> str:
+    # Kinds and codes are our own constants; titles and ids come from data and are escaped.
+    kind = bar.style.value
+    ours = " ours" if bar.style.ours else ""
+    tip = html.escape(bar.tip)
+    return (
+        f'<button type="button" class="bar k-{kind}{ours}" style="{bar.position}" '
+        f'data-ids="{html.escape(bar.ids)}" data-kind="{kind}" title="{tip}" aria-label="{tip}">'
+        f"{bar.style.code}</button>"
+    )
+
+
+@dataclass
+class Group:
+    key: object
+    label: str
+    total: int
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    query: TimelineQuery
+    first_day: datetime.date
+    last_day: datetime.date
+    weeks: list[Week]
+    months: list[Month]
+    week_px: int
+    groups: list[Group]
+    total: int
+    page: int
+    pages: int
+    today_left: float | None
+    details: dict[str, dict[str, str]]
+
+    @property
+    def short_months(self) -> bool:
+        """Narrow week columns (a year) have room for "Sep", not "September"."""
+        return self.week_px < 40
+
+    @property
+    def first_row(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.page * PAGE_SIZE)
+
+
+def filtered_customers(query: TimelineQuery, base: QuerySet[Customer] | None = None) -> QuerySet:
+    """Apply the owner, country, interest and name filters to the active customers."""
+    customers = base if base is not None else Customer.objects.filter(active=True)
+    if query.owner_id is not None:
+        customers = customers.filter(owner_id=query.owner_id)
+    if query.country:
+        customers = customers.filter(country=query.country)
+    if query.interest_id is not None:
+        customers = customers.filter(interests=query.interest_id)
+    if query.search:
+        customers = customers.filter(name__icontains=query.search)
+    return customers
+
+
+def _ordering(group: str) -> list:
+    if group == "country":
+        return ["country", "name", "id"]
+    if group == "owner":
+        return [F("owner__username").asc(nulls_last=True), "name", "id"]
+    return ["name", "id"]
+
+
+def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
+    """Lay out one page of the timeline for a validated query."""
+    customers = filtered_customers(query)
+    total = customers.count()
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(query.page, pages)  # a page past the end shows the last one
+    offset = (page - 1) * PAGE_SIZE
+    page_rows = list(
+        customers.order_by(*_ordering(query.group)).values_list(
+            "id", "country", "owner__username", "owner__first_name", "owner__last_name"
+        )[offset : offset + PAGE_SIZE]
+    )
+    page_ids = [row[0] for row in page_rows]
+
+    weeks = dates.iso_weeks(query.start, query.end)
+    first_day = weeks[0][2]
+    last_day = weeks[-1][2] + datetime.timedelta(days=6)
+    calendar = calendar_between(
+        first_day,
+        last_day,
+        customers=Customer.objects.filter(id__in=page_ids),
+        kinds=query.kinds or None,
+    )
+    week_px = WEEK_WIDTHS.get(query.range) or max(20, min(72, 1400 // len(weeks)))
+    layout = _Layout(first_day, last_day, week_px)
+    refs = {ref.id: ref for ref in calendar.customers}
+    details: dict[str, dict[str, str]] = {}
+    groups: list[Group] = []
+    group_totals = _group_totals(customers, query.group)
+    for customer_id, country, username, first_name, last_name in page_rows:
+        ref = refs[customer_id]
+        key, label = _group_of(query.group, country, username, first_name, last_name)
+        if not groups or groups[-1].key != key:
+            groups.append(Group(key=key, label=label, total=group_totals.get(key, 0)))
+        occurrences = calendar.for_customer(ref)
+        for occurrence in occurrences:
+            if occurrence.id not in details:
+                details[occurrence.id] = occurrence_details(occurrence, today)
+        groups[-1].rows.append(layout.row(ref, occurrences))
+
+    return Timeline(
+        query=query,
+        first_day=first_day,
+        last_day=last_day,
+        weeks=[
+            Week(year, number, monday, monday <= today <= monday + datetime.timedelta(days=6))
+            for year, number, monday in weeks
+        ],
+        months=_months(weeks),
+        week_px=week_px,
+        groups=groups,
+        total=total,
+        page=page,
+        pages=pages,
+        today_left=layout.percent(today) if first_day <= today <= last_day else None,
+        details=details,
+    )
+
+
+def _group_totals(customers: QuerySet[Customer], group: str) -> dict[object, int]:
+    """Count the customers of each group over all pages, in one query."""
+    if group == "none":
+        return {}
+    column = "country" if group == "country" else "owner__username"
+    return {
+        row[column]: row["n"] for row in customers.order_by().values(column).annotate(n=Count("id"))
+    }
+
+
+def _group_of(
+    group: str, country: str, username: str | None, first_name: str | None, last_name: str | None
+) -> tuple[object, str]:
+    if group == "country":
+        return country, f"{countries.country_name(country)} ({country})"
+    if group == "owner":
+        if username is None:
+            return None, "No account owner"
+        full_name = f"{first_name or ''} {last_name or ''}".strip()
+        return username, f"{full_name} ({username})" if full_name else username
+    return None, ""
+
+
+def _months(weeks: Sequence[tuple[int, int, datetime.date]]) -> list[Month]:
+    """Group week columns under month names; a week belongs to the month of its Thursday."""
+    months: list[Month] = []
+    previous = None
+    for _, _, monday in weeks:
+        thursday = monday + datetime.timedelta(days=3)
+        key = (thursday.year, thursday.month)
+        if key != previous:
+            with_year = thursday.month == 1 or not months
+            months.append(
+                Month(
+                    date_format(thursday, "F Y" if with_year else "F"),
+                    date_format(thursday, "M Y" if with_year else "M"),
+                    0,
+                )
+            )
+            previous = key
+        last = months[-1]
+        months[-1] = Month(last.label, last.short, last.weeks + 1)
+    return months
+
+
+class _Layout:
+    """Turns dates into percentages of the row and packs overlapping bars into lanes."""
+
+    def __init__(self, first_day: datetime.date, last_day: datetime.date, week_px: int):
+        self.first_day = first_day
+        self.last_day = last_day
+        self.days = (last_day - first_day).days + 1
+        self.min_days = max(1, math.ceil(MIN_BAR_PX / (week_px / 7)))
+
+    def percent(self, day: datetime.date) -> float:
+        return round((day - self.first_day).days * 100 / self.days, 3)
+
+    def row(self, customer: CustomerRef, occurrences: Iterable[Occurrence]) -> Row:
+        lane_ends: list[datetime.date] = []
+        bars = []
+        for start, shown_end, cluster in self._clusters(occurrences):
+            lane = next((i for i, busy in enumerate(lane_ends) if busy < start), len(lane_ends))
+            if lane == len(lane_ends):
+                lane_ends.append(shown_end)
+            else:
+                lane_ends[lane] = shown_end
+            bars.append(
+                Bar(
+                    occurrences=tuple(cluster),
+                    style=kind_of(cluster[0].kind),
+                    left=self.percent(start),
+                    width=round(((shown_end - start).days + 1) * 100 / self.days, 3),
+                    lane=lane,
+                )
+            )
+        return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)))
+
+    def _clusters(
+        self, occurrences: Iterable[Occurrence]
+    ) -> list[tuple[datetime.date, datetime.date, list[Occurrence]]]:
+        """Clip to the window and merge same-kind occurrences whose drawn bars would overlap."""
+        open_by_kind: dict[str, list] = {}
+        done: list[list] = []
+        for occurrence in occurrences:
+            start = max(occurrence.start, self.first_day)
+            end = min(occurrence.end, self.last_day)
+            shown_end = min(
+                self.last_day, max(end, start + datetime.timedelta(days=self.min_days - 1))
+            )
+            current = open_by_kind.get(occurrence.kind)
+            if current is not None and current[1] >= start:
+                current[1] = max(current[1], shown_end)
+                current[2].append(occurrence)
+                continue
+            if current is not None:
+                done.append(current)
+            open_by_kind[occurrence.kind] = [start, shown_end, [occurrence]]
+        done.extend(open_by_kind.values())
+        done.sort(key=lambda cluster: (cluster[0], cluster[2][0].id))
+        return [(start, shown_end, cluster) for start, shown_end, cluster in done]
+
+
+def when(occurrence: Occurrence) -> str:
+    return _span(occurrence.start, occurrence.end)
+
+
+@functools.lru_cache(maxsize=8192)
+def _span(start: datetime.date, end: datetime.date) -> str:
+    """Dates repeat across a page's rows (holidays, yearly traditions): format each pair once."""
+    return dates.format_span(start, end)
+
+
+@functools.lru_cache(maxsize=8192)
+def _span_with_weeks(start: datetime.date, end: datetime.date) -> str:
+    """Say "12–16 Oct 2026 (week 42, 5 days)"."""
+    first, last = start.isocalendar(), end.isocalendar()
+    weeks = (
+        f"week {first.week}"
+        if (first.year, first.week) == (last.year, last.week)
+        else f"weeks {first.week}–{last.week}"
+    )
+    days = (end - start).days + 1
+    return f"{_span(start, end)} ({weeks}, {days} day{'s' if days != 1 else ''})"
+
+
+def lead_time_hint(occurrence: Occurrence, today: datetime.date) -> str:
+    """Say when to act, for things with a lead time: "act by 1 Aug 2026"."""
+    if occurrence.lead_time_days <= 0:
+        return ""
+    if occurrence.act_by < today:
+        return f"act-by date {dates.format_day(occurrence.act_by)} has passed"
+    return f"act by {dates.format_day(occurrence.act_by)}"
+
+
+def occurrence_details(occurrence: Occurrence, today: datetime.date) -> dict[str, str]:
+    """What the details dialog shows for one occurrence."""
+    style = kind_of(occurrence.kind)
+    region = ""
+    if occurrence.customer_id is None and occurrence.country:
+        region = countries.country_name(occurrence.country)
+        if occurrence.subdivision:
+            region += f", {countries.subdivision_name(occurrence.country, occurrence.subdivision)}"
+    return {
+        "title": occurrence.title,
+        "kind": style.label,
+        "code": style.code,
+        "when": _span_with_weeks(occurrence.start, occurrence.end),
+        "act_by": lead_time_hint(occurrence, today),
+        "region": region,
+        "plan_url": reverse("plan-edit", args=[occurrence.source_id])
+        if occurrence.ours and occurrence.source_id
+        else "",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An occurrence with the words the customer page shows beside it."""
+
+    occurrence: Occurrence
+    style: Kind
+    when: str
+    hint: str
+
+
+def items(occurrences: Iterable[Occurrence], today: datetime.date) -> list[Item]:
+    return [
+        Item(
+            occurrence,
+            kind_of(occurrence.kind),
+            when(occurrence),
+            lead_time_hint(occurrence, today),
+        )
+        for occurrence in occurrences
+    ]
+
+
+def months_of_year(
+    occurrences: Iterable[Occurrence], year: int, today: datetime.date
+) -> list[tuple[datetime.date, list[Item]]]:
+    """Sort a year's occurrences into its months; a long one shows in every month it touches."""
+    months = []
+    listed = items(occurrences, today)
+    for month in range(1, 13):
+        first = datetime.date(year, month, 1)
+        last = datetime.date(year, month, dates.days_in_month(year, month))
+        months.append((first, [item for item in listed if item.occurrence.overlaps(first, last)]))
+    return months

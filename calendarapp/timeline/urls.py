@@ -1,0 +1,9 @@
+from django.urls import path
+
+from calendarapp.timeline import views
+
+urlpatterns = [
+    path("", views.timeline, name="timeline"),
+    path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
+    path("countries/<str:code>", views.country_detail, name="country-detail"),
+]
