@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from calendarapp.models import Plan
-from calendarapp.roles import can_edit_customers, can_edit_plan, can_read_calendar
+from calendarapp.roles import can_edit_customers, can_edit_plan, can_plan, can_read_calendar
 
 
 class CalendarPermission(permissions.BasePermission):
@@ -24,7 +24,7 @@ class CalendarPermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS or getattr(view, "read_only_post", False):
             return True
         if getattr(view, "writes_plans", False):
-            return request.user.has_perm("calendarapp.add_plan")
+            return can_plan(request.user)
         return can_edit_customers(request.user)
 
     def has_object_permission(self, request, view, obj) -> bool:

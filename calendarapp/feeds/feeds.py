@@ -32,6 +32,7 @@ from calendarapp.models import FeedToken, Plan, hash_token
 from calendarapp.occurrences.stream import calendar_between, collector_paused, subscription_window
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.version import data_version
+from calendarapp.roles import can_read_calendar, can_read_plans
 from customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class Feed:
 
     def get_object(self, user, **kwargs: Any) -> Any:
         """Return what the feed is about; raise Http404 when it is missing or not the user's."""
-        if not user.has_perm("customers.view_customer"):
+        if not can_read_calendar(user):
             raise Http404("No feed has this address.")
         return None
 
@@ -327,7 +328,7 @@ class PlansFeed(Feed):
     item_kinds = OUR_KINDS
 
     def get_object(self, user, **kwargs: Any) -> None:
-        if not user.has_perm("calendarapp.view_plan"):
+        if not can_read_plans(user):
             raise Http404("No feed has this address.")
 
     def title(self, obj: None, user) -> str:

@@ -1,4 +1,4 @@
-"""The feed endpoints, the Subscribe page and the .ics import page. Thin: see feeds and ics."""
+"""The feed endpoints and the Subscribe page. Thin: the feeds themselves are in feeds.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from calendarapp.feeds import feeds
 from calendarapp.lib import countries
-from calendarapp.roles import calendar_reader_required
+from calendarapp.roles import calendar_reader_required, can_read_calendar
 from customers.models import Customer
 
 FRESH_TOKEN_KEY = "fresh_feed_token"
@@ -96,7 +96,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 def _requested_feed(request: HttpRequest) -> Customer | tuple[str, str] | None:
     """The customer or country named in the query, with a message naming a bad parameter."""
     customer_id, code = request.GET.get("customer"), request.GET.get("country")
-    if not request.user.has_perm("customers.view_customer"):
+    if not can_read_calendar(request.user):
         return None  # their feeds answer 404 anyway; do not reveal customer names
     if customer_id is not None:
         customer = (

@@ -1,9 +1,41 @@
-"""Create the two roles, "Sales managers" and "Calendar admins", with their permissions."""
+"""Create the two roles, "Sales managers" and "Calendar admins", with their first permissions.
+
+Frozen history: the permission lists are written out as they were when this
+migration was made. Later grants are one line in `calendarapp/roles.py`, which
+a `post_migrate` handler keeps the groups in step with.
+"""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from calendarapp.roles import GROUP_PERMISSIONS
+SALES_MANAGERS = "Sales managers"
+CALENDAR_ADMINS = "Calendar admins"
+EDITED_BY_ADMINS = [
+    ("customers", "customer"),
+    ("customers", "contract"),
+    ("customers", "interest"),
+    ("traditions", "tradition"),
+    ("traditions", "localtradition"),
+    ("calendarapp", "plan"),
+]
+GROUP_PERMISSIONS = {
+    SALES_MANAGERS: [
+        "customers.view_customer",
+        "customers.view_contract",
+        "customers.view_interest",
+        "traditions.view_tradition",
+        "traditions.view_localtradition",
+        "calendarapp.view_plan",
+        "calendarapp.add_plan",
+        "calendarapp.change_plan",
+        "calendarapp.delete_plan",
+    ],
+    CALENDAR_ADMINS: [
+        f"{app}.{action}_{model}"
+        for app, model in EDITED_BY_ADMINS
+        for action in ("view", "add", "change", "delete")
+    ],
+}
 
 
 def create_groups(apps, schema_editor):

@@ -15,7 +15,7 @@ from calendarapp.planning.drafts import draft_from_form
 from calendarapp.planning.forms import PlanForm
 from calendarapp.planning.panel import planner_panel
 from calendarapp.planning.services import plan_save
-from calendarapp.roles import calendar_reader_required, can_edit_plan
+from calendarapp.roles import calendar_reader_required, can_edit_plan, can_plan
 
 
 @calendar_reader_required
@@ -40,7 +40,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
         )
         if not can_edit_plan(request.user, plan):
             raise PermissionDenied("Only the plan's owner and calendar admins may edit it.")
-    elif not request.user.has_perm("calendarapp.add_plan"):
+    elif not can_plan(request.user):
         raise PermissionDenied("Only sales managers and calendar admins may plan.")
 
     today = timezone.localdate()
