@@ -12,7 +12,7 @@ from calendarapp.api import serializers
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.planning.check import check_plan
-from calendarapp.planning.drafts import Draft
+from calendarapp.planning.drafts import Draft, draft_of
 from calendarapp.planning.suggest import suggest_dates
 from customers.models import Customer
 from traditions.models import Tradition
@@ -59,16 +59,10 @@ class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
 
 
 def draft_from_data(data: dict) -> Draft:
-    return Draft(
-        kind=data["kind"],
-        start=data["start"],
-        end=data["end"],
-        customer_ids=frozenset(customer.pk for customer in data.get("customers", [])),
-        countries=frozenset(data.get("countries", [])),
-        interest_ids=frozenset(interest.pk for interest in data.get("interests", [])),
-        plan_id=data.get("id"),
-        title=data.get("title", ""),
-    )
+    """The validated body as a draft (the serializers require kind and dates)."""
+    draft = draft_of(data, data.get("id"))
+    assert draft is not None
+    return draft
 
 
 class PlanCheck(APIView):

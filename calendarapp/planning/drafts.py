@@ -1,7 +1,11 @@
+"""A plan to check, saved or not: the one shape the check, the finder and the panel read."""
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -27,39 +31,40 @@ class Draft:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def has_audience(self) -> bool:
+        return bool(self.customer_ids or self.countries or self.interest_ids)
+
     def audience_queryset(self) -> QuerySet[Customer]:
         return audience_queryset(self.customer_ids, self.countries, self.interest_ids)
 
 
-def draft_from_plan(plan: Plan) -> Draft:
-    """Describe a saved plan as a draft (uses prefetched customers and interests when there)."""
-    return Draft(
-        kind=plan.kind,
-        start=plan.start,
-        end=plan.end,
-        customer_ids=frozenset(customer.pk for customer in plan.customers.all()),
-        countries=frozenset(plan.countries or ()),
-        interest_ids=frozenset(interest.pk for interest in plan.interests.all()),
-        plan_id=plan.pk,
-        title=plan.title,
-    )
+def draft_of(data: Mapping[str, Any], plan_id: int | None = None) -> Draft | None:
+    """Make a draft of a plan's fields, as a form, the API or a saved plan gives them.
 
-
-def draft_from_form(data: dict, plan_id: int | None = None) -> Draft | None:
-    """Make a draft of a form's cleaned data; None while kind, dates or audience are missing."""
+    `customers` and `interests` are model instances, `countries` codes. None while
+    kind or dates are missing, or the end is before the start: there is nothing to check.
+    """
     kind, start, end = data.get("kind"), data.get("start"), data.get("end")
-    customers = data.get("customers") or []
-    countries = data.get("countries") or []
-    interests = data.get("interests") or []
-    if not (kind and start and end) or end < start or not (customers or countries or interests):
+    if not (kind and start and end) or end < start:
         return None
     return Draft(
         kind=kind,
         start=start,
         end=end,
-        customer_ids=frozenset(customer.pk for customer in customers),
-        countries=frozenset(countries),
-        interest_ids=frozenset(interest.pk for interest in interests),
+        customer_ids=frozenset(customer.pk for customer in data.get("customers") or ()),
+        countries=frozenset(data.get("countries") or ()),
+        interest_ids=frozenset(interest.pk for interest in data.get("interests") or ()),
         plan_id=plan_id,
         title=data.get("title") or "",
     )
+
+
+def draft_from_plan(plan: Plan) -> Draft:
+    """Describe a saved plan as a draft (uses prefetched customers and interests when there)."""
+    fields = {name: getattr(plan, name) for name in ("kind", "title", "start", "end", "countries")}
+    draft = draft_of(
+        {**fields, "customers": plan.customers.all(), "interests": plan.interests.all()}, plan.pk
+    )
+    assert draft is not None, "a saved plan has a kind and dates"
+    return draft

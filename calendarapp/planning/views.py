@@ -11,7 +11,7 @@ from django.utils import timezone
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.check import check_plans
-from calendarapp.planning.drafts import draft_from_form
+from calendarapp.planning.drafts import draft_from_plan, draft_of
 from calendarapp.planning.forms import PlanForm
 from calendarapp.planning.panel import planner_panel
 from calendarapp.planning.services import plan_save
@@ -57,7 +57,9 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
     form = PlanForm(data, instance=plan)
     valid = form.is_valid()
     search_from = _search_from(data.get("search_from"), today)
-    draft = draft_from_form(form.cleaned_data, plan.pk if plan else None)
+    draft = draft_of(form.cleaned_data, plan.pk if plan else None)
+    if draft is not None and not draft.has_audience:
+        draft = None  # the form says to choose an audience; nothing to check yet
     panel = planner_panel(draft, search_from=search_from) if draft else None
     if request.headers.get("X-Fragment") == "check":
         return render(
@@ -86,18 +88,7 @@ def _search_from(value: str | None, today: datetime.date) -> datetime.date:
 def _panel_for_plan(plan: Plan | None, today: datetime.date):
     if plan is None:
         return None
-    draft = draft_from_form(
-        {
-            "kind": plan.kind,
-            "start": plan.start,
-            "end": plan.end,
-            "customers": plan.customers.all(),
-            "countries": plan.countries,
-            "interests": plan.interests.all(),
-        },
-        plan.pk,
-    )
-    return planner_panel(draft, search_from=today) if draft else None
+    return planner_panel(draft_from_plan(plan), search_from=today)
 
 
 def _render_planner(request, form, plan, panel, search_from, status: int = 200) -> HttpResponse:
