@@ -14,6 +14,7 @@ from calendarapp.lib import countries
 from calendarapp.lib.validation import (
     END_BEFORE_START,
     MAX_SPAN_DAYS,
+    SPAN_TOO_LONG,
     end_not_before_start,
     validate_calendar_date,
 )
@@ -73,7 +74,7 @@ class Plan(models.Model):
         if self.start and self.end and self.end < self.start:
             errors["end"] = END_BEFORE_START
         elif self.start and self.end and (self.end - self.start).days > MAX_SPAN_DAYS:
-            errors["end"] = "A plan can last at most three years."
+            errors["end"] = SPAN_TOO_LONG
         if not isinstance(self.countries, list):
             errors["countries"] = "Give a list of country codes."
         else:

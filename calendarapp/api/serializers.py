@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.lib import countries, dates
-from calendarapp.lib.validation import END_BEFORE_START, validate_calendar_date
+from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG, validate_calendar_date
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.services import plan_save
@@ -235,9 +235,7 @@ class PlanDraftSerializer(serializers.Serializer):
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": [END_BEFORE_START]})
         if (attrs["end"] - attrs["start"]).days > MAX_WINDOW_DAYS:
-            raise serializers.ValidationError(
-                {"end": ["A plan cannot last longer than three years."]}
-            )
+            raise serializers.ValidationError({"end": [SPAN_TOO_LONG]})
         return attrs
 
 
@@ -267,9 +265,7 @@ class SuggestSerializer(PlanDraftSerializer):
                 {"search_end": ["The search cannot end before it starts."]}
             )
         if (search_end - search_start).days > MAX_WINDOW_DAYS:
-            raise serializers.ValidationError(
-                {"search_end": ["Search at most three years at a time."]}
-            )
+            raise serializers.ValidationError({"search_end": [SPAN_TOO_LONG]})
         if (search_end - search_start).days + 1 < attrs["duration_days"]:
             raise serializers.ValidationError(
                 {"duration_days": ["The plan is longer than the search range."]}
@@ -295,7 +291,7 @@ class OccurrenceQuerySerializer(serializers.Serializer):
         if end < start:
             raise serializers.ValidationError({"end": [END_BEFORE_START]})
         if (end - start).days > MAX_WINDOW_DAYS:
-            raise serializers.ValidationError({"end": ["Ask for at most three years at a time."]})
+            raise serializers.ValidationError({"end": [SPAN_TOO_LONG]})
         return attrs
 
 

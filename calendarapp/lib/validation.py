@@ -21,8 +21,9 @@ def end_not_before_start(name: str) -> models.CheckConstraint:
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2199, 12, 31)
 FAR_DATE = "Give a date between the years 1900 and 2199."
-# The longest window or plan the calendar works with.
+# The longest window or plan the calendar works with, and what to say past it.
 MAX_SPAN_DAYS = 3 * 366
+SPAN_TOO_LONG = "This can span at most three years; choose an end closer to the start."
 # The longest lead time: a year ahead is as early as anyone acts.
 MAX_LEAD_TIME_DAYS = 366
 

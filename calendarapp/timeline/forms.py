@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from calendarapp.kinds import KIND_CHOICES
 from calendarapp.lib import countries
 from calendarapp.lib.forms import DATE_INPUT, refuse_far_dates
-from calendarapp.lib.validation import END_BEFORE_START
+from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
 from customers.models import Customer, Interest
@@ -72,7 +72,7 @@ class TimelineForm(forms.Form):
             if start and end and end < start:
                 self.add_error("end", END_BEFORE_START)
             elif start and end and (end - start).days > MAX_WINDOW_DAYS:
-                self.add_error("end", "A custom range can be at most three years long.")
+                self.add_error("end", SPAN_TOO_LONG)
         return data
 
     def query(self) -> layout.TimelineQuery:

@@ -284,7 +284,7 @@ def test_today_is_marked(sales_client, danes):
         ),
         (
             {"range": "custom", "start": "2020-01-01", "end": "2026-01-01"},
-            "Parameter “end”: A custom range can be at most three years long.",
+            "Parameter “end”: This can span at most three years; choose an end closer to the start.",
         ),
         (
             {"start": "9999-12-31"},
