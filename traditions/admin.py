@@ -12,9 +12,7 @@ from .models import LocalTradition, Tradition, rule_text_of
 
 def country_choices() -> list[tuple[str, str]]:
     """Offer the countries we have public holidays for, by name."""
-    return [("", "---------")] + [
-        (code, f"{name} ({code})") for code, name in countries.country_names().items()
-    ]
+    return countries.country_choices(blank="---------")
 
 
 class RecurrenceCatalogMedia:

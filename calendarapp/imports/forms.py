@@ -31,7 +31,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *countries.country_names().items()]
+        self.fields["country"].choices = countries.country_choices(blank="—")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -8,6 +8,7 @@ and the API validate the same way.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from importlib import resources
 
 import holidays
@@ -54,6 +55,21 @@ def country_name(code: str) -> str:
 
 def subdivision_name(country: str, code: str) -> str:
     return subdivision_names(country).get(code, code)
+
+
+def country_choices(
+    codes: Iterable[str] | None = None, *, blank: str | None = None
+) -> list[tuple[str, str]]:
+    """Choices for a country field, "Denmark (DK)", by name: all supported or just `codes`.
+
+    `blank` labels an empty first choice ("All countries") when the field is optional.
+    """
+    names = country_names()
+    chosen = names if codes is None else {code: names[code] for code in codes if code in names}
+    listed = sorted(chosen.items(), key=lambda item: item[1])
+    return ([("", blank)] if blank is not None else []) + [
+        (code, f"{name} ({code})") for code, name in listed
+    ]
 
 
 def validate_country(country: str) -> str | None:

@@ -11,13 +11,10 @@ from customers.models import Customer, Interest
 def country_choices_with_customers_first() -> list:
     """Countries with active customers first: the ones a plan is likely to target."""
     used = set(Customer.objects.filter(active=True).values_list("country", flat=True))
-    names = countries.country_names()
+    others = set(countries.country_names()) - used
     return [
-        (
-            "Countries with customers",
-            [(code, name) for code, name in names.items() if code in used],
-        ),
-        ("Other countries", [(code, name) for code, name in names.items() if code not in used]),
+        ("Countries with customers", countries.country_choices(used)),
+        ("Other countries", countries.country_choices(others)),
     ]
 
 

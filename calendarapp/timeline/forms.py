@@ -54,10 +54,7 @@ class TimelineForm(forms.Form):
             .values_list("country", flat=True)
             .distinct()
         )
-        self.fields["country"].choices = [("", "All countries")] + [
-            (code, f"{countries.country_name(code)} ({code})")
-            for code in sorted(set(used), key=countries.country_name)
-        ]
+        self.fields["country"].choices = countries.country_choices(used, blank="All countries")
 
     def clean(self) -> dict:
         data = super().clean()
