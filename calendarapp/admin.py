@@ -1,3 +1,5 @@
+"""Plans in the admin; customers and traditions register their own."""
+
 from django.contrib import admin
 
 from calendarapp.models import Plan

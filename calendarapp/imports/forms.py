@@ -1,3 +1,5 @@
+"""The .ics import form: a file or a URL, for a customer or a region."""
+
 from __future__ import annotations
 
 from django import forms

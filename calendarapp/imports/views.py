@@ -1,3 +1,5 @@
+"""The Import page for calendar admins: create, refresh and remove .ics sources. Thin: see ics."""
+
 from __future__ import annotations
 
 from django.contrib import messages

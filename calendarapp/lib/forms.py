@@ -1,3 +1,5 @@
+"""Form pieces every page shares: the date input and the 1900-2199 bounds."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,3 +1,5 @@
+"""The planner's form: what, when and whom it reaches."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,3 +1,10 @@
+"""The severity table of the conflict check: one `Rule` per row of `RULES`.
+
+A rule says which plans it concerns, which occurrences, and when they clash,
+as the range of plan start days that clash with an occurrence: the check
+(`check.py`) tests one start day against it, the finder (`suggest.py`) adds
+the whole range to every candidate day at once, so the two always agree."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,3 +1,5 @@
+"""The planner and My plans."""
+
 from django.urls import path
 
 from calendarapp.planning import views

@@ -1,3 +1,5 @@
+"""The planner and My plans. Thin: the work is in drafts, panel, check and services."""
+
 from __future__ import annotations
 
 import datetime

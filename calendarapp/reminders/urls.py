@@ -1,3 +1,5 @@
+"""The This week page."""
+
 from django.urls import path
 
 from calendarapp.reminders import views

@@ -1,3 +1,5 @@
+"""The timeline's URL state and the year and region of the customer and country pages."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,3 +1,5 @@
+"""The timeline (the home page), and the customer and country pages."""
+
 from django.urls import path
 
 from calendarapp.timeline import views

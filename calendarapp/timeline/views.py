@@ -1,3 +1,5 @@
+"""The calendar pages: the timeline, a customer's year and a country's year. Thin: see layout."""
+
 from __future__ import annotations
 
 import calendar as calendar_names
