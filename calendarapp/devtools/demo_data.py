@@ -1,0 +1,731 @@
+"""The demo team as data: logins, interests, customers with their contracts and traditions.
+
+Declarative on purpose: adding a demo customer or a local tradition is one entry
+here; `demo.py` loads whatever this module lists. Contract end dates are days
+from the day the demo is loaded, so renewal windows are always open somewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
+from traditions.models import TraditionKind
+
+ADMIN_PASSWORD = "demo-admin"
+
+
+SALES_PASSWORD = "demo-sales"
+
+
+BUSY = TraditionKind.BUSY_SEASON
+
+
+EVENT = TraditionKind.CUSTOMER_EVENT
+
+
+VACATION = TraditionKind.VACATION
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    first_name: str
+    last_name: str
+    group: str
+    password: str
+    is_staff: bool = False
+
+
+LOGINS = [
+    Login("admin", "Ada", "Admin", CALENDAR_ADMINS, ADMIN_PASSWORD, is_staff=True),
+    # The sales manager may browse the admin, read-only: the group only has view permissions.
+    Login("sales", "Emily", "Carter", SALES_MANAGERS, SALES_PASSWORD, is_staff=True),
+    Login("mette", "Mette", "Hansen", SALES_MANAGERS, SALES_PASSWORD),
+    Login("jonas", "Jonas", "Weber", SALES_MANAGERS, SALES_PASSWORD),
+    Login("kenji", "Kenji", "Sato", SALES_MANAGERS, SALES_PASSWORD),
+]
+
+
+INTERESTS = [
+    "analytics",
+    "artificial intelligence",
+    "cloud",
+    "e-commerce",
+    "IoT",
+    "logistics",
+    "security",
+    "sustainability",
+]
+
+
+@dataclass(frozen=True)
+class Yearly:
+    """A tradition repeating by an RFC 5545 rule, lasting `days` days from each start."""
+
+    kind: str
+    title: str
+    rule: str
+    days: int
+    lead_time_days: int = 30
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A contract ending `ends_in` days from today."""
+
+    name: str
+    ends_in: int
+    notice_period_days: int = 90
+    pre_shopping_days: int = 180
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    name: str
+    country: str
+    subdivision: str
+    owner: str
+    budget_close_month: int
+    interests: tuple[str, ...]
+    contracts: tuple[Renewal, ...] = ()
+    traditions: tuple[Yearly, ...] = ()
+    notes: str = ""
+    # A Chinese customer's plant closes around the lunar new year, which no RRULE can express.
+    spring_festival_shutdown: bool = False
+
+
+@dataclass(frozen=True)
+class LocalYearly(Yearly):
+    """A tradition of a whole country (or one region of it) that no holiday library knows."""
+
+    country: str = ""
+    subdivision: str = ""
+
+
+CHRISTMAS_RUSH = Yearly(
+    BUSY,
+    "Christmas rush",
+    "RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15",
+    47,
+    lead_time_days=75,
+    notes="Stores are full from mid-November to New Year; no changes to the shop systems.",
+)
+
+
+BLACK_FRIDAY = Yearly(
+    BUSY,
+    "Black Friday week",
+    # Thanksgiving (the fourth Thursday of November) to Cyber Monday.
+    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH",
+    5,
+    lead_time_days=60,
+)
+
+
+KICK_OFF = Yearly(
+    EVENT, "Sales kick-off", "RRULE:FREQ=YEARLY;BYMONTH=1;BYDAY=2TU", 2, lead_time_days=45
+)
+
+
+SUMMER_SEASON = Yearly(
+    BUSY, "Summer season", "RRULE:FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=15", 62, lead_time_days=45
+)
+
+
+# Contracts in different phases of their renewal, whatever day the demo is loaded.
+PRE_SHOPPING_NOW = 150  # pre-shopping opened a month ago, notice due in two months
+
+
+NOTICE_SOON = 100  # the notice deadline is ten days away
+
+
+ENDS_SOON = 40  # decided already; the contract ends in about six weeks
+
+
+NEXT_YEAR = 300  # pre-shopping opens in four months
+
+
+LONG_RUNNING = 700
+
+
+CUSTOMERS = [
+    # Denmark
+    DemoCustomer(
+        "Nordlys Retail A/S",
+        "DK",
+        "",
+        "mette",
+        12,
+        ("e-commerce", "cloud", "analytics"),
+        contracts=(Renewal("Cloud platform licence", PRE_SHOPPING_NOW),),
+        traditions=(CHRISTMAS_RUSH, BLACK_FRIDAY, KICK_OFF),
+        notes="Forty stores in Denmark, webshop on our cloud platform.",
+    ),
+    DemoCustomer(
+        "Havfrue Shipping ApS",
+        "DK",
+        "",
+        "mette",
+        6,
+        ("logistics", "IoT", "sustainability"),
+        contracts=(Renewal("Fleet tracking service", NOTICE_SOON),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Trade fair: Nor-Shipping",
+                "RRULE:FREQ=YEARLY;BYMONTH=6;BYDAY=1MO",
+                5,
+                lead_time_days=60,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Bornholm Energi A/S",
+        "DK",
+        "",
+        "mette",
+        12,
+        ("sustainability", "IoT", "analytics"),
+        contracts=(Renewal("Grid analytics subscription", NEXT_YEAR),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Winter peak load",
+                "RRULE:FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=5",
+                56,
+                lead_time_days=30,
+                notes="Operations staff are on call; no rollouts.",
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Københavns Tandklinikker",
+        "DK",
+        "",
+        "mette",
+        3,
+        ("security", "cloud"),
+        contracts=(Renewal("Patient records hosting", ENDS_SOON, 30, 120),),
+    ),
+    DemoCustomer(
+        "Jydsk Maskinfabrik A/S",
+        "DK",
+        "",
+        "mette",
+        9,
+        ("IoT", "analytics"),
+        contracts=(Renewal("Factory monitoring licence", LONG_RUNNING),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Trade fair: Agromek",
+                "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=-1TU",
+                4,
+                lead_time_days=60,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Aarhus Software House ApS",
+        "DK",
+        "",
+        "sales",
+        12,
+        ("cloud", "artificial intelligence", "security"),
+        contracts=(Renewal("Developer platform", PRE_SHOPPING_NOW, 60, 120),),
+        traditions=(KICK_OFF,),
+    ),
+    # Sweden and Norway
+    DemoCustomer(
+        "Göta Verkstäder AB",
+        "SE",
+        "",
+        "mette",
+        12,
+        ("IoT", "sustainability"),
+        contracts=(Renewal("Production planning suite", NEXT_YEAR),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Supplier day",
+                "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2TH",
+                1,
+                lead_time_days=45,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Norrsken Logistik AB",
+        "SE",
+        "",
+        "mette",
+        4,
+        ("logistics", "analytics"),
+        contracts=(Renewal("Route optimisation", NOTICE_SOON),),
+        traditions=(CHRISTMAS_RUSH,),
+    ),
+    DemoCustomer(
+        "Skärgård Hotell AB",
+        "SE",
+        "",
+        "sales",
+        10,
+        ("e-commerce", "cloud"),
+        traditions=(SUMMER_SEASON,),
+    ),
+    DemoCustomer(
+        "Fjordkraft Data AS",
+        "NO",
+        "",
+        "mette",
+        12,
+        ("cloud", "sustainability"),
+        contracts=(Renewal("Data centre colocation", LONG_RUNNING, 180, 365),),
+    ),
+    # Germany and the Netherlands
+    DemoCustomer(
+        "Alpenblick Brauerei GmbH",
+        "DE",
+        "BY",
+        "jonas",
+        9,
+        ("sustainability", "analytics"),
+        contracts=(Renewal("ERP hosting", PRE_SHOPPING_NOW),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Oktoberfest",
+                "RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=3SA",
+                16,
+                lead_time_days=60,
+                notes="Brewery runs at full capacity; nobody has time for meetings.",
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Rheinstahl Komponenten AG",
+        "DE",
+        "NW",
+        "jonas",
+        12,
+        ("IoT", "security", "analytics"),
+        contracts=(
+            Renewal("Plant security operations", NOTICE_SOON),
+            Renewal("Predictive maintenance", NEXT_YEAR),
+        ),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Trade fair: Hannover Messe",
+                "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=3MO",
+                5,
+                lead_time_days=90,
+            ),
+            KICK_OFF,
+        ),
+    ),
+    DemoCustomer(
+        "Hanse Versand GmbH",
+        "DE",
+        "HH",
+        "jonas",
+        12,
+        ("e-commerce", "logistics"),
+        contracts=(Renewal("Webshop platform", ENDS_SOON, 30, 120),),
+        traditions=(CHRISTMAS_RUSH, BLACK_FRIDAY),
+    ),
+    DemoCustomer(
+        "Schwarzwald Medizintechnik GmbH",
+        "DE",
+        "BW",
+        "jonas",
+        6,
+        ("security", "cloud"),
+        contracts=(Renewal("Quality records archive", LONG_RUNNING),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Trade fair: MEDICA",
+                "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=2MO",
+                4,
+                lead_time_days=60,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Tulp Logistics B.V.",
+        "NL",
+        "",
+        "jonas",
+        12,
+        ("logistics", "sustainability", "IoT"),
+        contracts=(Renewal("Warehouse robotics support", PRE_SHOPPING_NOW),),
+        traditions=(CHRISTMAS_RUSH,),
+    ),
+    # France
+    DemoCustomer(
+        "Maison Lumière SA",
+        "FR",
+        "",
+        "jonas",
+        12,
+        ("e-commerce", "analytics"),
+        contracts=(Renewal("Customer analytics", NOTICE_SOON),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Winter sales (les soldes)",
+                "RRULE:FREQ=YEARLY;BYMONTH=1;BYDAY=2WE",
+                28,
+                lead_time_days=60,
+            ),
+            CHRISTMAS_RUSH,
+        ),
+    ),
+    DemoCustomer(
+        "Vignobles Garonne SAS",
+        "FR",
+        "",
+        "jonas",
+        8,
+        ("sustainability", "IoT"),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Grape harvest (vendanges)",
+                "RRULE:FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=1",
+                45,
+                lead_time_days=45,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Aéro Composites Toulouse SAS",
+        "FR",
+        "",
+        "jonas",
+        12,
+        ("security", "artificial intelligence"),
+        contracts=(Renewal("Engineering cloud workstations", NEXT_YEAR),),
+        traditions=(KICK_OFF,),
+    ),
+    # United Kingdom
+    DemoCustomer(
+        "Thames Digital Ltd",
+        "GB",
+        "ENG",
+        "sales",
+        3,
+        ("cloud", "security", "artificial intelligence"),
+        contracts=(Renewal("Managed Kubernetes", PRE_SHOPPING_NOW),),
+        notes="Fiscal year ends in March, like many British companies.",
+    ),
+    DemoCustomer(
+        "Highland Distillers plc",
+        "GB",
+        "SCT",
+        "sales",
+        3,
+        ("sustainability", "e-commerce"),
+        contracts=(Renewal("Online shop hosting", ENDS_SOON, 30, 120),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Spirit of Speyside festival",
+                "RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=-1TH",
+                5,
+                lead_time_days=45,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Brighton Fashion Retail Ltd",
+        "GB",
+        "ENG",
+        "sales",
+        1,
+        ("e-commerce", "analytics"),
+        contracts=(Renewal("Point of sale platform", NOTICE_SOON),),
+        traditions=(
+            CHRISTMAS_RUSH,
+            BLACK_FRIDAY,
+            Yearly(
+                BUSY,
+                "Boxing Day sales",
+                "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=26",
+                7,
+                lead_time_days=60,
+            ),
+        ),
+    ),
+    # United States
+    DemoCustomer(
+        "Lakeside Outfitters Inc.",
+        "US",
+        "MN",
+        "sales",
+        1,
+        ("e-commerce", "logistics"),
+        contracts=(Renewal("Order management system", PRE_SHOPPING_NOW),),
+        traditions=(CHRISTMAS_RUSH, BLACK_FRIDAY),
+        notes="Retail fiscal year ends in January, after the holiday season.",
+    ),
+    DemoCustomer(
+        "Golden Gate Analytics Corp.",
+        "US",
+        "CA",
+        "sales",
+        12,
+        ("analytics", "artificial intelligence", "cloud"),
+        contracts=(Renewal("GPU cluster reservation", NOTICE_SOON, 60, 120),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Customer conference",
+                "RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=2TU",
+                3,
+                lead_time_days=90,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Lone Star Energy LLC",
+        "US",
+        "TX",
+        "sales",
+        12,
+        ("sustainability", "IoT", "security"),
+        contracts=(Renewal("SCADA security monitoring", NEXT_YEAR),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Hurricane season readiness",
+                "RRULE:FREQ=YEARLY;BYMONTH=8;BYMONTHDAY=1",
+                61,
+                lead_time_days=30,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Hudson Health Systems",
+        "US",
+        "NY",
+        "sales",
+        9,
+        ("security", "cloud"),
+        contracts=(Renewal("Clinical data platform", LONG_RUNNING, 120, 270),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Annual IT planning",
+                "RRULE:FREQ=YEARLY;BYMONTH=6;BYDAY=1MO",
+                5,
+                lead_time_days=60,
+                notes="Next fiscal year's budget is set here, before the September close.",
+            ),
+        ),
+    ),
+    # Japan
+    DemoCustomer(
+        "Sakura Electronics K.K.",
+        "JP",
+        "",
+        "kenji",
+        3,
+        ("IoT", "artificial intelligence"),
+        contracts=(Renewal("Design simulation licences", NOTICE_SOON),),
+        traditions=(
+            Yearly(
+                EVENT,
+                "Fiscal year kick-off",
+                "RRULE:FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=1",
+                1,
+                lead_time_days=60,
+            ),
+        ),
+        notes="Fiscal year ends 31 March, as for most Japanese companies.",
+    ),
+    DemoCustomer(
+        "Kyoto Travel Co., Ltd.",
+        "JP",
+        "",
+        "kenji",
+        3,
+        ("e-commerce", "cloud"),
+        contracts=(Renewal("Booking engine hosting", PRE_SHOPPING_NOW),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Golden Week bookings",
+                "RRULE:FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=29",
+                7,
+                lead_time_days=60,
+            ),
+            Yearly(
+                BUSY,
+                "Autumn leaves season",
+                "RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=1",
+                30,
+                lead_time_days=45,
+            ),
+        ),
+    ),
+    DemoCustomer(
+        "Hokkaido Foods Co., Ltd.",
+        "JP",
+        "",
+        "kenji",
+        12,
+        ("logistics", "sustainability"),
+        contracts=(Renewal("Cold chain sensors", ENDS_SOON, 30, 120),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Year-end gift season (oseibo)",
+                "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=1",
+                20,
+                lead_time_days=60,
+            ),
+        ),
+    ),
+    # China
+    DemoCustomer(
+        "Shenzhen Bright Manufacturing Co., Ltd.",
+        "CN",
+        "",
+        "kenji",
+        12,
+        ("IoT", "analytics"),
+        contracts=(Renewal("Factory analytics", NEXT_YEAR),),
+        spring_festival_shutdown=True,
+    ),
+    DemoCustomer(
+        "Shanghai Silk Road Trading Co., Ltd.",
+        "CN",
+        "",
+        "kenji",
+        12,
+        ("e-commerce", "logistics"),
+        contracts=(Renewal("Marketplace integration", PRE_SHOPPING_NOW),),
+        traditions=(
+            Yearly(
+                BUSY,
+                "Singles' Day (11.11)",
+                "RRULE:FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=20",
+                23,
+                lead_time_days=60,
+                notes="Pre-sales start late October; the peak is 11 November.",
+            ),
+        ),
+        spring_festival_shutdown=True,
+    ),
+]
+
+
+LOCAL_TRADITIONS = [
+    LocalYearly(
+        VACATION,
+        "Autumn school holiday (week 42)",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
+        5,
+        lead_time_days=21,
+        notes="Danish families take the week off; decision makers are hard to reach.",
+        country="DK",
+    ),
+    LocalYearly(
+        VACATION,
+        "Winter school holiday (week 7)",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=7;BYDAY=MO",
+        5,
+        lead_time_days=21,
+        notes="Most of Denmark; some municipalities have it in week 8.",
+        country="DK",
+    ),
+    LocalYearly(
+        VACATION,
+        "Summer holidays (weeks 28-30)",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=28;BYDAY=MO",
+        19,
+        lead_time_days=30,
+        country="DK",
+    ),
+    LocalYearly(
+        VACATION,
+        "Industrial holiday (industrisemester)",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=28;BYDAY=MO",
+        26,
+        lead_time_days=30,
+        notes="Factories close for four weeks in July.",
+        country="SE",
+    ),
+    LocalYearly(
+        VACATION,
+        "Common holiday (fellesferie)",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=28;BYDAY=MO",
+        19,
+        lead_time_days=30,
+        country="NO",
+    ),
+    LocalYearly(
+        VACATION,
+        "August holidays (les vacances)",
+        "RRULE:FREQ=YEARLY;BYMONTH=8;BYMONTHDAY=1",
+        31,
+        lead_time_days=30,
+        notes="Much of France is away for August.",
+        country="FR",
+    ),
+    LocalYearly(
+        VACATION,
+        "Between the years (zwischen den Jahren)",
+        "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=27",
+        5,
+        lead_time_days=30,
+        notes="Offices are half empty from 27 to 31 December.",
+        country="DE",
+    ),
+    LocalYearly(
+        VACATION,
+        "Golden Week",
+        "RRULE:FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=29",
+        7,
+        lead_time_days=30,
+        notes="Public holidays and bridge days from 29 April to 5 May.",
+        country="JP",
+    ),
+    LocalYearly(
+        VACATION,
+        "Obon",
+        "RRULE:FREQ=YEARLY;BYMONTH=8;BYMONTHDAY=13",
+        4,
+        lead_time_days=21,
+        country="JP",
+    ),
+    LocalYearly(
+        VACATION,
+        "New Year holidays (shōgatsu)",
+        "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=29",
+        6,
+        lead_time_days=30,
+        country="JP",
+    ),
+    LocalYearly(
+        VACATION,
+        "National Day Golden Week",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=1",
+        7,
+        lead_time_days=30,
+        country="CN",
+    ),
+    LocalYearly(
+        VACATION,
+        "Year-end slowdown",
+        "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=22",
+        12,
+        lead_time_days=30,
+        notes="From the week before Christmas to New Year most buyers are out.",
+        country="US",
+    ),
+]
