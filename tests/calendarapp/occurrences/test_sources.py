@@ -1,0 +1,80 @@
+"""One contract over every source in SOURCES, as python-holidays tests every country."""
+
+import datetime
+
+import pytest
+from django.db import models
+
+from calendarapp.models import IcsSource, ImportedEvent
+from calendarapp.occurrences.sources import SOURCES
+from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.version import versioned_models
+from calendarapp.planning.services import plan_save
+from tests import factories
+
+D = datetime.date
+
+
+def test_every_source_has_a_unique_name_and_id_prefix():
+    names = [source.name for source in SOURCES]
+    prefixes = [source.prefix for source in SOURCES]
+    assert len(names) == len(set(names))
+    assert len(prefixes) == len(set(prefixes))
+
+
+def test_every_source_declares_the_models_it_reads_and_the_data_version_watches_them():
+    watched = set(versioned_models())
+    for source in SOURCES:
+        for model in source.models:
+            assert issubclass(model, models.Model), source.name
+            assert model in watched, (source.name, model)
+        # A source without tables must say what else its data depends on.
+        assert source.models or source.version, source.name
+
+
+@pytest.fixture
+def every_source(danes, sales_manager):
+    """One customer with something from every source around October 2026."""
+    aarhus = danes[0]
+    factories.tradition(
+        title="Harvest fair", kind="customer_event", customer=aarhus, start=D(2026, 10, 6)
+    )
+    factories.contract(aarhus, D(2027, 1, 31), notice_period_days=90, pre_shopping_days=150)
+    plan_save(
+        owner=sales_manager,
+        kind="webinar",
+        title="Autumn webinar",
+        start=D(2026, 10, 5),
+        end=D(2026, 10, 5),
+        customers=[aarhus],
+    )
+    source = IcsSource.objects.create(name="Aarhus events", customer=aarhus, kind="customer_event")
+    ImportedEvent.objects.create(
+        source=source, uid="fair@aarhus", start=D(2026, 10, 7), end=D(2026, 10, 7), title="Fair"
+    )
+    return aarhus
+
+
+@pytest.mark.django_db
+def test_every_source_makes_occurrences_with_its_prefix_and_stable_ids(every_source):
+    def by_source():
+        calendar = calendar_between(D(2026, 1, 1), D(2026, 12, 31))
+        found: dict[str, list[str]] = {}
+        for occurrence in calendar.occurrences:
+            found.setdefault(occurrence.source, []).append(occurrence.id)
+        return found
+
+    first, second = by_source(), by_source()
+    assert first == second
+    for source in SOURCES:
+        ids = first.get(source.name)
+        assert ids, f"{source.name} made nothing"
+        assert all(i.startswith(f"{source.prefix}-") for i in ids), source.name
+        assert len(ids) == len(set(ids)), source.name
+
+
+@pytest.mark.django_db
+def test_every_source_makes_only_the_kinds_it_declares(every_source):
+    for occurrence in calendar_between(D(2026, 1, 1), D(2026, 12, 31)).occurrences:
+        source = next(s for s in SOURCES if s.name == occurrence.source)
+        assert occurrence.kind in source.kinds, occurrence.id

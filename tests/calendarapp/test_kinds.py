@@ -1,0 +1,50 @@
+"""The one table of kinds: every entry well-formed, and every kind the models know is in it."""
+
+import re
+
+from calendarapp import kinds
+from calendarapp.models import ImportKind, PlanKind
+from calendarapp.occurrences.sources import SOURCES
+from traditions.models import TraditionKind
+
+
+def test_every_kind_has_a_unique_value_letter_and_label():
+    table = list(kinds.KINDS.values())
+    for field in ("value", "code", "label"):
+        values = [getattr(kind, field) for kind in table]
+        assert len(values) == len(set(values)), f"duplicate {field}"
+    assert all(kind.value == key for key, kind in kinds.KINDS.items())
+
+
+def test_every_kind_has_a_short_letter_and_a_css_colour():
+    for kind in kinds.KINDS.values():
+        assert 1 <= len(kind.code) <= 2, kind.value
+        assert re.fullmatch(r"#[0-9a-f]{6}", kind.colour), kind.value
+
+
+def test_every_kind_a_model_can_store_is_in_the_table():
+    stored = {*TraditionKind.values, *PlanKind.values, *ImportKind.values}
+    assert stored <= set(kinds.KINDS)
+
+
+def test_every_kind_is_made_by_some_source_and_every_source_kind_is_in_the_table():
+    made = set().union(*(source.kinds for source in SOURCES))
+    assert made == set(kinds.KINDS)
+
+
+def test_our_kinds_are_exactly_the_plan_kinds_and_only_ours_are_in_person():
+    assert kinds.OUR_KINDS == set(PlanKind.values)
+    assert kinds.IN_PERSON <= kinds.OUR_KINDS
+    assert not kinds.PEOPLE_AWAY & kinds.OUR_KINDS
+
+
+def test_the_colour_rules_name_every_kind_and_stripe_only_ours():
+    css = kinds.kind_css()
+    for kind in kinds.KINDS.values():
+        rule = next(line for line in css.splitlines() if line.startswith(f".k-{kind.value} "))
+        assert kind.colour in rule
+        assert ("--ours-stripes" in rule) == kind.ours
+
+
+def test_an_unknown_stored_kind_shows_as_other():
+    assert kinds.kind_of("no_longer_a_kind").label == "Other"
