@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from calendarapp.lib import countries
+from calendarapp.lib import countries, renewals
 from calendarapp.lib.validation import validate_calendar_date
 
 
@@ -141,8 +141,8 @@ class Contract(models.Model):
 
     @property
     def pre_shopping_start(self) -> datetime.date:
-        return self.end_date - datetime.timedelta(days=self.pre_shopping_days)
+        return renewals.pre_shopping_start(self.end_date, self.pre_shopping_days)
 
     @property
     def notice_deadline(self) -> datetime.date:
-        return self.end_date - datetime.timedelta(days=self.notice_period_days)
+        return renewals.notice_deadline(self.end_date, self.notice_period_days)
