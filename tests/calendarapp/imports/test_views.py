@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from calendarapp.models import IcsSource, ImportedEvent
 from tests import factories
-from tests.calendarapp.test_imports import PICNIC, SUMMIT, ics, site  # noqa: F401 (fixture)
+from tests.calendarapp.imports.test_ics import PICNIC, SUMMIT, ics, site  # noqa: F401 (fixture)
 
 PAGE = "/feeds/import/"
 

@@ -12,7 +12,7 @@ from ical.calendar_stream import IcsCalendarStream
 
 from calendarapp.models import Plan
 from customers.models import Customer
-from tests.calendarapp import feed_support as fs
+from tests.calendarapp.feeds import support as fs
 
 FEEDS = ["my-customers", "all-customers", "customer", "country", "plans-mine", "plans-all"]
 

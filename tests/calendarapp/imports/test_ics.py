@@ -18,7 +18,7 @@ from calendarapp.occurrences.sources import imported as imported_source
 from calendarapp.occurrences.stream import calendar_between
 from customers.models import Customer
 from tests import factories
-from tests.calendarapp import feed_support as fs
+from tests.calendarapp.feeds import support as fs
 
 
 def ics(*events: str) -> bytes:

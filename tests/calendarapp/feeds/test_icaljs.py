@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.calendarapp import feed_support as fs
+from tests.calendarapp.feeds import support as fs
 from tests.conftest import skip_or_fail
 
-JS_DIR = Path(__file__).resolve().parent.parent / "js"
+JS_DIR = Path(__file__).resolve().parents[2] / "js"
 FEEDS = ["my-customers", "all-customers", "customer", "country", "plans-mine", "plans-all"]
 
 

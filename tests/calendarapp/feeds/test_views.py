@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from calendarapp.models import FeedToken
-from tests.calendarapp import feed_support as fs
+from tests.calendarapp.feeds import support as fs
 
 # Shared fixtures: a running clock and the feed data.
 clock = fs.clock

@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.calendarapp.imports.test_ics import PICNIC, SUMMIT, ics
 from tests.calendarapp.test_admin_browser import log_in
-from tests.calendarapp.test_imports import PICNIC, SUMMIT, ics
 from tests.conftest import ARTIFACTS
 
 pytestmark = [
