@@ -25,6 +25,9 @@ bench: $(INSTALLED)
 	DEBUG=0 SECRET_KEY=bench DATABASE_URL=sqlite:///$(CURDIR)/build/bench.sqlite3 \
 		$(BIN)/python manage.py bench
 
+# Style (ruff), the layer rules (import-linter, contracts in pyproject.toml) and types (mypy).
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy

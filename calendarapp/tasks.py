@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 from smtplib import SMTPException
+from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
@@ -39,7 +40,7 @@ TRANSIENT_ERRORS = (
 # What queueing a task raises when Redis cannot be reached.
 BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError)
 
-RELIABLE = {
+RELIABLE: dict[str, Any] = {
     "acks_late": True,
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,

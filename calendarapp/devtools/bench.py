@@ -304,9 +304,11 @@ def _timeline_year_page() -> Callable[[], object]:
     from calendarapp.timeline.views import timeline
 
     request = RequestFactory().get("/", {"range": "year", "start": f"{YEAR}-01-01"})
-    request.user = get_user_model().objects.order_by("pk").first()
+    user = get_user_model().objects.order_by("pk").first()
+    assert user is not None, "the bench data set has account owners"
     # An account owner is a sales manager (data sets built before roles were checked lack it).
-    request.user.groups.add(Group.objects.get(name=SALES_MANAGERS))
+    user.groups.add(Group.objects.get(name=SALES_MANAGERS))
+    request.user = user
     # The throwaway bench database has no collected static files to name in the page.
     plain_static = {
         **settings.STORAGES,

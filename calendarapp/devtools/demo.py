@@ -99,7 +99,7 @@ def load_demo(*, today: datetime.date) -> Summary:
 
 def _upsert(model: type[M], lookup: dict, values: dict) -> M:
     """Like `update_or_create`, but validate with `full_clean()` before saving."""
-    obj = model.objects.filter(**lookup).first() or model(**lookup)
+    obj = model._default_manager.filter(**lookup).first() or model(**lookup)
     for name, value in values.items():
         setattr(obj, name, value)
     obj.full_clean()
@@ -143,7 +143,9 @@ def _upsert_yearly(lookup: dict, yearly: Yearly, first_year: int) -> Tradition:
 def first_date_of_rule(rule: str, year: int) -> datetime.date:
     """Return the first date a rule gives on or after 1 January of `year`."""
     new_year = datetime.datetime(year, 1, 1)
-    return rrule.rrulestr(rule, dtstart=new_year).after(new_year, inc=True).date()
+    first = rrule.rrulestr(rule, dtstart=new_year).after(new_year, inc=True)
+    assert first is not None, f"{rule} gives no date in or after {year}"
+    return first.date()
 
 
 def _upsert_spring_festival(customer: Customer, today: datetime.date) -> int:

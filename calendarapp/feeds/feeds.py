@@ -114,6 +114,7 @@ class Presenter:
 
     def url(self, occurrence: Occurrence) -> str:
         """The item's page: its plan, its customer, or its country."""
+        target: int | tuple[str, int | str | None]
         if occurrence.customer_id is not None:
             target = occurrence.customer_id  # the common case: no tuple to build
         elif occurrence.ours:
@@ -129,7 +130,7 @@ class Presenter:
     def stamp(self, occurrence: Occurrence) -> datetime.datetime:
         """The last change of the item, or of its customer (whose name is in the summary)."""
         updated = occurrence.updated_at
-        customer_stamp = self.customer_stamps.get(occurrence.customer_id)
+        customer_stamp = self.customer_stamps.get(occurrence.customer_id or 0)
         if updated is None or (customer_stamp is not None and customer_stamp > updated):
             updated = customer_stamp
         if updated is not None:
@@ -154,8 +155,8 @@ class Presenter:
             occurrence.lead_time_days,
             occurrence.country,
             customer_id,
-            self.customer_names.get(customer_id),
-            self.customer_stamps.get(customer_id),
+            self.customer_names.get(customer_id or 0),
+            self.customer_stamps.get(customer_id or 0),
             self.base,
         )
 
@@ -277,7 +278,8 @@ class AllCustomersFeed(Feed):
 class CustomerFeed(Feed):
     slug = "customer"
 
-    def get_object(self, user, *, customer_id: int) -> Customer:
+    # Each feed takes the arguments of its own URL, as syndication's get_object does.
+    def get_object(self, user, *, customer_id: int) -> Customer:  # type: ignore[override]
         super().get_object(user)
         customer = Customer.objects.filter(pk=customer_id).first()
         if customer is None:
@@ -300,7 +302,7 @@ class CustomerFeed(Feed):
 class CountryFeed(Feed):
     slug = "country"
 
-    def get_object(self, user, *, code: str) -> str:
+    def get_object(self, user, *, code: str) -> str:  # type: ignore[override]
         super().get_object(user)
         code = code.upper()
         if countries.validate_country(code):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from calendarapp.feeds import feeds
 from calendarapp.lib import countries
+from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.roles import calendar_reader_required, can_read_calendar
 from customers.models import Customer
 
@@ -65,7 +66,7 @@ def _with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpRespon
 
 
 @calendar_reader_required
-def subscribe(request: HttpRequest) -> HttpResponse:
+def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's feeds; their addresses are shown once, right after they are created.
 
     `?customer=ID` or `?country=CODE` (the customer and country pages link so)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
 from calendarapp.imports import ics
 from calendarapp.lib import countries
+from calendarapp.lib.forms import choice_field
 from calendarapp.models import ImportKind
 from customers.models import Customer
 
@@ -33,10 +36,11 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = countries.country_choices(blank="—")
+        choice_field(self, "country").choices = countries.country_choices(blank="—")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("customer")) == bool(data.get("country")):
             self.add_error("customer", "Choose a customer, or a country, but not both.")
         if data.get("customer") and data.get("subdivision"):

@@ -46,12 +46,17 @@ class YearlyRule(NamedTuple):
 
     def day_in_year(self, year: int) -> Day | None:
         """Return the rule's day in a calendar year (ISO year for week rules), or None."""
+        # Each shape sets its own fields (see the class docstring); the asserts say which.
         if self.weekno is not None:
+            assert self.weekday is not None
             if self.weekno > weeks_in_iso_year(year):
                 return None
             return Day.fromisocalendar(year, self.weekno, self.weekday + 1)
+        assert self.month is not None
         if self.ordinal is not None:
+            assert self.weekday is not None
             return nth_weekday(year, self.month, self.weekday, self.ordinal)
+        assert self.monthday is not None
         return day_of_month(year, self.month, self.monthday)
 
 
@@ -112,7 +117,7 @@ def serialize_recurrence(value: object) -> str:
         return value
     import recurrence
 
-    return recurrence.serialize(value)
+    return str(recurrence.serialize(value))
 
 
 def with_local_instants(text: str, zone: datetime.tzinfo) -> str:

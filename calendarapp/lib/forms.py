@@ -15,3 +15,10 @@ def refuse_far_dates(form: forms.Form, *names: str) -> None:
         value = form.cleaned_data.get(name)
         if value and not EARLIEST <= value <= LATEST:
             form.add_error(name, FAR_DATE)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, to set its choices at run time (typed: a bare field has none)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import QuerySet
@@ -29,7 +30,7 @@ class Scope:
     end: datetime.date
     # The customers whose own items are wanted, loaded, and the query that selects them.
     customers: list[CustomerRef]
-    customer_query: QuerySet | None
+    customer_query: QuerySet[Any] | None
     # (country, subdivision) pairs whose regional items are wanted; "" is the whole country.
     regions: frozenset[Region]
     kinds: frozenset[str] | None
@@ -40,7 +41,7 @@ class Scope:
         return self.kinds is None or not self.kinds.isdisjoint(kinds)
 
     @property
-    def customer_ids(self) -> QuerySet:
+    def customer_ids(self) -> QuerySet[Any]:
         """A subquery of the customers in scope; only for sources that run with customers."""
         assert self.customer_query is not None
         return self.customer_query.values("id")
@@ -57,7 +58,7 @@ class OccurrenceSource:
     version: str = ""
 
 
-def fetch_rows(queryset: QuerySet) -> list[tuple]:
+def fetch_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """Run a values_list query without Django's per-value converters.
 
     For tens of thousands of rows the converters cost more than the expansion,
@@ -66,4 +67,5 @@ def fetch_rows(queryset: QuerySet) -> list[tuple]:
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows

@@ -22,7 +22,8 @@ from calendarapp.lib import dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.audience import Audience, AudienceIndex, audience_queryset
-from calendarapp.occurrences.stream import Calendar, CustomerRef, calendar_between
+from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.drafts import Draft, draft_from_plan
 from calendarapp.planning.rules import SEVERITIES, Rule, RulesFor, Severity
@@ -166,7 +167,7 @@ def check_plans(plans: Iterable[Plan]) -> dict[int, CheckResult]:
     matcher = Matcher(calendar, AudienceIndex(calendar.customers))
     audience = Audience(calendar.customers)
     return {
-        draft.plan_id: matcher.check(
+        draft.plan_id or 0: matcher.check(
             draft, margin, audience.resolve(draft.customer_ids, draft.countries, draft.interest_ids)
         )
         for draft in drafts

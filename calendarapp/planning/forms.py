@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from calendarapp.lib import countries
-from calendarapp.lib.forms import DATE_INPUT
+from calendarapp.lib.forms import DATE_INPUT, choice_field
 from calendarapp.models import Plan, PlanKind
 from customers.models import Customer, Interest
 
@@ -20,6 +22,13 @@ def country_choices_with_customers_first() -> list:
     ]
 
 
+class CustomerChoiceField(forms.ModelMultipleChoiceField):
+    """Customers listed with their country: two customers may share a name."""
+
+    def label_from_instance(self, obj: Customer) -> str:
+        return f"{obj.name} ({obj.country})"
+
+
 class PlanForm(forms.ModelForm):
     """The planner's form; the audience is customers, whole countries and interests."""
 
@@ -29,7 +38,7 @@ class PlanForm(forms.ModelForm):
         help_text="Every active customer in these countries. Ctrl-click (⌘-click) picks several.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    customers = forms.ModelMultipleChoiceField(
+    customers = CustomerChoiceField(
         Customer.objects.filter(active=True).order_by("name"),
         required=False,
         label="Customers",
@@ -56,12 +65,12 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = PlanKind.choices
-        self.fields["countries"].choices = country_choices_with_customers_first()
-        self.fields["customers"].label_from_instance = lambda c: f"{c.name} ({c.country})"
+        choice_field(self, "kind").choices = PlanKind.choices
+        choice_field(self, "countries").choices = country_choices_with_customers_first()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("customers") or data.get("countries") or data.get("interests")):
             self.add_error(
                 "customers", "Choose an audience: customers, whole countries or interests."

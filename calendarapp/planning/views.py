@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.check import check_plans
@@ -21,7 +22,7 @@ from calendarapp.roles import calendar_reader_required, can_edit_plan, can_plan
 
 
 @calendar_reader_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's plans with their current conflict counts, checked in one batch."""
     plans = list(Plan.objects.filter(owner=request.user).prefetch_related("customers", "interests"))
     # Only plans still ahead are checked: the past cannot be moved, and checking it
@@ -55,7 +56,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 
     data = request.POST.copy()
     if "apply" in data:
-        data["start"], _, data["end"] = data["apply"].partition("|")
+        data["start"], _, data["end"] = str(data["apply"]).partition("|")
     form = PlanForm(data, instance=plan)
     valid = form.is_valid()
     search_from = _search_from(data.get("search_from"), today)

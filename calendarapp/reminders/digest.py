@@ -33,9 +33,10 @@ from django.urls import reverse
 
 from calendarapp.lib.urls import absolute_url, site_url
 from calendarapp.models import Plan, PlanFindingSnapshot, ReminderPreference, SentReminder
+from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.sources import budget, contracts
 from calendarapp.occurrences.sources.contracts import ContractPhase
-from calendarapp.occurrences.stream import CustomerRef, calendar_between
+from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.check import Finding, check_plans
 from calendarapp.planning.rules import SEVERITIES, Severity

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 
 from calendarapp.kinds import KIND_CHOICES
 from calendarapp.lib import countries
-from calendarapp.lib.forms import DATE_INPUT, refuse_far_dates
+from calendarapp.lib.forms import DATE_INPUT, choice_field, refuse_far_dates
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
@@ -46,7 +47,10 @@ class TimelineForm(forms.Form):
         self.user = user
         self.today = today
         owners = get_user_model().objects.filter(customers__isnull=False).distinct()
-        self.fields["owner"].choices = [("", "Everyone's customers"), ("me", "My customers")] + [
+        choice_field(self, "owner").choices = [
+            ("", "Everyone's customers"),
+            ("me", "My customers"),
+        ] + [
             (username, username)
             for username in owners.order_by("username").values_list("username", flat=True)
         ]
@@ -56,10 +60,13 @@ class TimelineForm(forms.Form):
             .values_list("country", flat=True)
             .distinct()
         )
-        self.fields["country"].choices = countries.country_choices(used, blank="All countries")
+        choice_field(self, "country").choices = countries.country_choices(
+            used, blank="All countries"
+        )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         refuse_far_dates(self, "start", "end")
         range_name = data.get("range") or "quarter"
         start, end = data.get("start"), data.get("end")
@@ -110,7 +117,7 @@ class YearForm(forms.Form):
 
     def __init__(self, data, *, country: str = ""):
         super().__init__(data)
-        self.fields["subdivision"].choices = [("", "Nationwide only")] + [
+        choice_field(self, "subdivision").choices = [("", "Nationwide only")] + [
             (code, name if name == code else f"{name} ({code})")
             for code, name in sorted(countries.subdivision_names(country).items())
         ]

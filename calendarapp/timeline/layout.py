@@ -22,7 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp.kinds import Kind, kind_of
 from calendarapp.lib import countries, dates
-from calendarapp.occurrences.stream import CustomerRef, calendar_between
+from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 
