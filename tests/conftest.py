@@ -1,50 +1,34 @@
-"""Shared fixtures: the three kinds of user, and the switch that makes missing services fail.
+"""Shared fixtures: the three kinds of user, their clients, and browser pages.
 
-With REQUIRE_SERVICES=1 (as CI sets it) a test that needs PostgreSQL, Redis
-or a browser fails instead of skipping when the service is not there.
+With REQUIRE_SERVICES=1 (as CI sets it) the run refuses to start without PostgreSQL.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip for a missing service, or fail when CI requires every service."""
-    if REQUIRE_SERVICES:
-        pytest.fail(f"REQUIRE_SERVICES is set, but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def make_user(username: str, group: str | None = None, **extra) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests-only", **extra)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
+from tests import factories
+from tests.support import REQUIRE_SERVICES, skip_or_fail
 
 
 @pytest.fixture
 def calendar_admin(db) -> User:
-    return make_user("alice", CALENDAR_ADMINS, is_staff=True, email="alice@example.com")
+    return factories.user("alice", CALENDAR_ADMINS, is_staff=True, email="alice@example.com")
 
 
 @pytest.fixture
 def sales_manager(db) -> User:
-    return make_user("sam", SALES_MANAGERS, email="sam@example.com")
+    return factories.user("sam", SALES_MANAGERS, email="sam@example.com")
 
 
 @pytest.fixture
 def nobody(db) -> User:
     """A user who can log in but belongs to no group."""
-    return make_user("nora")
+    return factories.user("nora")
 
 
 @pytest.fixture
@@ -62,8 +46,6 @@ def sales_client(client, sales_manager):
 @pytest.fixture
 def danes(db) -> list:
     """Two Danish customers, Aarhus A/S and Bornholm A/S, and Denmark's week-42 school holiday."""
-    from tests import factories
-
     factories.danish_autumn_school_holiday()
     return [factories.customer("Aarhus A/S", "DK"), factories.customer("Bornholm A/S", "DK")]
 
@@ -101,9 +83,6 @@ def chromium():
         connections.close_all()
 
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
 @pytest.fixture
 def browser_page(chromium):
     """A page that records console errors, script errors and requests leaving the app.
@@ -117,6 +96,22 @@ def browser_page(chromium):
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     yield page
     page.close()
+
+
+@pytest.fixture
+def admin_page(browser_page, live_server, calendar_admin):
+    """`browser_page` logged in as the calendar admin; it refuses requests leaving the app."""
+    page = browser_page
+    page.route(
+        lambda url: not url.startswith(live_server.url),
+        lambda route: (page.foreign_requests.append(route.request.url), route.abort()),
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", calendar_admin.username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
 
 
 def _record_console_error(page, message) -> None:

@@ -5,9 +5,20 @@ from __future__ import annotations
 import datetime
 
 import recurrence
+from django.contrib.auth.models import Group, User
 
 from customers.models import Contract, Customer
 from traditions.models import Tradition
+
+PASSWORD = "pw-for-tests-only"
+
+
+def user(username: str, group: str | None = None, **fields) -> User:
+    """A user who logs in with PASSWORD, in `group` (one of the roles) if given."""
+    obj = User.objects.create_user(username=username, password=PASSWORD, **fields)
+    if group:
+        obj.groups.add(Group.objects.get(name=group))
+    return obj
 
 
 def customer(name: str = "Acme A/S", country: str = "DK", **fields) -> Customer:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+from tests.support import ARTIFACTS
+
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

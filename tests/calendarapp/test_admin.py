@@ -21,25 +21,10 @@ pytestmark = pytest.mark.django_db
 WEEK_42 = "RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO"
 
 
-def retailer_with_contract_and_rush() -> Customer:
-    """A customer whose admin page has both inlines and a recurrence widget to show."""
-    customer = factories.customer("Nordlys Retail A/S", "DK")
-    factories.contract(customer, datetime.date(2027, 3, 31), name="Cloud licence")
-    factories.tradition(
-        customer=customer,
-        title="Christmas rush",
-        start=datetime.date(2024, 11, 15),
-        end=datetime.date(2024, 12, 31),
-        rule="RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15",
-    )
-    return customer
-
-
 @pytest.fixture
-def customer() -> Customer:
-    customer = retailer_with_contract_and_rush()
-    customer.interests.add(Interest.objects.create(name="cloud"))
-    return customer
+def customer(retailer) -> Customer:
+    retailer.interests.add(Interest.objects.create(name="cloud"))
+    return retailer
 
 
 @pytest.fixture

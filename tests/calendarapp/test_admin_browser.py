@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calendarapp.roles import CALENDAR_ADMINS
-from tests.calendarapp.test_admin import retailer_with_contract_and_rush
-from tests.conftest import ARTIFACTS, make_user
-
-PASSWORD = "pw-for-tests-only"
+from tests.support import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,22 +12,8 @@ pytestmark = [
 ]
 
 
-def log_in(page, live_server) -> None:
-    make_user("alice", CALENDAR_ADMINS, is_staff=True)
-    page.route(
-        lambda url: not url.startswith(live_server.url),
-        lambda route: (page.foreign_requests.append(route.request.url), route.abort()),
-    )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def test_local_tradition_add_page_has_a_working_recurrence_widget(browser_page, live_server):
-    page = browser_page
-    log_in(page, live_server)
+def test_local_tradition_add_page_has_a_working_recurrence_widget(admin_page, live_server):
+    page = admin_page
     page.goto(f"{live_server.url}/admin/traditions/localtradition/add/")
     page.wait_for_load_state("networkidle")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -48,11 +30,9 @@ def test_local_tradition_add_page_has_a_working_recurrence_widget(browser_page, 
     assert page.foreign_requests == []
 
 
-def test_customer_change_page_renders_the_inline_recurrence(browser_page, live_server):
-    page = browser_page
-    customer = retailer_with_contract_and_rush()
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/customers/customer/{customer.pk}/change/")
+def test_customer_change_page_renders_the_inline_recurrence(admin_page, live_server, retailer):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/customers/customer/{retailer.pk}/change/")
     page.wait_for_load_state("networkidle")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "admin-customer-change.png", full_page=True)

@@ -21,7 +21,7 @@ from calendarapp import tasks
 from calendarapp.celery import app as celery_app
 from calendarapp.models import SentReminder
 from tests import factories
-from tests.conftest import skip_or_fail
+from tests.support import skip_or_fail
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from calendarapp import roles
 from customers.models import Customer
 from tests import factories
-from tests.conftest import make_user
 from traditions.models import Tradition
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +36,7 @@ def local_tradition() -> Tradition:
 @pytest.fixture
 def staff_sales_client(client):
     """A sales manager allowed into the admin, as the demo's `sales` login is."""
-    client.force_login(make_user("sally", roles.SALES_MANAGERS, is_staff=True))
+    client.force_login(factories.user("sally", roles.SALES_MANAGERS, is_staff=True))
     return client
 
 

@@ -26,7 +26,6 @@ from calendarapp.occurrences.sources import public_holidays
 from calendarapp.planning.services import plan_save
 from calendarapp.tasks import enqueue
 from tests import factories
-from tests.conftest import make_user
 
 D = datetime.date
 TODAY = D(2027, 7, 28)
@@ -59,7 +58,7 @@ def acme(sales_manager):
 @pytest.fixture
 def bianca(db):
     """A second owner, with a customer whose budget also closes at the end of September."""
-    owner = make_user("bianca", email="bianca@example.com")
+    owner = factories.user("bianca", email="bianca@example.com")
     factories.customer("Bolt", "DE", owner=owner, budget_close_month=9)
     return owner
 

@@ -1,4 +1,4 @@
-"""Shared data and checks for the feed and import tests.
+"""Shared data and checks for the feed and import tests (the fixtures are in conftest.py).
 
 `lint` holds a feed's bytes to RFC 5545 and to the rules of issue 5 without
 any parser, so a lenient parser cannot hide a mistake; the parser tests then
@@ -10,10 +10,6 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-
-import pytest
-import time_machine
-from django.core.cache import cache
 
 from calendarapp.models import FeedToken, IcsSource, ImportedEvent, Plan
 from calendarapp.occurrences.stream import calendar_between
@@ -111,21 +107,6 @@ def build_feed_data(sales_manager, calendar_admin) -> FeedData:
     )
     token = FeedToken.regenerate(sales_manager)
     return FeedData(token, acme, bavaria, mine, theirs)
-
-
-@pytest.fixture
-def clock():
-    """Time runs from NOW, so stamps grow between edits; tests may shift it."""
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def data(clock, sales_manager, calendar_admin, settings) -> FeedData:
-    """The feed test data, a feed token for the sales manager, feeds under SITE_URL's host."""
-    settings.SITE_URL = SITE_URL
-    cache.clear()
-    return build_feed_data(sales_manager, calendar_admin)
 
 
 def feed_paths(data: FeedData) -> dict[str, str]:

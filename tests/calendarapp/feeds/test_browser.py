@@ -7,9 +7,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.calendarapp.imports.test_ics import PICNIC, SUMMIT, ics
-from tests.calendarapp.test_admin_browser import log_in
-from tests.conftest import ARTIFACTS
+from tests.calendarapp.imports.support import PICNIC, SUMMIT, ics
+from tests.support import ARTIFACTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,11 +16,10 @@ pytestmark = [
 ]
 
 
-def test_subscribe_page_creates_addresses_that_copy_and_work(browser_page, live_server, settings):
+def test_subscribe_page_creates_addresses_that_copy_and_work(admin_page, live_server, settings):
     settings.SITE_URL = live_server.url
-    page = browser_page
+    page = admin_page
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    log_in(page, live_server)
     alice = User.objects.get(username="alice")
     acme = factories.customer("Acme A/S", "DK", owner=alice)
     factories.customer("Brauerei GmbH", "DE", subdivision="BY", owner=alice)
@@ -55,12 +53,11 @@ def test_subscribe_page_creates_addresses_that_copy_and_work(browser_page, live_
 
 
 def test_import_page_uploads_a_file_and_shows_errors_on_the_field(
-    browser_page,
+    admin_page,
     live_server,
     tmp_path,
 ):
-    page = browser_page
-    log_in(page, live_server)
+    page = admin_page
     factories.customer("Acme A/S", "DK")
     good = tmp_path / "acme.ics"
     good.write_bytes(ics(SUMMIT, PICNIC))
@@ -101,10 +98,9 @@ def test_import_page_uploads_a_file_and_shows_errors_on_the_field(
     assert "No imported calendars yet." in page.content()
 
 
-def test_customer_page_leads_to_its_feed(browser_page, live_server, settings):
+def test_customer_page_leads_to_its_feed(admin_page, live_server, settings):
     settings.SITE_URL = live_server.url
-    page = browser_page
-    log_in(page, live_server)
+    page = admin_page
     acme = factories.customer("Acme A/S", "DK")
     page.goto(f"{live_server.url}/customers/{acme.pk}")
     feed_block = page.locator("section", has=page.get_by_role("heading", name="Calendar feed"))

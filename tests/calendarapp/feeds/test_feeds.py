@@ -17,11 +17,6 @@ from tests.calendarapp.feeds import support as fs
 FEEDS = ["my-customers", "all-customers", "customer", "country", "plans-mine", "plans-all"]
 
 
-# Shared fixtures: a running clock and the feed data.
-clock = fs.clock
-data = fs.data
-
-
 def get(client, path: str, **headers):
     response = client.get(path, headers=headers)
     assert response.status_code == 200, response.content

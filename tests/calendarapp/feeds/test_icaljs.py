@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.calendarapp.feeds import support as fs
-from tests.conftest import skip_or_fail
+from tests.support import skip_or_fail
 
 JS_DIR = Path(__file__).resolve().parents[2] / "js"
 FEEDS = ["my-customers", "all-customers", "customer", "country", "plans-mine", "plans-all"]
@@ -52,11 +52,6 @@ def run_icaljs(node: str, path: Path, start: datetime.date, end: datetime.date) 
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-# Shared fixtures: a running clock and the feed data.
-clock = fs.clock
-data = fs.data
 
 
 @pytest.mark.parametrize("feed", FEEDS)

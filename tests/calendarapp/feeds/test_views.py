@@ -12,10 +12,6 @@ from django.core.management import CommandError, call_command
 from calendarapp.models import FeedToken
 from tests.calendarapp.feeds import support as fs
 
-# Shared fixtures: a running clock and the feed data.
-clock = fs.clock
-data = fs.data
-
 
 def assert_plain(response, status: int, *words: str) -> None:
     assert response.status_code == status

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from calendarapp.models import IcsSource, ImportedEvent
 from tests import factories
-from tests.calendarapp.imports.test_ics import PICNIC, SUMMIT, ics, site  # noqa: F401 (fixture)
+from tests.calendarapp.imports.support import PICNIC, SUMMIT, ics
 
 PAGE = "/feeds/import/"
 
@@ -49,7 +49,7 @@ def test_uploading_the_same_file_again_updates_in_place(admin_client, acme):
     assert ImportedEvent.objects.count() == 2
 
 
-def test_a_url_import_can_be_refreshed_and_removed(admin_client, acme, site):  # noqa: F811
+def test_a_url_import_can_be_refreshed_and_removed(admin_client, acme, site):
     url = site.put("/acme.ics", ics(SUMMIT))
     admin_client.post(PAGE, form(customer=acme.pk, url=url))
     source = IcsSource.objects.get()

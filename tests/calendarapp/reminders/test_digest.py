@@ -14,7 +14,7 @@ from calendarapp.reminders import digest
 from calendarapp.reminders.digest import build_digest, record_snapshots, reminder_message
 from calendarapp.roles import SALES_MANAGERS
 from tests import factories
-from tests.conftest import ARTIFACTS, make_user
+from tests.support import ARTIFACTS
 
 D = datetime.date
 TODAY = D(2027, 7, 28)  # a Wednesday
@@ -266,7 +266,7 @@ def test_a_bad_switch_value_is_refused_by_name(sales_client, sales_manager):
 
 
 def test_an_account_without_email_is_told_no_reminder_can_reach_it(client, db):
-    client.force_login(make_user("no-email", SALES_MANAGERS))
+    client.force_login(factories.user("no-email", SALES_MANAGERS))
 
     page = client.get(reverse("this-week")).content.decode()
 
@@ -318,11 +318,11 @@ def test_page_queries_do_not_grow_with_customers(
 
 
 def test_owners_to_remind(sales_manager, calendar_admin, acme):
-    make_user("no-email")
-    silent = make_user("silent", email="silent@example.com")
+    factories.user("no-email")
+    silent = factories.user("silent", email="silent@example.com")
     factories.customer("Silent's customer", "DK", owner=silent)
     ReminderPreference.objects.create(user=silent, reminders_enabled=False)
-    planner = make_user("planner", email="planner@example.com")
+    planner = factories.user("planner", email="planner@example.com")
     Plan.objects.create(kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner)
 
     assert digest.owners_to_remind(TODAY) == [sales_manager.pk, planner.pk]
@@ -360,7 +360,7 @@ def fill_a_busy_week(owner) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_this_week_page_in_a_browser(browser_page, live_server):
     page = browser_page
-    owner = make_user("sam", SALES_MANAGERS, email="sam@example.com")
+    owner = factories.user("sam", SALES_MANAGERS, email="sam@example.com")
     fill_a_busy_week(owner)
     page.goto(f"{live_server.url}/accounts/login/?next=/this-week/")
     page.fill("input[name=username]", "sam")

@@ -11,14 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.sources import traditions
-from calendarapp.occurrences.stream import CustomerRef
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.services import plan_save
 from calendarapp.timeline import layout as timeline
 from customers.models import Customer, Interest
 from tests import factories
-from tests.conftest import make_user
 
 D = datetime.date
 TODAY = D(2026, 9, 1)
@@ -144,7 +143,7 @@ def test_bars_are_clipped_to_the_window():
 
 @pytest.fixture
 def spread(danes):
-    sam = make_user("sam")
+    sam = factories.user("sam")
     cloud = Interest.objects.create(name="cloud")
     german = factories.customer("Berlin GmbH", "DE", subdivision="BE", owner=sam)
     german.interests.add(cloud)
@@ -360,7 +359,7 @@ def test_any_url_gives_a_page_or_a_named_error_never_a_500(sales_client, danes, 
 
 def test_owners_with_the_same_name_get_their_own_groups(db):
     for username in ("anna1", "anna2"):
-        owner = make_user(username, first_name="Anna", last_name="Berg")
+        owner = factories.user(username, first_name="Anna", last_name="Berg")
         factories.customer(f"Customer of {username}", "DK", owner=owner)
     page = timeline.build_timeline(
         timeline.TimelineQuery("quarter", D(2026, 7, 1), D(2026, 9, 30), group="owner"),
