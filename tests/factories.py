@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 import recurrence
 from django.contrib.auth.models import Group, User
 
-from customers.models import Contract, Customer
+from calendarapp.models import Plan
+from calendarapp.planning.services import plan_save
+from customers.models import Contract, Customer, Interest
 from traditions.models import Tradition
 
 PASSWORD = "pw-for-tests-only"
@@ -68,4 +71,28 @@ def danish_autumn_school_holiday() -> Tradition:
         start=datetime.date(2024, 10, 14),
         end=datetime.date(2024, 10, 18),
         rule="RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
+    )
+
+
+def plan(
+    *,
+    owner: User,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    kind: str = "event",
+    title: str = "Roadshow",
+    customers: Iterable[Customer] = (),
+    countries: Iterable[str] = (),
+    interests: Iterable[Interest] = (),
+) -> Plan:
+    """A plan saved as the planner saves it, through `plan_save`; one day unless `end` is given."""
+    return plan_save(
+        owner=owner,
+        kind=kind,
+        title=title,
+        start=start,
+        end=end or start,
+        customers=customers,
+        countries=countries,
+        interests=interests,
     )

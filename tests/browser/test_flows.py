@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from calendarapp.models import Plan
 from customers.models import Customer
+from tests import factories
 
 pytestmark = [
     pytest.mark.browser,
@@ -182,7 +183,7 @@ def test_sales_manager_cannot_reach_the_admins_edit_pages(desktop):
     for path in ["/admin/customers/customer/add/", "/admin/traditions/localtradition/add/"]:
         assert page.goto(f"{desktop.base}{path}").status == 403
 
-    admin_plan = Plan.objects.create(
+    admin_plan = factories.plan(
         owner=User.objects.get(username="admin"),
         kind="visit",
         title="Admin's visit",

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from calendarapp.models import Plan
 from customers.models import Customer, Interest
 from tests import factories
 from traditions.models import LocalTradition
@@ -42,14 +41,14 @@ def local_tradition() -> LocalTradition:
 
 def admin_urls(customer, local_tradition) -> list[str]:
     interest = customer.interests.get()
-    plan = Plan.objects.create(
+    plan = factories.plan(
         kind="event",
         title="Roadshow",
         start=datetime.date(2026, 5, 5),
         end=datetime.date(2026, 5, 6),
         owner=customer.owner or User.objects.create_user("plan-owner"),
+        customers=[customer],
     )
-    plan.customers.add(customer)
     return [
         reverse("admin:index"),
         reverse("admin:customers_customer_changelist"),
@@ -248,7 +247,7 @@ def test_a_staff_sales_manager_cannot_change_anothers_plan_in_the_admin(
 ):
     sales_manager.is_staff = True
     sales_manager.save()
-    theirs = Plan.objects.create(
+    theirs = factories.plan(
         kind="visit",
         title="Admin's visit",
         start=datetime.date(2026, 5, 5),

@@ -206,7 +206,7 @@ def test_plans_crud_and_ownership(sales_client, sales_manager, calendar_admin, d
     assert response.status_code == 201, response.json()
     created = response.json()
     assert created == {**body, "id": created["id"], "owner": "sam"}
-    other = Plan.objects.create(
+    other = factories.plan(
         kind="visit", title="Admin's", start=D(2026, 1, 5), end=D(2026, 1, 5), owner=calendar_admin
     )
     assert (

@@ -73,15 +73,15 @@ def build_feed_data(sales_manager, calendar_admin) -> FeedData:
         rule="RRULE:FREQ=YEARLY",
     )
     factories.contract(acme, datetime.date(2027, 3, 31), name="Support, premium")
-    mine = Plan.objects.create(
+    mine = factories.plan(
         kind="meeting",
         title="Visit Acme",
         start=datetime.date(2026, 9, 8),
         end=datetime.date(2026, 9, 8),
         owner=sales_manager,
+        customers=[acme],
     )
-    mine.customers.add(acme)
-    theirs = Plan.objects.create(
+    theirs = factories.plan(
         kind="campaign",
         title="Autumn campaign",
         start=datetime.date(2026, 9, 1),

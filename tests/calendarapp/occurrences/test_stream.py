@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from calendarapp.models import Plan
 from calendarapp.occurrences.sources import budget
 from calendarapp.occurrences.stream import calendar_between
 from customers.models import Customer, Interest
@@ -116,15 +115,15 @@ def test_plans_reach_customers_by_list_country_and_interest(db, sales_manager):
     keen = factories.customer("Keen", "US")
     keen.interests.add(cloud)
     bystander = factories.customer("Bystander", "JP")
-    plan = Plan.objects.create(
+    plan = factories.plan(
         kind="webinar",
         title="Cloud webinar",
         start=D(2026, 5, 5),
         end=D(2026, 5, 5),
         owner=sales_manager,
         countries=["FR"],
+        customers=[listed],
     )
-    plan.customers.add(listed)
     plan.interests.add(cloud)
     calendar = calendar_between(D(2026, 5, 1), D(2026, 5, 31))
     for customer in (listed, french, keen):
@@ -167,15 +166,15 @@ def test_query_count_does_not_grow_with_customers(
             customer=customer, start=D(2025, 11, 1), end=D(2025, 12, 24), rule="RRULE:FREQ=YEARLY"
         )
         factories.contract(customer, D(2027, 1, 31))
-    plan = Plan.objects.create(
+    factories.plan(
         kind="campaign",
         title="Spring",
         start=D(2026, 3, 2),
         end=D(2026, 3, 20),
         owner=sales_manager,
         countries=["DK"],
+        customers=[customers[1]],
     )
-    plan.customers.add(customers[1])
     with django_assert_max_num_queries(9):
         calendar = calendar_between(D(2026, 1, 1), D(2026, 12, 31))
     assert len(calendar.customers) == customer_count

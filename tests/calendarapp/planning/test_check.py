@@ -107,14 +107,14 @@ def test_open_pre_shopping_window_is_an_opportunity(dane):
 
 
 def test_another_plan_in_the_same_iso_week_warns_but_not_the_plan_itself(dane, sales_manager):
-    other = Plan.objects.create(
+    other = factories.plan(
         kind="webinar",
         title="Product news",
         start=D(2026, 3, 6),
         end=D(2026, 3, 6),
         owner=sales_manager,
+        customers=[dane],
     )
-    other.customers.add(dane)
     result = check_plan(draft("meeting", D(2026, 3, 2), D(2026, 3, 2), dane))
     [finding] = only(result, "same_week_plan")
     assert "already hears from us that week: Product news (6 Mar 2026)" in finding.message
@@ -164,10 +164,14 @@ def test_check_queries_do_not_grow_with_audience(db, customer_count, django_asse
 def test_check_plans_matches_one_by_one(dane, sales_manager, django_assert_max_num_queries):
     plans = []
     for start in (D(2026, 10, 13), D(2026, 8, 10), D(2026, 3, 2)):
-        plan = Plan.objects.create(
-            kind="event", title=f"Plan {start}", start=start, end=start, owner=sales_manager
+        plan = factories.plan(
+            kind="event",
+            title=f"Plan {start}",
+            start=start,
+            end=start,
+            owner=sales_manager,
+            customers=[dane],
         )
-        plan.customers.add(dane)
         plans.append(plan)
     loaded = Plan.objects.prefetch_related("customers", "interests")
     with django_assert_max_num_queries(14):

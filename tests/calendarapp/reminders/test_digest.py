@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from calendarapp.models import Plan, ReminderPreference
+from calendarapp.models import ReminderPreference
 from calendarapp.reminders import digest
 from calendarapp.reminders.digest import build_digest, record_snapshots, reminder_message
 from calendarapp.roles import SALES_MANAGERS
@@ -150,14 +150,14 @@ def test_only_the_owners_active_customers(acme, sales_manager, calendar_admin):
 
 @pytest.fixture
 def planned_event(acme, sales_manager):
-    plan = Plan.objects.create(
+    plan = factories.plan(
         kind="event",
         title="Roadshow",
         start=D(2027, 8, 10),
         end=D(2027, 8, 11),
         owner=sales_manager,
+        customers=[acme],
     )
-    plan.customers.add(acme)
     return plan
 
 
@@ -293,14 +293,14 @@ def add_customers_with_plans(owner, count: int) -> None:
             customer=customer, kind="customer_event", title="Fair", start=D(2027, 8, 2)
         )
         factories.contract(customer, D(2027, 11, 30), name=f"Contract {number}")
-        plan = Plan.objects.create(
+        factories.plan(
             kind="event",
             title=f"Visit {number}",
             start=D(2027, 8, 2),
             end=D(2027, 8, 2),
             owner=owner,
+            customers=[customer],
         )
-        plan.customers.add(customer)
 
 
 @pytest.mark.parametrize("customers", [2, 20])
@@ -323,7 +323,7 @@ def test_owners_to_remind(sales_manager, calendar_admin, acme):
     factories.customer("Silent's customer", "DK", owner=silent)
     ReminderPreference.objects.create(user=silent, reminders_enabled=False)
     planner = factories.user("planner", email="planner@example.com")
-    Plan.objects.create(kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner)
+    factories.plan(kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner)
 
     assert digest.owners_to_remind(TODAY) == [sales_manager.pk, planner.pk]
 
@@ -349,10 +349,14 @@ def fill_a_busy_week(owner) -> None:
         customer=bolt, kind="other", title="Trade fair", start=day(13), lead_time_days=10
     )
     factories.contract(acme, day(90 + 30 + 2), name="Fleet licence")
-    plan = Plan.objects.create(
-        kind="event", title="Roadshow", start=day(20), end=day(21), owner=owner
+    factories.plan(
+        kind="event",
+        title="Roadshow",
+        start=day(20),
+        end=day(21),
+        owner=owner,
+        customers=[acme, bolt],
     )
-    plan.customers.add(acme, bolt)
     factories.tradition(customer=acme, kind="vacation", title="Office move", start=day(21))
 
 

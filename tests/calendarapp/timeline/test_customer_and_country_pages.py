@@ -167,10 +167,8 @@ def test_server_error_page_stands_alone():
 def test_my_plans_checks_only_plans_still_ahead(client, sales_manager, danes):
     import datetime
 
-    from calendarapp.models import Plan
-
     today = datetime.date.today()
-    past = Plan.objects.create(
+    past = factories.plan(
         kind="event",
         title="Old fair",
         start=today - datetime.timedelta(days=400),
@@ -178,7 +176,7 @@ def test_my_plans_checks_only_plans_still_ahead(client, sales_manager, danes):
         owner=sales_manager,
         countries=["DK"],
     )
-    Plan.objects.create(
+    factories.plan(
         kind="event",
         title="Coming fair",
         start=today + datetime.timedelta(days=30),
