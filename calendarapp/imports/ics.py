@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -130,7 +131,7 @@ def _check_events(calendar: icalendar.Calendar) -> None:
             raise IcsImportError(f"{label} has an invalid {name}: {message}.")
 
 
-def _label(event: icalendar.Event, number: int) -> str:
+def _label(event: icalendar.Component, number: int) -> str:
     summary = str(event.get("SUMMARY", "")).strip()
     return f"Event {number}" + (f" (“{summary}”)" if summary else "")
 
@@ -193,7 +194,9 @@ def public_address(host: str, port: int) -> str | None:
     if host in allowed:
         return None
     try:
-        addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+        addresses = [
+            str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        ]
     except (socket.gaierror, UnicodeError):
         raise IcsImportError(f"The host {host} could not be found.") from None
     for address in addresses:
@@ -217,36 +220,40 @@ def check_url(url: str) -> str:
     return url
 
 
-def _pinned(connection_class: type[http.client.HTTPConnection]) -> type:
-    """A connection class that connects to the address `public_address` checked.
+class _PinnedConnection(http.client.HTTPConnection):
+    """A connection that connects to the address `public_address` checked.
 
     Resolving once for the check and again for the connection would let a
     host answer with a public address first and a private one next.
     """
 
-    class Pinned(connection_class):
-        def __init__(self, host: str, *args, **kwargs) -> None:
-            super().__init__(host, *args, **kwargs)
-            address = public_address(self.host, self.port)
-            if address is not None:
-                port = self.port
+    def __init__(self, host: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(host, *args, **kwargs)
+        address = public_address(self.host, self.port)
+        if address is not None:
+            port = self.port
 
-                def connect_to_checked_address(_, *args, **kwargs) -> socket.socket:
-                    return socket.create_connection((address, port), *args, **kwargs)
+            def connect_to_checked_address(_: Any, *args: Any, **kwargs: Any) -> socket.socket:
+                return socket.create_connection((address, port), *args, **kwargs)
 
-                self._create_connection = connect_to_checked_address
+            self._create_connection = connect_to_checked_address
 
-    return Pinned
+
+class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
+    pass
 
 
 class _PublicHTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req):  # noqa: ANN001
-        return self.do_open(_pinned(http.client.HTTPConnection), req)
+        return self.do_open(_PinnedConnection, req)
 
 
 class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req):  # noqa: ANN001
-        return self.do_open(_pinned(http.client.HTTPSConnection), req, context=self._context)
+        # typeshed leaves out the handler's private `_context`, which HTTPSHandler.https_open
+        # passes the same way.
+        context = self._context  # type: ignore[attr-defined]
+        return self.do_open(_PinnedHTTPSConnection, req, context=context)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
@@ -301,9 +308,11 @@ def fetch(url: str) -> bytes:
 def _timezone(source: IcsSource) -> datetime.tzinfo:
     """Timed events fall on the day they have where the customer (or country) is."""
 
-    name = (source.customer.timezone if source.customer_id else "") or countries.default_timezone(
-        source.customer.country if source.customer_id else source.country
-    )
+    customer = source.customer
+    if customer is not None:
+        name = customer.timezone or countries.default_timezone(customer.country)
+    else:
+        name = countries.default_timezone(source.country)
     try:
         return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -379,6 +388,7 @@ def import_ics(
     if url:
         source.url = check_url(url)
         data = fetch(source.url)
+    assert data is not None, "a file or a URL, checked above"
     events = parse_events(
         data, window=subscription_window(timezone.localdate()), tz=_timezone(source)
     )
