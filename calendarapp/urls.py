@@ -20,6 +20,7 @@ accounts = [
 
 urlpatterns = [
     path("", include("calendarapp.timeline.urls")),
+    path("", include("calendarapp.health.urls")),
     path("this-week/", include("calendarapp.reminders.urls")),
     path("plans/", include("calendarapp.planning.urls")),
     path("api/", include("calendarapp.api.urls")),
@@ -35,3 +36,6 @@ urlpatterns = [
         name="javascript-catalog",
     ),
 ]
+
+# Any uncaught error; a database outage becomes a 503 in the client's format.
+handler500 = "calendarapp.health.views.server_error"

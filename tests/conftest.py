@@ -10,9 +10,18 @@ import os
 import pytest
 from django.contrib.auth.models import User
 
+from calendarapp.lib.cache import reset_outage
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
 from tests import factories
 from tests.support import REQUIRE_SERVICES, skip_or_fail
+
+
+@pytest.fixture(autouse=True)
+def cache_outage_forgotten():
+    """A test that breaks the cache must not leave the next one skipping it."""
+    reset_outage()
+    yield
+    reset_outage()
 
 
 @pytest.fixture

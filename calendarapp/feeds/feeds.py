@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from calendarapp.feeds import ical
 from calendarapp.kinds import ALL_KINDS, IN_PERSON, OUR_KINDS
 from calendarapp.lib import countries
+from calendarapp.lib.cache import cache_get, cache_set
 from calendarapp.lib.urls import site_host, site_url
 from calendarapp.models import FeedToken, Plan, hash_token
 from calendarapp.occurrences.stream import calendar_between, collector_paused, subscription_window
@@ -34,8 +32,6 @@ from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.version import data_version
 from calendarapp.roles import can_read_calendar, can_read_plans
 from customers.models import Customer
-
-logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 3600
 # Rendered VEVENT lines by source row, shared by all feeds of this process (see ical).
@@ -218,17 +214,10 @@ class Feed:
     def body(self, obj: Any, user, kinds: frozenset[str] | None, version: FeedVersion) -> bytes:
         """Return the feed's bytes, from the cache when no data changed since they were built."""
         # The cache only saves work: with Redis down the feed is built and served all the same.
-        try:
-            body = cache.get(version.cache_key)
-        except RedisError:
-            logger.warning("Feed cache unreachable; building %s", version.cache_key, exc_info=True)
-            body = None
+        body = cache_get(version.cache_key)
         if body is None:
             body = self.build(obj, user, kinds, version.today)
-            try:
-                cache.set(version.cache_key, body, CACHE_SECONDS)
-            except RedisError:
-                logger.warning("Feed cache unreachable; not keeping %s", version.cache_key)
+            cache_set(version.cache_key, body, CACHE_SECONDS)
         return body
 
     def build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:

@@ -245,4 +245,9 @@ def test_a_feed_is_served_when_the_cache_is_unreachable(client, data, settings, 
     response = client.get(fs.feed_paths(data)["all-customers"])
     assert response.status_code == 200
     assert response.content.startswith(b"BEGIN:VCALENDAR")
-    assert "Feed cache unreachable" in caplog.text
+    assert "Cache unreachable" in caplog.text
+
+
+def test_the_subscribe_page_which_shows_a_secret_is_never_stored(sales_client):
+    response = sales_client.post("/feeds/", follow=True)
+    assert "no-store" in response["Cache-Control"]

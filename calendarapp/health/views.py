@@ -1,0 +1,82 @@
+"""Health: `/healthz` for load balancers, and 503s instead of 500s when the database is away.
+
+`/healthz` needs no login and no session, and runs only a `SELECT 1` and one
+cache round trip, so it is cheap enough to ask every few seconds.
+`server_error` is the site's 500 handler: Django calls it for any uncaught
+exception, also one raised in a middleware (loading the session, say), so a
+database outage answers 503 in each client's own format, with Retry-After:
+the 503 page, the API's JSON error shape, and plain text for feeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from calendarapp.lib.cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+PROBE_KEY = "healthz"
+UNAVAILABLE = "The database is not answering; try again in a minute."
+RETRY_AFTER_SECONDS = "30"
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return f"unavailable: {error}".strip()
+    return "ok"
+
+
+def _cache() -> str:
+    try:
+        cache.set(PROBE_KEY, "ok", 10)
+        if cache.get(PROBE_KEY) != "ok":
+            return "unavailable: a value set was not read back"
+    except CACHE_ERRORS as error:
+        return f"unavailable: {error}".strip()
+    return "ok"
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when both parts answer; 503 naming the part that did not."""
+    parts = {"database": _database(), "cache": _cache()}
+    healthy = all(state == "ok" for state in parts.values())
+    return JsonResponse(parts, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A 503 in the client's format when the database is away; Django's 500 page otherwise."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    logger.error("Database unavailable for %s: %s", request.path, error)
+    response = _unavailable(request.path)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def _unavailable(path: str) -> HttpResponse:
+    if path.startswith("/api/"):
+        return JsonResponse({"errors": {"detail": [UNAVAILABLE]}}, status=503)
+    if path.startswith("/feeds/") and path.endswith(".ics"):
+        plain = "text/plain; charset=utf-8"
+        return HttpResponse(UNAVAILABLE + "\n", status=503, content_type=plain)
+    # Rendered without the request: its context processors would ask the database again.
+    return HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE}), status=503)

@@ -1,0 +1,46 @@
+"""Settings read from the environment: timeouts on every dependency, loud errors on bad values."""
+
+import json
+import os
+import subprocess
+import sys
+
+SHOW = (
+    "import json, calendarapp.settings as s; print(json.dumps({"
+    "'db': s.DATABASES['default'].get('OPTIONS', {}),"
+    "'cache': s.CACHES['default'].get('OPTIONS', {}),"
+    "'broker': s.CELERY_BROKER_TRANSPORT_OPTIONS}))"
+)
+
+
+def settings_with(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW],
+        env={**os.environ, "SECRET_KEY": "x", "DEBUG": "0", **env},
+        capture_output=True,
+        text=True,
+    )
+    return result
+
+
+def test_postgresql_connections_and_statements_are_bounded():
+    shown = settings_with(
+        DATABASE_URL="postgres://calendar@db.example:5432/calendar",
+        DATABASE_CONNECT_TIMEOUT="2",
+        DATABASE_STATEMENT_TIMEOUT_MS="5000",
+    )
+    options = json.loads(shown.stdout)["db"]
+    assert options["connect_timeout"] == 2
+    assert options["options"] == "-c statement_timeout=5000"
+
+
+def test_redis_calls_are_bounded_well_under_a_second_by_default():
+    shown = json.loads(settings_with(REDIS_URL="redis://cache.example:6379/0").stdout)
+    assert shown["cache"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    assert shown["broker"]["socket_connect_timeout"] == 0.5
+
+
+def test_a_timeout_that_is_not_a_number_stops_start_up_naming_the_variable():
+    shown = settings_with(REDIS_URL="redis://cache.example:6379/0", REDIS_TIMEOUT_SECONDS="soon")
+    assert shown.returncode != 0
+    assert "REDIS_TIMEOUT_SECONDS" in shown.stderr
