@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from calendarapp.models import Plan
-from calendarapp.roles import can_edit_plan
+from calendarapp.roles import can_edit_customers, can_edit_plan
 
 
 @admin.register(Plan)
@@ -25,6 +25,15 @@ class PlanAdmin(admin.ModelAdmin):
         "interests",
         "notes",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Sales managers' plans are always their own: only calendar admins choose an owner.
+        return [] if can_edit_customers(request.user) else ["owner"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and not can_edit_customers(request.user):
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # The same rule as the planner: sales managers change only their own plans.

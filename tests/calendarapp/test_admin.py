@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from calendarapp.models import Plan
 from customers.models import Customer, Interest
 from tests import factories
 from traditions.models import LocalTradition
@@ -279,3 +280,36 @@ def test_a_staff_sales_manager_cannot_change_anothers_plan_in_the_admin(
     )
     theirs.refresh_from_db()
     assert theirs.title == "Admin's visit"
+
+
+def plan_form(owner_pk: int, title: str) -> dict:
+    return {
+        "kind": "visit",
+        "title": title,
+        "start": "2026-05-05",
+        "end": "2026-05-05",
+        "owner": owner_pk,
+        "countries": '["DK"]',
+    }
+
+
+def test_a_staff_sales_manager_plans_only_in_their_own_name_in_the_admin(
+    client, sales_manager, calendar_admin
+):
+    sales_manager.is_staff = True
+    sales_manager.save()
+    client.force_login(sales_manager)
+    client.post(reverse("admin:calendarapp_plan_add"), plan_form(calendar_admin.pk, "Not theirs"))
+    mine = factories.plan(owner=sales_manager, kind="visit", start=datetime.date(2026, 5, 5))
+    client.post(
+        reverse("admin:calendarapp_plan_change", args=[mine.pk]),
+        plan_form(calendar_admin.pk, "Handed away"),
+    )
+    assert Plan.objects.get(title="Not theirs").owner == sales_manager
+    mine.refresh_from_db()
+    assert (mine.title, mine.owner) == ("Handed away", sales_manager)
+
+
+def test_a_calendar_admin_may_plan_in_anothers_name(admin_client, sales_manager):
+    admin_client.post(reverse("admin:calendarapp_plan_add"), plan_form(sales_manager.pk, "For Sam"))
+    assert Plan.objects.get(title="For Sam").owner == sales_manager
