@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from calendarapp.feeds import feeds
@@ -65,6 +66,8 @@ def _with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpRespon
     return response
 
 
+# The page shows a new secret once: no browser or proxy may keep a copy.
+@never_cache
 @calendar_reader_required
 def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's feeds; their addresses are shown once, right after they are created.
