@@ -1,5 +1,6 @@
 import datetime
 import itertools
+from typing import Any
 
 import recurrence
 from django import forms
@@ -65,8 +66,9 @@ class IsoWeekRuleForm(forms.ModelForm):
         if rule is not None and rule.weekno is not None:
             self.fields["iso_week"].initial = rule.weekno
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         week, start = cleaned.get("iso_week"), cleaned.get("start")
         if week and start and start.isocalendar().week != week:
             self.add_error(
@@ -130,7 +132,7 @@ class LocalTraditionForm(IsoWeekRuleForm):
             moved = errors.error_dict.pop("customer")
             if "country" not in self.errors:
                 errors.error_dict.setdefault("country", []).extend(moved)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # private hook, not in django-stubs
 
 
 @admin.register(LocalTradition)

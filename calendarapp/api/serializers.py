@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import datetime
+from typing import TYPE_CHECKING, Any
 
 import recurrence
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
@@ -22,13 +23,16 @@ from calendarapp.planning.services import plan_save
 from customers.models import Customer, Interest
 from traditions.models import Tradition
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
-class ModelCleanMixin:
+
+class CleanedModelSerializer(serializers.ModelSerializer):
     """Run the model's `full_clean()` on the would-be instance and report its errors by field."""
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
         instance = copy.copy(self.instance) if self.instance else model()
         for name, value in attrs.items():
@@ -43,9 +47,12 @@ class ModelCleanMixin:
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         # clean() may fill in defaults (a customer's time zone from its country).
+        # A bound field always has a source; the stubs allow None, true only before binding.
         for name, field in self.fields.items():
-            if not field.read_only and name not in many_to_many and field.source != "*":
-                attrs[field.source] = getattr(instance, field.source)
+            source = field.source
+            if source is None or source == "*" or field.read_only or name in many_to_many:
+                continue
+            attrs[source] = getattr(instance, source)
         return attrs
 
 
@@ -81,7 +88,7 @@ class RecurrenceRuleField(serializers.Field):
         return dates.serialize_recurrence(value) or None
 
 
-class CustomerSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class CustomerSerializer(CleanedModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.all(),
@@ -130,7 +137,7 @@ def _interests_named(names: list[str], *, create: bool) -> list[Interest]:
     return list(found.values())
 
 
-class TraditionSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class TraditionSerializer(CleanedModelSerializer):
     recurrence = RecurrenceRuleField()
 
     class Meta:
@@ -149,10 +156,12 @@ class TraditionSerializer(ModelCleanMixin, serializers.ModelSerializer):
         ]
 
 
-class PlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class PlanSerializer(CleanedModelSerializer):
     countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
     interests = NameListField(required=False)
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     customers = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Customer.objects.all()
     )
@@ -304,7 +313,9 @@ class OccurrenceSerializer(serializers.Serializer):
     customer = serializers.IntegerField(source="customer_id", allow_null=True)
     country = serializers.CharField()
     subdivision = serializers.CharField()
-    source = serializers.CharField()
+    # The API's field name; DRF's metaclass moves declared fields off the class, so it never
+    # shadows Field.source at run time, but the stubs see the class attribute.
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class FindingSerializer(serializers.Serializer):
