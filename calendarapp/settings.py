@@ -66,6 +66,21 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public base URL, used in feed links and reminder emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# HTTPS=1 turns on everything an HTTPS deployment needs; each can also be set alone,
+# under Django's own name. Behind a TLS-terminating proxy, it must set X-Forwarded-Proto.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+if env_bool("SECURE_PROXY_SSL_HEADER", HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Off unless set: the headers' values as they should be sent (README suggests them).
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY")
+PERMISSIONS_POLICY = env_str("PERMISSIONS_POLICY")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -94,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "calendarapp.lib.headers.PolicyHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "calendarapp.urls"
@@ -248,6 +264,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Plans, traditions and occurrences each have a `kind` with their own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanKindEnum": "calendarapp.models.PlanKind",
+        "TraditionKindEnum": "traditions.models.TraditionKind",
+    },
 }
 
 # How early, in days, a sales manager should act before a customer's budget closes.

@@ -5,10 +5,10 @@ JSON, so the site-wide login redirect is switched off for it.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from calendarapp.api import views
+from calendarapp.api import schema, views  # noqa: F401 (schema registers its extensions)
 
 urlpatterns = [
     path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
@@ -34,4 +34,6 @@ urlpatterns = [
         login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    # Anything else under /api/ (an id like -1 or 1.5 included) is the API's JSON 404.
+    re_path(r"^.*$", login_not_required(views.not_found), name="api-not-found"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -137,3 +138,8 @@ class OccurrenceList(APIView):
             kinds=[params["kind"]] if "kind" in params else None,
         )
         return Response(serializers.OccurrenceSerializer(calendar.occurrences, many=True).data)
+
+
+def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """An API path that names nothing (an id like -1 or 1.5 included): 404 in the API's shape."""
+    return JsonResponse({"errors": {"detail": ["There is nothing at this address."]}}, status=404)
