@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "calendarapp.lib.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,7 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "calendarapp.lib.headers.PolicyHeadersMiddleware",
+    "calendarapp.lib.middleware.PolicyHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "calendarapp.urls"
@@ -270,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "TraditionKindEnum": "traditions.models.TraditionKind",
     },
 }
+
+# The most customer ids one plan, check or search may name (whole countries reach more).
+MAX_AUDIENCE_CUSTOMERS = env_int("MAX_AUDIENCE_CUSTOMERS", 5000)
 
 # How early, in days, a sales manager should act before a customer's budget closes.
 BUDGET_CLOSE_LEAD_DAYS = env_int("BUDGET_CLOSE_LEAD_DAYS", 60)

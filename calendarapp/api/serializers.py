@@ -7,6 +7,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 import recurrence
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -16,7 +17,13 @@ from rest_framework import serializers
 
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.lib import countries, dates
-from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG, validate_calendar_date
+from calendarapp.lib.validation import (
+    END_BEFORE_START,
+    ISO_DATE,
+    NOT_ISO_DATE,
+    SPAN_TOO_LONG,
+    validate_calendar_date,
+)
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.services import plan_save
@@ -27,8 +34,45 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 
+class StrictDateField(serializers.DateField):
+    """A date written YYYY-MM-DD and nothing else (2026-1-1 is refused, not guessed)."""
+
+    def to_internal_value(self, value: Any) -> datetime.date:
+        if isinstance(value, str) and not ISO_DATE.match(value):
+            raise serializers.ValidationError(NOT_ISO_DATE)
+        return super().to_internal_value(value)
+
+
+class CustomerListField(serializers.ListField):
+    """Customer ids, loaded in one query however many; at most MAX_AUDIENCE_CUSTOMERS."""
+
+    child = serializers.IntegerField(min_value=1)
+
+    def to_internal_value(self, data: Any) -> list[Customer]:
+        limit = settings.MAX_AUDIENCE_CUSTOMERS
+        if isinstance(data, list) and len(data) > limit:
+            raise serializers.ValidationError(
+                f"Name at most {limit} customers; for more, choose whole countries or interests."
+            )
+        ids = set(super().to_internal_value(data))
+        found = list(Customer.objects.filter(pk__in=ids).only("id"))
+        unknown = sorted(ids - {customer.pk for customer in found})
+        if unknown:
+            shown = ", ".join(str(pk) for pk in unknown[:10])
+            raise serializers.ValidationError(f"No customer has the id {shown}.")
+        return found
+
+    def to_representation(self, value: Any) -> list[int]:
+        return [customer.pk for customer in value.all()]
+
+
 class CleanedModelSerializer(serializers.ModelSerializer):
     """Run the model's `full_clean()` on the would-be instance and report its errors by field."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: StrictDateField,
+    }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -162,9 +206,7 @@ class PlanSerializer(CleanedModelSerializer):
     owner: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
-    customers = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Customer.objects.all()
-    )
+    customers = CustomerListField(required=False)
 
     class Meta:
         model = Plan
@@ -223,11 +265,9 @@ class PlanDraftSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     title = serializers.CharField(required=False, allow_blank=True, default="")
-    start = serializers.DateField(validators=[validate_calendar_date])
-    end = serializers.DateField(validators=[validate_calendar_date])
-    customers = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Customer.objects.all()
-    )
+    start = StrictDateField(validators=[validate_calendar_date])
+    end = StrictDateField(validators=[validate_calendar_date])
+    customers = CustomerListField(required=False)
     countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
     interests = NameListField(required=False)
 
@@ -249,11 +289,11 @@ class PlanDraftSerializer(serializers.Serializer):
 
 
 class SuggestSerializer(PlanDraftSerializer):
-    start = serializers.DateField(required=False, validators=[validate_calendar_date])
-    end = serializers.DateField(required=False, validators=[validate_calendar_date])
+    start = StrictDateField(required=False, validators=[validate_calendar_date])
+    end = StrictDateField(required=False, validators=[validate_calendar_date])
     duration_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
-    search_start = serializers.DateField(required=False, validators=[validate_calendar_date])
-    search_end = serializers.DateField(required=False, validators=[validate_calendar_date])
+    search_start = StrictDateField(required=False, validators=[validate_calendar_date])
+    search_end = StrictDateField(required=False, validators=[validate_calendar_date])
 
     def validate(self, attrs):
         today = timezone.localdate()
@@ -283,8 +323,8 @@ class SuggestSerializer(PlanDraftSerializer):
 
 
 class OccurrenceQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, validators=[validate_calendar_date])
-    end = serializers.DateField(required=False, validators=[validate_calendar_date])
+    start = StrictDateField(required=False, validators=[validate_calendar_date])
+    end = StrictDateField(required=False, validators=[validate_calendar_date])
     customer = serializers.PrimaryKeyRelatedField(required=False, queryset=Customer.objects.all())
     country = serializers.CharField(required=False, max_length=2)
     kind = serializers.ChoiceField(required=False, choices=sorted(ALL_KINDS))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
 
-from calendarapp.lib.validation import EARLIEST, FAR_DATE, LATEST
+from calendarapp.lib.validation import EARLIEST, FAR_DATE, ISO_DATE, LATEST, NOT_ISO_DATE
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -15,6 +18,15 @@ def refuse_far_dates(form: forms.Form, *names: str) -> None:
         value = form.cleaned_data.get(name)
         if value and not EARLIEST <= value <= LATEST:
             form.add_error(name, FAR_DATE)
+
+
+class IsoDateField(forms.DateField):
+    """A date written YYYY-MM-DD, as the date picker and every link write it."""
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, str) and value.strip() and not ISO_DATE.match(value.strip()):
+            raise forms.ValidationError(NOT_ISO_DATE, code="invalid")
+        return super().to_python(value)
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:

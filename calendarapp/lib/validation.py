@@ -1,6 +1,7 @@
 """Validation shared by every model with a span of days, so each says it the same way."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +27,11 @@ MAX_SPAN_DAYS = 3 * 366
 SPAN_TOO_LONG = "This can span at most three years; choose an end closer to the start."
 # The longest lead time: a year ahead is as early as anyone acts.
 MAX_LEAD_TIME_DAYS = 366
+
+
+# Dates are written one way everywhere (API, URL parameters): 2026-1-1 is a typo, not a date.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+NOT_ISO_DATE = "Give the date as YYYY-MM-DD, for example 2026-10-12."
 
 
 def validate_calendar_date(value: datetime.date) -> None:

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from calendarapp.kinds import KIND_CHOICES
 from calendarapp.lib import countries
-from calendarapp.lib.forms import DATE_INPUT, choice_field, refuse_far_dates
+from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field, refuse_far_dates
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
@@ -21,8 +21,8 @@ class TimelineForm(forms.Form):
     """Parse the timeline's whole state from URL parameters; errors name the parameter."""
 
     range = forms.ChoiceField(choices=layout.RANGE_CHOICES, required=False, label="Range")
-    start = forms.DateField(required=False, widget=DATE_INPUT, label="From")
-    end = forms.DateField(required=False, widget=DATE_INPUT, label="To")
+    start = IsoDateField(required=False, widget=DATE_INPUT, label="From")
+    end = IsoDateField(required=False, widget=DATE_INPUT, label="To")
     group = forms.ChoiceField(choices=layout.GROUP_CHOICES, required=False, label="Group by")
     owner = forms.ChoiceField(required=False, label="Account owner")
     country = forms.ChoiceField(required=False, label="Country")

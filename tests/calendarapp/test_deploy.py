@@ -80,3 +80,12 @@ def test_an_api_path_that_names_nothing_is_a_json_404(sales_client, path):
     response = sales_client.get(path)
     assert response.status_code == 404
     assert response.json() == {"errors": {"detail": ["There is nothing at this address."]}}
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/customers/customer/?q=Ac%00me", "/?q=%00", "/api/occurrences?country=D%00K"]
+)
+def test_a_nul_byte_in_a_parameter_is_a_400_naming_it(admin_client, path):
+    response = admin_client.get(path)
+    assert response.status_code == 400
+    assert "NUL byte" in response.content.decode()

@@ -274,7 +274,10 @@ def test_today_is_marked(sales_client, danes):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"start": "yesterday"}, "Parameter “start”: Enter a valid date."),
+        (
+            {"start": "yesterday"},
+            "Parameter “start”: Give the date as YYYY-MM-DD, for example 2026-10-12.",
+        ),
         ({"range": "decade"}, "Parameter “range”: Select a valid choice."),
         ({"range": "custom", "start": "2026-01-01"}, "Parameter “end”: Give an end date"),
         (

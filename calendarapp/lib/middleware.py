@@ -1,0 +1,48 @@
+"""Site-wide request and response rules that no single view should have to repeat.
+
+- A NUL byte in a query parameter is refused with a 400 naming the parameter
+  (PostgreSQL cannot store or compare text with one, so any search or filter
+  would fail with a 500).
+- Content-Security-Policy and Permissions-Policy, when the environment sets
+  them: Django 5.2 has no setting for either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+HEADERS = {
+    "Content-Security-Policy": "CONTENT_SECURITY_POLICY",
+    "Permissions-Policy": "PERMISSIONS_POLICY",
+}
+
+
+class PolicyHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for header, setting in HEADERS.items():
+            value = getattr(settings, setting, "")
+            if value and header not in response:
+                response[header] = value
+        return response
+
+
+class RefuseNulBytesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                shown = name.replace("\x00", "\\0")
+                return HttpResponseBadRequest(
+                    f"The parameter “{shown}” contains a NUL byte, which no text may contain.",
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)
