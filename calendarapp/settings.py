@@ -281,6 +281,9 @@ BUDGET_CLOSE_LEAD_DAYS = env_int("BUDGET_CLOSE_LEAD_DAYS", 60)
 # iCal feeds cover this many days back and ahead of today.
 FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 365)
 FEED_FUTURE_DAYS = env_int("FEED_FUTURE_DAYS", 2 * 365)
+# Each process remembers the calendars it built until the data changes, up to this many
+# occurrences in all (about 250 bytes each: 1,000,000 is about 250 MB; 0 turns it off).
+CALENDAR_CACHE_OCCURRENCES = env_int("CALENDAR_CACHE_OCCURRENCES", 1_000_000)
 # .ics import: largest file or download, total download time, and hosts on private
 # networks that may be fetched anyway (everything else private or loopback is refused).
 ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

@@ -5,6 +5,13 @@
 expansion must stay fast for thousands of customers) and returns a
 `Calendar` that answers "what is on this customer's calendar". The number of
 queries does not depend on how many customers there are.
+
+A process remembers the calendars it built lately under the data version
+(`version.py`, read from the database, so another process's edit is seen)
+and what was asked, so the check, the finder, the planner panel, the
+timeline and the reminders do not rebuild a calendar while nothing changed.
+A `Calendar` is therefore shared: its tuples cannot change, and its
+occurrences are values nobody may modify.
 """
 
 from __future__ import annotations
@@ -14,11 +21,14 @@ import datetime
 import functools
 import gc
 import operator
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
 from calendarapp.lib.countries import subdivision_names
@@ -28,6 +38,7 @@ from calendarapp.occurrences.customers import CustomerRef, load_customers
 from calendarapp.occurrences.source import Region, Scope
 from calendarapp.occurrences.sources import SOURCES
 from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.version import data_version
 from customers.models import Customer
 
 BY_DATE = operator.attrgetter("start", "end", "id")
@@ -35,19 +46,35 @@ BY_DATE = operator.attrgetter("start", "end", "id")
 MAX_WINDOW_DAYS = MAX_SPAN_DAYS
 
 
-@dataclass
+@dataclass(frozen=True)
 class Calendar:
-    """The occurrences of a window, indexed by customer and by region on first use."""
+    """The occurrences of a window, sorted by start and indexed on first use; shared, unchanged."""
 
     start: datetime.date
     end: datetime.date
-    customers: list[CustomerRef]
-    occurrences: list[Occurrence]
+    customers: tuple[CustomerRef, ...]
+    occurrences: tuple[Occurrence, ...]
+
+    # cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.
+    @functools.cached_property
+    def audience(self) -> AudienceIndex:
+        """Which of the calendar's customers each occurrence concerns."""
+        return AudienceIndex(self.customers)
+
+    @functools.cached_property
+    def starts(self) -> list[datetime.date]:
+        """Each occurrence's first day, in order, to bisect."""
+        return [occurrence.start for occurrence in self.occurrences]
+
+    @functools.cached_property
+    def longest(self) -> datetime.timedelta:
+        """The longest occurrence's span: how far before a day one can start and still reach it."""
+        return max((o.end - o.start for o in self.occurrences), default=datetime.timedelta(0))
 
     @functools.cached_property
     def _by_customer(self) -> dict[int, list[Occurrence]]:
         # The occurrences are sorted, so each customer's list is too.
-        audience = AudienceIndex(self.customers)
+        audience = self.audience
         by_customer: dict[int, list[Occurrence]] = defaultdict(list)
         for occurrence in self.occurrences:
             for customer in audience.concerned(occurrence):
@@ -92,6 +119,49 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class RecentCalendars:
+    """The calendars this process built lately, least recently used first out.
+
+    Bounded by their total number of occurrences (`CALENDAR_CACHE_OCCURRENCES`,
+    about 250 bytes each), not by their count: one calendar of 20,000
+    customers weighs as much as a thousand of one customer.
+    """
+
+    def __init__(self) -> None:
+        self._calendars: OrderedDict[Hashable, Calendar] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Calendar | None:
+        with self._lock:
+            calendar = self._calendars.get(key)
+            if calendar is not None:
+                self._calendars.move_to_end(key)
+            return calendar
+
+    def put(self, key: Hashable, calendar: Calendar) -> None:
+        budget = settings.CALENDAR_CACHE_OCCURRENCES
+        size = len(calendar.occurrences) + 1
+        if size > budget:
+            return
+        with self._lock:
+            if key in self._calendars:
+                return
+            self._calendars[key] = calendar
+            self._size += size
+            while self._size > budget:
+                _, dropped = self._calendars.popitem(last=False)
+                self._size -= len(dropped.occurrences) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._calendars.clear()
+            self._size = 0
+
+
+RECENT_CALENDARS = RecentCalendars()
+
+
 def calendar_between(
     start: datetime.date,
     end: datetime.date,
@@ -100,6 +170,7 @@ def calendar_between(
     countries: Iterable[str] = (),
     kinds: Iterable[str] | None = None,
     include_plans: bool = True,
+    reuse: bool = True,
 ) -> Calendar:
     """Return every occurrence touching `start`..`end` (inclusive).
 
@@ -108,7 +179,52 @@ def calendar_between(
     their regions, and the plans that reach them. `countries` adds whole
     countries: the national holidays and local traditions and those of every
     subdivision. `kinds` keeps only occurrences of those kinds.
+
+    With `reuse` (the default) a calendar built for the same question since
+    the data last changed is returned as it is; callers that keep what they
+    make of it elsewhere (the feeds cache their bytes) pass False.
     """
+    countries = frozenset(countries)
+    kinds = None if kinds is None else frozenset(kinds)
+    if not reuse:
+        return _built(start, end, customers, countries, kinds, include_plans)
+    key = (
+        # The version first: data changed after it is read lands under a key never read again.
+        data_version().fingerprint,
+        start,
+        end,
+        None if customers is None else _query_key(customers),
+        countries,
+        kinds,
+        include_plans,
+        # Settings the sources read (tests and deployments change them).
+        settings.BUDGET_CLOSE_LEAD_DAYS,
+        settings.TIME_ZONE,
+    )
+    calendar = RECENT_CALENDARS.get(key)
+    if calendar is None:
+        calendar = _built(start, end, customers, countries, kinds, include_plans)
+        RECENT_CALENDARS.put(key, calendar)
+    return calendar
+
+
+def _query_key(queryset: QuerySet[Any]) -> tuple[str, str]:
+    """The customers a query selects, as its SQL and parameters (which the data version fixes)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # such as id__in=[]: it selects nobody
+        return "", ""
+    return sql, repr(params)
+
+
+def _built(
+    start: datetime.date,
+    end: datetime.date,
+    customers: QuerySet[Customer] | None,
+    countries: frozenset[str],
+    kinds: frozenset[str] | None,
+    include_plans: bool,
+) -> Calendar:
     with collector_paused():
         scope = _scope(start, end, customers, countries, kinds, include_plans)
         occurrences: list[Occurrence] = []
@@ -119,7 +235,7 @@ def calendar_between(
             wanted = scope.kinds
             occurrences = [occurrence for occurrence in occurrences if occurrence.kind in wanted]
         occurrences.sort(key=BY_DATE)
-        return Calendar(start, end, scope.customers, occurrences)
+        return Calendar(start, end, tuple(scope.customers), tuple(occurrences))
 
 
 def _scope(

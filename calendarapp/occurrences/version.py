@@ -1,8 +1,11 @@
-"""A cheap fingerprint of everything the stream reads, for caches of what it builds.
+"""A cheap version of everything the stream reads, for caches of what it builds.
 
-The feeds cache a rendered body under this fingerprint: row counts, largest
-ids and latest changes of every table a source reads (as each source in
-`SOURCES` declares them), in one query, plus each source's own version.
+Database triggers (migration 0006_data_change_stamp) renew a one-row stamp on
+every insert, update and delete of a table a source reads, bulk ones and raw
+SQL included; reading the version is one primary-key lookup at any size. The
+stamp is never reused, not even after a rollback, so a cache keyed by it can
+only miss. Read the version *before* the data it guards: a change committed
+in between then lands under the old key, which nobody reads again.
 """
 
 from __future__ import annotations
@@ -10,17 +13,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from calendarapp.occurrences.sources import SOURCES
 from customers.models import Customer
 
+DATA_CHANGE_TABLE = "calendarapp_data_change"
+
 
 @dataclass(frozen=True)
 class DataVersion:
-    """A fingerprint of everything the stream reads, and the latest change in it."""
+    """A fingerprint of everything the stream reads, and the moment of the latest change."""
 
     fingerprint: str
     latest_change: datetime.datetime | None
@@ -35,27 +40,23 @@ def versioned_models() -> tuple[type[models.Model], ...]:
 
 
 def data_version() -> DataVersion:
-    """Count rows and take the largest id and change time of each table, in one query."""
-    quote = connection.ops.quote_name
-    columns = []
-    for model in versioned_models():
-        table = quote(model._meta.db_table)
-        columns += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})"]
-        if any(field.name == "updated_at" for field in model._meta.fields):
-            columns.append(f"(SELECT MAX({quote('updated_at')}) FROM {table})")
+    """Read the change stamp (one row) and add each source's own version."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
+        cursor.execute(f"SELECT stamp, changed_at FROM {DATA_CHANGE_TABLE} WHERE id = 1")
         row = cursor.fetchone()
-    changes = [_as_datetime(value) for value in row if isinstance(value, str | datetime.datetime)]
-    moments = [change for change in changes if change is not None]
+    if row is None:
+        raise ImproperlyConfigured(
+            f"The {DATA_CHANGE_TABLE} row is missing; run `manage.py migrate` (its migration "
+            "creates it) and never delete it."
+        )
+    stamp, changed_at = row
     versions = "|".join(source.version for source in SOURCES if source.version)
-    fingerprint = "|".join(str(value) for value in row) + f"|{versions}"
-    return DataVersion(fingerprint, max(moments, default=None))
+    return DataVersion(f"{stamp}|{versions}", _as_datetime(changed_at))
 
 
 def _as_datetime(value: str | datetime.datetime) -> datetime.datetime | None:
-    """SQLite returns MAX() of a datetime column as text (in UTC); PostgreSQL as a datetime."""
+    """SQLite keeps the moment as UTC text; PostgreSQL returns an aware datetime."""
     moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is not None and timezone.is_naive(moment):
+    if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment

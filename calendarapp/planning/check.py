@@ -21,7 +21,7 @@ from django.db.models import Max
 from calendarapp.lib import dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
 from calendarapp.models import Plan, PlanKind
-from calendarapp.occurrences.audience import Audience, AudienceIndex, audience_queryset
+from calendarapp.occurrences.audience import Audience, audience_queryset
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
@@ -64,25 +64,17 @@ def lookaround_days() -> int:
 
 @dataclass
 class Matcher:
-    """Judges drafts against one loaded calendar."""
+    """Judges drafts against one loaded calendar (whose indexes outlive the matcher)."""
 
     calendar: Calendar
-    audience: AudienceIndex
-    _starts: list[datetime.date] = field(default_factory=list, repr=False)
-    _longest: datetime.timedelta = datetime.timedelta(0)
-
-    def __post_init__(self) -> None:
-        self._starts = [occurrence.start for occurrence in self.calendar.occurrences]
-        self._longest = max(
-            (o.end - o.start for o in self.calendar.occurrences), default=datetime.timedelta(0)
-        )
 
     def near(self, start: datetime.date, end: datetime.date, margin: int) -> Iterable[Occurrence]:
         """Occurrences that touch `start`..`end` widened by `margin` days."""
         low = start - datetime.timedelta(days=margin)
         high = end + datetime.timedelta(days=margin)
-        first = bisect.bisect_left(self._starts, low - self._longest)
-        last = bisect.bisect_right(self._starts, high)
+        starts = self.calendar.starts
+        first = bisect.bisect_left(starts, low - self.calendar.longest)
+        last = bisect.bisect_right(starts, high)
         for occurrence in self.calendar.occurrences[first:last]:
             if occurrence.end >= low:
                 yield occurrence
@@ -99,7 +91,7 @@ class Matcher:
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:
                     continue
-                for customer in self.audience.concerned(occurrence, audience):
+                for customer in self.calendar.audience.concerned(occurrence, audience):
                     result.findings.append(make_finding(rule, occurrence, customer, draft))
         result.findings.sort(key=_finding_order)
         return result
@@ -146,7 +138,7 @@ def check_plan(draft: Draft, *, calendar: Calendar | None = None) -> CheckResult
     """
     margin = lookaround_days()
     calendar = calendar or audience_calendar(draft, draft.start, draft.end, margin)
-    return Matcher(calendar, AudienceIndex(calendar.customers)).check(draft, margin)
+    return Matcher(calendar).check(draft, margin)
 
 
 def check_plans(plans: Iterable[Plan]) -> dict[int, CheckResult]:
@@ -164,7 +156,7 @@ def check_plans(plans: Iterable[Plan]) -> dict[int, CheckResult]:
             set().union(*(draft.interest_ids for draft in drafts)),
         ),
     )
-    matcher = Matcher(calendar, AudienceIndex(calendar.customers))
+    matcher = Matcher(calendar)
     audience = Audience(calendar.customers)
     return {
         draft.plan_id or 0: matcher.check(

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from calendarapp.lib import dates
-from calendarapp.occurrences.audience import AudienceIndex
 from calendarapp.occurrences.stream import Calendar
 from calendarapp.planning.check import audience_calendar
 from calendarapp.planning.drafts import Draft
@@ -76,7 +75,7 @@ def suggest_dates(
     """
     last_start = search_end - datetime.timedelta(days=duration_days - 1)
     calendar = calendar or audience_calendar(draft, search_start, search_end)
-    audience = AudienceIndex(calendar.customers)
+    audience = calendar.audience
     candidate_count = max((last_start - search_start).days + 1, 0)
     differences = {severity: [0] * (candidate_count + 1) for severity in SEVERITIES}
     weeks = dates.iso_weeks(search_start, search_end)

@@ -18,19 +18,21 @@ NO_AUDIENCE: frozenset[int] = frozenset()
 
 
 def load(scope: Scope) -> list[Occurrence]:
-    kinds = Q() if scope.kinds is None else Q(kind__in=scope.kinds)
-    found: list[Occurrence] = []
+    # One query for the customers' own traditions and their regions' local ones.
+    selected = Q()
     if scope.customers:
-        found += _expanded(scope, kinds & Q(customer__in=scope.customer_ids), regions=None)
+        selected |= Q(customer__in=scope.customer_ids)
     if scope.regions:
         countries = {country for country, _ in scope.regions}
-        found += _expanded(
-            scope, kinds & Q(customer__isnull=True, country__in=countries), regions=scope.regions
-        )
-    return found
+        selected |= Q(customer__isnull=True, country__in=countries)
+    if not selected:
+        return []
+    if scope.kinds is not None:
+        selected &= Q(kind__in=scope.kinds)
+    return _expanded(scope, selected, scope.regions)
 
 
-def _expanded(scope: Scope, selected: Q, regions: frozenset[Region] | None) -> list[Occurrence]:
+def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occurrence]:
     start, end = scope.start, scope.end
     rows = (
         Tradition.objects.filter(selected, start__lte=end)
@@ -74,8 +76,8 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region] | None) -> l
         lead,
         updated,
     ) in fetch_rows(rows):
-        if regions is not None and (country, subdivision) not in regions:
-            continue
+        if customer_id is None and (country, subdivision) not in regions:
+            continue  # a local tradition of another subdivision of a country in scope
         # Many traditions share a rule and dates (every retailer's Christmas rush).
         key = (rule, first_start, first_end)
         spans = expansions.get(key)

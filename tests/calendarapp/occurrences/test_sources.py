@@ -5,12 +5,9 @@ import datetime
 import pytest
 from django.db import models
 
-from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.occurrences.sources import SOURCES
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.version import versioned_models
-from calendarapp.planning.services import plan_save
-from tests import factories
 
 D = datetime.date
 
@@ -30,29 +27,6 @@ def test_every_source_declares_the_models_it_reads_and_the_data_version_watches_
             assert model in watched, (source.name, model)
         # A source without tables must say what else its data depends on.
         assert source.models or source.version, source.name
-
-
-@pytest.fixture
-def every_source(danes, sales_manager):
-    """One customer with something from every source around October 2026."""
-    aarhus = danes[0]
-    factories.tradition(
-        title="Harvest fair", kind="customer_event", customer=aarhus, start=D(2026, 10, 6)
-    )
-    factories.contract(aarhus, D(2027, 1, 31), notice_period_days=90, pre_shopping_days=150)
-    plan_save(
-        owner=sales_manager,
-        kind="webinar",
-        title="Autumn webinar",
-        start=D(2026, 10, 5),
-        end=D(2026, 10, 5),
-        customers=[aarhus],
-    )
-    source = IcsSource.objects.create(name="Aarhus events", customer=aarhus, kind="customer_event")
-    ImportedEvent.objects.create(
-        source=source, uid="fair@aarhus", start=D(2026, 10, 7), end=D(2026, 10, 7), title="Fair"
-    )
-    return aarhus
 
 
 @pytest.mark.django_db
