@@ -3,16 +3,22 @@
 Each feed class gets its object (raising `Http404` when it is missing or
 not the token user's to see), lists its items from `calendar_between`, and
 renders them with `calendarapp.ical`. A rendered body is cached under a key
-built from a cheap data version (row counts and latest changes of every
-table a feed reads, in one query), so an unchanged calendar is served from
-the cache and answers conditional requests with 304 without being rebuilt.
+built from the data version (one row that triggers renew on every change),
+so an unchanged calendar is served from the cache and answers conditional
+requests with 304 without being rebuilt.
+
+Bodies are written, sent and cached in parts (`ical.PART_BYTES`): the "all
+customers" feed of 20,000 customers is some 300 MB, which no process holds
+whole. The parts are cached as they are sent, and an index of them last, so
+that a reader finds a whole body or none.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,7 +30,7 @@ from django.utils import timezone
 from calendarapp.feeds import ical
 from calendarapp.kinds import ALL_KINDS, IN_PERSON, OUR_KINDS
 from calendarapp.lib import countries
-from calendarapp.lib.cache import cache_get, cache_set
+from calendarapp.lib.cache import cache_delete, cache_get, cache_has_all, cache_set
 from calendarapp.lib.urls import site_host, site_url
 from calendarapp.models import FeedToken, Plan, hash_token
 from calendarapp.occurrences.stream import calendar_between, collector_paused, subscription_window
@@ -33,9 +39,11 @@ from calendarapp.occurrences.version import data_version
 from calendarapp.roles import can_read_calendar, can_read_plans
 from customers.models import Customer
 
+logger = logging.getLogger(__name__)
+
 CACHE_SECONDS = 24 * 3600
 # Rendered VEVENT lines by source row, shared by all feeds of this process (see ical).
-_ROW_MEMO: dict = {}
+_ROW_MEMO = ical.RowMemo()
 # Shown in addresses when the real token cannot be shown (it is stored hashed).
 TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
 
@@ -76,6 +84,14 @@ def parse_kinds(value: str | None) -> frozenset[str] | None:
 def forget_rendered_rows() -> None:
     """Drop the rows remembered across builds (for measuring a fresh process)."""
     _ROW_MEMO.clear()
+
+
+@dataclass(frozen=True)
+class FeedBody:
+    """A feed's bytes as parts read one by one; `length` is known when they come from the cache."""
+
+    parts: Iterator[bytes]
+    length: int | None
 
 
 @dataclass(frozen=True)
@@ -181,7 +197,7 @@ class Feed:
         """Keyword arguments for `calendar_between` that select this feed's occurrences."""
         raise NotImplementedError
 
-    def items(self, obj: Any, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+    def items(self, obj: Any, user, occurrences: Sequence[Occurrence]) -> Iterable[Occurrence]:
         return occurrences
 
     def cache_key(self, obj: Any, user) -> str:
@@ -209,36 +225,81 @@ class Feed:
         # The window moves every day, so the feed changes at least daily.
         midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
         last_modified = max(filter(None, (data.latest_change, midnight)))
-        return FeedVersion(f"feed:{digest}", f'"{digest[:32]}"', last_modified, today)
+        return FeedVersion(f"feed-parts:{digest}", f'"{digest[:32]}"', last_modified, today)
 
-    def body(self, obj: Any, user, kinds: frozenset[str] | None, version: FeedVersion) -> bytes:
+    def body(self, obj: Any, user, kinds: frozenset[str] | None, version: FeedVersion) -> FeedBody:
         """Return the feed's bytes, from the cache when no data changed since they were built."""
-        # The cache only saves work: with Redis down the feed is built and served all the same.
-        body = cache_get(version.cache_key)
-        if body is None:
-            body = self.build(obj, user, kinds, version.today)
-            cache_set(version.cache_key, body, CACHE_SECONDS)
-        return body
+        cached = _cached_body(version.cache_key)
+        if cached is not None:
+            return cached
+        parts = self.build(obj, user, kinds, version.today)
+        return FeedBody(_kept(version.cache_key, parts), None)
 
-    def build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
-        with collector_paused():
-            return self._build(obj, user, kinds, today)
-
-    def _build(self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date) -> bytes:
+    def build(
+        self, obj: Any, user, kinds: frozenset[str] | None, today: datetime.date
+    ) -> Iterator[bytes]:
+        """Load the calendar now; write the body part by part as it is read."""
         start, end = subscription_window(today)
         scope = self.scope(obj, user)
         if self.item_kinds is not None:
             # Build only what the feed lists (a plans feed needs no holidays).
             kinds = self.item_kinds if kinds is None else kinds & self.item_kinds
         calendar = calendar_between(
-            start, end, kinds=kinds, include_plans=self.include_plans, **scope
+            start, end, kinds=kinds, include_plans=self.include_plans, reuse=False, **scope
         )
         names = {customer.id: customer.name for customer in calendar.customers}
         stamped = scope.get("customers")
         stamps = dict(stamped.values_list("id", "updated_at")) if stamped is not None else {}
         writer = ical.EventWriter(Presenter(names, stamps), host=site_host(), memo=_ROW_MEMO)
-        events = (writer.write(item) for item in self.items(obj, user, calendar.occurrences))
-        return ical.calendar_bytes(self.title(obj, user), self.description(obj, user), events)
+        items = self.items(obj, user, calendar.occurrences)
+        title, description = self.title(obj, user), self.description(obj, user)
+        return _written(writer, items, title, description)
+
+
+def _written(
+    writer: ical.EventWriter, items: Iterable[Occurrence], title: str, description: str
+) -> Iterator[bytes]:
+    with collector_paused():
+        yield from ical.calendar_parts(title, description, (writer.write(i) for i in items))
+    writer.done()
+
+
+def _kept(key: str, parts: Iterator[bytes]) -> Iterator[bytes]:
+    """Pass the parts on, caching each, and their index once the last one is cached."""
+    # The cache only saves work: with Redis down the feed is built and served all the same.
+    count, length = 0, 0
+    for part in parts:
+        cache_set(f"{key}:{count}", part, CACHE_SECONDS)
+        count += 1
+        length += len(part)
+        yield part
+    # The index is written last: a body is found only once every part is in.
+    cache_set(key, (count, length), CACHE_SECONDS)
+
+
+def _cached_body(key: str) -> FeedBody | None:
+    """The cached body under `key` if every part of it is still there, else None."""
+    index = cache_get(key)
+    if index is None:
+        return None
+    count, length = index
+    part_keys = [f"{key}:{number}" for number in range(count)]
+    # A cache may evict single parts; a body with a hole is rebuilt, not sent.
+    if not cache_has_all(part_keys):
+        return None
+    return FeedBody(_cached_parts(key, part_keys), length)
+
+
+def _cached_parts(key: str, part_keys: list[str]) -> Iterator[bytes]:
+    for part_key in part_keys:
+        part = cache_get(part_key)
+        if part is None:
+            # Gone since it was checked: the client sees fewer bytes than Content-Length
+            # said and asks again; forgetting the index makes that request rebuild.
+            logger.error("Feed part %s vanished while it was sent", part_key)
+            cache_delete(key)
+            return
+        yield part
 
 
 class MyCustomersFeed(Feed):
@@ -328,7 +389,7 @@ class PlansFeed(Feed):
     def scope(self, obj: None, user) -> dict[str, Any]:
         return {"customers": Customer.objects.filter(active=True)}
 
-    def items(self, obj: None, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+    def items(self, obj: None, user, occurrences: Sequence[Occurrence]) -> Iterable[Occurrence]:
         return (occurrence for occurrence in occurrences if occurrence.ours)
 
 
@@ -338,7 +399,7 @@ class MyPlansFeed(PlansFeed):
     def title(self, obj: None, user) -> str:
         return f"My plans ({user.get_username()})"
 
-    def items(self, obj: None, user, occurrences: list[Occurrence]) -> Iterable[Occurrence]:
+    def items(self, obj: None, user, occurrences: Sequence[Occurrence]) -> Iterable[Occurrence]:
         mine = set(Plan.objects.filter(owner=user).values_list("id", flat=True))
         return (item for item in super().items(obj, user, occurrences) if item.source_id in mine)
 

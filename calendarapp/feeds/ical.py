@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Protocol
 
 from calendarapp.lib.dates import ONE_DAY
@@ -65,9 +65,41 @@ class Presenter(Protocol):
 
 
 Row = tuple[bytes, bytes, bool]
-# Rendered rows by presenter fingerprint, kept across builds: after an edit only the changed
-# rows are rendered again. Emptied when it grows past this many rows.
-MAX_REMEMBERED_ROWS = 250_000
+# A feed is written out in parts of about this size, so no build holds a whole body.
+PART_BYTES = 4 * 1024 * 1024
+
+
+class RowMemo:
+    """Rendered rows kept across builds, so that after an edit only the changed rows are rendered.
+
+    One entry per source row, holding its latest rendering and the presenter
+    fingerprint it was rendered for: an edit replaces the row's entry rather
+    than adding one, so the memo is as large as the data, whatever its size.
+    Rows that left the data (deleted, out of every window) are dropped when
+    the memo holds more than twice the rows of the largest build so far.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[Hashable, tuple[Hashable, Row]] = {}
+        self.largest_build = 0
+
+    def get(self, key: Hashable, fingerprint: Hashable) -> Row | None:
+        entry = self.rows.get(key)
+        return entry[1] if entry is not None and entry[0] == fingerprint else None
+
+    def put(self, key: Hashable, fingerprint: Hashable, row: Row) -> None:
+        self.rows[key] = (fingerprint, row)
+
+    def build_done(self, used: Iterable[Hashable]) -> None:
+        """Note the rows one build used; forget the others if too many have gathered."""
+        used = list(used)
+        self.largest_build = max(self.largest_build, len(used))
+        if len(self.rows) > 2 * self.largest_build:
+            self.rows = {key: self.rows[key] for key in used if key in self.rows}
+
+    def clear(self) -> None:
+        self.rows = {}
+        self.largest_build = 0
 
 
 def escape_text(value: str) -> str:
@@ -122,11 +154,9 @@ class EventWriter:
     it never moves a fold.
     """
 
-    def __init__(self, presenter: Presenter, *, host: str, memo: dict[Hashable, Row] | None = None):
+    def __init__(self, presenter: Presenter, *, host: str, memo: RowMemo | None = None):
         self.presenter = presenter
-        self.memo = memo if memo is not None else {}
-        if len(self.memo) > MAX_REMEMBERED_ROWS:
-            self.memo.clear()
+        self.memo = memo if memo is not None else RowMemo()
         self.uid_suffix = f"@{host}"
         self.uid_tail = f"{self.uid_suffix}\r\n".encode()
         # Longest ASCII id that fits on one line with "UID:" and the host (else it is folded).
@@ -135,12 +165,17 @@ class EventWriter:
         self._iso_days: dict[datetime.date, bytes] = {}
         self._compact_days: dict[datetime.date, bytes] = {}
 
-    def _remembered_row(self, occurrence: Occurrence) -> Row:
+    def _remembered_row(self, key: Hashable, occurrence: Occurrence) -> Row:
         fingerprint = self.presenter.fingerprint(occurrence)
-        row = self.memo.get(fingerprint)
+        row = self.memo.get(key, fingerprint)
         if row is None:
-            row = self.memo[fingerprint] = self._row(occurrence)
+            row = self._row(occurrence)
+            self.memo.put(key, fingerprint, row)
         return row
+
+    def done(self) -> None:
+        """Tell the memo which rows this writer used (call once all is written)."""
+        self.memo.build_done(self._rows)
 
     def _row(self, occurrence: Occurrence) -> Row:
         """Return the lines before the act-by day, those after it, and whether it has one."""
@@ -190,7 +225,7 @@ class EventWriter:
         )
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = self._remembered_row(occurrence)
+            row = self._rows[key] = self._remembered_row(key, occurrence)
         head, tail, act_by = row
         long_uid = len(occurrence.id) > self.uid_room
         return b"".join(
@@ -213,6 +248,12 @@ class EventWriter:
 
 def calendar_bytes(name: str, description: str, events: Iterable[bytes]) -> bytes:
     """Wrap rendered VEVENTs in a VCALENDAR whose NAME equals its X-WR-CALNAME."""
+    return b"".join(calendar_parts(name, description, events))
+
+
+def calendar_parts(name: str, description: str, events: Iterable[bytes]) -> Iterator[bytes]:
+    """The VCALENDAR of `calendar_bytes` in parts of about `PART_BYTES`, written as read."""
+    part_bytes = PART_BYTES
     name_text = escape_text(name)
     head = [
         "BEGIN:VCALENDAR",
@@ -227,9 +268,16 @@ def calendar_bytes(name: str, description: str, events: Iterable[bytes]) -> byte
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
-    parts = [fold(line) for line in head]
-    parts.extend(events)
-    if len(parts) == len(head):
-        parts.extend(fold(line) for line in EMPTY_CALENDAR_COMPONENT)
-    parts.append(b"END:VCALENDAR\r\n")
-    return b"".join(parts)
+    part = [fold(line) for line in head]
+    size, empty = 0, True
+    for event in events:
+        part.append(event)
+        size += len(event)
+        empty = False
+        if size >= part_bytes:
+            yield b"".join(part)
+            part, size = [], 0
+    if empty:
+        part.extend(fold(line) for line in EMPTY_CALENDAR_COMPONENT)
+    part.append(b"END:VCALENDAR\r\n")
+    yield b"".join(part)

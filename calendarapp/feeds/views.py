@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -27,7 +28,7 @@ def _plain(status: int, message: str) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
+def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponseBase:
     """Serve one feed as text/calendar, answering conditional requests with 304."""
     try:
         user = feeds.user_for_token(token)
@@ -52,15 +53,23 @@ def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponse:
     if not_modified is not None:
         return _with_headers(not_modified, validators)  # a 304 repeats the 200's validators
     body = feed.body(obj, user, kinds, version)
-    response = HttpResponse(
-        b"" if request.method == "HEAD" else body, content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Length"] = str(len(body))
+    content_type = "text/calendar; charset=utf-8"
+    length = body.length
+    if request.method == "HEAD":
+        if length is None:  # built now: write it out (and so into the cache) to count it
+            length = sum(len(part) for part in body.parts)
+        response: HttpResponseBase = HttpResponse(b"", content_type=content_type)
+    else:
+        # Sent part by part: a large feed is never held whole. A body built for this
+        # request has no length yet and goes out chunked; cached bodies carry theirs.
+        response = StreamingHttpResponse(body.parts, content_type=content_type)
+    if length is not None:
+        response["Content-Length"] = str(length)
     response["Content-Disposition"] = f'inline; filename="{feed.filename(obj)}"'
     return _with_headers(response, validators)
 
 
-def _with_headers(response: HttpResponse, headers: dict[str, str]) -> HttpResponse:
+def _with_headers(response: HttpResponseBase, headers: dict[str, str]) -> HttpResponseBase:
     for name, value in headers.items():
         response[name] = value
     return response

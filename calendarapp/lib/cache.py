@@ -68,6 +68,26 @@ def cache_set(key: str, value: Any, timeout: int) -> None:
         _failed("set", error)
 
 
+def cache_has_all(keys: list[str]) -> bool:
+    """Whether every key is cached; False when the cache is unreachable."""
+    if not _available():
+        return False
+    try:
+        return all(cache.has_key(key) for key in keys)
+    except CACHE_ERRORS as error:
+        _failed("has_key", error)
+        return False
+
+
+def cache_delete(key: str) -> None:
+    if not _available():
+        return
+    try:
+        cache.delete(key)
+    except CACHE_ERRORS as error:
+        _failed("delete", error)
+
+
 def reset_outage() -> None:
     """Forget a recorded outage (for tests, and after the cache is known to be back)."""
     _Outage.skip_until = 0.0

@@ -19,7 +19,7 @@ FEEDS = ["my-customers", "all-customers", "customer", "country", "plans-mine", "
 
 def get(client, path: str, **headers):
     response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.content
+    assert response.status_code == 200, response.getvalue()
     return response
 
 
@@ -28,12 +28,12 @@ def test_feed_follows_the_rules(client, data, feed):
     response = get(client, fs.feed_paths(data)[feed])
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"].startswith("inline")
-    fs.lint(response.content)
+    fs.lint(response.getvalue())
 
 
 @pytest.mark.parametrize("feed", FEEDS)
 def test_feed_holds_exactly_the_engines_occurrences(client, data, feed):
-    body = get(client, fs.feed_paths(data)[feed]).content
+    body = get(client, fs.feed_paths(data)[feed]).getvalue()
     found = {
         (uid, fs.parse_date(event["DTSTART"][1]), fs.parse_date(event["DTEND"][1]))
         for event in fs.vevents(body)
@@ -48,7 +48,7 @@ def test_feed_holds_exactly_the_engines_occurrences(client, data, feed):
 
 @pytest.mark.parametrize("feed", FEEDS)
 def test_icalendar_and_recurring_ical_events_read_the_engines_occurrences(client, data, feed):
-    body = get(client, fs.feed_paths(data)[feed]).content
+    body = get(client, fs.feed_paths(data)[feed]).getvalue()
     calendar = icalendar.Calendar.from_ical(body)
     assert calendar.get_missing_tzids() == set()
     for component in calendar.walk():
@@ -66,7 +66,7 @@ def test_icalendar_and_recurring_ical_events_read_the_engines_occurrences(client
 
 @pytest.mark.parametrize("feed", FEEDS)
 def test_the_strict_ical_package_parses_every_feed(client, data, feed):
-    body = get(client, fs.feed_paths(data)[feed]).content
+    body = get(client, fs.feed_paths(data)[feed]).getvalue()
     calendar = IcsCalendarStream.calendar_from_ics(body.decode())
     assert {event.uid for event in calendar.events} == {
         uid for uid, _, _ in fs.expected(fs.engine_occurrences(feed, data))
@@ -76,7 +76,7 @@ def test_the_strict_ical_package_parses_every_feed(client, data, feed):
 
 
 def test_text_is_escaped_and_folded_and_parsers_read_it_back(client, data):
-    body = get(client, fs.feed_paths(data)["customer"]).content
+    body = get(client, fs.feed_paths(data)["customer"]).getvalue()
     assert b"Acme A/S: H\xc3\xb8stferie\\; B\xc3\xbcro-\xc3\x9cbergabe\\, " in body.replace(
         b"\r\n ", b""
     )
@@ -91,7 +91,7 @@ def test_text_is_escaped_and_folded_and_parsers_read_it_back(client, data):
 def test_uids_are_stable_unique_and_built_from_the_source(client, data):
     seen: dict[str, tuple] = {}
     for path in fs.feed_paths(data).values():
-        for event in fs.vevents(get(client, path).content):
+        for event in fs.vevents(get(client, path).getvalue()):
             uid = event["UID"][1]
             what = (event["DTSTART"], event["DTEND"], event["SUMMARY"])
             # The same UID in two feeds is the same event: never two events under one UID.
@@ -107,19 +107,19 @@ def test_uids_are_stable_unique_and_built_from_the_source(client, data):
 
 def test_unchanged_data_gives_identical_bytes(client, data):
     path = fs.feed_paths(data)["all-customers"]
-    first = get(client, path).content
+    first = get(client, path).getvalue()
     cache.clear()
-    assert get(client, path).content == first
+    assert get(client, path).getvalue() == first
 
 
 def test_an_edit_changes_dtstamp_and_grows_sequence(client, data, clock):
     path = fs.feed_paths(data)["plans-mine"]
-    before = fs.vevents(get(client, path).content)[0]
+    before = fs.vevents(get(client, path).getvalue())[0]
     clock.shift(datetime.timedelta(minutes=5))
     plan = Plan.objects.get(pk=data.mine.pk)
     plan.title = "Visit Acme (moved)"
     plan.save()
-    after = fs.vevents(get(client, path).content)[0]
+    after = fs.vevents(get(client, path).getvalue())[0]
     assert after["UID"] == before["UID"]
     assert int(after["SEQUENCE"][1]) > int(before["SEQUENCE"][1])
     assert after["DTSTAMP"][1] > before["DTSTAMP"][1]
@@ -128,11 +128,11 @@ def test_an_edit_changes_dtstamp_and_grows_sequence(client, data, clock):
 
 def test_renaming_a_customer_bumps_the_sequence_of_its_items(client, data, clock):
     path = fs.feed_paths(data)["customer"]
-    before = {e["UID"][1]: e for e in fs.vevents(get(client, path).content)}
+    before = {e["UID"][1]: e for e in fs.vevents(get(client, path).getvalue())}
     clock.shift(datetime.timedelta(minutes=5))
     data.acme.name = "Acme Nordic A/S"
     data.acme.save()
-    after = {e["UID"][1]: e for e in fs.vevents(get(client, path).content)}
+    after = {e["UID"][1]: e for e in fs.vevents(get(client, path).getvalue())}
     budget = f"budget-{data.acme.pk}-2026@{fs.HOST}"
     assert after[budget]["SUMMARY"][1] == "Acme Nordic A/S: Budget closes"
     assert int(after[budget]["SEQUENCE"][1]) > int(before[budget]["SEQUENCE"][1])
@@ -141,11 +141,11 @@ def test_renaming_a_customer_bumps_the_sequence_of_its_items(client, data, clock
 def test_transparency_categories_and_description(client, data):
     events = {
         e["UID"][1].split("@")[0]: e
-        for e in fs.vevents(get(client, fs.feed_paths(data)["customer"]).content)
+        for e in fs.vevents(get(client, fs.feed_paths(data)["customer"]).getvalue())
     }
     events |= {
         e["UID"][1].split("@")[0]: e
-        for e in fs.vevents(get(client, fs.feed_paths(data)["plans-all"]).content)
+        for e in fs.vevents(get(client, fs.feed_paths(data)["plans-all"]).getvalue())
     }
     holiday = events["holiday-DK-2026-12-25"]
     assert holiday["TRANSP"][1] == "TRANSPARENT"
@@ -171,14 +171,14 @@ def _contract_id(data: fs.FeedData) -> int:
 
 def test_kinds_narrow_a_feed(client, data):
     path = fs.feed_paths(data)["customer"] + "?kinds=budget_close,contract_renewal"
-    body = get(client, path).content
+    body = get(client, path).getvalue()
     fs.lint(body)
     kinds = {event["CATEGORIES"][1] for event in fs.vevents(body)}
     assert kinds == {"budget_close", "contract_renewal"}
 
 
 def test_an_empty_feed_still_has_one_valid_component(client, data):
-    body = get(client, fs.feed_paths(data)["customer"] + "?kinds=other").content
+    body = get(client, fs.feed_paths(data)["customer"] + "?kinds=other").getvalue()
     fs.lint(body)
     assert fs.vevents(body) == []
     calendar = icalendar.Calendar.from_ical(body)
@@ -203,13 +203,13 @@ def test_the_all_customers_feed_costs_the_same_queries_for_more_customers(
         )
     cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
-        body = get(client, path).content
+        body = get(client, path).getvalue()
     assert body.count("Kräftskiva".encode()) == 60  # in SUMMARY and DESCRIPTION
 
 
 def test_a_cached_feed_is_served_with_four_queries(client, data, django_assert_num_queries):
     path = fs.feed_paths(data)["all-customers"]
-    first = get(client, path).content
+    first = get(client, path).getvalue()
     # The token, the user's permissions (two queries) and the data version: nothing is rebuilt.
     with django_assert_num_queries(4):
-        assert get(client, path).content == first
+        assert get(client, path).getvalue() == first

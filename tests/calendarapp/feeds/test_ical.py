@@ -116,17 +116,23 @@ def test_a_long_host_folds_the_uid():
     assert max(len(line) for line in body.split(b"\r\n")) <= 75
 
 
-def test_rows_are_remembered_across_builds_and_the_memory_is_bounded(monkeypatch):
-    memo: dict = {}
+def test_rows_are_remembered_across_builds_one_entry_per_source_row():
+    memo = ical.RowMemo()
     first = ical.EventWriter(Plain(), host="example.com", memo=memo)
     first.write(occurrence("Season"))
-    assert len(memo) == 1
+    first.done()
+    assert len(memo.rows) == 1
     again = ical.EventWriter(Plain(), host="example.com", memo=memo)
     assert again.write(occurrence("Season")) == first.write(occurrence("Season"))
-    assert len(memo) == 1
     renamed = ical.EventWriter(Plain(), host="example.com", memo=memo)
     assert b"SUMMARY:Renamed season" in renamed.write(occurrence("Renamed season"))
-    assert len(memo) == 2
-    monkeypatch.setattr(ical, "MAX_REMEMBERED_ROWS", 1)
-    ical.EventWriter(Plain(), host="example.com", memo=memo)
-    assert memo == {}
+    assert len(memo.rows) == 1  # the edit replaced the row's rendering
+
+
+def test_rows_that_left_the_data_are_forgotten_when_they_outnumber_the_live_ones():
+    memo = ical.RowMemo()
+    for pk in range(1, 4):  # three builds, each of another single row
+        writer = ical.EventWriter(Plain(), host="example.com", memo=memo)
+        writer.write(occurrence("Season", id=f"tradition-{pk}-2026-03-02", source_id=pk))
+        writer.done()
+    assert list(memo.rows) == [("tradition", 3, "")]

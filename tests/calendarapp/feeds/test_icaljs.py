@@ -58,7 +58,7 @@ def run_icaljs(node: str, path: Path, start: datetime.date, end: datetime.date) 
 def test_icaljs_expands_the_engines_occurrences_with_no_floating_time(
     client, data, node, tmp_path, feed
 ):
-    body = client.get(fs.feed_paths(data)[feed]).content
+    body = client.get(fs.feed_paths(data)[feed]).getvalue()
     path = tmp_path / f"{feed}.ics"
     path.write_bytes(body)
     report = run_icaljs(node, path, *fs.WINDOW)
@@ -76,5 +76,5 @@ def test_icaljs_expands_the_engines_occurrences_with_no_floating_time(
 
 def test_icaljs_reads_an_empty_feed(client, data, node, tmp_path):
     path = tmp_path / "empty.ics"
-    path.write_bytes(client.get(fs.feed_paths(data)["customer"] + "?kinds=other").content)
+    path.write_bytes(client.get(fs.feed_paths(data)["customer"] + "?kinds=other").getvalue())
     assert run_icaljs(node, path, *fs.WINDOW) == {"events": [], "problems": []}

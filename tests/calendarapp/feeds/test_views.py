@@ -7,8 +7,10 @@ import hashlib
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
+from calendarapp.feeds import feeds, ical
 from calendarapp.models import FeedToken
 from tests.calendarapp.feeds import support as fs
 
@@ -16,7 +18,7 @@ from tests.calendarapp.feeds import support as fs
 def assert_plain(response, status: int, *words: str) -> None:
     assert response.status_code == status
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    text = response.content.decode()
+    text = response.getvalue().decode()
     assert "<html" not in text.lower()
     for word in words:
         assert word in text
@@ -74,7 +76,7 @@ def test_etag_and_if_none_match_answer_304(client, data):
     assert first["ETag"].startswith('"')
     again = client.get(path, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
-    assert again.content == b""
+    assert again.getvalue() == b""
     assert again["ETag"] == first["ETag"]
     assert again["Last-Modified"] == first["Last-Modified"]
 
@@ -91,7 +93,7 @@ def test_if_modified_since_answers_304_until_data_changes(client, data, clock):
     changed = client.get(path, headers={**since, "If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
-    assert b"Board meeting" in changed.content
+    assert b"Board meeting" in changed.getvalue()
 
 
 def test_head_answers_the_headers_of_get_without_a_body(client, data):
@@ -99,10 +101,38 @@ def test_head_answers_the_headers_of_get_without_a_body(client, data):
     got = client.get(path)
     head = client.head(path)
     assert head.status_code == 200
-    assert head.content == b""
+    assert head.getvalue() == b""
     for header in ("Content-Type", "ETag", "Last-Modified", "Content-Disposition"):
         assert head[header] == got[header]
-    assert head["Content-Length"] == str(len(got.content))
+    assert head["Content-Length"] == str(len(got.getvalue()))
+    assert client.get(path)["Content-Length"] == head["Content-Length"]
+
+
+def test_a_cold_head_builds_the_body_to_count_it_and_the_next_get_is_cached(client, data):
+    path = fs.feed_paths(data)["all-customers"]
+    head = client.head(path)
+    got = client.get(path)
+    assert got.streaming and got["Content-Length"] == head["Content-Length"]
+    assert int(head["Content-Length"]) == len(got.getvalue())
+
+
+def test_a_large_feed_is_sent_and_cached_in_parts_and_rebuilt_when_a_part_is_lost(
+    client, data, monkeypatch, sales_manager
+):
+    monkeypatch.setattr(ical, "PART_BYTES", 500)
+    path = fs.feed_paths(data)["all-customers"]
+    cold = client.get(path)
+    parts = list(cold.streaming_content)
+    assert len(parts) > 3
+    assert "Content-Length" not in cold  # not known before it is all written
+    warm = client.get(path)
+    assert warm["Content-Length"] == str(len(b"".join(parts)))
+    assert list(warm.streaming_content) == parts
+    version = feeds.FEEDS["all-customers"].version(None, sales_manager, None)
+    assert cache.delete(f"{version.cache_key}:1")  # a cache evicts the second part
+    again = client.get(path)
+    assert "Content-Length" not in again  # rebuilt, not sent with a hole
+    assert again.getvalue() == b"".join(parts)
 
 
 def test_feeds_are_read_only(client, data):
@@ -112,7 +142,7 @@ def test_feeds_are_read_only(client, data):
 def test_the_window_follows_the_settings(client, data, settings):
     settings.FEED_PAST_DAYS = 0
     settings.FEED_FUTURE_DAYS = 30
-    body = client.get(fs.feed_paths(data)["customer"]).content
+    body = client.get(fs.feed_paths(data)["customer"]).getvalue()
     starts = [fs.parse_date(event["DTSTART"][1]) for event in fs.vevents(body)]
     assert starts, "the budget close on 30 June is in the window"
     assert all(day <= fs.TODAY + datetime.timedelta(days=30) for day in starts)
@@ -244,7 +274,7 @@ def test_a_feed_is_served_when_the_cache_is_unreachable(client, data, settings, 
     }
     response = client.get(fs.feed_paths(data)["all-customers"])
     assert response.status_code == 200
-    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    assert response.getvalue().startswith(b"BEGIN:VCALENDAR")
     assert "Cache unreachable" in caplog.text
 
 

@@ -279,7 +279,7 @@ def test_round_trip_export_then_import_into_another_customer(client, acme, setti
     from calendarapp.models import FeedToken
 
     token = FeedToken.regenerate(sales_manager)
-    body = client.get(f"/feeds/{token}/customers/{acme.pk}.ics").content
+    body = client.get(f"/feeds/{token}/customers/{acme.pk}.ics").getvalue()
     other = factories.customer("Other ApS", "SE")
     import_ics(name="Copy of Acme", kind="customer_event", customer=other, data=body)
 
