@@ -19,11 +19,12 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
 
-# A throwaway SQLite database under build/, kept between runs so the data set is built once.
+# The database DATABASE_URL names (PostgreSQL, say; bench asks first unless BENCH_ARGS=--yes),
+# else a throwaway SQLite file under build/; kept between runs so the data set is built once.
 bench: $(INSTALLED)
 	mkdir -p build
-	DEBUG=0 SECRET_KEY=bench DATABASE_URL=sqlite:///$(CURDIR)/build/bench.sqlite3 \
-		$(BIN)/python manage.py bench
+	DEBUG=0 SECRET_KEY=bench DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/build/bench.sqlite3} \
+		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # Style (ruff), the layer rules (import-linter, contracts in pyproject.toml) and types (mypy).
 lint: $(INSTALLED)

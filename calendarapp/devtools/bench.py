@@ -1,8 +1,13 @@
-"""The figures `make bench` prints, on a fixed synthetic data set.
+"""The figures `make bench` prints, on a fixed synthetic data set in two sizes.
 
 Each figure is a function registered with `@figure`; it gets the `BenchData`
 and returns a number. Timed figures run once to warm up and report the median
 of several runs. Tests never assert times; these figures are for people.
+
+The data set has `LARGE_CUSTOMERS` customers; the figures of the small size
+run with all but the first `CUSTOMERS` of them deactivated. "Cold" figures
+forget the process's remembered calendars before every run (as after any
+edit); "warm" ones keep them (nothing changed since the last request).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from calendarapp.lib import dates
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.sources.public_holidays import holidays_in_year
-from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft
 from calendarapp.planning.panel import planner_panel
@@ -36,6 +41,7 @@ from traditions.models import Tradition, TraditionKind
 D = datetime.date
 SEED = 20261123
 CUSTOMERS = 2000
+LARGE_CUSTOMERS = 20_000
 TRADITIONS_PER_CUSTOMER = 12
 PLANS = 300
 YEAR = 2027
@@ -132,47 +138,80 @@ class BenchData:
     customer_ids: list[int]
 
 
+SMALL, LARGE = "small", "large"
 Figure = Callable[[BenchData], float]
-FIGURES: dict[str, tuple[str, Figure]] = {}
+FIGURES: dict[str, tuple[str, Figure, str]] = {}
+# Where the bench notes that it made the data set: it touches no database without it.
+MARKER_TABLE = "bench_data_set"
+# The large size's runs take seconds each: fewer of them.
+LARGE_RUNS = 3
 
 
-def figure(name: str, unit: str = "ms") -> Callable[[Figure], Figure]:
+def figure(name: str, unit: str = "ms", size: str = SMALL) -> Callable[[Figure], Figure]:
     def register(function: Figure) -> Figure:
-        FIGURES[name] = (unit, function)
+        FIGURES[name] = (unit, function, size)
         return function
 
     return register
 
 
-def timed(function: Callable[[], object], runs: int = 11) -> float:
-    """Run once to warm up, then return the median of `runs` runs in milliseconds."""
+def timed(
+    function: Callable[[], object], runs: int = 11, before: Callable[[], object] | None = None
+) -> float:
+    """Run once to warm up, then return the median of `runs` runs in milliseconds.
+
+    `before` runs untimed ahead of each run (such as forgetting remembered calendars).
+    """
     function()
     samples = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         function()
         samples.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(samples), 1)
 
 
+def has_marker() -> bool:
+    return MARKER_TABLE in connection.introspection.table_names()
+
+
 @transaction.atomic
-def build_data() -> BenchData:
-    """Create the fixed data set (or reuse it when it is already there)."""
-    if Customer.objects.count() >= CUSTOMERS:
-        return BenchData(list(Customer.objects.order_by("pk").values_list("pk", flat=True)))
-    rng = random.Random(SEED)
-    users = [get_user_model().objects.create_user(f"owner{i}", password=None) for i in range(20)]
-    Group.objects.get(name=SALES_MANAGERS).user_set.add(*users)
-    interests = [Interest.objects.create(name=f"interest {i}") for i in range(10)]
+def build_data(size: int | None = None) -> BenchData:
+    """Create the fixed data set up to `size` customers (or reuse what is there)."""
+    size = LARGE_CUSTOMERS if size is None else size
+    present = Customer.objects.count()
+    if present == 0:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (note varchar(100))")
+        rng = random.Random(SEED)
+        users = [
+            get_user_model().objects.create_user(f"owner{i}", password=None) for i in range(20)
+        ]
+        Group.objects.get(name=SALES_MANAGERS).user_set.add(*users)
+        interests = [Interest.objects.create(name=f"interest {i}") for i in range(10)]
+        customers = _add_customers(0, min(size, CUSTOMERS), users, interests, rng)
+        _add_plans(customers, users, rng)
+        present = len(customers)
+    if present < size:
+        users = list(get_user_model().objects.filter(username__startswith="owner"))
+        _add_customers(
+            present, size - present, users, list(Interest.objects.all()), random.Random(SEED + 1)
+        )
+    return BenchData(list(Customer.objects.order_by("pk").values_list("pk", flat=True)))
+
+
+def _add_customers(first: int, count: int, users, interests, rng: random.Random) -> list[Customer]:
     customers = Customer.objects.bulk_create(
         Customer(
-            name=f"Customer {i:04d}",
+            name=f"Customer {i:05d}",
             country=(country := COUNTRIES[i % len(COUNTRIES)]),
             subdivision=rng.choice(SUBDIVISIONS.get(country, [""])),
             owner=rng.choice(users),
             budget_close_month=rng.randint(1, 12),
         )
-        for i in range(CUSTOMERS)
+        for i in range(first, first + count)
     )
     through = Customer.interests.through
     through.objects.bulk_create(
@@ -181,18 +220,21 @@ def build_data() -> BenchData:
         for interest in rng.sample(interests, 2)
     )
     Tradition.objects.bulk_create(
-        Tradition(
-            customer=customer,
-            kind=kind,
-            title=f"{kind.label} {index}",
-            start=start,
-            end=start + datetime.timedelta(days=length - 1),
-            recurrence=_parsed_rule(rule),
-            lead_time_days=rng.choice([0, 14, 30, 60]),
-        )
-        for number, customer in enumerate(customers)
-        for index, shape in enumerate(TRADITION_SHAPES)
-        for kind, rule, start, length in [_vary(shape, number, rng)]
+        (
+            Tradition(
+                customer=customer,
+                kind=kind,
+                title=f"{kind.label} {index}",
+                start=start,
+                end=start + datetime.timedelta(days=length - 1),
+                recurrence=_parsed_rule(rule),
+                lead_time_days=rng.choice([0, 14, 30, 60]),
+            )
+            for number, customer in enumerate(customers, start=first)
+            for index, shape in enumerate(TRADITION_SHAPES)
+            for kind, rule, start, length in [_vary(shape, number, rng)]
+        ),
+        batch_size=5000,
     )
     Contract.objects.bulk_create(
         Contract(
@@ -202,6 +244,10 @@ def build_data() -> BenchData:
         )
         for customer in customers[::2]
     )
+    return customers
+
+
+def _add_plans(customers: list[Customer], users, rng: random.Random) -> None:
     kinds = list(PlanKind)
     for index in range(PLANS):
         start = D(YEAR, 1, 4) + datetime.timedelta(days=rng.randint(0, 350))
@@ -214,27 +260,46 @@ def build_data() -> BenchData:
             countries=rng.sample(COUNTRIES, 1) if index % 3 == 0 else [],
         )
         plan.customers.add(*rng.sample(customers, 5))
-    return BenchData([customer.pk for customer in customers])
+
+
+def use_size(data: BenchData, size: str) -> None:
+    """Leave the first CUSTOMERS customers active for the small size, all for the large one."""
+    count = CUSTOMERS if size == SMALL else LARGE_CUSTOMERS
+    last = data.customer_ids[min(count, len(data.customer_ids)) - 1]
+    Customer.objects.filter(pk__gt=last, active=True).update(active=False)
+    Customer.objects.filter(pk__lte=last, active=False).update(active=True)
 
 
 def year_window() -> tuple[datetime.date, datetime.date]:
     return D(YEAR, 1, 1), D(YEAR, 12, 31)
 
 
+def _runs(size: str) -> int:
+    return LARGE_RUNS if size == LARGE else 11
+
+
+def _expand_year(size: str) -> float:
+    return timed(lambda: calendar_between(*year_window(), reuse=False), _runs(size))
+
+
 @figure("expand_year_all_ms")
 def expand_year_all(data: BenchData) -> float:
-    return timed(lambda: calendar_between(*year_window()))
+    return _expand_year(SMALL)
+
+
+@figure("expand_year_20k_ms", size=LARGE)
+def expand_year_20k(data: BenchData) -> float:
+    return _expand_year(LARGE)
 
 
 @figure("queries_expand_year", unit="queries")
 def queries_expand_year(data: BenchData) -> float:
     with CaptureQueriesContext(connection) as queries:
-        calendar_between(*year_window())
+        calendar_between(*year_window(), reuse=False)
     return len(queries)
 
 
-@figure("check_plan_all_ms")
-def check_plan_all(data: BenchData) -> float:
+def _all_countries_check() -> Callable[[], object]:
     start = D(YEAR, 10, 11)
     draft = Draft(
         kind=PlanKind.EVENT,
@@ -242,7 +307,27 @@ def check_plan_all(data: BenchData) -> float:
         end=start + datetime.timedelta(days=4),
         countries=frozenset(COUNTRIES),
     )
-    return timed(lambda: check_plan(draft))
+    return lambda: check_plan(draft)
+
+
+@figure("check_plan_all_ms")
+def check_plan_all(data: BenchData) -> float:
+    return timed(_all_countries_check(), before=RECENT_CALENDARS.clear)
+
+
+@figure("check_plan_warm_ms")
+def check_plan_warm(data: BenchData) -> float:
+    return timed(_all_countries_check())
+
+
+@figure("check_plan_20k_ms", size=LARGE)
+def check_plan_20k(data: BenchData) -> float:
+    return timed(_all_countries_check(), LARGE_RUNS, before=RECENT_CALENDARS.clear)
+
+
+@figure("check_plan_20k_warm_ms", size=LARGE)
+def check_plan_20k_warm(data: BenchData) -> float:
+    return timed(_all_countries_check(), LARGE_RUNS)
 
 
 @figure("suggest_26_weeks_ms")
@@ -260,12 +345,12 @@ def suggest_26_weeks(data: BenchData) -> float:
             duration_days=3,
             search_start=start,
             search_end=start + datetime.timedelta(weeks=26, days=-1),
-        )
+        ),
+        before=RECENT_CALENDARS.clear,
     )
 
 
-@figure("planner_panel_all_ms")
-def planner_panel_all(data: BenchData) -> float:
+def _planner_panel() -> Callable[[], object]:
     """The planner's live panel (check, five suggestions, heat map) for every customer."""
     start = D(YEAR, 3, 1)
     draft = Draft(
@@ -274,7 +359,23 @@ def planner_panel_all(data: BenchData) -> float:
         end=start + datetime.timedelta(days=1),
         countries=frozenset(COUNTRIES),
     )
-    return timed(lambda: planner_panel(draft, search_from=D(YEAR, 1, 4)))
+    return lambda: planner_panel(draft, search_from=D(YEAR, 1, 4))
+
+
+@figure("planner_panel_all_ms")
+def planner_panel_all(data: BenchData) -> float:
+    return timed(_planner_panel(), before=RECENT_CALENDARS.clear)
+
+
+@figure("planner_panel_20k_cold_ms", size=LARGE)
+def planner_panel_20k_cold(data: BenchData) -> float:
+    return timed(_planner_panel(), LARGE_RUNS, before=RECENT_CALENDARS.clear)
+
+
+@figure("planner_panel_20k_ms", size=LARGE)
+def planner_panel_20k(data: BenchData) -> float:
+    """Warm: the panel again, as when a sales manager edits the title, nothing else changed."""
+    return timed(_planner_panel(), LARGE_RUNS)
 
 
 def _all_regions_three_years() -> None:
@@ -324,12 +425,18 @@ def _timeline_year_page() -> Callable[[], object]:
 
 @figure("timeline_page_ms")
 def timeline_page(data: BenchData) -> float:
-    return timed(_timeline_year_page())
+    return timed(_timeline_year_page(), before=RECENT_CALENDARS.clear)
+
+
+@figure("timeline_page_20k_ms", size=LARGE)
+def timeline_page_20k(data: BenchData) -> float:
+    return timed(_timeline_year_page(), before=RECENT_CALENDARS.clear)
 
 
 @figure("timeline_page_queries", unit="queries")
 def timeline_page_queries(data: BenchData) -> float:
     page = _timeline_year_page()
+    RECENT_CALENDARS.clear()
     with CaptureQueriesContext(connection) as queries:
         page()
     return len(queries)
