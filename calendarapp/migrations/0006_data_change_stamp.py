@@ -8,8 +8,9 @@ rollback does not rewind), SQLite from random(); so a calendar remembered
 under the stamp of a rolled-back transaction is never served again.
 
 Frozen history: the tables are listed here as they were when this was written;
-a source that reads a new table adds its trigger in a migration of its own
-(tests/calendarapp/occurrences/test_version.py checks every watched table).
+after every migrate, `sync_change_triggers` (calendarapp.occurrences.version)
+adds the triggers of tables read since (tests/calendarapp/occurrences/test_version.py
+checks every watched table).
 """
 
 from django.db import migrations
