@@ -47,6 +47,7 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="customers",
         verbose_name="account owner",
+        db_index=False,  # customer_owner_active_idx starts with the owner and serves its lookups
     )
     budget_close_month = models.PositiveSmallIntegerField(
         default=12,
@@ -67,8 +68,14 @@ class Customer(models.Model):
             ),
         ]
         indexes = [
-            # The timeline and the conflict check select customers by country and region.
+            # The timeline and the conflict check select customers by country and region; the
+            # country feed and the timeline's country filter read active customers of a country.
             models.Index(fields=["country", "subdivision"], name="customer_country_idx"),
+            # The timeline's pages and the stream read active customers in name order
+            # (`ORDER BY name, id` with OFFSET/LIMIT), so a page is an index range, not a sort.
+            models.Index(fields=["active", "name", "id"], name="customer_active_name_idx"),
+            # The "My customers" feed and the timeline's owner filter: one owner's active ones.
+            models.Index(fields=["owner", "active"], name="customer_owner_active_idx"),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +111,10 @@ class Contract(models.Model):
     deadline `notice_period_days` before the end, and then the contract ends.
     """
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contracts")
+    # contract_customer_end_idx starts with the customer and serves its lookups.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contracts", db_index=False
+    )
     name = models.CharField(max_length=200)
     end_date = models.DateField(validators=[validate_calendar_date])
     notice_period_days = models.PositiveIntegerField(
@@ -128,6 +138,10 @@ class Contract(models.Model):
                     "Pre-shopping must start no later than the notice deadline."
                 ),
             ),
+        ]
+        indexes = [
+            # The contracts source reads the customers' contracts ending in a window.
+            models.Index(fields=["customer", "end_date"], name="contract_customer_end_idx"),
         ]
 
     def __str__(self) -> str:

@@ -41,6 +41,7 @@ class Tradition(models.Model):
         on_delete=models.CASCADE,
         related_name="traditions",
         help_text="Leave empty for a local tradition of a whole country.",
+        db_index=False,  # tradition_customer_kind_idx starts with the customer and serves it
     )
     country = models.CharField(
         max_length=2, blank=True, help_text="For a local tradition: ISO 3166-1 code, e.g. DK."
@@ -90,6 +91,9 @@ class Tradition(models.Model):
         indexes = [
             # Local traditions are read per country for every timeline and check.
             models.Index(fields=["country", "subdivision"], name="tradition_country_idx"),
+            # A customer's own traditions by kind: the stream's "has its own budget close"
+            # EXISTS per customer, and the traditions source's customer branch.
+            models.Index(fields=["customer", "kind"], name="tradition_customer_kind_idx"),
         ]
 
     def __str__(self) -> str:
