@@ -42,7 +42,7 @@ class RefuseNulBytesMiddleware:
             if "\x00" in name or any("\x00" in value for value in values):
                 shown = name.replace("\x00", "\\0")
                 return HttpResponseBadRequest(
-                    f"The parameter “{shown}” contains a NUL byte, which no text may contain.",
+                    f"Parameter “{shown}” contains a NUL byte, which no text may contain.",
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from calendarapp.devtools import bench
 from customers.models import Customer
@@ -37,9 +38,10 @@ def test_bench_says_which_database_it_used_and_reuses_the_data_set_it_made(
     settings.BASE_DIR = tmp_path
     call_command("bench", "--yes", "--only", "queries_expand_year", "expand_year_20k_ms")
     printed = capsys.readouterr().out
-    assert "Database: sqlite database" in printed
+    used = f"{connection.vendor} database {connection.settings_dict['NAME']}"
+    assert f"Database: {used}" in printed
     results = json.loads((tmp_path / "build" / "bench.json").read_text())
-    assert results["database"].startswith("sqlite database")
+    assert results["database"].startswith(used)
     assert results["queries_expand_year"]["value"] == 8
     call_command("bench", "--yes", "--only", "queries_expand_year")  # its own data: no refusal
     assert Customer.objects.count() == 80
