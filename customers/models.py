@@ -73,7 +73,12 @@ class Customer(models.Model):
             models.Index(fields=["country", "subdivision"], name="customer_country_idx"),
             # The timeline's pages and the stream read active customers in name order
             # (`ORDER BY name, id` with OFFSET/LIMIT), so a page is an index range, not a sort.
-            models.Index(fields=["active", "name", "id"], name="customer_active_name_idx"),
+            # Partial, so it holds only the rows those reads want and nothing else competes.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(active=True),
+                name="customer_active_name_idx",
+            ),
             # The "My customers" feed and the timeline's owner filter: one owner's active ones.
             models.Index(fields=["owner", "active"], name="customer_owner_active_idx"),
         ]

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['active', 'name', 'id'], name='customer_active_name_idx'),
+            index=models.Index(condition=models.Q(('active', True)), fields=['name', 'id'], name='customer_active_name_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',
