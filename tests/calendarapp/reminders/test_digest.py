@@ -374,11 +374,11 @@ def test_this_week_page_in_a_browser(browser_page, live_server):
 
     headings = page.locator("main h2").all_inner_texts()
     assert [heading.split(" ")[0] for heading in headings] == ["Act", "New", "Customer", "Busy"]
+    # Blockers come first, then warnings (the real today may add a holiday blocker of its own).
     conflicts = page.locator(".digest-section").nth(1).locator("li")
-    assert [conflicts.nth(n).get_attribute("class") for n in range(2)] == [
-        "sev-blocker",
-        "sev-warning",
-    ]
+    classes = [conflicts.nth(n).get_attribute("class") for n in range(conflicts.count())]
+    assert {"sev-blocker", "sev-warning"} <= set(classes)
+    assert classes == sorted(classes, key=lambda name: name != "sev-blocker")
     assert "Acme Logistics' notice deadline for Fleet licence" in page.inner_text("main")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "this-week.png", full_page=True)
@@ -387,7 +387,8 @@ def test_this_week_page_in_a_browser(browser_page, live_server):
     email_page = page.context.browser.new_page()
     email_page.set_content(message.alternatives[0][0])
     email_page.screenshot(path=ARTIFACTS / "reminder-email.png", full_page=True)
-    assert email_page.locator("li").count() == 6
+    # The email lists what the page lists (how many depends on the real today's holidays).
+    assert email_page.locator("li").count() == page.locator(".digest-section li").count() >= 6
 
     page.click("text=Stop reminder emails")
     page.wait_for_load_state("networkidle")
