@@ -94,6 +94,9 @@ class Tradition(models.Model):
             # A customer's own traditions by kind: the stream's "has its own budget close"
             # EXISTS per customer, and the traditions source's customer branch.
             models.Index(fields=["customer", "kind"], name="tradition_customer_kind_idx"),
+            # The conflict check looks around a plan as far as the longest lead time: a MAX
+            # that an index answers from its last entry instead of a scan of every tradition.
+            models.Index(fields=["lead_time_days"], name="tradition_lead_time_idx"),
         ]
 
     def __str__(self) -> str:

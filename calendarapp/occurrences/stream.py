@@ -46,6 +46,9 @@ BY_DATE = operator.attrgetter("start", "end", "id")
 MAX_WINDOW_DAYS = MAX_SPAN_DAYS
 
 
+_MEMO_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Calendar:
     """The occurrences of a window, sorted by start and indexed on first use; shared, unchanged."""
@@ -60,6 +63,22 @@ class Calendar:
     def audience(self) -> AudienceIndex:
         """Which of the calendar's customers each occurrence concerns."""
         return AudienceIndex(self.customers)
+
+    @functools.cached_property
+    def memo(self) -> OrderedDict[Hashable, object]:
+        """Answers computed from this calendar alone (a check of one draft, say), newest last.
+
+        The calendar never changes, so neither do they; a consumer bounds what it keeps
+        with `remember`.
+        """
+        return OrderedDict()
+
+    def remember(self, key: Hashable, value: object, keep: int = 32) -> None:
+        """Keep `value` under `key` in `memo`, dropping the oldest beyond `keep`."""
+        with _MEMO_LOCK:
+            self.memo[key] = value
+            while len(self.memo) > keep:
+                self.memo.popitem(last=False)
 
     @functools.cached_property
     def starts(self) -> list[datetime.date]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Max
@@ -82,6 +82,17 @@ class Matcher:
     def check(
         self, draft: Draft, margin: int, audience: frozenset[int] | None = None
     ) -> CheckResult:
+        # The same draft against the same (unchanged) calendar has the same findings: a
+        # planner re-checking while the user types a title reads them back. The title
+        # never changes a finding, so it is left out of the key.
+        key = ("check", replace(draft, title=""), margin, audience)
+        known = self.calendar.memo.get(key)
+        if not isinstance(known, CheckResult):
+            known = self._judged(draft, margin, audience)
+            self.calendar.remember(key, known)
+        return CheckResult(list(known.findings))
+
+    def _judged(self, draft: Draft, margin: int, audience: frozenset[int] | None) -> CheckResult:
         result = CheckResult()
         rules = RulesFor(draft.kind)
         for occurrence in self.near(draft.start, draft.end, margin):
