@@ -30,6 +30,12 @@ class PlanKind(models.TextChoices):
     VISIT = "visit", "Visit"
 
 
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Plan(models.Model):
     """Something we intend to do, and whom it reaches.
 
@@ -40,6 +46,12 @@ class Plan(models.Model):
 
     kind = models.CharField(max_length=20, choices=PlanKind.choices)
     title = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10,
+        choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+        help_text="A cancelled plan leaves the conflict check and the feeds.",
+    )
     start = models.DateField(validators=[validate_calendar_date])
     end = models.DateField(help_text="Last day (inclusive).", validators=[validate_calendar_date])
     owner = models.ForeignKey(
@@ -97,10 +109,21 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(
+        max_length=100, blank=True, help_text="What the token is for, to tell tokens apart."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refused from this moment on; empty never expires."
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its owner or an admin revoked it."
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "API token"
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"API token of {self.user}"

@@ -70,6 +70,10 @@ class Tradition(models.Model):
         help_text="How many days ahead sales should act on it.",
         validators=[MaxValueValidator(MAX_LEAD_TIME_DAYS)],
     )
+    blocks_events = models.BooleanField(
+        default=False,
+        help_text="For a busy season: in-person plans that overlap it are a blocker, not a warning.",
+    )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
