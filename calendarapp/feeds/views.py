@@ -42,17 +42,21 @@ def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponseB
     except feeds.BadParameter as error:
         return _plain(400, str(error))
     version = feed.version(obj, user, kinds)
+    gzipped = feeds.accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    # The gzipped bytes are another representation, so they carry another ETag.
+    etag = version.etag[:-1] + '-gzip"' if gzipped else version.etag
     validators = {
-        "ETag": version.etag,
+        "ETag": etag,
         "Last-Modified": http_date(version.last_modified.timestamp()),
         "Cache-Control": "private, max-age=0, must-revalidate",
+        "Vary": "Accept-Encoding",
     }
     not_modified = get_conditional_response(
-        request, etag=version.etag, last_modified=int(version.last_modified.timestamp())
+        request, etag=etag, last_modified=int(version.last_modified.timestamp())
     )
     if not_modified is not None:
         return _with_headers(not_modified, validators)  # a 304 repeats the 200's validators
-    body = feed.body(obj, user, kinds, version)
+    body = feed.body(obj, user, kinds, version, gzipped=gzipped)
     content_type = "text/calendar; charset=utf-8"
     length = body.length
     if request.method == "HEAD":
@@ -65,6 +69,8 @@ def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponseB
         response = StreamingHttpResponse(body.parts, content_type=content_type)
     if length is not None:
         response["Content-Length"] = str(length)
+    if body.gzipped:
+        response["Content-Encoding"] = "gzip"
     response["Content-Disposition"] = f'inline; filename="{feed.filename(obj)}"'
     return _with_headers(response, validators)
 

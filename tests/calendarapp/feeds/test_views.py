@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import hashlib
 import io
 
@@ -133,6 +134,31 @@ def test_a_large_feed_is_sent_and_cached_in_parts_and_rebuilt_when_a_part_is_los
     again = client.get(path)
     assert "Content-Length" not in again  # rebuilt, not sent with a hole
     assert again.getvalue() == b"".join(parts)
+
+
+def test_a_client_that_takes_gzip_gets_the_same_calendar_gzipped_under_its_own_etag(
+    client, data, monkeypatch
+):
+    monkeypatch.setattr(ical, "PART_BYTES", 500)  # several parts, one gzip stream
+    path = fs.feed_paths(data)["all-customers"]
+    plain = client.get(path)
+    body = plain.getvalue()
+    for attempt in ("cold", "warm"):
+        if attempt == "cold":
+            cache.clear()
+        packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert packed["Content-Encoding"] == "gzip", attempt
+        assert "Accept-Encoding" in packed["Vary"]
+        packed_body = packed.getvalue()
+        assert gzip.decompress(packed_body) == body, attempt
+    assert packed["Content-Length"] == str(len(packed_body))
+    assert len(packed_body) < len(body) / 3
+    assert packed["ETag"] != plain["ETag"]
+    unchanged = client.get(
+        path, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]}
+    )
+    assert unchanged.status_code == 304
+    assert client.get(path, headers={"If-None-Match": packed["ETag"]}).status_code == 200
 
 
 def test_feeds_are_read_only(client, data):
