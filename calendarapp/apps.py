@@ -7,8 +7,15 @@ class CalendarConfig(AppConfig):
     verbose_name = "Calendar"
 
     def ready(self) -> None:
+        from calendarapp.models import PlanKind
+        from calendarapp.occurrences.sources import touches
         from calendarapp.occurrences.version import sync_change_triggers
+        from calendarapp.planning.rules import RulesFor
         from calendarapp.roles import sync_roles
+
+        # The stream may not import a feature: the touches source gets the conflict check's
+        # rules for a meeting from here, so both read one table.
+        touches.use_meeting_rules(RulesFor(PlanKind.MEETING))
 
         # Sent for this app after every app's permissions were created (it is listed last).
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="calendarapp.sync_roles")

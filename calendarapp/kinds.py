@@ -16,6 +16,8 @@ from traditions.models import TraditionKind
 
 # Public holidays come from the `holidays` package, not from a model's choices.
 PUBLIC_HOLIDAY = "public_holiday"
+# The next touch with a customer, from their contact cadence.
+TOUCH_DUE = "touch_due"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ KINDS: dict[str, Kind] = {
         Kind(PlanKind.WEBINAR, "Our webinar", "Wb", "#155e75", ours=True, in_person=True),
         Kind(PlanKind.TRADE_FAIR, "Our trade fair", "TF", "#713f12", ours=True, in_person=True),
         Kind(PlanKind.VISIT, "Our visit", "Vi", "#4c1d95", ours=True, in_person=True),
+        # Placed by the touches source on a good day of the customer's calendar.
+        Kind(TOUCH_DUE, "Touch due", "T", "#0f766e"),
     )
 }
 UNKNOWN = KINDS[TraditionKind.OTHER]

@@ -277,6 +277,12 @@ MAX_AUDIENCE_CUSTOMERS = env_int("MAX_AUDIENCE_CUSTOMERS", 5000)
 
 # How early, in days, a sales manager should act before a customer's budget closes.
 BUDGET_CLOSE_LEAD_DAYS = env_int("BUDGET_CLOSE_LEAD_DAYS", 60)
+# Days between touches with a customer unless the customer says otherwise (7-365).
+CONTACT_EVERY_DAYS = env_int("CONTACT_EVERY_DAYS", 30)
+if not 7 <= CONTACT_EVERY_DAYS <= 365:
+    raise ImproperlyConfigured(
+        f"CONTACT_EVERY_DAYS must be between 7 and 365 days, not {CONTACT_EVERY_DAYS}"
+    )
 
 # iCal feeds cover this many days back and ahead of today.
 FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 365)

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from calendarapp.lib import countries, renewals
+from calendarapp.lib import cadence, countries, renewals
 from calendarapp.lib.validation import validate_calendar_date
 
 
@@ -55,6 +56,12 @@ class Customer(models.Model):
         help_text="The month the customer's fiscal year and budget close (1-12).",
     )
     interests = models.ManyToManyField(Interest, blank=True, related_name="customers")
+    contact_every_days = models.PositiveSmallIntegerField(
+        default=cadence.default_contact_every_days,
+        validators=[MinValueValidator(cadence.MIN_DAYS), MaxValueValidator(cadence.MAX_DAYS)],
+        verbose_name="be in touch every (days)",
+        help_text="Days between touches (7-365); the next one is placed on a good day.",
+    )
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,6 +72,13 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(budget_close_month__gte=1, budget_close_month__lte=12),
                 name="customer_budget_close_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    contact_every_days__gte=cadence.MIN_DAYS,
+                    contact_every_days__lte=cadence.MAX_DAYS,
+                ),
+                name="customer_contact_every_7_365",
             ),
         ]
         indexes = [
@@ -165,3 +179,194 @@ class Contract(models.Model):
     @property
     def notice_deadline(self) -> datetime.date:
         return renewals.notice_deadline(self.end_date, self.notice_period_days)
+
+
+class Person(models.Model):
+    """Someone at the customer we talk to; `started_on`/`left_on` show who is new and who left."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    country = models.CharField(
+        max_length=2, blank=True, help_text="Where the person sits, if not the customer's country."
+    )
+    subdivision = models.CharField(
+        max_length=10, blank=True, help_text="Region, if it differs from the customer's."
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        help_text="Another person of the same customer.",
+    )
+    active = models.BooleanField(default=True)
+    started_on = models.DateField(
+        null=True, blank=True, validators=[validate_calendar_date], help_text="In the role since."
+    )
+    left_on = models.DateField(
+        null=True, blank=True, validators=[validate_calendar_date], help_text="Left the role on."
+    )
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-active", "name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(left_on__gte=models.F("started_on")),
+                name="person_left_after_started",
+                violation_error_message="A person cannot leave before they started.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.job_title}" if self.job_title else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.customer_id]) + "#people-title"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.reports_to_id is not None:
+            if self.reports_to_id == self.pk:
+                errors["reports_to"] = "A person cannot report to themselves."
+            elif self.reports_to is None or self.reports_to.customer_id != self.customer_id:
+                errors["reports_to"] = "Choose a person of the same customer."
+        if self.left_on and self.started_on and self.left_on < self.started_on:
+            errors["left_on"] = "A person cannot leave before they started."
+        if self.country:
+            if error := countries.validate_country(self.country):
+                errors["country"] = error
+        region = self.country or (self.customer.country if self.customer_id else "")
+        if self.subdivision and "country" not in errors and region:
+            if error := countries.validate_subdivision(region, self.subdivision):
+                errors["subdivision"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", "Visit"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    NONE = "none", "Nothing to follow up"
+    FOLLOW_UP = "follow_up", "Follow up on a date"
+    REFERRED_ELSEWHERE = "referred_elsewhere", "Referred elsewhere (a better fit for them)"
+    NOT_NOW = "not_now", "Not now: ask again on a date"
+
+
+class Topic(models.TextChoices):
+    PEOPLE = "people", "People"
+    PRIORITIES = "priorities", "Priorities"
+    BUDGET = "budget", "Budget"
+    COMPETITORS = "competitors", "Competitors"
+    DECISION = "decision", "Decision"
+    OTHER = "other", "Other"
+
+
+# Outcomes that carry a date: the day to follow up, or to ask again.
+DATED_OUTCOMES = frozenset({Outcome.FOLLOW_UP, Outcome.NOT_NOW})
+CHANGE_TEXT_MAX = 500
+
+
+class Touchpoint(models.Model):
+    """One contact with a customer, and what had changed since the last one.
+
+    `changes` is a list of `{"topic": …, "text": …}`, topics from `Topic`.
+    """
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="touchpoints",
+        db_index=False,  # touchpoint_customer_date_idx starts with the customer and serves it
+    )
+    date = models.DateField(validators=[validate_calendar_date], help_text="Today or earlier.")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="touchpoints", help_text="Whom we met."
+    )
+    our_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="touchpoints",
+        verbose_name="who from our side",
+    )
+    summary = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True, help_text="What has changed, by topic.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.NONE)
+    follow_up_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_calendar_date],
+        help_text="For a follow-up, or when to ask again after a not now.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome__in=sorted(DATED_OUTCOMES))
+                | models.Q(follow_up_on__isnull=False),
+                name="touchpoint_dated_outcome_has_date",
+                violation_error_message="A follow-up or a not now needs a date.",
+            ),
+        ]
+        indexes = [
+            # The touches source's last touch per customer (MAX(date) GROUP BY customer) and the
+            # customer page's history (a customer's touchpoints, newest first).
+            models.Index(fields=["customer", "date"], name="touchpoint_customer_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} with {self.customer} on {self.date:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("touchpoint-edit", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "A touch is today or earlier; a future one is a plan."
+        if self.outcome in DATED_OUTCOMES and not self.follow_up_on:
+            errors["follow_up_on"] = "Give the date to follow up or to ask again."
+        elif self.outcome not in DATED_OUTCOMES and self.follow_up_on:
+            errors["follow_up_on"] = "Only a follow-up or a not now takes a date."
+        elif self.follow_up_on and self.date and self.follow_up_on <= self.date:
+            errors["follow_up_on"] = "The follow-up comes after the touch."
+        if error := _changes_error(self.changes):
+            errors["changes"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+def _changes_error(changes: object) -> str:
+    """What is wrong with a list of changes, or "" if nothing."""
+    if not isinstance(changes, list):
+        return 'Give a list of changes such as [{"topic": "budget", "text": "…"}].'
+    for number, change in enumerate(changes, 1):
+        if not isinstance(change, dict) or set(change) != {"topic", "text"}:
+            return f'Change {number}: give exactly a "topic" and a "text".'
+        if change["topic"] not in Topic.values:
+            topics = ", ".join(Topic.values)
+            return f"Change {number}: “{change['topic']}” is not a topic; choose one of {topics}."
+        text = change["text"]
+        if not isinstance(text, str) or not text.strip():
+            return f"Change {number}: say in a sentence what changed."
+        if len(text) > CHANGE_TEXT_MAX:
+            return f"Change {number}: keep it to {CHANGE_TEXT_MAX} characters."
+    return ""

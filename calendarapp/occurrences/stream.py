@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from calendarapp.lib.countries import subdivision_names
 from calendarapp.lib.validation import MAX_SPAN_DAYS
@@ -219,6 +220,8 @@ def calendar_between(
         # Settings the sources read (tests and deployments change them).
         settings.BUDGET_CLOSE_LEAD_DAYS,
         settings.TIME_ZONE,
+        # The next touch is placed from today (never before it), so a calendar is a day's.
+        timezone.localdate(),
     )
     calendar = RECENT_CALENDARS.get(key)
     if calendar is None:

@@ -11,6 +11,7 @@ from calendarapp.occurrences.sources import (
     imported,
     plans,
     public_holidays,
+    touches,
     traditions,
 )
 
@@ -21,4 +22,5 @@ SOURCES: tuple[OccurrenceSource, ...] = (
     public_holidays.SOURCE,
     imported.SOURCE,
     plans.SOURCE,
+    touches.SOURCE,
 )

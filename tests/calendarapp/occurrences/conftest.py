@@ -7,14 +7,17 @@ import pytest
 from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.planning.services import plan_save
 from customers.models import Interest
+from customers.services import touchpoint_log
 from tests import factories
 
 D = datetime.date
 
 
 @pytest.fixture
-def every_source(danes, sales_manager):
+def every_source(danes, sales_manager, clock):
     """One customer with something from every source around October 2026.
+
+    The clock stands in June 2026, so the next touch (placed from today) falls in 2026.
 
     The plan reaches it by its interest, so that plans and interests matter.
     """
@@ -37,4 +40,5 @@ def every_source(danes, sales_manager):
     ImportedEvent.objects.create(
         source=source, uid="fair@aarhus", start=D(2026, 10, 7), end=D(2026, 10, 7), title="Fair"
     )
+    touchpoint_log(customer=aarhus, date=D(2026, 6, 1), channel="visit")
     return aarhus

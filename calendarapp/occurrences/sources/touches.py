@@ -1,0 +1,313 @@
+"""Each customer's next touch, placed on a good day of their calendar (kind `touch_due`).
+
+The clock runs from the last touchpoint (any channel), never from a reminder:
+the next touch starts at the last touch plus the customer's interval (today
+for a customer never touched, and never before today). If a budget close's
+act-by day, a contract's notice deadline or a pre-shopping window's opening
+falls between today and that day, the touch aims a week before it instead.
+Then it moves to the nearest working day within a quarter of the interval
+(earlier preferred) with no blocker for a meeting with the customer and,
+where possible, no warning such as their busy season. A follow-up or
+ask-again date from a touchpoint replaces it when earlier.
+
+"No blocker for a meeting" is the conflict check's own table (`RULES` in
+planning), so the two never disagree. The stream may not import a feature,
+so the table is handed to this module when the app starts
+(`use_meeting_rules`, called by `CalendarConfig.ready`): the import points
+from the wiring down to both, and a new rule (say, busy seasons that block
+events) moves touches too without a change here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from calendarapp.kinds import TOUCH_DUE
+from calendarapp.lib import cadence, dates
+from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.sources import budget, contracts, imported, public_holidays
+from calendarapp.occurrences.sources import traditions as tradition_source
+from calendarapp.occurrences.value import Occurrence
+from customers.models import Customer, Touchpoint
+from traditions.models import Tradition, TraditionKind
+
+NAME = "touch"
+# Aim this long before a deadline the touch should prepare.
+AIM_BEFORE = datetime.timedelta(days=7)
+# The sources whose occurrences can block, warn about or give an aim to a touch.
+CALENDAR_SOURCES = (
+    tradition_source.SOURCE,
+    contracts.SOURCE,
+    budget.SOURCE,
+    public_holidays.SOURCE,
+    imported.SOURCE,
+)
+SATURDAY = 5
+
+
+class _Rule(Protocol):
+    @property
+    def severity(self) -> str: ...
+
+    def start_range(
+        self, occurrence: Occurrence, days: int
+    ) -> tuple[datetime.date, datetime.date] | None: ...
+
+
+class MeetingRules(Protocol):
+    """The conflict check's rules for a one-day meeting (planning's `RulesFor`)."""
+
+    def applying_to(self, occurrence: Occurrence) -> Sequence[_Rule]: ...
+
+
+_meeting_rules: list[MeetingRules] = []
+
+
+def use_meeting_rules(rules: MeetingRules) -> None:
+    """Place touches by these rules; `CalendarConfig.ready` passes the conflict check's."""
+    _meeting_rules[:] = [rules]
+
+
+@dataclass(frozen=True, slots=True)
+class NextTouch:
+    customer_id: int
+    day: datetime.date
+    status: cadence.TouchStatus
+    reason: str
+    modified: datetime.datetime | None
+
+
+@dataclass
+class _DayMarks:
+    """What a candidate day carries: blockers and warnings for a meeting, with their titles."""
+
+    blockers: int = 0
+    warnings: int = 0
+    titles: list[str] | None = None
+
+
+def load(scope: Scope) -> list[Occurrence]:
+    return [
+        Occurrence(
+            id=f"touch-{touch.customer_id}",
+            start=touch.day,
+            end=touch.day,
+            kind=TOUCH_DUE,
+            title=f"Get in touch: {touch.reason}",
+            source=NAME,
+            customer_id=touch.customer_id,
+            source_id=touch.customer_id,
+            phase=touch.status,
+            modified=touch.modified,
+        )
+        for touch in place_touches(scope, timezone.localdate())
+        if scope.start <= touch.day <= scope.end
+    ]
+
+
+def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
+    """The next touch of every customer in scope, in a fixed number of queries."""
+    if not scope.customers:
+        return []
+    # One query: each customer's interval, last touch and latest change (GROUP BY customer).
+    rows = (
+        Customer.objects.filter(pk__in=scope.customer_ids)
+        .order_by()
+        .annotate(last=Max("touchpoints__date"), touched=Max("touchpoints__updated_at"))
+        .values_list("id", "contact_every_days", "last", "touched", "updated_at")
+    )
+    facts = {row[0]: row[1:] for row in rows}
+    # One query: follow-up and ask-again dates still ahead of the customer's last touch.
+    follow_ups: dict[int, datetime.date] = {}
+    pending = Touchpoint.objects.filter(
+        customer__in=scope.customer_ids, follow_up_on__isnull=False
+    ).values_list("customer_id", "follow_up_on")
+    for customer_id, day in pending.order_by():
+        last = facts.get(customer_id, (0, None))[1]
+        if last is not None and day > last and day < follow_ups.get(customer_id, datetime.date.max):
+            follow_ups[customer_id] = day
+
+    starts = {
+        customer_id: max(today, last + datetime.timedelta(days=every) if last else today)
+        for customer_id, (every, last, _, _) in facts.items()
+    }
+    reach = max(
+        (starts[i] + datetime.timedelta(days=facts[i][0] // 4) for i in starts), default=today
+    )
+    by_customer, by_region = _calendar(
+        scope, today, reach + datetime.timedelta(days=settings.BUDGET_CLOSE_LEAD_DAYS)
+    )
+    rules = _rules()
+
+    placed = []
+    for customer in scope.customers:
+        if customer.id not in facts:
+            continue
+        every, last, touched, updated = facts[customer.id]
+        occurrences = [
+            *by_customer.get(customer.id, ()),
+            *by_region.get((customer.country, ""), ()),
+            *(
+                by_region.get((customer.country, customer.subdivision), ())
+                if customer.subdivision
+                else ()
+            ),
+        ]
+        status = cadence.touch_status(last, every, today)
+        reason = f"every {every} days"
+        if status == cadence.TouchStatus.NEVER:
+            reason = f"every {every} days, no touch yet"
+        elif status != cadence.TouchStatus.OK:
+            due = last + datetime.timedelta(days=every)
+            reason = f"every {every} days, {status} since {_short(due)}"
+        target = starts[customer.id]
+        follow_up = follow_ups.get(customer.id)
+        if follow_up is not None and follow_up < target:
+            day = max(today, follow_up)
+            reason = f"follow-up agreed for {_short(follow_up)}"
+        else:
+            target, aim = _aimed(target, occurrences, today)
+            if aim:
+                reason += f"; {aim}"
+            day, moved = _good_day(target, every // 4, occurrences, rules, today)
+            if moved:
+                reason += f"; {moved}"
+        modified = max((stamp for stamp in (touched, updated) if stamp), default=None)
+        placed.append(NextTouch(customer.id, day, status, reason, modified))
+    return placed
+
+
+def _rules() -> MeetingRules:
+    if not _meeting_rules:
+        raise RuntimeError("Touches need the conflict check's rules: see use_meeting_rules().")
+    return _meeting_rules[0]
+
+
+def _calendar(
+    scope: Scope, start: datetime.date, end: datetime.date
+) -> tuple[dict[int, list[Occurrence]], dict[tuple[str, str], list[Occurrence]]]:
+    """The customers' occurrences from `start` to `end` that can move a touch, by owner."""
+    window = Scope(
+        start=start,
+        end=end,
+        customers=scope.customers,
+        customer_query=scope.customer_query,
+        regions=scope.regions,
+        kinds=None,
+        include_plans=False,
+    )
+    by_customer: dict[int, list[Occurrence]] = defaultdict(list)
+    by_region: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
+    for source in CALENDAR_SOURCES:
+        for occurrence in source.load(window):
+            if occurrence.customer_id is not None:
+                by_customer[occurrence.customer_id].append(occurrence)
+            else:
+                by_region[occurrence.country, occurrence.subdivision].append(occurrence)
+    return by_customer, by_region
+
+
+def _aimed(
+    target: datetime.date, occurrences: list[Occurrence], today: datetime.date
+) -> tuple[datetime.date, str]:
+    """A week before the first deadline between today and `target`, with what it is."""
+    deadlines = []
+    for occurrence in occurrences:
+        if occurrence.kind == TraditionKind.BUDGET_CLOSE:
+            when = f"{_short(occurrence.act_by)} ({occurrence.title} {_short(occurrence.start)})"
+            deadlines.append((occurrence.act_by, f"the act-by day {when}"))
+        elif occurrence.phase == contracts.ContractPhase.DECISION:
+            deadlines.append((occurrence.start, f"“{occurrence.title}” {_short(occurrence.start)}"))
+        elif occurrence.phase == contracts.ContractPhase.PRE_SHOPPING:
+            deadlines.append(
+                (occurrence.start, f"“{occurrence.title}” opens {_short(occurrence.start)}")
+            )
+    ahead = [deadline for deadline in deadlines if today <= deadline[0] <= target]
+    if not ahead:
+        return target, ""
+    day, what = min(ahead)
+    return max(today, day - AIM_BEFORE), f"a week before {what}"
+
+
+def _good_day(
+    target: datetime.date,
+    reach: int,
+    occurrences: list[Occurrence],
+    rules: MeetingRules,
+    today: datetime.date,
+) -> tuple[datetime.date, str]:
+    """The best working day within `reach` days of `target`, and why it moved (or "")."""
+    first = max(today, target - datetime.timedelta(days=reach))
+    last = target + datetime.timedelta(days=reach)
+    marks = _marks(first, last, occurrences, rules)
+    candidates = [
+        first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1)
+    ]
+    working = [day for day in candidates if day.weekday() < SATURDAY]
+    if not working:  # a window of a weekend only: the next Monday
+        working = [last + datetime.timedelta(days=7 - last.weekday())]
+
+    def rank(day: datetime.date) -> tuple[bool, int, int, bool]:
+        mark = marks.get(day, _NO_MARKS)
+        return (mark.blockers > 0, mark.warnings, abs((day - target).days), day > target)
+
+    best = min(working, key=rank)
+    if best == target:
+        return best, ""
+    why = marks.get(target, _NO_MARKS).titles or []
+    if target.weekday() >= SATURDAY:
+        why = ["a weekend", *why]
+    text = f"moved from {_short(target)}" + (f", {', '.join(why)}" if why else "")
+    if marks.get(best, _NO_MARKS).blockers:
+        text += f" (no clear day within {reach} days)"
+    return best, text
+
+
+_NO_MARKS = _DayMarks()
+
+
+def _marks(
+    first: datetime.date, last: datetime.date, occurrences: list[Occurrence], rules: MeetingRules
+) -> dict[datetime.date, _DayMarks]:
+    """Blockers and warnings a one-day meeting would meet on each day from `first` to `last`."""
+    marks: dict[datetime.date, _DayMarks] = {}
+    for occurrence in occurrences:
+        for rule in rules.applying_to(occurrence):
+            if rule.severity not in ("blocker", "warning"):
+                continue
+            span = rule.start_range(occurrence, 1)
+            if span is None or span[1] < first or span[0] > last:
+                continue
+            day = max(span[0], first)
+            while day <= min(span[1], last):
+                mark = marks.setdefault(day, _DayMarks(titles=[]))
+                if rule.severity == "blocker":
+                    mark.blockers += 1
+                else:
+                    mark.warnings += 1
+                if mark.titles is not None and occurrence.title not in mark.titles:
+                    mark.titles.append(occurrence.title)
+                day += dates.ONE_DAY
+    return marks
+
+
+def _short(day: datetime.date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+SOURCE = OccurrenceSource(
+    name=NAME,
+    prefix="touch",
+    kinds=frozenset({TOUCH_DUE}),
+    # The placement reads the calendar around the touch, so its sources' tables too.
+    models=(Customer, Touchpoint, Tradition, *contracts.SOURCE.models, *imported.SOURCE.models),
+    load=load,
+)

@@ -1,0 +1,116 @@
+"""Writes of customer facts: people at the customer and touchpoints with them.
+
+Pages, the API and the admin call these, so validation exists once. Each
+validates everything (naming the field) before it writes, and writes in one
+transaction, so a bad input saves nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from customers.models import Customer, Outcome, Person, Touchpoint
+
+PERSON_FIELDS = (
+    "name",
+    "job_title",
+    "email",
+    "phone",
+    "country",
+    "subdivision",
+    "reports_to",
+    "active",
+    "started_on",
+    "left_on",
+    "notes",
+)
+
+
+def person_save(*, person: Person | None = None, customer: Customer, **fields: Any) -> Person:
+    """Create a person of `customer`, or update `person` with the fields given.
+
+    Raises ValidationError naming the field before anything is written.
+    """
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_save() got unknown fields: {sorted(unknown)}")
+    if person is None:
+        person = Person(customer=customer)
+    elif person.customer_id != customer.pk:
+        raise ValidationError({"customer": "A person stays with their customer."})
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+    return person
+
+
+def person_delete(*, person: Person) -> None:
+    """Remove a person; touchpoints keep their other people, reports lose their manager."""
+    with transaction.atomic():
+        person.delete()
+
+
+def touchpoint_log(
+    *,
+    touchpoint: Touchpoint | None = None,
+    customer: Customer,
+    date: datetime.date,
+    channel: str,
+    people: Iterable[Person] = (),
+    our_people: Iterable[AbstractBaseUser] = (),
+    summary: str = "",
+    changes: list[dict[str, str]] | None = None,
+    outcome: str = Outcome.NONE,
+    follow_up_on: datetime.date | None = None,
+    new_people: Iterable[Mapping[str, Any]] = (),
+) -> Touchpoint:
+    """Log a touch with `customer` (or update `touchpoint`) and add `new_people` met; all or nothing.
+
+    The people met must be the customer's. Raises ValidationError naming the
+    field (`new_people` for a new person's error) and writes nothing then.
+    """
+    if touchpoint is None:
+        touchpoint = Touchpoint(customer=customer)
+    elif touchpoint.customer_id != customer.pk:
+        raise ValidationError({"customer": "A touchpoint stays with its customer."})
+    touchpoint.date = date
+    touchpoint.channel = channel
+    touchpoint.summary = summary
+    touchpoint.changes = list(changes or [])
+    touchpoint.outcome = outcome
+    touchpoint.follow_up_on = follow_up_on
+    people = list(people)
+    strangers = [person.name for person in people if person.customer_id != customer.pk]
+    errors: dict[str, Any] = {}
+    if strangers:
+        errors["people"] = f"Not a person of {customer.name}: {', '.join(strangers)}."
+    try:
+        touchpoint.full_clean(exclude=["people", "our_people"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        try:
+            met = [person_save(customer=customer, **fields) for fields in new_people]
+        except ValidationError as error:
+            named = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
+            raise ValidationError({"new_people": named}) from None
+        touchpoint.save()
+        touchpoint.people.set([*people, *met])
+        touchpoint.our_people.set(list(our_people))
+    return touchpoint
+
+
+def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
+    """Remove a touchpoint; the clock then runs from the touch before it."""
+    with transaction.atomic():
+        touchpoint.delete()
