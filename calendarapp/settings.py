@@ -54,6 +54,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_days(name: str, default: str) -> dict[str, int]:
+    """`name=days` pairs, comma-separated, e.g. `event=28,webinar=14`."""
+    found = {}
+    for item in env_list(name, default):
+        key, _, days = item.partition("=")
+        if not (key.strip() and days.strip().isdigit()):
+            raise ImproperlyConfigured(f"{name} must be name=days pairs, not {item!r}")
+        found[key.strip()] = int(days)
+    return found
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -283,6 +294,13 @@ if not 7 <= CONTACT_EVERY_DAYS <= 365:
     raise ImproperlyConfigured(
         f"CONTACT_EVERY_DAYS must be between 7 and 365 days, not {CONTACT_EVERY_DAYS}"
     )
+
+# The date finder never offers a start before today plus this many days, per plan kind.
+PLAN_MIN_LEAD_DAYS = env_days(
+    "PLAN_MIN_LEAD_DAYS", "campaign=0,event=28,trade_fair=28,webinar=14,meeting=2,visit=2"
+)
+# With no search range given, the finder looks this many weeks either side of the plan's start.
+SUGGEST_AROUND_WEEKS = env_int("SUGGEST_AROUND_WEEKS", 6)
 
 # iCal feeds cover this many days back and ahead of today.
 FEED_PAST_DAYS = env_int("FEED_PAST_DAYS", 365)

@@ -87,7 +87,16 @@ class IsoWeekRuleForm(forms.ModelForm):
 class TraditionForm(IsoWeekRuleForm):
     class Meta:
         model = Tradition
-        fields = ["kind", "title", "start", "end", "lead_time_days", "recurrence", "notes"]
+        fields = [
+            "kind",
+            "title",
+            "start",
+            "end",
+            "lead_time_days",
+            "blocks_events",
+            "recurrence",
+            "notes",
+        ]
 
 
 class TraditionInline(NextDates, admin.StackedInline):
@@ -96,6 +105,7 @@ class TraditionInline(NextDates, admin.StackedInline):
     fields = [
         ("kind", "title"),
         ("start", "end", "lead_time_days"),
+        "blocks_events",
         "recurrence",
         "iso_week",
         "next_dates",
@@ -118,6 +128,7 @@ class LocalTraditionForm(IsoWeekRuleForm):
             "start",
             "end",
             "lead_time_days",
+            "blocks_events",
             "recurrence",
             "notes",
         ]
@@ -145,6 +156,7 @@ class LocalTraditionAdmin(NextDates, RecurrenceCatalogMedia, admin.ModelAdmin):
         ("country", "subdivision"),
         ("kind", "title"),
         ("start", "end", "lead_time_days"),
+        "blocks_events",
         "recurrence",
         "iso_week",
         "next_dates",

@@ -130,6 +130,8 @@ class Tradition(models.Model):
                 errors["country"] = error
             elif error := countries.validate_subdivision(self.country, self.subdivision):
                 errors["subdivision"] = error
+        if self.blocks_events and self.kind != TraditionKind.BUSY_SEASON:
+            errors["blocks_events"] = "Only a busy season can block events."
         if self.start and self.end:
             if self.end < self.start:
                 errors["end"] = END_BEFORE_START

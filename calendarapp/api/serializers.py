@@ -27,6 +27,7 @@ from calendarapp.lib.validation import (
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.services import plan_save
+from calendarapp.planning.suggest import earliest_start, search_range
 from customers.models import Customer, Interest
 from traditions.models import Tradition
 
@@ -197,6 +198,7 @@ class TraditionSerializer(CleanedModelSerializer):
             "end",
             "recurrence",
             "lead_time_days",
+            "blocks_events",
         ]
 
 
@@ -305,10 +307,19 @@ class SuggestSerializer(PlanDraftSerializer):
                     {"duration_days": ["Give duration_days, or the plan's start and end."]}
                 )
             attrs["duration_days"] = (attrs["end"] - attrs["start"]).days + 1
-        search_start = attrs.setdefault("search_start", today)
-        search_end = attrs.setdefault(
-            "search_end", search_start + datetime.timedelta(weeks=26) - dates.ONE_DAY
+        # With no range, search around the intended start (the soonest sensible day if none).
+        intended = attrs.get("start") or earliest_start(attrs["kind"], today)
+        attrs["start"] = intended
+        attrs.setdefault("end", intended + datetime.timedelta(days=attrs["duration_days"] - 1))
+        search_start, search_end = search_range(
+            attrs["kind"],
+            intended,
+            attrs["duration_days"],
+            today,
+            attrs.get("search_start"),
+            attrs.get("search_end"),
         )
+        attrs["search_start"], attrs["search_end"] = search_start, search_end
         if search_end < search_start:
             raise serializers.ValidationError(
                 {"search_end": ["The search cannot end before it starts."]}
@@ -367,10 +378,22 @@ class FindingSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     message = serializers.CharField()
+    rule = serializers.CharField(help_text="The rule's name in RULES, e.g. people_away.")
+
+
+class FindingGroupSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    severity = serializers.CharField()
+    title = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    customers = serializers.ListField(child=serializers.IntegerField())
+    message = serializers.CharField()
 
 
 class CheckResultSerializer(serializers.Serializer):
     findings = FindingSerializer(many=True)
+    groups = FindingGroupSerializer(many=True, help_text="The findings grouped by cause.")
     summary = serializers.DictField(child=serializers.IntegerField())
 
 
@@ -378,6 +401,9 @@ class SuggestionSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     summary = serializers.DictField(child=serializers.IntegerField())
+    distance_days = serializers.IntegerField(
+        help_text="Days from the intended start; negative when earlier."
+    )
 
 
 class WeekLoadSerializer(serializers.Serializer):
@@ -385,8 +411,14 @@ class WeekLoadSerializer(serializers.Serializer):
     week = serializers.IntegerField()
     blocker = serializers.IntegerField()
     warning = serializers.IntegerField()
+    best_start = serializers.DateField(
+        allow_null=True, help_text="The week's best start day, whose counts these are."
+    )
 
 
 class SuggestionsSerializer(serializers.Serializer):
     suggestions = SuggestionSerializer(many=True)
     weeks = WeekLoadSerializer(many=True)
+    search_start = serializers.DateField()
+    search_end = serializers.DateField()
+    note = serializers.CharField(help_text="Why there are fewer than five suggestions, or empty.")

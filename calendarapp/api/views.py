@@ -93,8 +93,6 @@ class PlanSuggest(APIView):
         body = serializers.SuggestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        data.setdefault("start", data["search_start"])
-        data.setdefault("end", data["search_start"])
         result = suggest_dates(
             draft_from_data(data),
             duration_days=data["duration_days"],

@@ -42,6 +42,8 @@ class Occurrence:
     # The source's last change. The stream keeps a database timestamp as its text
     # until someone asks (only feeds do), which saves parsing one per tradition.
     modified: datetime.datetime | str | None = None
+    # A busy season marked "blocks events": in-person plans may not overlap it.
+    blocks_events: bool = False
 
     @property
     def updated_at(self) -> datetime.datetime | None:

@@ -5,20 +5,24 @@ when they clash (as the range of plan start days that clash, so that the
 best-date finder can use the very same rules), the severity and the sentence
 a sales manager reads. A rule is judged once per occurrence, then fanned out
 to every audience customer the occurrence concerns, so the check stays fast
-for thousands of customers.
+for thousands of customers. Findings with one cause (the same rule, item and
+days) form a group, so a reader sees "6 of 6 customers in Denmark: Autumn
+school holiday" once instead of six lines.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Max
 
-from calendarapp.lib import dates
+from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.audience import Audience, audience_queryset
@@ -26,7 +30,15 @@ from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.drafts import Draft, draft_from_plan
-from calendarapp.planning.rules import SEVERITIES, Rule, RulesFor, Severity
+from calendarapp.planning.rules import (
+    RULES,
+    SEVERITIES,
+    WEEKEND_SOURCE,
+    Rule,
+    RulesFor,
+    Severity,
+    weekends,
+)
 from traditions.models import Tradition
 
 
@@ -41,11 +53,32 @@ class Finding:
     end: datetime.date
     message: str
     rule: str
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings with one cause: the same rule, item and days, for one or more customers."""
+
+    rule: str
+    severity: Severity
+    title: str
+    start: datetime.date
+    end: datetime.date
+    findings: list[Finding]
+    message: str
+
+    @property
+    def customers(self) -> list[int]:
+        return [finding.customer_id for finding in self.findings]
 
 
 @dataclass
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
+    # How many audience customers each country has: "6 of 6 customers in Denmark".
+    audience_countries: Counter[str] = field(default_factory=Counter)
+    plan_kind: str = ""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -53,6 +86,66 @@ class CheckResult:
         for finding in self.findings:
             counts[finding.severity] += 1
         return {str(severity): count for severity, count in counts.items()}
+
+    @property
+    def groups(self) -> list[FindingGroup]:
+        """The findings grouped by cause, most severe first, then by date, larger groups first."""
+        by_cause: dict[tuple, list[Finding]] = {}
+        for finding in self.findings:
+            key = (finding.rule, finding.title, finding.start, finding.end)
+            by_cause.setdefault(key, []).append(finding)
+        groups = [
+            _group(findings, self.audience_countries, self.plan_kind)
+            for findings in by_cause.values()
+        ]
+        groups.sort(
+            key=lambda g: (SEVERITIES.index(g.severity), g.start, -len(g.findings), g.title)
+        )
+        return groups
+
+
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def _group(findings: list[Finding], audience: Counter[str], plan_kind: str) -> FindingGroup:
+    first = findings[0]
+    rule = RULES_BY_NAME[first.rule]
+    message = rule.message.format(
+        customer=_who(findings, audience),
+        title=first.title,
+        when=_when(first.start, first.end),
+        plan_kind=PlanKind(plan_kind).label.lower() if plan_kind else "plan",
+    )
+    return FindingGroup(
+        rule=first.rule,
+        severity=first.severity,
+        title=first.title,
+        start=first.start,
+        end=first.end,
+        findings=findings,
+        message=message,
+    )
+
+
+def _who(findings: list[Finding], audience: Counter[str]) -> str:
+    """The customer's name, or "6 of 6 customers in Denmark", or "3 of 40 customers"."""
+    if len(findings) == 1:
+        return findings[0].customer_name
+    found = {finding.country for finding in findings}
+    if len(found) == 1:
+        [country] = found
+        of = max(audience[country], len(findings))
+        return f"{len(findings)} of {of} customers in {countries.country_name(country)}"
+    of = max(sum(audience.values()), len(findings))
+    return f"{len(findings)} of {of} customers"
+
+
+def _when(start: datetime.date, end: datetime.date) -> str:
+    """The days of an item, with its ISO week when it lasts days within one week."""
+    span = dates.format_span(start, end)
+    if start != end and dates.monday_of(start) == dates.monday_of(end):
+        return f"week {start.isocalendar().week}, {span}"
+    return span
 
 
 def lookaround_days() -> int:
@@ -79,6 +172,14 @@ class Matcher:
             if occurrence.end >= low:
                 yield occurrence
 
+    def concerned(
+        self, occurrence: Occurrence, audience: frozenset[int] | None = None
+    ) -> list[CustomerRef]:
+        """The customers an occurrence concerns; a weekend concerns every one of them."""
+        if occurrence.source == WEEKEND_SOURCE:
+            return [c for c in self.calendar.customers if audience is None or c.id in audience]
+        return self.calendar.audience.concerned(occurrence, audience)
+
     def check(
         self, draft: Draft, margin: int, audience: frozenset[int] | None = None
     ) -> CheckResult:
@@ -90,19 +191,27 @@ class Matcher:
         if not isinstance(known, CheckResult):
             known = self._judged(draft, margin, audience)
             self.calendar.remember(key, known)
-        return CheckResult(list(known.findings))
+        return CheckResult(list(known.findings), known.audience_countries, known.plan_kind)
 
     def _judged(self, draft: Draft, margin: int, audience: frozenset[int] | None) -> CheckResult:
-        result = CheckResult()
+        result = CheckResult(
+            audience_countries=Counter(
+                c.country for c in self.calendar.customers if audience is None or c.id in audience
+            ),
+            plan_kind=draft.kind,
+        )
         rules = RulesFor(draft.kind)
-        for occurrence in self.near(draft.start, draft.end, margin):
+        nearby = itertools.chain(
+            self.near(draft.start, draft.end, margin), weekends(draft.start, draft.end)
+        )
+        for occurrence in nearby:
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":
                 continue
             for rule in rules.applying_to(occurrence):
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:
                     continue
-                for customer in self.calendar.audience.concerned(occurrence, audience):
+                for customer in self.concerned(occurrence, audience):
                     result.findings.append(make_finding(rule, occurrence, customer, draft))
         result.findings.sort(key=_finding_order)
         return result
@@ -127,6 +236,7 @@ def make_finding(
         end=occurrence.end,
         message=message,
         rule=rule.name,
+        country=customer.country,
     )
 
 

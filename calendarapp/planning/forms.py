@@ -1,4 +1,4 @@
-"""The planner's form: what, when and whom it reaches."""
+"""The planner's forms: what, when and whom it reaches; and where to look for better dates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from calendarapp.lib import countries
+from calendarapp.lib.validation import END_BEFORE_START, MAX_SPAN_DAYS
 from calendarapp.lib.forms import DATE_INPUT, choice_field
 from calendarapp.models import Plan, PlanKind
 from customers.models import Customer, Interest
@@ -75,4 +76,20 @@ class PlanForm(forms.ModelForm):
             self.add_error(
                 "customers", "Choose an audience: customers, whole countries or interests."
             )
+        return data
+
+
+class SearchRangeForm(forms.Form):
+    """Where to look for better dates; empty fields search around the plan's own start."""
+
+    search_from = forms.DateField(required=False, label="Look from", widget=DATE_INPUT)
+    search_to = forms.DateField(required=False, label="to", widget=DATE_INPUT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, last = data.get("search_from"), data.get("search_to")
+        if first and last and last < first:
+            self.add_error("search_to", END_BEFORE_START)
+        elif first and last and (last - first).days > MAX_SPAN_DAYS:
+            self.add_error("search_to", f"Search at most {MAX_SPAN_DAYS} days at a time.")
         return data

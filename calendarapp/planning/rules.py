@@ -38,6 +38,16 @@ def _overlapping(occurrence: Occurrence, days: int) -> StartRange:
     return occurrence.start - datetime.timedelta(days=days - 1), occurrence.end
 
 
+# A campaign this long reaches people on the other days of a one-day holiday.
+LONG_CAMPAIGN_DAYS = 14
+
+
+def _overlapping_a_short_campaign(occurrence: Occurrence, days: int) -> StartRange:
+    if days >= LONG_CAMPAIGN_DAYS and occurrence.start == occurrence.end:
+        return occurrence.end, occurrence.start - dates.ONE_DAY  # no start clashes
+    return _overlapping(occurrence, days)
+
+
 def _same_iso_week(occurrence: Occurrence, days: int) -> StartRange:
     first_monday = dates.monday_of(occurrence.start)
     return first_monday - datetime.timedelta(days=days - 1), dates.sunday_of(occurrence.end)
@@ -56,12 +66,16 @@ def _closes_within_lead_time_after(occurrence: Occurrence, days: int) -> StartRa
 
 @dataclass(frozen=True)
 class Rule:
+    """One row of the table; `message` names the customer (or a group of them) first."""
+
     name: str
     severity: Severity
     plan_kinds: frozenset[str]
     applies_to: Callable[[Occurrence], bool]
     clashing_starts: Callable[[Occurrence, int], StartRange]
     message: str
+    # The name of a stricter rule that, where both apply to an occurrence, replaces this one.
+    yields_to: str = ""
 
     def start_range(self, occurrence: Occurrence, days: int) -> StartRange | None:
         """Return the plan start days that clash with the occurrence, or None if none can."""
@@ -71,6 +85,37 @@ class Rule:
 
 def _is_kind(*kinds: str) -> Callable[[Occurrence], bool]:
     return lambda occurrence: occurrence.kind in kinds and not occurrence.ours
+
+
+def _blocks_events(occurrence: Occurrence) -> bool:
+    return occurrence.kind == TraditionKind.BUSY_SEASON and occurrence.blocks_events
+
+
+# Weekends are not in the stream: the check and the finder add one occurrence per
+# weekend (`weekends`), which concerns every customer of the audience.
+WEEKEND_SOURCE = "weekend"
+# Our plans that need people at work on the day; a trade fair often runs over a weekend.
+WORKDAY_PLANS = IN_PERSON - {PlanKind.TRADE_FAIR}
+
+
+def weekends(start: datetime.date, end: datetime.date) -> list[Occurrence]:
+    """One occurrence per Saturday and Sunday that touch `start`..`end`."""
+    saturday = dates.monday_of(start) + datetime.timedelta(days=5)  # the day before a Sunday
+    found = []
+    while saturday <= end:
+        sunday = saturday + dates.ONE_DAY
+        found.append(
+            Occurrence(
+                id=f"weekend-{saturday.isoformat()}",
+                start=saturday,
+                end=sunday,
+                kind=WEEKEND_SOURCE,
+                title="Weekend",
+                source=WEEKEND_SOURCE,
+            )
+        )
+        saturday += datetime.timedelta(weeks=1)
+    return found
 
 
 # The severity table. README's "Conflict check" section shows the same rows.
@@ -84,12 +129,28 @@ RULES: tuple[Rule, ...] = (
         "{customer}: {title} ({when}), the people are not there for your {plan_kind}.",
     ),
     Rule(
+        "busy_season_blocks",
+        Severity.BLOCKER,
+        IN_PERSON,
+        _blocks_events,
+        _overlapping,
+        "{customer}: {title} ({when}), a busy season with no time for your {plan_kind}.",
+    ),
+    Rule(
         "campaign_on_holiday",
         Severity.WARNING,
         frozenset({PlanKind.CAMPAIGN}),
         _is_kind(*PEOPLE_AWAY),
-        _overlapping,
+        _overlapping_a_short_campaign,
         "{customer}: your campaign lands on {title} ({when}), when few will read it.",
+    ),
+    Rule(
+        "weekend",
+        Severity.WARNING,
+        WORKDAY_PLANS,
+        lambda occurrence: occurrence.source == WEEKEND_SOURCE,
+        _overlapping,
+        "{customer}: your {plan_kind} falls on a weekend ({when}), when people are off.",
     ),
     Rule(
         "busy_season",
@@ -97,7 +158,8 @@ RULES: tuple[Rule, ...] = (
         OUR_KINDS,
         _is_kind(TraditionKind.BUSY_SEASON),
         _overlapping,
-        "{customer} is in its busy season, {title} ({when}): hold back.",
+        "{customer}: busy season, {title} ({when}): hold back.",
+        yields_to="busy_season_blocks",
     ),
     Rule(
         "customer_event",
@@ -105,7 +167,7 @@ RULES: tuple[Rule, ...] = (
         OUR_KINDS,
         _is_kind(TraditionKind.CUSTOMER_EVENT),
         _overlapping,
-        "{customer} has its own event, {title} ({when}).",
+        "{customer}: their own event, {title} ({when}).",
     ),
     Rule(
         "same_week_plan",
@@ -113,7 +175,7 @@ RULES: tuple[Rule, ...] = (
         OUR_KINDS,
         lambda occurrence: occurrence.ours,
         _same_iso_week,
-        "{customer} already hears from us that week: {title} ({when}).",
+        "{customer}: already hearing from us that week, {title} ({when}).",
     ),
     Rule(
         "budget_just_closed",
@@ -121,7 +183,8 @@ RULES: tuple[Rule, ...] = (
         OUR_KINDS,
         _is_kind(TraditionKind.BUDGET_CLOSE),
         _closed_shortly_before,
-        "{customer}'s budget closed {when}: this year's money is spent.",
+        "{customer}: the budget for next year was set on {when}; expect little money"
+        " for anything not already in it until the next budget round.",
     ),
     Rule(
         "budget_closes_soon",
@@ -129,7 +192,7 @@ RULES: tuple[Rule, ...] = (
         OUR_KINDS,
         _is_kind(TraditionKind.BUDGET_CLOSE),
         _closes_within_lead_time_after,
-        "{customer}'s budget closes {when}: get into next year's budget.",
+        "{customer}: the budget for next year is set on {when}; get into it now.",
     ),
     Rule(
         "pre_shopping_open",
@@ -137,26 +200,31 @@ RULES: tuple[Rule, ...] = (
         OUR_KINDS,
         lambda occurrence: occurrence.phase == ContractPhase.PRE_SHOPPING,
         _overlapping,
-        "{customer} is looking at offers: {title} ({when}).",
+        "{customer}: looking at offers, {title} ({when}).",
     ),
 )
+
 
 
 class RulesFor:
     """The rules for one kind of plan, and which of them apply to an occurrence.
 
-    A rule's `applies_to` reads only an occurrence's kind, source and phase, so
-    the answer is remembered per such shape: a check meets thousands of
-    occurrences but only a dozen shapes.
+    A rule's `applies_to` reads only an occurrence's kind, source, phase and
+    whether it blocks events, so the answer is remembered per such shape: a
+    check meets thousands of occurrences but only a dozen shapes. A rule that
+    yields to a stricter one applying too is left out (a busy season that
+    blocks events is a blocker for an event, not also a warning).
     """
 
     def __init__(self, plan_kind: str):
         self.rules = [rule for rule in RULES if plan_kind in rule.plan_kinds]
-        self._by_shape: dict[tuple[str, str, str], list[Rule]] = {}
+        self._by_shape: dict[tuple[str, str, str, bool], list[Rule]] = {}
 
     def applying_to(self, occurrence: Occurrence) -> list[Rule]:
-        shape = (occurrence.kind, occurrence.source, occurrence.phase)
+        shape = (occurrence.kind, occurrence.source, occurrence.phase, occurrence.blocks_events)
         found = self._by_shape.get(shape)
         if found is None:
-            found = self._by_shape[shape] = [r for r in self.rules if r.applies_to(occurrence)]
+            applying = [rule for rule in self.rules if rule.applies_to(occurrence)]
+            names = {rule.name for rule in applying}
+            found = self._by_shape[shape] = [r for r in applying if r.yields_to not in names]
         return found

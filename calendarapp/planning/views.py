@@ -15,7 +15,7 @@ from calendarapp.models import Plan
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.check import check_plans
 from calendarapp.planning.drafts import draft_from_plan, draft_of
-from calendarapp.planning.forms import PlanForm
+from calendarapp.planning.forms import PlanForm, SearchRangeForm
 from calendarapp.planning.panel import planner_panel
 from calendarapp.planning.services import plan_save
 from calendarapp.roles import calendar_reader_required, can_edit_plan, can_plan
@@ -34,7 +34,10 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @calendar_reader_required
 def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
-    """Create or edit a plan; POST action=check re-checks it without saving."""
+    """Create or edit a plan; POST action=check re-checks it without saving.
+
+    Saving a plan with blockers asks once to confirm (action=save-anyway saves it).
+    """
     plan = None
     if plan_id is not None:
         plan = get_object_or_404(
@@ -51,24 +54,31 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
         # "Plan for this customer" links pre-select the audience: /plans/new?customers=7
         chosen = [value for value in request.GET.getlist("customers") if value.isdigit()]
         form = PlanForm(instance=plan, initial={"customers": chosen} if chosen else None)
-        panel = _panel_for_plan(plan, today)
-        return _render_planner(request, form, plan, panel, today)
+        panel = planner_panel(draft_from_plan(plan), today=today) if plan else None
+        return _render_planner(request, form, SearchRangeForm(), plan, panel)
 
     data = request.POST.copy()
     if "apply" in data:
         data["start"], _, data["end"] = str(data["apply"]).partition("|")
     form = PlanForm(data, instance=plan)
     valid = form.is_valid()
-    search_from = _search_from(data.get("search_from"), today)
+    search = SearchRangeForm(data)
+    search_start, search_end = _search_range(search, today)
     draft = draft_of(form.cleaned_data, plan.pk if plan else None)
     if draft is not None and not draft.has_audience:
         draft = None  # the form says to choose an audience; nothing to check yet
-    panel = planner_panel(draft, search_from=search_from) if draft else None
+    panel = (
+        planner_panel(draft, today=today, search_start=search_start, search_end=search_end)
+        if draft
+        else None
+    )
     if request.headers.get("X-Fragment") == "check":
-        return render(
-            request, "calendarapp/_plan_check.html", {"panel": panel, "search_from": search_from}
-        )
-    if data.get("action") == "save" and valid:
+        return render(request, "calendarapp/_plan_check.html", {"panel": panel, "search": search})
+    action = data.get("action")
+    blockers = panel.check.summary["blocker"] if panel else 0
+    if action == "save" and valid and blockers:
+        return _render_planner(request, form, search, plan, panel, confirm_blockers=blockers)
+    if action in ("save", "save-anyway") and valid:
         try:
             saved = plan_save(plan=plan, owner=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -76,28 +86,37 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
         else:
             messages.success(request, f"Saved “{saved.title}”.")
             return redirect("plan-edit", plan_id=saved.pk)
-    return _render_planner(request, form, plan, panel, search_from)
+    return _render_planner(request, form, search, plan, panel)
 
 
-def _search_from(value: str | None, today: datetime.date) -> datetime.date:
-    """The first day to suggest dates from: the planner's field, today to three years ahead."""
-    try:
-        chosen = datetime.date.fromisoformat(value) if value else today
-    except ValueError:
-        return today
-    return min(max(chosen, today), today + datetime.timedelta(days=MAX_WINDOW_DAYS))
+def _search_range(
+    search: SearchRangeForm, today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The range the user asked to search, today to three years ahead; None for "around the plan"."""
+    if not search.is_valid():
+        return None, None
+    first, last = search.cleaned_data["search_from"], search.cleaned_data["search_to"]
+    horizon = today + datetime.timedelta(days=MAX_WINDOW_DAYS)
+    if first is not None:
+        first = min(max(first, today), horizon)
+    if last is not None:
+        last = min(last, horizon + datetime.timedelta(days=MAX_WINDOW_DAYS))
+        if last < (first or today):
+            last = None  # the whole range is past: search after today instead
+    return first, last
 
 
-def _panel_for_plan(plan: Plan | None, today: datetime.date):
-    if plan is None:
-        return None
-    return planner_panel(draft_from_plan(plan), search_from=today)
-
-
-def _render_planner(request, form, plan, panel, search_from, status: int = 200) -> HttpResponse:
+def _render_planner(
+    request, form, search, plan, panel, *, confirm_blockers: int = 0
+) -> HttpResponse:
     return render(
         request,
         "calendarapp/plan_edit.html",
-        {"form": form, "plan": plan, "panel": panel, "search_from": search_from},
-        status=status,
+        {
+            "form": form,
+            "search": search,
+            "plan": plan,
+            "panel": panel,
+            "confirm_blockers": confirm_blockers,
+        },
     )

@@ -58,6 +58,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             "rule",
             "lead_time_days",
             "updated_text",
+            "blocks_events",
         )
     )
     found = []
@@ -75,6 +76,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
         rule,
         lead,
         updated,
+        blocks_events,
     ) in fetch_rows(rows):
         if customer_id is None and (country, subdivision) not in regions:
             continue  # a local tradition of another subdivision of a country in scope
@@ -112,6 +114,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
                     "",
                     NO_AUDIENCE,
                     updated,
+                    bool(blocks_events),
                 )
             )
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from calendarapp.models import ApiToken, Plan
@@ -97,7 +98,13 @@ def test_tradition_round_trip_with_rrule(admin_client, dane):
     response = admin_client.post("/api/traditions", body, content_type="application/json")
     assert response.status_code == 201, response.json()
     created = response.json()
-    assert created == {**body, "id": created["id"], "country": "", "subdivision": ""}
+    assert created == {
+        **body,
+        "id": created["id"],
+        "country": "",
+        "subdivision": "",
+        "blocks_events": False,
+    }
     response = admin_client.patch(
         f"/api/traditions/{created['id']}", {"title": "Peak"}, content_type="application/json"
     )
@@ -315,6 +322,68 @@ def test_check_finds_the_week_42_blocker(sales_client, dane, week_42):
         "2026-10-16",
     )
     assert "Dansk Retail: Autumn school holiday" in finding["message"]
+    assert finding["rule"] == "people_away"
+    assert data["groups"][0] == {
+        "rule": "people_away",
+        "severity": "blocker",
+        "title": "Autumn school holiday",
+        "start": "2026-10-12",
+        "end": "2026-10-16",
+        "customers": [dane.pk],
+        "message": "Dansk Retail: Autumn school holiday (week 42, 12–16 Oct 2026),"
+        " the people are not there for your event.",
+    }
+    assert [group["rule"] for group in data["groups"]] == ["people_away", "budget_just_closed"]
+
+
+def test_suggest_without_a_range_searches_around_the_plan(sales_client, week_42):
+    # Its budget closes in December, so nothing but the school holiday is in the way.
+    nordisk = factories.customer("Nordisk", "DK")
+    body = {"kind": "event", "start": "2027-10-19", "end": "2027-10-20", "customers": [nordisk.pk]}
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0), tick=False):
+        response = sales_client.post("/api/plans/suggest", body, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert (data["search_start"], data["search_end"]) == ("2027-09-07", "2027-12-01")
+    first = data["suggestions"][0]
+    assert datetime.date.fromisoformat(first["start"]).isocalendar().week in (41, 43)
+    assert first["summary"]["blocker"] == 0
+    assert first["distance_days"] == (
+        datetime.date.fromisoformat(first["start"]) - datetime.date(2027, 10, 19)
+    ).days
+    assert data["note"] == ""
+
+
+def test_suggest_says_why_there_are_fewer_than_five(sales_client, dane, week_42):
+    body = {
+        "kind": "event",
+        "start": "2026-10-13",
+        "end": "2026-10-14",
+        "countries": ["DK"],
+        "search_start": "2026-10-12",
+        "search_end": "2026-10-23",
+    }
+    data = sales_client.post("/api/plans/suggest", body, content_type="application/json").json()
+    assert [s["start"] for s in data["suggestions"]] == ["2026-10-19", "2026-10-21"]
+    assert data["note"] == "Only 2 dates without blockers in 12–23 Oct 2026; widen the range."
+
+
+def test_a_tradition_can_block_events_through_the_api(admin_client, dane):
+    body = {
+        "customer": dane.pk,
+        "kind": "busy_season",
+        "title": "Inventory",
+        "start": "2026-11-02",
+        "end": "2026-11-13",
+        "blocks_events": True,
+    }
+    response = admin_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["blocks_events"] is True
+    bad = {**body, "kind": "customer_event"}
+    response = admin_client.post("/api/traditions", bad, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"blocks_events": ["Only a busy season can block events."]}}
 
 
 def test_suggest_moves_out_of_week_42(sales_client, dane, week_42):
@@ -333,7 +402,13 @@ def test_suggest_moves_out_of_week_42(sales_client, dane, week_42):
     assert len(data["suggestions"]) == 5
     assert all(s["summary"]["blocker"] == 0 for s in data["suggestions"])
     week_42 = next(week for week in data["weeks"] if week["week"] == 42)
-    assert week_42 == {"year": 2026, "week": 42, "blocker": 1, "warning": 1}
+    assert week_42 == {
+        "year": 2026,
+        "week": 42,
+        "blocker": 1,
+        "warning": 1,
+        "best_start": "2026-10-13",
+    }
     assert all(week["blocker"] == 0 for week in data["weeks"] if week["week"] != 42)
 
 

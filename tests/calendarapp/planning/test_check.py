@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from calendarapp.models import Plan
 from calendarapp.planning.check import check_plan, check_plans
@@ -70,9 +71,9 @@ def test_busy_season_and_customer_event_warn(dane):
     assert busy.severity == event.severity == "warning"
     assert (
         busy.message
-        == "Dansk Retail is in its busy season, Christmas rush (15 Nov – 31 Dec 2026): hold back."
+        == "Dansk Retail: busy season, Christmas rush (15 Nov – 31 Dec 2026): hold back."
     )
-    assert event.message == "Dansk Retail has its own event, Kick-off (17–18 Nov 2026)."
+    assert event.message == "Dansk Retail: their own event, Kick-off (17–18 Nov 2026)."
 
 
 def test_budget_close_within_lead_time_is_an_opportunity(dane, settings):
@@ -80,8 +81,8 @@ def test_budget_close_within_lead_time_is_an_opportunity(dane, settings):
     result = check_plan(draft("visit", D(2026, 8, 10), D(2026, 8, 11), dane))
     [finding] = only(result, "budget_closes_soon")
     assert finding.severity == "opportunity"
-    assert (
-        finding.message == "Dansk Retail's budget closes 30 Sep 2026: get into next year's budget."
+    assert finding.message == (
+        "Dansk Retail: the budget for next year is set on 30 Sep 2026; get into it now."
     )
     assert not only(
         check_plan(draft("visit", D(2026, 6, 1), D(2026, 6, 2), dane)), "budget_closes_soon"
@@ -91,7 +92,10 @@ def test_budget_close_within_lead_time_is_an_opportunity(dane, settings):
 def test_plan_just_after_budget_close_warns(dane):
     result = check_plan(draft("campaign", D(2026, 10, 5), D(2026, 10, 9), dane))
     [finding] = only(result, "budget_just_closed")
-    assert "budget closed 30 Sep 2026" in finding.message
+    assert finding.message == (
+        "Dansk Retail: the budget for next year was set on 30 Sep 2026; expect little money"
+        " for anything not already in it until the next budget round."
+    )
 
 
 def test_open_pre_shopping_window_is_an_opportunity(dane):
@@ -102,7 +106,7 @@ def test_open_pre_shopping_window_is_an_opportunity(dane):
     [finding] = only(result, "pre_shopping_open")
     assert (
         finding.message
-        == "Dansk Retail is looking at offers: Pre-shopping for Support (2 Oct – 30 Dec 2026)."
+        == "Dansk Retail: looking at offers, Pre-shopping for Support (2 Oct – 30 Dec 2026)."
     )
 
 
@@ -117,7 +121,7 @@ def test_another_plan_in_the_same_iso_week_warns_but_not_the_plan_itself(dane, s
     )
     result = check_plan(draft("meeting", D(2026, 3, 2), D(2026, 3, 2), dane))
     [finding] = only(result, "same_week_plan")
-    assert "already hears from us that week: Product news (6 Mar 2026)" in finding.message
+    assert "already hearing from us that week, Product news (6 Mar 2026)" in finding.message
     assert not only(
         check_plan(draft("meeting", D(2026, 3, 9), D(2026, 3, 9), dane)), "same_week_plan"
     )
@@ -180,3 +184,84 @@ def test_check_plans_matches_one_by_one(dane, sales_manager, django_assert_max_n
         from calendarapp.planning.drafts import draft_from_plan
 
         assert batch[plan.pk].findings == check_plan(draft_from_plan(plan)).findings
+
+
+@pytest.mark.parametrize("kind", ["event", "meeting", "visit", "webinar"])
+def test_a_plan_needing_people_on_a_weekend_warns(dane, kind):
+    result = check_plan(draft(kind, D(2026, 11, 6), D(2026, 11, 7), dane))  # Fri-Sat
+    [finding] = only(result, "weekend")
+    assert finding.severity == "warning"
+    assert finding.message == (
+        f"Dansk Retail: your {kind} falls on a weekend (7–8 Nov 2026), when people are off."
+    )
+    assert not only(check_plan(draft(kind, D(2026, 11, 5), D(2026, 11, 6), dane)), "weekend")
+
+
+def test_a_trade_fair_or_campaign_over_a_weekend_does_not_warn(dane):
+    for kind in ("trade_fair", "campaign"):
+        assert not only(check_plan(draft(kind, D(2026, 11, 6), D(2026, 11, 8), dane)), "weekend")
+
+
+def test_a_busy_season_that_blocks_events_is_a_blocker_for_in_person_plans_only(dane):
+    factories.tradition(
+        customer=dane,
+        title="Year-end closing",
+        start=D(2026, 12, 1),
+        end=D(2026, 12, 18),
+        blocks_events=True,
+    )
+    event = check_plan(draft("event", D(2026, 12, 8), D(2026, 12, 9), dane))
+    [blocker] = only(event, "busy_season_blocks")
+    assert blocker.severity == "blocker"
+    assert blocker.message == (
+        "Dansk Retail: Year-end closing (1–18 Dec 2026), a busy season with no time for your event."
+    )
+    assert not only(event, "busy_season"), "the blocker replaces the warning"
+    campaign = check_plan(draft("campaign", D(2026, 12, 8), D(2026, 12, 9), dane))
+    assert not only(campaign, "busy_season_blocks")
+    assert only(campaign, "busy_season")[0].severity == "warning"
+
+
+def test_only_a_busy_season_can_block_events(dane):
+    with pytest.raises(ValidationError) as error:
+        factories.tradition(
+            customer=dane, kind="customer_event", start=D(2026, 5, 1), blocks_events=True
+        )
+    assert error.value.message_dict["blocks_events"] == ["Only a busy season can block events."]
+
+
+@pytest.mark.parametrize(("days", "warned"), [(13, True), (14, False)])
+def test_a_one_day_holiday_inside_a_long_campaign_is_no_warning(dane, days, warned):
+    start = D(2026, 5, 31)  # Constitution Day (de facto), 5 Jun, falls inside
+    campaign = check_plan(draft("campaign", start, start + datetime.timedelta(days=days - 1), dane))
+    titles = {finding.title for finding in only(campaign, "campaign_on_holiday")}
+    assert ("Constitution Day (de facto)" in titles) is warned
+
+
+def test_a_vacation_inside_a_long_campaign_still_warns(dane):
+    campaign = check_plan(draft("campaign", D(2026, 10, 5), D(2026, 10, 25), dane))
+    assert {f.title for f in only(campaign, "campaign_on_holiday")} == {"Autumn school holiday"}
+
+
+def test_findings_are_grouped_by_cause_with_the_share_of_the_country(dane, sales_manager):
+    second = factories.customer("Nordisk", "DK")
+    swede = factories.customer("Svensk AB", "SE")
+    result = check_plan(
+        Draft(
+            kind="event",
+            start=D(2026, 10, 13),
+            end=D(2026, 10, 14),
+            countries=frozenset({"DK", "SE"}),
+        )
+    )
+    [holiday] = [group for group in result.groups if group.rule == "people_away"]
+    assert holiday.message == (
+        "2 of 2 customers in Denmark: Autumn school holiday (week 42, 12–16 Oct 2026),"
+        " the people are not there for your event."
+    )
+    assert sorted(holiday.customers) == sorted([dane.pk, second.pk])
+    assert (holiday.severity, holiday.title, holiday.start) == ("blocker", "Autumn school holiday", D(2026, 10, 12))
+    assert swede.pk not in holiday.customers
+    assert result.groups[0] is not None and result.groups[0].severity == "blocker"
+    single = check_plan(draft("event", D(2026, 10, 13), D(2026, 10, 14), dane)).groups
+    assert single[0].message.startswith("Dansk Retail: Autumn school holiday (week 42,")

@@ -11,7 +11,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft
-from calendarapp.planning.suggest import candidate_starts, suggest_dates
+from calendarapp.planning.suggest import candidate_starts, search_range, suggest_dates
 from customers.models import Customer
 from tests import factories
 
@@ -78,7 +78,13 @@ def test_heat_map_has_one_cell_per_iso_week_across_a_year_end(db):
         (2027, 2),
     ]
     christmas = result.weeks[0]
-    assert christmas.warning == 3, "every Dane has Christmas Day; one also has its rush"
+    assert christmas.best_start == D(2026, 12, 21), "a five-day campaign starts on the Monday"
+    assert christmas.warning == 7, "every Dane has Christmas Eve and Day; one also has its rush"
+    assert christmas.reasons == (
+        "Christmas Day: 3 warnings",
+        "Christmas Eve (de facto): 3 warnings",
+        "Christmas rush: 1 warning",
+    )
 
 
 def test_candidate_starts_keep_short_plans_in_the_working_week():
@@ -108,12 +114,20 @@ class TestSuggestionCountsMatchTheCheck(HypothesisTestCase):
 
     @classmethod
     def setUpTestData(cls):
-        seed_danes()
+        danes = seed_danes()
         factories.customer("Bayern", "DE", subdivision="BY", budget_close_month=3)
+        factories.tradition(
+            customer=danes[2],
+            title="Inventory",
+            start=D(2026, 1, 12),
+            end=D(2026, 1, 23),
+            rule="RRULE:FREQ=YEARLY",
+            blocks_events=True,
+        )
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
-        kind=st.sampled_from(["event", "campaign", "meeting"]),
+        kind=st.sampled_from(["event", "campaign", "meeting", "trade_fair"]),
         duration=st.integers(1, 9),
         search_start=st.dates(min_value=D(2026, 1, 1), max_value=D(2027, 12, 31)),
     )
@@ -131,3 +145,105 @@ class TestSuggestionCountsMatchTheCheck(HypothesisTestCase):
             )
             checked = check_plan(placed)
             assert suggestion.summary == checked.summary
+
+
+class TestTheHeatMapAgreesWithTheFinder(HypothesisTestCase):
+    """A week the finder offers is never red, and each week's counts are its best day's check."""
+
+    @classmethod
+    def setUpTestData(cls):
+        seed_danes()
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        kind=st.sampled_from(["event", "campaign", "webinar"]),
+        duration=st.integers(1, 6),
+        start=st.dates(min_value=D(2026, 1, 1), max_value=D(2028, 12, 31)),
+    )
+    def test_weeks(self, kind, duration, start):
+        draft = Draft(
+            kind=kind,
+            start=start,
+            end=start + datetime.timedelta(days=duration - 1),
+            countries=frozenset({"DK"}),
+        )
+        result = suggest_dates(draft, today=D(2025, 12, 1))
+        by_monday = {week.monday: week for week in result.weeks}
+        for suggestion in result.suggestions:
+            assert by_monday[suggestion.start - datetime.timedelta(suggestion.start.weekday())].blocker == 0
+        for week in result.weeks[:3]:
+            if week.best_start is not None:
+                placed = Draft(
+                    kind=kind,
+                    start=week.best_start,
+                    end=week.best_start + datetime.timedelta(days=duration - 1),
+                    countries=draft.countries,
+                )
+                summary = check_plan(placed).summary
+                assert (summary["blocker"], summary["warning"]) == (week.blocker, week.warning)
+
+
+def test_with_no_range_it_searches_around_the_intended_week(danes):
+    draft = Draft(
+        kind="event", start=D(2027, 10, 19), end=D(2027, 10, 20), countries=frozenset({"DK"})
+    )  # Tue-Wed of week 42, the autumn school holiday
+    result = suggest_dates(draft, today=D(2026, 12, 1))
+    assert (result.search_start, result.search_end) == (D(2027, 9, 7), D(2027, 12, 1))
+    first = result.suggestions[0]
+    assert first.start.isocalendar().week in (41, 43)
+    assert first.summary["blocker"] == 0
+    assert abs(first.distance_days) <= 7
+    assert first.distance_days == (first.start - draft.start).days
+    assert all(s.summary["blocker"] == 0 for s in result.suggestions)
+    assert not result.note
+
+
+@pytest.mark.parametrize(
+    ("kind", "earliest"),
+    [("event", D(2026, 12, 29)), ("trade_fair", D(2026, 12, 29)), ("webinar", D(2026, 12, 15)),
+     ("meeting", D(2026, 12, 3)), ("visit", D(2026, 12, 3))],
+)
+def test_never_before_today_plus_the_kinds_lead_time(db, kind, earliest):
+    factories.customer("Dane", "DK")
+    today = D(2026, 12, 1)
+    draft = Draft(kind=kind, start=today, end=today, countries=frozenset({"DK"}))
+    assert search_range(kind, today, 1, today)[0] == earliest
+    result = suggest_dates(draft, today=today)
+    assert min(s.start for s in result.suggestions) >= earliest
+    assert result.search_end - result.search_start >= datetime.timedelta(weeks=6)
+
+
+def test_the_lead_times_come_from_settings(settings):
+    settings.PLAN_MIN_LEAD_DAYS = {"event": 10}
+    assert search_range("event", D(2026, 12, 1), 1, D(2026, 12, 1))[0] == D(2026, 12, 11)
+
+
+def test_fewer_than_five_clear_dates_are_shown_as_such(db):
+    factories.customer("Dane", "DK")
+    factories.tradition(
+        title="Factory shutdown",
+        kind="vacation",
+        country="DK",
+        start=D(2027, 3, 3),
+        end=D(2027, 3, 26),
+    )
+    draft = Draft(kind="meeting", start=D(2027, 3, 10), end=D(2027, 3, 10), countries=frozenset({"DK"}))
+    result = suggest_dates(
+        draft, search_start=D(2027, 3, 1), search_end=D(2027, 3, 28), today=D(2026, 12, 1)
+    )
+    assert [s.start for s in result.suggestions] == [D(2027, 3, 2), D(2027, 3, 1)]
+    assert result.note == "Only 2 dates without blockers in 1–28 Mar 2027; widen the range."
+    shutdown = [week for week in result.weeks if week.week in (10, 11, 12)]
+    assert all(week.blocker == 1 for week in shutdown)
+    assert shutdown[1].reasons == ("Factory shutdown: 1 blocker",)
+
+
+def test_a_holiday_on_a_sunday_does_not_colour_the_week(db):
+    factories.customer("Dane", "DK")
+    # Constitution Day (de facto) is on Sunday 5 Jun 2033; nothing else is in week 22.
+    draft = Draft(kind="event", start=D(2033, 5, 31), end=D(2033, 6, 1), countries=frozenset({"DK"}))
+    result = suggest_dates(
+        draft, search_start=D(2033, 5, 30), search_end=D(2033, 6, 5), today=D(2033, 1, 1)
+    )
+    [week] = result.weeks
+    assert (week.blocker, week.warning, week.best_start) == (0, 0, D(2033, 5, 31))

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from calendarapp.models import Plan
-from calendarapp.planning.panel import heat_cells
+from calendarapp.planning.panel import distance_words, heat_cells
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import WeekLoad
 from customers.models import Customer, Interest
@@ -87,17 +87,19 @@ def test_live_check_fragment_names_the_blocker_and_suggests_other_weeks(sales_cl
     assert response.status_code == 200
     assert "<html" not in html  # a fragment, not the page
     assert (
-        "Aarhus A/S: Autumn school holiday (12–16 Oct 2026), "
+        "2 of 2 customers in Denmark: Autumn school holiday (week 42, 12–16 Oct 2026), "
         "the people are not there for your event."
     ) in html
     assert "2 blockers" in html.replace('<span class="count count-blocker">2</span>', "2")
-    starts = [
-        line.split('data-start="')[1][:10] for line in html.split("\n") if "data-start=" in line
-    ]
+    suggestions = html.split('class="suggestions"')[1].split("</ul>")[0]
+    starts = [part[:10] for part in suggestions.split('data-start="')[1:]]
     assert len(starts) == 5
     assert all(D.fromisoformat(start).isocalendar().week != 42 for start in starts)
-    assert html.count('<li class="heat-') == 26
-    assert "Week 42 (from 12 Oct 2026): 2 customers with a blocker" in html
+    assert "<strong>5 days earlier (week 41)</strong>: no conflicts" in suggestions
+    # From today plus an event's four weeks (29 Sep) to six weeks after the start.
+    assert "between 29 Sep 2026 and 25 Nov 2026" in html
+    assert html.count('class="heat-cell') == 9
+    assert "Week 42, 2026: best start Tue 13 Oct 2026, 2 blockers" in html
     assert not Plan.objects.exists()
 
 
@@ -110,8 +112,28 @@ def test_applying_a_suggestion_without_javascript(sales_client, danes):
     assert not Plan.objects.exists()
 
 
+def test_saving_a_plan_with_blockers_asks_once_to_confirm(sales_client, danes):
+    response = sales_client.post("/plans/new", week_42_event(action="save"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This plan has 2 blockers" in html
+    assert 'name="action" value="save-anyway"' in html
+    assert not Plan.objects.exists()
+    response = sales_client.post("/plans/new", week_42_event(action="save-anyway"))
+    assert response.status_code == 302
+    assert Plan.objects.get().title == "Autumn seminar"
+
+
+def test_a_plan_without_blockers_saves_at_once(sales_client, danes):
+    response = sales_client.post(
+        "/plans/new", week_42_event(action="save", start="2026-10-20", end="2026-10-21")
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get().start == D(2026, 10, 20)
+
+
 def test_save_creates_the_plan_and_shows_it(sales_client, sales_manager, danes):
-    response = sales_client.post("/plans/new", week_42_event(action="save"), follow=True)
+    response = sales_client.post("/plans/new", week_42_event(action="save-anyway"), follow=True)
     plan = Plan.objects.get()
     assert response.redirect_chain == [(f"/plans/{plan.pk}", 302)]
     assert plan.owner == sales_manager and plan.countries == ["DK"]
@@ -167,7 +189,7 @@ def test_owner_edits_own_plan_but_not_someone_elses(
 
 def test_admin_edits_any_plan_and_ownership_stays(admin_client, sales_manager, danes):
     plan = saved(sales_manager, "Visit", D(2026, 11, 2), customers=danes)
-    response = admin_client.post(f"/plans/{plan.pk}", week_42_event(action="save"))
+    response = admin_client.post(f"/plans/{plan.pk}", week_42_event(action="save-anyway"))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.title, plan.kind, plan.owner) == ("Autumn seminar", "event", sales_manager)
@@ -199,16 +221,27 @@ def test_my_plans_lists_own_plans_with_conflict_counts(
 
 def test_heat_levels_are_relative_to_the_busiest_week():
     weeks = [
-        WeekLoad(2026, 40, D(2026, 9, 28), blocker=0, warning=0),
-        WeekLoad(2026, 41, D(2026, 10, 5), blocker=0, warning=4),
-        WeekLoad(2026, 42, D(2026, 10, 12), blocker=6, warning=1),
-        WeekLoad(2026, 43, D(2026, 10, 19), blocker=1, warning=0),
+        WeekLoad(2026, 40, D(2026, 9, 28), blocker=0, warning=0, best_start=D(2026, 9, 28)),
+        WeekLoad(2026, 41, D(2026, 10, 5), blocker=0, warning=4, best_start=D(2026, 10, 6)),
+        WeekLoad(2026, 42, D(2026, 10, 12), blocker=6, warning=1, best_start=D(2026, 10, 12)),
+        WeekLoad(2026, 43, D(2026, 10, 19), blocker=1, warning=0, best_start=D(2026, 10, 19)),
+        WeekLoad(2026, 44, D(2026, 10, 26), blocker=0, warning=0),
     ]
-    cells = heat_cells(weeks)
-    assert [cell.css for cell in cells] == ["heat-0", "heat-w3", "heat-b3", "heat-b1"]
-    assert cells[2].label == (
-        "Week 42 (from 12 Oct 2026): 6 customers with a blocker, 1 customer with a warning"
-    )
+    cells = heat_cells(weeks, 2)
+    assert [cell.css for cell in cells] == ["heat-0", "heat-w3", "heat-b3", "heat-b1", "heat-none"]
+    assert cells[2].label == "Week 42, 2026: best start Mon 12 Oct 2026, 6 blockers, 1 warning"
+    assert cells[0].label == "Week 40, 2026: best start Mon 28 Sep 2026, no conflicts"
+    assert cells[2].best_end == D(2026, 10, 13)
+    assert cells[4].label == "Week 44, 2026: no start day in the search range"
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [(0, "Your date"), (7, "One week later"), (-14, "2 weeks earlier"), (-1, "One day earlier"),
+     (5, "5 days later"), (83, "About 12 weeks later")],
+)
+def test_distance_is_said_in_days_or_weeks(days, words):
+    assert distance_words(days) == words
 
 
 def test_plan_for_this_customer_preselects_the_audience(sales_client, danes):
@@ -226,7 +259,25 @@ def test_far_search_start_is_kept_within_three_years(sales_client, danes):
         headers={"X-Fragment": "check"},
     )
     assert response.status_code == 200
-    assert "from 3 Sep 2029" in response.content.decode()
+    assert "between 3 Sep 2029 and" in response.content.decode()
+
+
+def test_a_search_range_given_is_searched(sales_client, danes):
+    response = sales_client.post(
+        "/plans/new",
+        week_42_event(action="check", search_from="2027-01-04", search_to="2027-01-29"),
+        headers={"X-Fragment": "check"},
+    )
+    html = response.content.decode()
+    assert "between 4 Jan 2027 and 29 Jan 2027" in html
+    assert "<strong>About 12 weeks later (week 1)</strong>: 2 warnings" in html
+
+
+def test_a_search_range_ending_before_it_starts_is_named(sales_client, danes):
+    response = sales_client.post(
+        "/plans/new", week_42_event(action="save", search_from="2027-01-04", search_to="2027-01-01")
+    )
+    assert "Look to: The end date cannot be before the start date." in response.content.decode()
 
 
 def test_the_panel_shares_one_calendar_load_and_says_the_same(danes):
@@ -235,11 +286,10 @@ def test_the_panel_shares_one_calendar_load_and_says_the_same(danes):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from calendarapp.lib import dates
     from calendarapp.planning.check import check_plan
     from calendarapp.planning.drafts import Draft
     from calendarapp.planning.panel import planner_panel
-    from calendarapp.planning.suggest import DEFAULT_SEARCH_WEEKS, suggest_dates
+    from calendarapp.planning.suggest import suggest_dates
 
     today = datetime.date(2026, 9, 28)
     draft = Draft(
@@ -248,13 +298,12 @@ def test_the_panel_shares_one_calendar_load_and_says_the_same(danes):
         end=datetime.date(2026, 10, 14),
         countries=frozenset({"DK"}),
     )
-    search_end = dates.monday_of(today) + datetime.timedelta(weeks=DEFAULT_SEARCH_WEEKS, days=-1)
     with CaptureQueriesContext(connection) as separate:
         check = check_plan(draft)
-        found = suggest_dates(draft, duration_days=2, search_start=today, search_end=search_end)
+        found = suggest_dates(draft, today=today)
     with CaptureQueriesContext(connection) as shared:
-        panel = planner_panel(draft, search_from=today)
+        panel = planner_panel(draft, today=today)
     assert panel.check.findings == check.findings
-    assert panel.suggestions == found.suggestions
+    assert [view.suggestion for view in panel.suggestions] == found.suggestions
     assert [cell.load for cell in panel.heat] == found.weeks
     assert len(shared) < len(separate)
