@@ -27,6 +27,12 @@ GROUP_PERMISSIONS = {
         "calendarapp.add_plan",
         "calendarapp.change_plan",
         "calendarapp.delete_plan",
+        # People and touchpoints: object-level, only of their own customers (can_edit_contacts).
+        *(
+            f"customers.{a}_{m}"
+            for m in ("person", "touchpoint")
+            for a in ("view", "add", "change", "delete")
+        ),
     ],
     CALENDAR_ADMINS: [
         f"{app}.{action}_{model}"
@@ -34,6 +40,8 @@ GROUP_PERMISSIONS = {
             ("customers", "customer"),
             ("customers", "contract"),
             ("customers", "interest"),
+            ("customers", "person"),
+            ("customers", "touchpoint"),
             ("traditions", "tradition"),
             ("traditions", "localtradition"),
             ("calendarapp", "plan"),
@@ -48,6 +56,7 @@ EDIT_CUSTOMERS = "customers.change_customer"
 READ_PLANS = "calendarapp.view_plan"
 ADD_PLAN = "calendarapp.add_plan"
 CHANGE_PLAN = "calendarapp.change_plan"
+CHANGE_CONTACTS = "customers.change_touchpoint"
 
 
 def sync_roles(**kwargs: Any) -> None:
@@ -87,6 +96,21 @@ def can_edit_plan(user, plan) -> bool:
     if plan.owner_id == user.pk:
         return user.has_perm(CHANGE_PLAN)
     return user.has_perm(CHANGE_PLAN) and can_edit_customers(user)
+
+
+def can_edit_contacts(user, customer) -> bool:
+    """A customer's people and touchpoints: calendar admins, and the customer's account owner."""
+    if not user.has_perm(CHANGE_CONTACTS):
+        return False
+    return customer.owner_id == user.pk or can_edit_customers(user)
+
+
+def can_edit_person(user, person) -> bool:
+    return can_edit_contacts(user, person.customer)
+
+
+def can_edit_touchpoint(user, touchpoint) -> bool:
+    return can_edit_contacts(user, touchpoint.customer)
 
 
 def can_read_calendar(user) -> bool:

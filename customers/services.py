@@ -72,7 +72,7 @@ def touchpoint_log(
     follow_up_on: datetime.date | None = None,
     new_people: Iterable[Mapping[str, Any]] = (),
 ) -> Touchpoint:
-    """Log a touch with `customer` (or update `touchpoint`) and add `new_people` met; all or nothing.
+    """Log a touch with `customer` (or update `touchpoint`), adding `new_people`; all or nothing.
 
     The people met must be the customer's. Raises ValidationError naming the
     field (`new_people` for a new person's error) and writes nothing then.

@@ -5,7 +5,15 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from calendarapp.models import Plan
-from calendarapp.roles import can_edit_customers, can_edit_plan, can_plan, can_read_calendar
+from calendarapp.roles import (
+    can_edit_customers,
+    can_edit_person,
+    can_edit_plan,
+    can_edit_touchpoint,
+    can_plan,
+    can_read_calendar,
+)
+from customers.models import Person, Touchpoint
 
 
 class CalendarPermission(permissions.BasePermission):
@@ -25,6 +33,8 @@ class CalendarPermission(permissions.BasePermission):
             return True
         if getattr(view, "writes_plans", False):
             return can_plan(request.user)
+        if getattr(view, "writes_contacts", False):
+            return True  # whose customer it is decides: below, and on create in the view
         return can_edit_customers(request.user)
 
     def has_object_permission(self, request, view, obj) -> bool:
@@ -32,4 +42,8 @@ class CalendarPermission(permissions.BasePermission):
             return True
         if isinstance(obj, Plan):
             return can_edit_plan(request.user, obj)
+        if isinstance(obj, Person):
+            return can_edit_person(request.user, obj)
+        if isinstance(obj, Touchpoint):
+            return can_edit_touchpoint(request.user, obj)
         return can_edit_customers(request.user)

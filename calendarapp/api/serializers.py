@@ -26,9 +26,11 @@ from calendarapp.lib.validation import (
 )
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
+from calendarapp.occurrences.touches import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
-from customers.models import Customer, Interest
+from customers.models import Customer, Interest, Person, Touchpoint
+from customers.services import person_save, touchpoint_log
 from traditions.models import Tradition
 
 if TYPE_CHECKING:
@@ -141,6 +143,10 @@ class CustomerSerializer(CleanedModelSerializer):
         required=False,
     )
     interests = NameListField(required=False)
+    # The contact cadence, read-only: from the touchpoints and the placed next touch.
+    last_touch = serializers.SerializerMethodField()
+    next_touch = serializers.SerializerMethodField()
+    touch_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Customer
@@ -153,7 +159,27 @@ class CustomerSerializer(CleanedModelSerializer):
             "owner",
             "budget_close_month",
             "interests",
+            "contact_every_days",
+            "last_touch",
+            "next_touch",
+            "touch_status",
         ]
+
+    def _touch(self, customer: Customer) -> TouchState:
+        """The view puts every listed customer's state in the context; else this one's alone."""
+        states = self.context.get("touches")
+        if states is None or customer.pk not in states:
+            states = touch_states(Customer.objects.filter(pk=customer.pk))
+        return states[customer.pk]
+
+    def get_last_touch(self, customer: Customer) -> datetime.date | None:
+        return self._touch(customer).last_touch
+
+    def get_next_touch(self, customer: Customer) -> datetime.date:
+        return self._touch(customer).next_touch
+
+    def get_touch_status(self, customer: Customer) -> str:
+        return self._touch(customer).status
 
     @transaction.atomic
     def create(self, validated_data):
@@ -422,3 +448,92 @@ class SuggestionsSerializer(serializers.Serializer):
     search_start = serializers.DateField()
     search_end = serializers.DateField()
     note = serializers.CharField(help_text="Why there are fewer than five suggestions, or empty.")
+
+
+class PersonSerializer(CleanedModelSerializer):
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "customer",
+            "name",
+            "job_title",
+            "email",
+            "phone",
+            "country",
+            "subdivision",
+            "reports_to",
+            "active",
+            "started_on",
+            "left_on",
+            "notes",
+        ]
+
+    def create(self, validated_data):
+        return person_save(**validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.setdefault("customer", instance.customer)
+        return person_save(person=instance, **validated_data)
+
+
+class ChangeSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    text = serializers.CharField()
+
+
+class TouchpointSerializer(CleanedModelSerializer):
+    our_people = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
+    )
+    # Validated by the model (topics, sentences); declared for the schema's shape.
+    changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
+
+    class Meta:
+        model = Touchpoint
+        fields = [
+            "id",
+            "customer",
+            "date",
+            "channel",
+            "people",
+            "our_people",
+            "summary",
+            "changes",
+            "outcome",
+            "follow_up_on",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        customer = attrs.get("customer") or (self.instance.customer if self.instance else None)
+        strangers = [p.name for p in attrs.get("people", []) if p.customer_id != customer.pk]
+        if strangers:
+            raise serializers.ValidationError(
+                {"people": [f"Not a person of {customer.name}: {', '.join(strangers)}."]}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        return touchpoint_log(**validated_data)
+
+    def update(self, instance, validated_data):
+        current = {
+            "customer": instance.customer,
+            "date": instance.date,
+            "channel": instance.channel,
+            "people": instance.people.all(),
+            "our_people": instance.our_people.all(),
+            "summary": instance.summary,
+            "changes": instance.changes,
+            "outcome": instance.outcome,
+            "follow_up_on": instance.follow_up_on,
+        }
+        return touchpoint_log(touchpoint=instance, **{**current, **validated_data})
+
+
+class ContactQuerySerializer(serializers.Serializer):
+    """`?customer=` and, for touchpoints, `?since=` (YYYY-MM-DD)."""
+
+    customer = serializers.IntegerField(required=False, min_value=1)
+    since = StrictDateField(required=False, validators=[validate_calendar_date])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,10 +14,13 @@ from rest_framework.views import APIView
 from calendarapp.api import serializers
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.touches import touch_states
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_of
 from calendarapp.planning.suggest import suggest_dates
-from customers.models import Customer
+from calendarapp.roles import can_edit_contacts
+from customers.models import Customer, Person, Touchpoint
+from customers.services import person_delete, touchpoint_delete
 from traditions.models import Tradition
 
 EDIT_METHODS = ["get", "patch", "delete", "head", "options"]
@@ -24,6 +29,13 @@ EDIT_METHODS = ["get", "patch", "delete", "head", "options"]
 class CustomerList(generics.ListCreateAPIView):
     queryset = Customer.objects.select_related("owner").prefetch_related("interests")
     serializer_class = serializers.CustomerSerializer
+
+    def get_serializer_context(self) -> dict:
+        # Every listed customer's touch state at once, in a fixed number of queries.
+        context = super().get_serializer_context()
+        if self.request.method == "GET":
+            context["touches"] = touch_states(self.filter_queryset(self.get_queryset()))
+        return context
 
 
 class CustomerDetail(generics.RetrieveUpdateDestroyAPIView):
@@ -57,6 +69,62 @@ class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = serializers.PlanSerializer
     http_method_names = EDIT_METHODS
     writes_plans = True
+
+
+class ContactList(generics.ListCreateAPIView):
+    """People or touchpoints, `?customer=` narrows; only a customer's editors add to it."""
+
+    writes_contacts = True
+
+    def filtered(self, queryset: QuerySet) -> QuerySet:
+        query = serializers.ContactQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        if "customer" in query.validated_data:
+            queryset = queryset.filter(customer_id=query.validated_data["customer"])
+        return queryset
+
+    def perform_create(self, serializer) -> None:
+        if not can_edit_contacts(self.request.user, serializer.validated_data["customer"]):
+            raise PermissionDenied("Only the customer's account owner or a calendar admin may.")
+        serializer.save()
+
+
+class PersonList(ContactList):
+    serializer_class = serializers.PersonSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return self.filtered(Person.objects.all())
+
+
+class PersonDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = Person.objects.select_related("customer")
+    serializer_class = serializers.PersonSerializer
+    http_method_names = EDIT_METHODS
+    writes_contacts = True
+
+    def perform_destroy(self, instance: Person) -> None:
+        person_delete(person=instance)
+
+
+class TouchpointList(ContactList):
+    serializer_class = serializers.TouchpointSerializer
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.filtered(Touchpoint.objects.prefetch_related("people", "our_people"))
+        since = self.request.query_params.get("since")
+        return queryset.filter(date__gte=since) if since else queryset
+
+
+class TouchpointDetail(generics.RetrieveUpdateDestroyAPIView):
+    queryset = Touchpoint.objects.select_related("customer").prefetch_related(
+        "people", "our_people"
+    )
+    serializer_class = serializers.TouchpointSerializer
+    http_method_names = EDIT_METHODS
+    writes_contacts = True
+
+    def perform_destroy(self, instance: Touchpoint) -> None:
+        touchpoint_delete(touchpoint=instance)
 
 
 def draft_from_data(data: dict) -> Draft:

@@ -51,6 +51,10 @@ CALENDAR_SOURCES = (
     imported.SOURCE,
 )
 SATURDAY = 5
+# The next touch is never further ahead than the longest interval and a quarter of it.
+HORIZON_DAYS = cadence.MAX_DAYS + cadence.MAX_DAYS // 4 + 1
+# Occurrence titles read "Get in touch: every 30 days; moved from …".
+TITLE_PREFIX = "Get in touch: "
 
 
 class _Rule(Protocol):
@@ -95,13 +99,17 @@ class _DayMarks:
 
 
 def load(scope: Scope) -> list[Occurrence]:
+    # Only when asked for by kind: placing a touch reads the calendar around it again, which
+    # the conflict check and the finder (everything, no kinds named) must not pay for.
+    if scope.kinds is None:
+        return []
     return [
         Occurrence(
             id=f"touch-{touch.customer_id}",
             start=touch.day,
             end=touch.day,
             kind=TOUCH_DUE,
-            title=f"Get in touch: {touch.reason}",
+            title=TITLE_PREFIX + touch.reason,
             source=NAME,
             customer_id=touch.customer_id,
             source_id=touch.customer_id,

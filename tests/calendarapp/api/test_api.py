@@ -32,7 +32,7 @@ def bearer(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
 
 
-def test_customer_fields(admin_client, dane):
+def test_customer_fields(admin_client, dane, clock):
     response = admin_client.get(f"/api/customers/{dane.pk}")
     assert response.status_code == 200
     assert response.json() == {
@@ -44,6 +44,10 @@ def test_customer_fields(admin_client, dane):
         "owner": "sam",
         "budget_close_month": 9,
         "interests": ["cloud"],
+        "contact_every_days": 30,
+        "last_touch": None,
+        "next_touch": "2026-06-15",  # never in touch: as soon as possible, a good day from today
+        "touch_status": "never",
     }
 
 
@@ -459,7 +463,8 @@ def test_schema_and_docs(sales_client):
 def test_customer_list_queries_constant(admin_client, count, django_assert_max_num_queries):
     for i in range(count):
         factories.customer(f"C{i}", "DK").interests.create(name=f"i{i}")
-    with django_assert_max_num_queries(6):
+    # 6 for the customers, 9 for every listed customer's touch state (last and next touch).
+    with django_assert_max_num_queries(15):
         assert len(admin_client.get("/api/customers").json()) == count
 
 

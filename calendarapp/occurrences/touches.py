@@ -1,0 +1,62 @@
+"""Each customer's contact state for pages, the API and the digest: last touch, next, status.
+
+The next touch is the `touch_due` occurrence the stream places (see
+`sources/touches.py`), so every page shows the same day and reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from calendarapp.kinds import TOUCH_DUE
+from calendarapp.lib import cadence
+from calendarapp.occurrences.sources.touches import HORIZON_DAYS, TITLE_PREFIX
+from calendarapp.occurrences.stream import calendar_between
+from customers.models import Customer, Touchpoint
+
+
+@dataclass(frozen=True, slots=True)
+class TouchState:
+    last_touch: datetime.date | None
+    next_touch: datetime.date
+    status: cadence.TouchStatus
+    # Why the next touch falls on its day: "every 30 days; moved from 19 Oct, …".
+    reason: str
+
+    @property
+    def needs_touch(self) -> bool:
+        return self.status in cadence.NEEDS_TOUCH
+
+
+def touch_states(
+    customers: QuerySet[Customer], today: datetime.date | None = None
+) -> dict[int, TouchState]:
+    """The contact state of each customer selected, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    calendar = calendar_between(
+        today,
+        today + datetime.timedelta(days=HORIZON_DAYS),
+        customers=customers,
+        kinds=[TOUCH_DUE],
+    )
+    last = dict(
+        Touchpoint.objects.filter(customer__in=customers.values("id"))
+        .order_by()
+        .values("customer_id")
+        .annotate(last=Max("date"))
+        .values_list("customer_id", "last")
+    )
+    return {
+        occurrence.customer_id: TouchState(
+            last_touch=last.get(occurrence.customer_id),
+            next_touch=occurrence.start,
+            status=cadence.TouchStatus(occurrence.phase),
+            reason=occurrence.title.removeprefix(TITLE_PREFIX),
+        )
+        for occurrence in calendar.occurrences
+        if occurrence.customer_id is not None
+    }

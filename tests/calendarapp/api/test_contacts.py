@@ -1,0 +1,239 @@
+"""The people and touchpoints API: exact fields, every bad input a 400 naming it, owners only."""
+
+import datetime
+
+import pytest
+
+from calendarapp.roles import SALES_MANAGERS
+from customers.models import Person, Touchpoint
+from customers.services import person_save, touchpoint_log
+from tests import factories
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(sales_manager):
+    return factories.customer("Aarhus A/S", "DK", owner=sales_manager)
+
+
+@pytest.fixture
+def cfo(customer):
+    return person_save(customer=customer, name="Mette", job_title="CFO")
+
+
+def test_people_list_shows_exactly_the_issue_fields_and_filters_by_customer(sales_client, cfo):
+    other = factories.customer("Bornholm A/S", "DK")
+    person_save(customer=other, name="Jonas")
+    response = sales_client.get(f"/api/people?customer={cfo.customer_id}")
+    assert response.status_code == 200
+    (person,) = response.json()
+    assert set(person) == {
+        "id", "customer", "name", "job_title", "email", "phone", "country", "subdivision",
+        "reports_to", "active", "started_on", "left_on", "notes",
+    }  # fmt: skip
+    assert person["name"] == "Mette"
+
+
+def test_a_customer_id_that_is_not_a_number_is_a_400_naming_it(sales_client):
+    response = sales_client.get("/api/people?customer=abc")
+    assert response.status_code == 400
+    assert "customer" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"started_on": "2026-05-01", "left_on": "2026-04-01"}, "left_on"),
+        ({"started_on": "2026-5-1"}, "started_on"),
+    ],
+)
+def test_a_bad_person_is_a_400_naming_the_field_and_saves_nothing(
+    sales_client, customer, body, field
+):
+    response = sales_client.post(
+        "/api/people",
+        {"customer": customer.pk, "name": "Ole", **body},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Person.objects.exists()
+
+
+def test_reporting_to_a_person_of_another_customer_is_a_400_naming_reports_to(
+    sales_client, customer
+):
+    stranger = person_save(customer=factories.customer("Bornholm A/S", "DK"), name="Jonas")
+    response = sales_client.post(
+        "/api/people",
+        {"customer": customer.pk, "name": "Ole", "reports_to": stranger.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "reports_to" in response.json()["errors"]
+    assert Person.objects.count() == 1
+
+
+def test_the_account_owner_adds_and_edits_people_but_not_of_other_owners_customers(
+    sales_client, cfo
+):
+    created = sales_client.post(
+        "/api/people",
+        {
+            "customer": cfo.customer_id,
+            "name": "Ole",
+            "reports_to": cfo.pk,
+            "started_on": "2026-03-01",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["reports_to"] == cfo.pk
+    changed = sales_client.patch(
+        f"/api/people/{cfo.pk}", {"left_on": "2026-06-30"}, content_type="application/json"
+    )
+    assert changed.status_code == 200
+    someone_elses = factories.customer(
+        "Odense A/S", "DK", owner=factories.user("kenji", SALES_MANAGERS)
+    )
+    theirs = person_save(customer=someone_elses, name="Kim")
+    assert (
+        sales_client.patch(
+            f"/api/people/{theirs.pk}", {"name": "K"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        sales_client.post(
+            "/api/people",
+            {"customer": someone_elses.pk, "name": "New"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert sales_client.delete(f"/api/people/{theirs.pk}").status_code == 403
+    assert sales_client.get(f"/api/people/{theirs.pk}").status_code == 200  # others read
+
+
+def test_a_calendar_admin_edits_anyones_people(admin_client, cfo):
+    response = admin_client.patch(
+        f"/api/people/{cfo.pk}", {"job_title": "CEO"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert admin_client.delete(f"/api/people/{cfo.pk}").status_code == 204
+
+
+def test_a_touchpoint_is_logged_with_exactly_the_issue_fields(
+    sales_client, sales_manager, cfo, clock
+):
+    response = sales_client.post(
+        "/api/touchpoints",
+        {
+            "customer": cfo.customer_id,
+            "date": "2026-06-10",
+            "channel": "visit",
+            "people": [cfo.pk],
+            "our_people": [sales_manager.username],
+            "summary": "Coffee",
+            "changes": [{"topic": "budget", "text": "Budget cut by 10%."}],
+            "outcome": "follow_up",
+            "follow_up_on": "2026-07-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert set(response.json()) == {
+        "id", "customer", "date", "channel", "people", "our_people", "summary", "changes",
+        "outcome", "follow_up_on",
+    }  # fmt: skip
+    assert response.json()["our_people"] == ["sam"]
+    listed = sales_client.get(f"/api/touchpoints?customer={cfo.customer_id}&since=2026-06-01")
+    assert [t["id"] for t in listed.json()] == [response.json()["id"]]
+    assert sales_client.get("/api/touchpoints?since=2026-06-11").json() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"date": "2026-06-16"}, "date"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"changes": [{"topic": "weather", "text": "Sunny."}]}, "changes"),
+        ({"outcome": "follow_up"}, "follow_up_on"),
+        ({"outcome": "not_now"}, "follow_up_on"),
+        ({"date": "2026-6-1"}, "date"),
+    ],
+)
+def test_a_bad_touchpoint_is_a_400_naming_the_field_and_saves_nothing(
+    sales_client, cfo, clock, body, field
+):
+    response = sales_client.post(
+        "/api/touchpoints",
+        {"customer": cfo.customer_id, "date": "2026-06-10", "channel": "phone", **body},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+    assert not Touchpoint.objects.exists()
+
+
+def test_meeting_a_person_of_another_customer_is_a_400_naming_people(sales_client, cfo, clock):
+    stranger = person_save(customer=factories.customer("Bornholm A/S", "DK"), name="Jonas")
+    response = sales_client.post(
+        "/api/touchpoints",
+        {
+            "customer": cfo.customer_id,
+            "date": "2026-06-10",
+            "channel": "phone",
+            "people": [stranger.pk],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "people" in response.json()["errors"]
+    assert not Touchpoint.objects.exists()
+
+
+def test_the_customer_api_says_when_we_last_touched_and_when_next(sales_client, customer, clock):
+    before = sales_client.get(f"/api/customers/{customer.pk}").json()
+    assert before["last_touch"] is None
+    assert before["touch_status"] == "never"
+    touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
+    after = sales_client.get(f"/api/customers/{customer.pk}").json()
+    assert after["last_touch"] == "2026-06-01"
+    assert after["touch_status"] == "ok"
+    assert after["next_touch"] == "2026-07-01"
+    listed = sales_client.get("/api/customers").json()
+    assert listed[0]["next_touch"] == "2026-07-01"
+
+
+def test_the_customer_apis_touch_fields_are_read_only(admin_client, customer, clock):
+    response = admin_client.patch(
+        f"/api/customers/{customer.pk}",
+        {"last_touch": "2026-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["last_touch"] is None
+
+
+def test_contact_every_days_outside_7_to_365_is_a_400_naming_it(admin_client, customer):
+    response = admin_client.patch(
+        f"/api/customers/{customer.pk}",
+        {"contact_every_days": 400},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "contact_every_days" in response.json()["errors"]
+
+
+def test_occurrences_of_kind_touch_due_are_the_placed_touches(sales_client, customer, clock):
+    touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
+    response = sales_client.get("/api/occurrences?start=2026-06-15&end=2026-08-31&kind=touch_due")
+    assert response.status_code == 200
+    (touch,) = response.json()
+    assert touch["kind"] == "touch_due"
+    assert touch["start"] == "2026-07-01"
+    assert touch["customer"] == customer.pk
