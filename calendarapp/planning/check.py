@@ -113,7 +113,7 @@ def _group(findings: list[Finding], audience: Counter[str], plan_kind: str) -> F
     message = rule.message.format(
         customer=_who(findings, audience),
         title=first.title,
-        when=_when(first.start, first.end),
+        when=_when(first.start, first.end, first.title),
         plan_kind=PlanKind(plan_kind).label.lower() if plan_kind else "plan",
     )
     return FindingGroup(
@@ -140,11 +140,15 @@ def _who(findings: list[Finding], audience: Counter[str]) -> str:
     return f"{len(findings)} of {of} customers"
 
 
-def _when(start: datetime.date, end: datetime.date) -> str:
-    """The days of an item, with its ISO week when it lasts days within one week."""
+def _when(start: datetime.date, end: datetime.date, title: str) -> str:
+    """The days of an item, with its ISO week when it lasts days within one week.
+
+    A title that names the week already ("Autumn school holiday (week 42)") is not repeated.
+    """
     span = dates.format_span(start, end)
-    if start != end and dates.monday_of(start) == dates.monday_of(end):
-        return f"week {start.isocalendar().week}, {span}"
+    week = f"week {start.isocalendar().week}"
+    if start != end and dates.monday_of(start) == dates.monday_of(end) and week not in title:
+        return f"{week}, {span}"
     return span
 
 

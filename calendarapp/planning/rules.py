@@ -91,6 +91,10 @@ def _blocks_events(occurrence: Occurrence) -> bool:
     return occurrence.kind == TraditionKind.BUSY_SEASON and occurrence.blocks_events
 
 
+# Plans that ask a customer for money; people still come to an event or a webinar
+# after their budget was set, so a just-closed budget does not move those.
+ASKING_FOR_MONEY = frozenset({PlanKind.CAMPAIGN, PlanKind.MEETING, PlanKind.VISIT})
+
 # Weekends are not in the stream: the check and the finder add one occurrence per
 # weekend (`weekends`), which concerns every customer of the audience.
 WEEKEND_SOURCE = "weekend"
@@ -180,7 +184,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "budget_just_closed",
         Severity.WARNING,
-        OUR_KINDS,
+        ASKING_FOR_MONEY,
         _is_kind(TraditionKind.BUDGET_CLOSE),
         _closed_shortly_before,
         "{customer}: the budget for next year was set on {when}; expect little money"

@@ -109,23 +109,32 @@ def test_plan_in_week_42_see_blocker_apply_suggestion_save_and_find_on_timeline(
     plan_week_42_event(desktop, year)
 
     blockers = page.locator("li[data-severity=blocker]")
-    expect(blockers.first).to_contain_text("Autumn school holiday (week 42) (", timeout=10_000)
+    expect(blockers.first).to_contain_text(
+        re.compile(r"\d+ of \d+ customers in Denmark: Autumn school holiday \(week 42\) \("),
+        timeout=10_000,
+    )
     expect(blockers.first).to_contain_text("the people are not there for your event.")
     suggestions = page.locator(".suggestions button")
     expect(suggestions).to_have_count(5)
-    expect(page.locator(".heat li")).to_have_count(26)
+    expect(page.locator(".heat .heat-cell")).to_have_count(13)
     desktop.shot("planner-blocker")
+    # A group opens to its customers.
+    blockers.first.locator("summary").first.click()
+    expect(blockers.first.locator(".group-customers li").first).to_be_visible()
+    desktop.shot("planner-group-open")
 
+    # The first answer is the week before or after, with no blocker.
     first = suggestions.first
     start = datetime.date.fromisoformat(first.get_attribute("data-start"))
     end = datetime.date.fromisoformat(first.get_attribute("data-end"))
-    assert start.isocalendar().week != 42
+    assert start.isocalendar().week in (41, 43)
+    expect(first).not_to_contain_text("blocker")
     assert (end - start).days == 1  # still a two-day event
     first.click()
     expect(page.get_by_label("Start", exact=True)).to_have_value(start.isoformat())
     expect(page.get_by_label("End (last day)", exact=True)).to_have_value(end.isoformat())
     expect(page.locator("#check-title")).to_be_visible()
-    expect(page.locator(".findings")).to_contain_text(f"for {start.day} ")
+    expect(page.locator(".findings")).to_contain_text(f"for {start:%a} {start.day} ")
     expect(page.locator("li[data-severity=blocker]")).to_have_count(0)
 
     page.get_by_role("button", name="Save plan", exact=True).click()
@@ -160,6 +169,38 @@ def test_planner_on_a_phone(phone):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the planner scrolls sideways on a phone ({width}px)"
     phone.shot("planner-phone")
+    page.locator("#suggest-title").scroll_into_view_if_needed()
+    phone.shot("planner-phone-dates")
+    page.locator(".heat .heat-cell").nth(6).focus()
+    expect(page.locator(".heat-cell:focus .heat-tip")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"a heat-map tip pushes the page sideways ({width}px)"
+    phone.shot("planner-phone-heat")
+
+
+def test_a_heat_map_week_sets_the_start_to_its_best_day(desktop):
+    page = desktop.page
+    desktop.login("sales", "demo-sales")
+    year = datetime.date.today().year + 1
+    plan_week_42_event(desktop, year)
+    week_44 = page.locator(".heat .heat-cell", has_text=re.compile(rf"^\s*44\s*{year}"))
+    expect(week_44).to_have_count(1, timeout=10_000)
+    week_44.hover()
+    tip = week_44.locator(".heat-tip")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text(f"Week 44, {year}: best start")
+    desktop.shot("planner-heat-tip")
+    best = datetime.date.fromisoformat(week_44.get_attribute("data-start"))
+    assert best.isocalendar()[:2] == (year, 44)
+    week_44.click()
+    expect(page.get_by_label("Start", exact=True)).to_have_value(best.isoformat())
+    expect(page.get_by_label("End (last day)", exact=True)).to_have_value(
+        (best + datetime.timedelta(days=1)).isoformat()
+    )
+    expect(page.locator(".findings")).to_contain_text(f"(week 44)")
+    # Week 42 is red: every Danish customer is on school holiday there.
+    week_42_cell = page.locator(".heat .heat-cell", has_text=re.compile(rf"^\s*42\s*{year}"))
+    expect(week_42_cell).to_have_class(re.compile(r"heat-b\d"))
 
 
 def test_sales_manager_cannot_reach_the_admins_edit_pages(desktop):

@@ -124,6 +124,26 @@ def test_adding_a_local_tradition_in_the_admin_saves_it(admin_client):
     assert saved.country == "SE"
 
 
+def test_a_local_busy_season_can_be_marked_to_block_events_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"),
+        {
+            "country": "DK",
+            "subdivision": "",
+            "kind": "busy_season",
+            "title": "Harvest",
+            "start": "2024-08-05",
+            "end": "2024-08-30",
+            "lead_time_days": "0",
+            "blocks_events": "on",
+            "recurrence": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302
+    assert LocalTradition.objects.get(title="Harvest").blocks_events is True
+
+
 def test_local_tradition_without_country_is_refused_with_a_message(admin_client):
     response = admin_client.post(
         reverse("admin:traditions_localtradition_add"),

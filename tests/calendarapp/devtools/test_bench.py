@@ -62,6 +62,7 @@ def test_every_figure_runs_on_a_small_data_set(db, small_sizes):
         "check_plan_all_ms",
         "check_plan_warm_ms",
         "suggest_26_weeks_ms",
+        "suggest_near_ms",
         "holidays_warm_ms",
         "timeline_page_ms",
         "planner_panel_all_ms",

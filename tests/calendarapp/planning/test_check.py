@@ -89,6 +89,11 @@ def test_budget_close_within_lead_time_is_an_opportunity(dane, settings):
     )
 
 
+def test_an_event_just_after_budget_close_does_not_warn(dane):
+    result = check_plan(draft("event", D(2026, 10, 5), D(2026, 10, 6), dane))
+    assert not only(result, "budget_just_closed")
+
+
 def test_plan_just_after_budget_close_warns(dane):
     result = check_plan(draft("campaign", D(2026, 10, 5), D(2026, 10, 9), dane))
     [finding] = only(result, "budget_just_closed")
