@@ -32,11 +32,9 @@ class TouchState:
         return self.status in cadence.NEEDS_TOUCH
 
 
-def touch_states(
-    customers: QuerySet[Customer], today: datetime.date | None = None
-) -> dict[int, TouchState]:
-    """The contact state of each customer selected, in a fixed number of queries."""
-    today = today or timezone.localdate()
+def touch_states(customers: QuerySet[Customer]) -> dict[int, TouchState]:
+    """The contact state of each customer selected today, in a fixed number of queries."""
+    today = timezone.localdate()
     calendar = calendar_between(
         today,
         today + datetime.timedelta(days=HORIZON_DAYS),
