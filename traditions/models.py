@@ -72,7 +72,9 @@ class Tradition(models.Model):
     )
     blocks_events = models.BooleanField(
         default=False,
-        help_text="For a busy season: in-person plans that overlap it are a blocker, not a warning.",
+        help_text=(
+            "For a busy season: in-person plans that overlap it are a blocker, not a warning."
+        ),
     )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -360,9 +360,7 @@ def suggest_near(data: BenchData) -> float:
         end=start + datetime.timedelta(days=1),
         countries=frozenset(COUNTRIES),
     )
-    return timed(
-        lambda: suggest_dates(draft, today=D(YEAR, 1, 4)), before=RECENT_CALENDARS.clear
-    )
+    return timed(lambda: suggest_dates(draft, today=D(YEAR, 1, 4)), before=RECENT_CALENDARS.clear)
 
 
 def _planner_panel() -> Callable[[], object]:

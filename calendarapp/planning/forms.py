@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from calendarapp.lib import countries
-from calendarapp.lib.validation import END_BEFORE_START, MAX_SPAN_DAYS
 from calendarapp.lib.forms import DATE_INPUT, choice_field
+from calendarapp.lib.validation import END_BEFORE_START, MAX_SPAN_DAYS
 from calendarapp.models import Plan, PlanKind
 from customers.models import Customer, Interest
 
@@ -86,7 +86,7 @@ class SearchRangeForm(forms.Form):
     search_to = forms.DateField(required=False, label="to", widget=DATE_INPUT)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         first, last = data.get("search_from"), data.get("search_to")
         if first and last and last < first:
             self.add_error("search_to", END_BEFORE_START)

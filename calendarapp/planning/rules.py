@@ -209,7 +209,6 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-
 class RulesFor:
     """The rules for one kind of plan, and which of them apply to an occurrence.
 

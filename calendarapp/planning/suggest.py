@@ -202,9 +202,9 @@ def suggest_dates(
     note = ""
     if len(chosen) < limit:
         span = dates.format_span(search_start, search_end)
-        found_text = f"only {len(chosen)}" if chosen else "no"
-        plural = "" if len(chosen) == 1 else "s"
-        note = f"{found_text.capitalize()} date{plural} without blockers in {span}; widen the range."
+        counted = f"Only {len(chosen)} date" if chosen else "No date"
+        plural = "s" if len(chosen) > 1 else ""
+        note = f"{counted}{plural} without blockers in {span}; widen the range."
     return Suggestions(suggestions, weeks, search_start, search_end, draft.start, note)
 
 

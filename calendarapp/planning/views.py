@@ -92,7 +92,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
 def _search_range(
     search: SearchRangeForm, today: datetime.date
 ) -> tuple[datetime.date | None, datetime.date | None]:
-    """The range the user asked to search, today to three years ahead; None for "around the plan"."""
+    """The range asked for, from today to three years ahead; None means "around the plan"."""
     if not search.is_valid():
         return None, None
     first, last = search.cleaned_data["search_from"], search.cleaned_data["search_to"]

@@ -265,7 +265,11 @@ def test_findings_are_grouped_by_cause_with_the_share_of_the_country(dane, sales
         " the people are not there for your event."
     )
     assert sorted(holiday.customers) == sorted([dane.pk, second.pk])
-    assert (holiday.severity, holiday.title, holiday.start) == ("blocker", "Autumn school holiday", D(2026, 10, 12))
+    assert (holiday.severity, holiday.title, holiday.start) == (
+        "blocker",
+        "Autumn school holiday",
+        D(2026, 10, 12),
+    )
     assert swede.pk not in holiday.customers
     assert result.groups[0] is not None and result.groups[0].severity == "blocker"
     single = check_plan(draft("event", D(2026, 10, 13), D(2026, 10, 14), dane)).groups

@@ -170,7 +170,10 @@ class TestTheHeatMapAgreesWithTheFinder(HypothesisTestCase):
         result = suggest_dates(draft, today=D(2025, 12, 1))
         by_monday = {week.monday: week for week in result.weeks}
         for suggestion in result.suggestions:
-            assert by_monday[suggestion.start - datetime.timedelta(suggestion.start.weekday())].blocker == 0
+            assert (
+                by_monday[suggestion.start - datetime.timedelta(suggestion.start.weekday())].blocker
+                == 0
+            )
         for week in result.weeks[:3]:
             if week.best_start is not None:
                 placed = Draft(
@@ -200,8 +203,13 @@ def test_with_no_range_it_searches_around_the_intended_week(danes):
 
 @pytest.mark.parametrize(
     ("kind", "earliest"),
-    [("event", D(2026, 12, 29)), ("trade_fair", D(2026, 12, 29)), ("webinar", D(2026, 12, 15)),
-     ("meeting", D(2026, 12, 3)), ("visit", D(2026, 12, 3))],
+    [
+        ("event", D(2026, 12, 29)),
+        ("trade_fair", D(2026, 12, 29)),
+        ("webinar", D(2026, 12, 15)),
+        ("meeting", D(2026, 12, 3)),
+        ("visit", D(2026, 12, 3)),
+    ],
 )
 def test_never_before_today_plus_the_kinds_lead_time(db, kind, earliest):
     factories.customer("Dane", "DK")
@@ -227,7 +235,9 @@ def test_fewer_than_five_clear_dates_are_shown_as_such(db):
         start=D(2027, 3, 3),
         end=D(2027, 3, 26),
     )
-    draft = Draft(kind="meeting", start=D(2027, 3, 10), end=D(2027, 3, 10), countries=frozenset({"DK"}))
+    draft = Draft(
+        kind="meeting", start=D(2027, 3, 10), end=D(2027, 3, 10), countries=frozenset({"DK"})
+    )
     result = suggest_dates(
         draft, search_start=D(2027, 3, 1), search_end=D(2027, 3, 28), today=D(2026, 12, 1)
     )
@@ -241,7 +251,9 @@ def test_fewer_than_five_clear_dates_are_shown_as_such(db):
 def test_a_holiday_on_a_sunday_does_not_colour_the_week(db):
     factories.customer("Dane", "DK")
     # Constitution Day (de facto) is on Sunday 5 Jun 2033; nothing else is in week 22.
-    draft = Draft(kind="event", start=D(2033, 5, 31), end=D(2033, 6, 1), countries=frozenset({"DK"}))
+    draft = Draft(
+        kind="event", start=D(2033, 5, 31), end=D(2033, 6, 1), countries=frozenset({"DK"})
+    )
     result = suggest_dates(
         draft, search_start=D(2033, 5, 30), search_end=D(2033, 6, 5), today=D(2033, 1, 1)
     )

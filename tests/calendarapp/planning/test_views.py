@@ -239,8 +239,14 @@ def test_heat_levels_are_relative_to_the_busiest_week():
 
 @pytest.mark.parametrize(
     ("days", "words"),
-    [(0, "Your date"), (7, "One week later"), (-14, "2 weeks earlier"), (-1, "One day earlier"),
-     (5, "5 days later"), (83, "About 12 weeks later")],
+    [
+        (0, "Your date"),
+        (7, "One week later"),
+        (-14, "2 weeks earlier"),
+        (-1, "One day earlier"),
+        (5, "5 days later"),
+        (83, "About 12 weeks later"),
+    ],
 )
 def test_distance_is_said_in_days_or_weeks(days, words):
     assert distance_words(days) == words
