@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from calendarapp.lib import dates
 from calendarapp.occurrences.stream import collector_paused
-from calendarapp.planning.check import CheckResult, Finding, FindingGroup, audience_calendar, check_plan
+from calendarapp.planning.check import (
+    CheckResult,
+    Finding,
+    FindingGroup,
+    audience_calendar,
+    check_plan,
+)
 from calendarapp.planning.drafts import Draft
 from calendarapp.planning.suggest import Suggestion, WeekLoad, search_range, suggest_dates
 

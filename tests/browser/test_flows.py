@@ -197,7 +197,7 @@ def test_a_heat_map_week_sets_the_start_to_its_best_day(desktop):
     expect(page.get_by_label("End (last day)", exact=True)).to_have_value(
         (best + datetime.timedelta(days=1)).isoformat()
     )
-    expect(page.locator(".findings")).to_contain_text(f"(week 44)")
+    expect(page.locator(".findings")).to_contain_text("(week 44)")
     # Week 42 is red: every Danish customer is on school holiday there.
     week_42_cell = page.locator(".heat .heat-cell", has_text=re.compile(rf"^\s*42\s*{year}"))
     expect(week_42_cell).to_have_class(re.compile(r"heat-b\d"))
