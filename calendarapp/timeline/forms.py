@@ -14,7 +14,7 @@ from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field, refuse
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
-from customers.models import Customer, Interest
+from customers.models import Channel, Customer, Interest, Outcome, Person, Topic
 
 
 class TimelineForm(forms.Form):
@@ -121,3 +121,78 @@ class YearForm(forms.Form):
             (code, name if name == code else f"{name} ({code})")
             for code, name in sorted(countries.subdivision_names(country).items())
         ]
+
+
+CHANGE_ROWS = 3
+
+
+class TouchpointForm(forms.Form):
+    """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
+
+    date = IsoDateField(widget=DATE_INPUT, label="Date")
+    channel = forms.ChoiceField(choices=Channel.choices, label="Channel")
+    people = forms.ModelMultipleChoiceField(
+        Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Met"
+    )
+    our_people = forms.ModelMultipleChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="From our side",
+    )
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices, initial=Outcome.NONE, widget=forms.RadioSelect, label="Outcome"
+    )
+    follow_up_on = IsoDateField(
+        required=False, widget=DATE_INPUT, label="Follow up or ask again on"
+    )
+    new_name = forms.CharField(required=False, max_length=200, label="New person met: name")
+    new_job_title = forms.CharField(required=False, max_length=200, label="Job title")
+    new_email = forms.EmailField(required=False, label="Email")
+
+    def __init__(self, data, *, customer: Customer, **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.customer = customer
+        choice_field(self, "people").queryset = customer.people.all()  # type: ignore[attr-defined]
+        for row in range(CHANGE_ROWS):
+            self.fields[f"topic_{row}"] = forms.ChoiceField(
+                choices=[("", "—"), *Topic.choices], required=False, label="Topic"
+            )
+            self.fields[f"text_{row}"] = forms.CharField(
+                required=False, max_length=500, label="What changed"
+            )
+
+    def change_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"topic_{row}"], self[f"text_{row}"]) for row in range(CHANGE_ROWS)]
+
+    def log_arguments(self) -> dict[str, Any]:
+        """The arguments of `touchpoint_log`; call only after is_valid()."""
+        data = self.cleaned_data
+        changes = [
+            {"topic": data[f"topic_{row}"], "text": data[f"text_{row}"]}
+            for row in range(CHANGE_ROWS)
+            if data[f"topic_{row}"] or data[f"text_{row}"]
+        ]
+        new_people = []
+        if data["new_name"]:
+            new_people.append(
+                {
+                    "name": data["new_name"],
+                    "job_title": data["new_job_title"],
+                    "email": data["new_email"],
+                    "started_on": None,
+                }
+            )
+        return {
+            "customer": self.customer,
+            "date": data["date"],
+            "channel": data["channel"],
+            "people": list(data["people"]),
+            "our_people": list(data["our_people"]),
+            "summary": data["summary"],
+            "changes": changes,
+            "outcome": data["outcome"],
+            "follow_up_on": data["follow_up_on"],
+            "new_people": new_people,
+        }

@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.timeline, name="timeline"),
     path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
     path("countries/<str:code>", views.country_detail, name="country-detail"),
+    path(
+        "customers/<int:customer_id>/touches/new",
+        views.touchpoint_form,
+        name="touchpoint-create",
+    ),
+    path("touches/<int:touchpoint_id>", views.touchpoint_form, name="touchpoint-edit"),
 ]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import calendar as calendar_names
 import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from calendarapp.kinds import KINDS, PUBLIC_HOLIDAY, kind_of
 from calendarapp.lib import countries
 from calendarapp.occurrences.stream import calendar_between
-from calendarapp.roles import calendar_reader_required
-from calendarapp.timeline.forms import TimelineForm, YearForm
+from calendarapp.occurrences.touches import touch_states
+from calendarapp.roles import calendar_reader_required, can_edit_contacts
+from calendarapp.timeline.forms import CHANGE_ROWS, TimelineForm, TouchpointForm, YearForm
 from calendarapp.timeline.layout import (
     PAGE_SIZE,
     build_timeline,
@@ -21,7 +23,8 @@ from calendarapp.timeline.layout import (
     months_of_year,
     neighbours,
 )
-from customers.models import Customer
+from customers.models import Customer, Topic, Touchpoint
+from customers.services import touchpoint_log
 
 
 @calendar_reader_required
@@ -125,6 +128,86 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "contracts": customer.contracts.all(),
             "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
             "budget_month": calendar_names.month_name[customer.budget_close_month],
+            **_contacts(customer, request.user),
         }
     )
     return render(request, "customers/customer_detail.html", context)
+
+
+def _contacts(customer: Customer, user) -> dict:
+    """People, touch history, "what changed" newest first and the next touch, fully loaded."""
+    touchpoints = list(
+        customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
+    )
+    topics = dict(Topic.choices)
+    return {
+        "people": list(customer.people.select_related("reports_to")),
+        "touchpoints": touchpoints,
+        "changes": [
+            (touchpoint, topics.get(change["topic"], change["topic"]), change["text"])
+            for touchpoint in touchpoints
+            for change in touchpoint.changes
+        ],
+        "touch": touch_states(Customer.objects.filter(pk=customer.pk))[customer.pk],
+        "can_edit_contacts": can_edit_contacts(user, customer),
+    }
+
+
+@calendar_reader_required
+def touchpoint_form(
+    request: HttpRequest, customer_id: int | None = None, touchpoint_id: int | None = None
+) -> HttpResponse:
+    """Log a touch (or edit one) beside the last known state, asking "What has changed?"."""
+    touchpoint = None
+    if touchpoint_id is not None:
+        touchpoint = get_object_or_404(
+            Touchpoint.objects.select_related("customer"), pk=touchpoint_id
+        )
+        customer = touchpoint.customer
+    else:
+        customer = get_object_or_404(Customer, pk=customer_id)
+    if not can_edit_contacts(request.user, customer):
+        raise PermissionDenied("Only the account owner or a calendar admin logs touches.")
+    today = timezone.localdate()
+    initial = {"date": today, "outcome": "none"}
+    if touchpoint is not None:
+        initial = {
+            "date": touchpoint.date,
+            "channel": touchpoint.channel,
+            "people": touchpoint.people.all(),
+            "our_people": touchpoint.our_people.all(),
+            "summary": touchpoint.summary,
+            "outcome": touchpoint.outcome,
+            "follow_up_on": touchpoint.follow_up_on,
+        }
+        for row, change in enumerate(touchpoint.changes[:CHANGE_ROWS]):
+            initial[f"topic_{row}"], initial[f"text_{row}"] = change["topic"], change["text"]
+    else:
+        initial["our_people"] = [request.user.pk]
+    form = TouchpointForm(
+        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+    )
+    if form.is_valid():
+        try:
+            touchpoint_log(touchpoint=touchpoint, **form.log_arguments())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect(customer)
+    touchpoints = list(customer.touchpoints.order_by("-date", "-id"))
+    topics = dict(Topic.choices)
+    latest: dict[str, tuple[str, datetime.date]] = {}
+    for earlier in touchpoints:
+        for change in earlier.changes:
+            latest.setdefault(change["topic"], (change["text"], earlier.date))
+    context = {
+        "customer": customer,
+        "form": form,
+        "touchpoint": touchpoint,
+        "people": list(customer.people.select_related("reports_to")),
+        "last_changes": [(topics[t], *latest[t]) for t in topics if t in latest],
+        "last_touch": touchpoints[0] if touchpoints else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "customers/touchpoint_form.html", context, status=status)

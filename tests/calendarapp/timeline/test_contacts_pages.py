@@ -1,0 +1,107 @@
+"""The customer page's people, touches and next touch, and the touchpoint form."""
+
+import datetime
+
+import pytest
+
+from calendarapp.roles import SALES_MANAGERS
+from customers.models import Person, Touchpoint
+from customers.services import person_save, touchpoint_log
+from tests import factories
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(sales_manager):
+    return factories.customer("Aarhus A/S", "DK", owner=sales_manager)
+
+
+def test_the_customer_page_shows_people_touches_changes_and_the_next_touch(
+    sales_client, customer, clock
+):
+    cfo = person_save(customer=customer, name="Mette", job_title="CFO", started_on=D(2026, 3, 1))
+    touchpoint_log(
+        customer=customer,
+        date=D(2026, 6, 1),
+        channel="visit",
+        people=[cfo],
+        changes=[{"topic": "budget", "text": "Budget frozen until autumn."}],
+    )
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "Mette" in page and "since Mar 2026" in page
+    assert "Budget frozen until autumn." in page
+    assert "Next touch: Wed 1 Jul 2026" in page
+    assert "Every 30 days" in page
+    assert "Log a touch" in page
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_customer_page_costs_the_same_queries_for_more_people_and_touches(
+    sales_client, customer, clock, count, django_assert_num_queries
+):
+    for i in range(count):
+        person = person_save(customer=customer, name=f"P{i}")
+        touchpoint_log(
+            customer=customer,
+            date=D(2026, 6, 1) - datetime.timedelta(days=i),
+            channel="phone",
+            people=[person],
+            changes=[{"topic": "other", "text": f"Change {i}"}],
+        )
+    # The same at 2 and 20: the year, the next touch and the history are each loaded at once.
+    with django_assert_num_queries(30):
+        assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
+
+
+def test_logging_a_touch_can_add_a_new_person_in_the_same_save(sales_client, customer, clock):
+    response = sales_client.post(
+        f"/customers/{customer.pk}/touches/new",
+        {
+            "date": "2026-06-12",
+            "channel": "video",
+            "summary": "Intro call",
+            "topic_0": "people",
+            "text_0": "New CFO since March.",
+            "outcome": "none",
+            "new_name": "Mette",
+            "new_job_title": "CFO",
+        },
+    )
+    assert response.status_code == 302
+    touchpoint = Touchpoint.objects.get()
+    assert [p.name for p in touchpoint.people.all()] == ["Mette"]
+    assert touchpoint.changes == [{"topic": "people", "text": "New CFO since March."}]
+
+
+def test_a_bad_touch_in_the_form_names_the_field_and_saves_nothing(sales_client, customer, clock):
+    response = sales_client.post(
+        f"/customers/{customer.pk}/touches/new",
+        {"date": "2026-06-12", "channel": "phone", "outcome": "follow_up", "new_name": "Ole"},
+    )
+    assert response.status_code == 400
+    assert "Give the date to follow up" in response.content.decode()
+    assert not Touchpoint.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_the_form_opens_with_the_last_known_state_and_the_question(sales_client, customer, clock):
+    person_save(customer=customer, name="Mette", job_title="CFO")
+    touchpoint_log(
+        customer=customer,
+        date=D(2026, 6, 1),
+        channel="visit",
+        changes=[{"topic": "competitors", "text": "Talking to Rival Inc."}],
+    )
+    page = sales_client.get(f"/customers/{customer.pk}/touches/new").content.decode()
+    assert "What has changed?" in page
+    assert "Mette" in page and "CFO" in page
+    assert "Talking to Rival Inc." in page
+
+
+def test_only_the_account_owner_or_a_calendar_admin_logs_touches(client, customer, calendar_admin):
+    client.force_login(factories.user("kenji", SALES_MANAGERS))
+    assert client.get(f"/customers/{customer.pk}/touches/new").status_code == 403
+    client.force_login(calendar_admin)
+    assert client.get(f"/customers/{customer.pk}/touches/new").status_code == 200
