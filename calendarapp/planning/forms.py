@@ -83,7 +83,7 @@ class SearchRangeForm(forms.Form):
     """Where to look for better dates; empty fields search around the plan's own start."""
 
     search_from = forms.DateField(required=False, label="Look from", widget=DATE_INPUT)
-    search_to = forms.DateField(required=False, label="to", widget=DATE_INPUT)
+    search_to = forms.DateField(required=False, label="Look to", widget=DATE_INPUT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

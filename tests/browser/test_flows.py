@@ -176,6 +176,15 @@ def test_planner_on_a_phone(phone):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"a heat-map tip pushes the page sideways ({width}px)"
     phone.shot("planner-phone-heat")
+    # Saving with blockers asks once.
+    page.get_by_role("button", name="Save plan", exact=True).click()
+    confirm = page.locator("#confirm-blockers")
+    expect(confirm).to_contain_text("This plan has 6 blockers")
+    confirm.scroll_into_view_if_needed()
+    phone.shot("planner-phone-confirm")
+    assert not Plan.objects.filter(title="Autumn customer seminar").exists()
+    confirm.get_by_role("button", name="Save anyway", exact=True).click()
+    expect(page.get_by_text("Saved “Autumn customer seminar”.")).to_be_visible()
 
 
 def test_a_heat_map_week_sets_the_start_to_its_best_day(desktop):

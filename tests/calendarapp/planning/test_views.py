@@ -13,6 +13,7 @@ from calendarapp.planning.panel import distance_words, heat_cells
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import WeekLoad
 from customers.models import Customer, Interest
+from tests import factories
 
 D = datetime.date
 
@@ -315,3 +316,19 @@ def test_the_panel_shares_one_calendar_load_and_says_the_same(danes):
     assert [view.suggestion for view in panel.suggestions] == found.suggestions
     assert [cell.load for cell in panel.heat] == found.weeks
     assert len(shared) < len(separate)
+
+
+def test_the_live_panel_queries_do_not_grow_with_the_audience(
+    sales_client, danes, django_assert_max_num_queries
+):
+    # Friday to Sunday: every customer has a weekend finding, grouped into one line.
+    body = week_42_event(action="check", start="2026-11-06", end="2026-11-08")
+    with django_assert_max_num_queries(20) as captured:
+        html = sales_client.post("/plans/new", body, headers={"X-Fragment": "check"})
+    assert "2 of 2 customers in Denmark: your event falls on a weekend" in html.content.decode()
+    few = len(captured)
+    for number in range(18):
+        factories.customer(f"Dansk {number}", "DK")
+    with django_assert_max_num_queries(few):
+        html = sales_client.post("/plans/new", body, headers={"X-Fragment": "check"})
+    assert "20 of 20 customers in Denmark: your event falls on a weekend" in html.content.decode()
