@@ -171,10 +171,11 @@ def test_planner_on_a_phone(phone):
     phone.shot("planner-phone")
     page.locator("#suggest-title").scroll_into_view_if_needed()
     phone.shot("planner-phone-dates")
-    page.locator(".heat .heat-cell").nth(6).focus()
-    expect(page.locator(".heat-cell:focus .heat-tip")).to_be_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"a heat-map tip pushes the page sideways ({width}px)"
+    for index in (5, 6):
+        page.locator(".heat .heat-cell").nth(index).focus()
+        expect(page.locator(".heat-cell:focus .heat-tip")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"a heat-map tip pushes the page sideways ({width}px)"
     phone.shot("planner-phone-heat")
     # Saving with blockers asks once.
     page.get_by_role("button", name="Save plan", exact=True).click()
