@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -65,7 +65,7 @@ def touchpoint_log(
     date: datetime.date,
     channel: str,
     people: Iterable[Person] = (),
-    our_people: Iterable[AbstractBaseUser] = (),
+    our_people: Iterable[User] = (),
     summary: str = "",
     changes: list[dict[str, str]] | None = None,
     outcome: str = Outcome.NONE,

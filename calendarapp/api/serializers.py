@@ -506,7 +506,9 @@ class TouchpointSerializer(CleanedModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        customer = attrs.get("customer") or (self.instance.customer if self.instance else None)
+        # A new touchpoint names its customer (required); an edited one keeps its own.
+        customer = attrs.get("customer") or getattr(self.instance, "customer", None)
+        assert customer is not None
         strangers = [p.name for p in attrs.get("people", []) if p.customer_id != customer.pk]
         if strangers:
             raise serializers.ValidationError(

@@ -32,7 +32,7 @@ class CustomerList(generics.ListCreateAPIView):
 
     def get_serializer_context(self) -> dict:
         # Every listed customer's touch state at once, in a fixed number of queries.
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if self.request.method == "GET":
             context["touches"] = touch_states(self.filter_queryset(self.get_queryset()))
         return context

@@ -140,7 +140,9 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     ).values_list("customer_id", "follow_up_on")
     for customer_id, day in pending.order_by():
         last = facts.get(customer_id, (0, None))[1]
-        if last is not None and day > last and day < follow_ups.get(customer_id, datetime.date.max):
+        if last is None or day is None:  # filtered out above; said again for the type checker
+            continue
+        if last < day < follow_ups.get(customer_id, datetime.date.max):
             follow_ups[customer_id] = day
 
     starts = {
