@@ -304,3 +304,42 @@ class PlanFindingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Findings of {self.plan} on {self.day}"
+
+
+class DigestItemStatus(models.TextChoices):
+    DONE = "done", "Done"
+    SNOOZED = "snoozed", "Snoozed"
+
+
+class DigestItemState(models.Model):
+    """A user's "done" or "snoozed" mark on one This week item; marked items leave page and email.
+
+    `item_key` names the item the way the digest does (an occurrence's stable id, or a plan
+    and a finding's fingerprint), so the same reminder tomorrow finds its mark.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_item_states"
+    )
+    item_key = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=DigestItemStatus.choices)
+    snoozed_until = models.DateField(
+        null=True, blank=True, help_text="A snoozed item comes back on this day."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "This week item state"
+        ordering = ["user", "item_key"]
+        constraints = [
+            # Also serves "this user's marks", read once per digest.
+            models.UniqueConstraint(fields=["user", "item_key"], name="digestitemstate_user_key"),
+            models.CheckConstraint(
+                condition=models.Q(status="done") | models.Q(snoozed_until__isnull=False),
+                name="digestitemstate_snooze_has_day",
+                violation_error_message="A snoozed item needs the day it comes back.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_key} {self.status} for {self.user}"
