@@ -194,6 +194,8 @@ class Feed:
     include_plans: ClassVar[bool] = False
     # The kinds a feed lists, when it lists only some; the calendar builds no others.
     item_kinds: ClassVar[frozenset[str] | None] = None
+    # The kinds without ?kinds=; None is the stream's default (no touches: those are asked for).
+    default_kinds: ClassVar[frozenset[str] | None] = None
 
     def get_object(self, user, **kwargs: Any) -> Any:
         """Return what the feed is about; raise Http404 when it is missing or not the user's."""
@@ -266,6 +268,7 @@ class Feed:
         """Load the calendar now; write the body part by part as it is read."""
         start, end = subscription_window(today)
         scope = self.scope(obj, user)
+        kinds = self.default_kinds if kinds is None else kinds
         if self.item_kinds is not None:
             # Build only what the feed lists (a plans feed needs no holidays).
             kinds = self.item_kinds if kinds is None else kinds & self.item_kinds
@@ -348,6 +351,8 @@ def _cached_parts(key: str, part_keys: list[str]) -> Iterator[bytes]:
 
 class MyCustomersFeed(Feed):
     slug = "my-customers"
+    # With each customer's next touch: the account owner's to-do.
+    default_kinds = frozenset(ALL_KINDS)
 
     def title(self, obj: None, user) -> str:
         return f"My customers ({user.get_username()})"

@@ -58,3 +58,18 @@ def touch_states(customers: QuerySet[Customer]) -> dict[int, TouchState]:
         for occurrence in calendar.occurrences
         if occurrence.customer_id is not None
     }
+
+
+def needing_touch(customers: QuerySet[Customer]) -> list[int]:
+    """The ids of the customers selected whose touch is due, overdue, or never made: one query."""
+    today = timezone.localdate()
+    rows = (
+        customers.order_by()
+        .annotate(last=Max("touchpoints__date"))
+        .values_list("id", "contact_every_days", "last")
+    )
+    return [
+        customer_id
+        for customer_id, every, last in rows
+        if cadence.touch_status(last, every, today) in cadence.NEEDS_TOUCH
+    ]

@@ -40,6 +40,7 @@ class TimelineForm(forms.Form):
         empty_label="Any interest",
     )
     q = forms.CharField(required=False, max_length=100, label="Customer name")
+    touch = forms.ChoiceField(choices=layout.TOUCH_CHOICES, required=False, label="Contact")
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Page")
 
     def __init__(self, data, *, user, today: datetime.date):
@@ -105,6 +106,7 @@ class TimelineForm(forms.Form):
             kinds=tuple(data["kind"]),
             interest_id=data["interest"].pk if data["interest"] else None,
             search=data["q"].strip(),
+            touch=data["touch"],
             page=data["page"] or 1,
         )
 

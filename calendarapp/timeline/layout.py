@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
-from calendarapp.kinds import Kind, kind_of
+from calendarapp.kinds import ALL_KINDS, Kind, kind_of
 from calendarapp.lib import countries, dates
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.touches import needing_touch, touch_states
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 
@@ -41,6 +42,8 @@ RANGE_CHOICES = [
     ("custom", "Custom dates"),
 ]
 GROUP_CHOICES = [("none", "No grouping"), ("country", "Country"), ("owner", "Account owner")]
+TOUCH_DUE_FILTER = "due"
+TOUCH_CHOICES = [("", "Any"), (TOUCH_DUE_FILTER, "Touch due or overdue")]
 
 
 def window_for(range_name: str, anchor: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -79,6 +82,8 @@ class TimelineQuery:
     interest_id: int | None = None
     search: str = ""
     page: int = 1
+    # "due": only customers whose touch is due or overdue (or who were never touched).
+    touch: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +135,8 @@ class Row:
     customer: CustomerRef
     bars: list[Bar]
     lanes: int
+    # The contact cadence's status (never, ok, due, overdue); overdue rows are marked.
+    touch_status: str = ""
 
     @property
     def bars_html(self) -> SafeString:
@@ -197,6 +204,8 @@ def filtered_customers(query: TimelineQuery, base: QuerySet[Customer] | None = N
         customers = customers.filter(interests=query.interest_id)
     if query.search:
         customers = customers.filter(name__icontains=query.search)
+    if query.touch == TOUCH_DUE_FILTER:
+        customers = customers.filter(pk__in=needing_touch(customers))
     return customers
 
 
@@ -229,8 +238,10 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         first_day,
         last_day,
         customers=Customer.objects.filter(id__in=page_ids),
-        kinds=query.kinds or None,
+        # Every kind, named: the next touches are made only when asked for.
+        kinds=query.kinds or ALL_KINDS,
     )
+    touches = touch_states(Customer.objects.filter(id__in=page_ids))
     week_px = WEEK_WIDTHS.get(query.range) or max(20, min(72, 1400 // len(weeks)))
     layout = _Layout(first_day, last_day, week_px)
     refs = {ref.id: ref for ref in calendar.customers}
@@ -246,7 +257,9 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         for occurrence in occurrences:
             if occurrence.id not in details:
                 details[occurrence.id] = occurrence_details(occurrence, today)
-        groups[-1].rows.append(layout.row(ref, occurrences))
+        row = layout.row(ref, occurrences)
+        row.touch_status = touches[customer_id].status if customer_id in touches else ""
+        groups[-1].rows.append(row)
 
     return Timeline(
         query=query,

@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from calendarapp.kinds import ALL_KINDS
 from calendarapp.models import FeedToken, IcsSource, ImportedEvent, Plan
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.value import Occurrence
@@ -219,7 +220,10 @@ def engine_occurrences(feed: str, data: FeedData) -> list[Occurrence]:
     start, end = WINDOW
     if feed == "my-customers":
         customers = Customer.objects.filter(owner__username="sam", active=True)
-        return calendar_between(start, end, customers=customers, include_plans=False).occurrences
+        # The owner's feed also lists each customer's next touch (asked for by kind).
+        return calendar_between(
+            start, end, customers=customers, kinds=ALL_KINDS, include_plans=False
+        ).occurrences
     if feed == "all-customers":
         return calendar_between(start, end, include_plans=False).occurrences
     if feed == "customer":

@@ -105,3 +105,18 @@ def test_only_the_account_owner_or_a_calendar_admin_logs_touches(client, custome
     assert client.get(f"/customers/{customer.pk}/touches/new").status_code == 403
     client.force_login(calendar_admin)
     assert client.get(f"/customers/{customer.pk}/touches/new").status_code == 200
+
+
+def test_the_timeline_marks_overdue_customers_and_filters_those_due(sales_client, clock):
+    late = factories.customer("Late A/S", "DK")
+    touchpoint_log(customer=late, date=D(2026, 4, 1), channel="phone")  # 75 days: overdue
+    fresh = factories.customer("Fresh A/S", "DK")
+    touchpoint_log(customer=fresh, date=D(2026, 6, 10), channel="phone")
+    page = sales_client.get("/", {"range": "quarter"}).content.decode()
+    assert page.count("touch overdue</span>") == 1
+    assert "Touch due: Get in touch: every 30 days, overdue since 1 May" in page
+    due = sales_client.get("/", {"range": "quarter", "touch": "due"}).content.decode()
+    assert "Late A/S" in due and "Fresh A/S" not in due
+    bad = sales_client.get("/", {"touch": "soon"})
+    assert bad.status_code == 400
+    assert "Parameter “touch”" in bad.content.decode()
