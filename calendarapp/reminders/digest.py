@@ -7,7 +7,8 @@ The daily email and the "This week" page show the same `Digest`:
   by 1 Aug", a renewal's pre-shopping window or its notice deadline;
 - customer events in the next 14 days;
 - busy seasons starting in the next 14 days (hold back campaigns);
-- new conflicts (blockers and warnings) on the owner's plans since the last reminder.
+- new conflicts (blockers and warnings) on the owner's plans since the last reminder;
+- customers whose touch is due or overdue, with the next good day and why.
 
 New conflicts are told from old by a fingerprint per finding: when a reminder
 is sent, each plan's fingerprints are stored for that day, and a later day
@@ -31,10 +32,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from calendarapp.kinds import ALL_KINDS, TOUCH_DUE
+from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.urls import absolute_url, site_url
 from calendarapp.models import Plan, PlanFindingSnapshot, ReminderPreference, SentReminder
 from calendarapp.occurrences.customers import CustomerRef
-from calendarapp.occurrences.sources import budget, contracts
+from calendarapp.occurrences.sources import budget, contracts, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.value import Occurrence
@@ -74,6 +77,7 @@ class Digest:
     events: list[Item] = field(default_factory=list)
     seasons: list[Item] = field(default_factory=list)
     conflicts: list[Item] = field(default_factory=list)
+    touches: list[Item] = field(default_factory=list)
     # Each checked plan's current conflict fingerprints, stored when the reminder is sent.
     fingerprints: dict[int, list[str]] = field(default_factory=dict)
     # Each plan's latest snapshot day before today: older snapshots are no longer needed.
@@ -81,7 +85,13 @@ class Digest:
 
     @property
     def item_count(self) -> int:
-        return len(self.act_now) + len(self.events) + len(self.seasons) + len(self.conflicts)
+        return (
+            len(self.act_now)
+            + len(self.events)
+            + len(self.seasons)
+            + len(self.conflicts)
+            + len(self.touches)
+        )
 
     @property
     def sections(self) -> list[tuple[str, str, list[Item]]]:
@@ -89,6 +99,7 @@ class Digest:
         sections = [
             ("Act now", "Deadlines to act on in the next 7 days.", self.act_now),
             ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
+            ("Get in touch", "Customers whose touch is due or overdue.", self.touches),
             ("Customer events", "Your customers' own events in the next 14 days.", self.events),
             ("Busy seasons starting", "Hold back campaigns to these customers.", self.seasons),
         ]
@@ -104,7 +115,10 @@ def build_digest(owner, today: datetime.date) -> Digest:
     """Collect everything the owner should know today about their customers and plans."""
     digest = Digest(owner_id=owner.pk, today=today)
     customers = Customer.objects.filter(owner=owner, active=True)
-    calendar = calendar_between(today, today + LOOK_AHEAD, customers=customers, include_plans=False)
+    # Every kind named: the next touches are made only when asked for.
+    calendar = calendar_between(
+        today, today + LOOK_AHEAD, customers=customers, kinds=ALL_KINDS, include_plans=False
+    )
     concerned: dict[str, tuple[Occurrence, list[CustomerRef]]] = {}
     for customer in calendar.customers:
         for occurrence in calendar.for_customer(customer):
@@ -117,7 +131,7 @@ def build_digest(owner, today: datetime.date) -> Digest:
     for occurrence, refs in concerned.values():
         _classify(digest, occurrence, refs, contract_names)
     _add_new_conflicts(digest, owner)
-    for items in (digest.act_now, digest.events, digest.seasons):
+    for items in (digest.act_now, digest.events, digest.seasons, digest.touches):
         items.sort(key=lambda item: (item.day, item.text))
     # Blockers before warnings: the people not being there is the worse news.
     digest.conflicts.sort(key=lambda item: (SEVERITIES.index(item.severity), item.day, item.text))
@@ -141,7 +155,14 @@ def _classify(
     names = _names(refs)
     url = _url(occurrence, refs)
     starts_soon = today <= occurrence.start < today + SOON
-    if occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
+    if occurrence.kind == TOUCH_DUE:
+        if occurrence.phase in (TouchStatus.DUE, TouchStatus.OVERDUE):
+            reason = occurrence.title.removeprefix(touches.TITLE_PREFIX)
+            when = short_day(occurrence.start, today)
+            digest.touches.append(
+                Item(occurrence.start, f"{names}: get in touch {when} ({reason})", url)
+            )
+    elif occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
         when = _span(occurrence.start, occurrence.end, today)
         digest.events.append(Item(occurrence.start, f"{names}: {occurrence.title}, {when}", url))
     elif occurrence.kind == TraditionKind.BUSY_SEASON and starts_soon:
