@@ -84,6 +84,7 @@ def plan(
     customers: Iterable[Customer] = (),
     countries: Iterable[str] = (),
     interests: Iterable[Interest] = (),
+    status: str = "draft",
 ) -> Plan:
     """A plan saved as the planner saves it, through `plan_save`; one day unless `end` is given."""
     return plan_save(
@@ -95,4 +96,5 @@ def plan(
         customers=customers,
         countries=countries,
         interests=interests,
+        status=status,
     )

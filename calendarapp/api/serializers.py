@@ -242,6 +242,7 @@ class PlanSerializer(CleanedModelSerializer):
             "id",
             "kind",
             "title",
+            "status",
             "start",
             "end",
             "customers",
@@ -281,6 +282,7 @@ class PlanSerializer(CleanedModelSerializer):
             "countries": instance.countries,
             "interests": instance.interests.all(),
             "notes": instance.notes,
+            "status": instance.status,
         }
         return plan_save(plan=instance, owner=instance.owner, **{**current, **validated_data})
 

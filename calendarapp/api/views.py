@@ -17,6 +17,7 @@ from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import touch_states
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_of
+from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
 from calendarapp.roles import can_edit_contacts
 from customers.models import Customer, Person, Touchpoint
@@ -69,6 +70,9 @@ class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = serializers.PlanSerializer
     http_method_names = EDIT_METHODS
     writes_plans = True
+
+    def perform_destroy(self, instance: Plan) -> None:
+        plan_delete(plan=instance)
 
 
 class ContactList(generics.ListCreateAPIView):

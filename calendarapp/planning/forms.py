@@ -9,7 +9,7 @@ from django import forms
 from calendarapp.lib import countries
 from calendarapp.lib.forms import DATE_INPUT, choice_field
 from calendarapp.lib.validation import END_BEFORE_START, MAX_SPAN_DAYS
-from calendarapp.models import Plan, PlanKind
+from calendarapp.models import Plan, PlanKind, PlanStatus
 from customers.models import Customer, Interest
 
 
@@ -55,19 +55,34 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["kind", "title", "start", "end", "customers", "countries", "interests", "notes"]
+        fields = [
+            "kind",
+            "title",
+            "status",
+            "start",
+            "end",
+            "customers",
+            "countries",
+            "interests",
+            "notes",
+        ]
         widgets = {
             "start": DATE_INPUT,
             "end": DATE_INPUT,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"end": "End (last day)"}
-        help_texts = {"end": ""}
+        help_texts = {"end": "", "status": "A cancelled plan leaves the check and the feeds."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choice_field(self, "kind").choices = PlanKind.choices
+        # A form without the field (an older page, a script) keeps the plan's status.
+        self.fields["status"].required = False
         choice_field(self, "countries").choices = country_choices_with_customers_first()
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or self.instance.status or PlanStatus.DRAFT
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from calendarapp.models import Plan
+from calendarapp.models import Plan, PlanStatus
 from customers.models import Customer, Interest
 
 
@@ -23,6 +23,7 @@ def plan_save(
     countries: Iterable[str] = (),
     interests: Iterable[Interest] = (),
     notes: str = "",
+    status: str = PlanStatus.DRAFT,
 ) -> Plan:
     """Create a plan, or update `plan`, with its audience; all or nothing.
 
@@ -37,9 +38,35 @@ def plan_save(
     plan.end = end
     plan.countries = sorted(set(countries))
     plan.notes = notes
+    plan.status = status
     plan.full_clean()
     with transaction.atomic():
         plan.save()
         plan.customers.set(customers)
         plan.interests.set(interests)
     return plan
+
+
+def plan_delete(*, plan: Plan) -> None:
+    """Delete a plan with its audience and its conflict snapshots."""
+    with transaction.atomic():
+        plan.delete()
+
+
+def plan_duplicate(*, plan: Plan, owner) -> Plan:
+    """Copy a plan as a new draft owned by `owner`, titled "Copy of …", with the same audience.
+
+    The copy keeps the dates, so the planner shows at once whether they still suit.
+    """
+    return plan_save(
+        owner=owner,
+        kind=plan.kind,
+        title=f"Copy of {plan.title}"[: Plan._meta.get_field("title").max_length],
+        start=plan.start,
+        end=plan.end,
+        customers=plan.customers.all(),
+        countries=plan.countries,
+        interests=plan.interests.all(),
+        notes=plan.notes,
+        status=PlanStatus.DRAFT,
+    )

@@ -3,33 +3,116 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from calendarapp.lib.http import AuthenticatedHttpRequest
-from calendarapp.models import Plan
+from calendarapp.models import Plan, PlanStatus
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.planning.check import check_plans
 from calendarapp.planning.drafts import draft_from_plan, draft_of
 from calendarapp.planning.forms import PlanForm, SearchRangeForm
 from calendarapp.planning.panel import planner_panel
-from calendarapp.planning.services import plan_save
+from calendarapp.planning.services import plan_delete, plan_duplicate, plan_save
 from calendarapp.roles import calendar_reader_required, can_edit_plan, can_plan
+
+PLAN_LISTS = {"mine": "My plans", "all": "All plans"}
+# The plan page lists this many of the customers a plan reaches, then counts the rest.
+AUDIENCE_SHOWN = 200
 
 
 @calendar_reader_required
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The user's plans with their current conflict counts, checked in one batch."""
-    plans = list(Plan.objects.filter(owner=request.user).prefetch_related("customers", "interests"))
-    # Only plans still ahead are checked: the past cannot be moved, and checking it
-    # would widen the window with every plan ever made.
-    results = check_plans([plan for plan in plans if plan.end >= timezone.localdate()])
-    rows = [(plan, results[plan.pk].summary if plan.pk in results else None) for plan in plans]
-    return render(request, "calendarapp/plan_list.html", {"rows": rows})
+    """My plans, or with ?who=all the team's, with their current conflicts checked in one batch."""
+    who = request.GET.get("who") or "mine"
+    if who not in PLAN_LISTS:
+        return HttpResponseBadRequest("The parameter who must be “mine” or “all”.")
+    plans = Plan.objects.select_related("owner").prefetch_related("customers", "interests")
+    if who == "mine":
+        plans = plans.filter(owner=request.user)
+    listed = list(plans)
+    # Only plans still ahead and not cancelled are checked: the past cannot be moved, and
+    # checking it would widen the window with every plan ever made.
+    today = timezone.localdate()
+    results = check_plans(
+        [plan for plan in listed if plan.end >= today and plan.status != PlanStatus.CANCELLED]
+    )
+    rows = [
+        PlanRow(plan, results[plan.pk].summary if plan.pk in results else None, plan.end < today)
+        for plan in listed
+    ]
+    return render(
+        request,
+        "calendarapp/plan_list.html",
+        {
+            "rows": rows,
+            "who": who,
+            "heading": PLAN_LISTS[who],
+            "lists": PLAN_LISTS.items(),
+            "user_can_edit": {row.plan.pk for row in rows if can_edit_plan(request.user, row.plan)},
+        },
+    )
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A plan on My plans: its conflict counts (None when not checked) and whether it is past."""
+
+    plan: Plan
+    summary: dict[str, int] | None
+    past: bool
+
+    @property
+    def audience(self) -> str:
+        """ "3 customers, DK, NO, interested in cloud": whom the plan is for, in a few words."""
+        parts = []
+        count = len(self.plan.customers.all())
+        if count:
+            parts.append(f"{count} customer{'s' if count != 1 else ''}")
+        parts.extend(self.plan.countries)
+        interests = [interest.name for interest in self.plan.interests.all()]
+        if interests:
+            parts.append(f"interested in {', '.join(interests)}")
+        return ", ".join(parts)
+
+
+def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
+    plan = get_object_or_404(
+        Plan.objects.select_related("owner").prefetch_related("customers", "interests"),
+        pk=plan_id,
+    )
+    if not can_edit_plan(request.user, plan):
+        raise PermissionDenied("Only the plan's owner and calendar admins may change it.")
+    return plan
+
+
+@require_POST
+@calendar_reader_required
+def plan_delete_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Delete a plan (its owner or a calendar admin) and go back to My plans."""
+    plan = _editable_plan(request, plan_id)
+    title = plan.title
+    plan_delete(plan=plan)
+    messages.success(request, f"Deleted “{title}”.")
+    return redirect("plan-list")
+
+
+@require_POST
+@calendar_reader_required
+def plan_duplicate_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Copy a plan as a new draft of the user's and open the copy in the planner."""
+    if not can_plan(request.user):
+        raise PermissionDenied("Only sales managers and calendar admins may plan.")
+    plan = _editable_plan(request, plan_id)
+    copy = plan_duplicate(plan=plan, owner=request.user)
+    messages.success(request, f"Copied “{plan.title}”: this is the copy, a draft.")
+    return redirect("plan-edit", plan_id=copy.pk)
 
 
 @calendar_reader_required
@@ -40,12 +123,7 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
     """
     plan = None
     if plan_id is not None:
-        plan = get_object_or_404(
-            Plan.objects.select_related("owner").prefetch_related("customers", "interests"),
-            pk=plan_id,
-        )
-        if not can_edit_plan(request.user, plan):
-            raise PermissionDenied("Only the plan's owner and calendar admins may edit it.")
+        plan = _editable_plan(request, plan_id)
     elif not can_plan(request.user):
         raise PermissionDenied("Only sales managers and calendar admins may plan.")
 
@@ -118,5 +196,35 @@ def _render_planner(
             "plan": plan,
             "panel": panel,
             "confirm_blockers": confirm_blockers,
+            "audience": _audience(plan) if plan else None,
         },
     )
+
+
+@dataclass(frozen=True)
+class AudienceList:
+    """The first customers a saved plan reaches, with their account owners, and how many in all."""
+
+    customers: list
+    total: int
+    owners: list[str]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.customers)
+
+
+def _audience(plan: Plan) -> AudienceList:
+    reached = draft_from_plan(plan).audience_queryset()
+    customers = list(reached.select_related("owner").order_by("name", "id")[:AUDIENCE_SHOWN])
+    total = len(customers) if len(customers) < AUDIENCE_SHOWN else reached.count()
+    owners = sorted(
+        {
+            name
+            for name in reached.exclude(owner=None)
+            .order_by()
+            .values_list("owner__username", flat=True)
+            .distinct()
+        }
+    )
+    return AudienceList(customers, total, owners)

@@ -1,10 +1,13 @@
-"""Our plans, each with the customers it reaches among those in scope."""
+"""Our plans, each with the customers it reaches among those in scope.
+
+A cancelled plan is not an occurrence: it leaves the timeline, the conflict check and the feeds.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from calendarapp.models import Plan, PlanKind
+from calendarapp.models import Plan, PlanKind, PlanStatus
 from calendarapp.occurrences.audience import Audience
 from calendarapp.occurrences.source import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
@@ -17,7 +20,9 @@ def load(scope: Scope) -> list[Occurrence]:
     if not (scope.include_plans and scope.customers):
         return []
     audience = Audience(scope.customers)
-    plans = Plan.objects.filter(start__lte=scope.end, end__gte=scope.start)
+    plans = Plan.objects.filter(start__lte=scope.end, end__gte=scope.start).exclude(
+        status=PlanStatus.CANCELLED
+    )
     plan_customers: dict[int, list[int]] = defaultdict(list)
     for plan_id, customer_id in Plan.customers.through.objects.filter(
         plan__in=plans.values("id")

@@ -216,7 +216,7 @@ def test_plans_crud_and_ownership(sales_client, sales_manager, calendar_admin, d
     response = sales_client.post("/api/plans", body, content_type="application/json")
     assert response.status_code == 201, response.json()
     created = response.json()
-    assert created == {**body, "id": created["id"], "owner": "sam"}
+    assert created == {**body, "id": created["id"], "owner": "sam", "status": "draft"}
     other = factories.plan(
         kind="visit", title="Admin's", start=D(2026, 1, 5), end=D(2026, 1, 5), owner=calendar_admin
     )

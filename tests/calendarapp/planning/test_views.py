@@ -212,7 +212,7 @@ def test_my_plans_lists_own_plans_with_conflict_counts(
     with django_assert_max_num_queries(20) as captured:
         html = sales_client.get("/plans/").content.decode()
     assert "Autumn seminar" in html and "Not mine" not in html
-    assert '<span class="count count-blocker">2</span>' in html
+    assert '2 <span class="count-word">blockers</span>' in html
     few = len(captured)
     for week in range(10):
         monday = D(2026, 11, 2) + datetime.timedelta(weeks=week)
