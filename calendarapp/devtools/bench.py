@@ -17,7 +17,7 @@ import functools
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import recurrence
@@ -25,17 +25,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import dates
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.sources.public_holidays import holidays_in_year
+from calendarapp.occurrences.sources.touches import HORIZON_DAYS
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft
 from calendarapp.planning.panel import planner_panel
 from calendarapp.planning.suggest import suggest_dates
 from calendarapp.roles import SALES_MANAGERS
-from customers.models import Contract, Customer, Interest
+from customers.models import Channel, Contract, Customer, Interest, Outcome, Touchpoint
 from traditions.models import Tradition, TraditionKind
 
 D = datetime.date
@@ -44,6 +47,8 @@ CUSTOMERS = 2000
 LARGE_CUSTOMERS = 20_000
 TRADITIONS_PER_CUSTOMER = 12
 PLANS = 300
+# Each customer's touchpoints, the last of them within the past two intervals or so.
+TOUCHPOINTS_PER_CUSTOMER = 20
 YEAR = 2027
 COUNTRIES = [
     "DK", "DE", "US", "GB", "FR", "SE", "JP", "CN", "NO", "FI",
@@ -199,6 +204,8 @@ def build_data(size: int | None = None) -> BenchData:
         _add_customers(
             present, size - present, users, list(Interest.objects.all()), random.Random(SEED + 1)
         )
+    if not Touchpoint.objects.exists():  # a data set made before touchpoints existed
+        _add_touchpoints(Customer.objects.order_by("pk"), random.Random(SEED + 2))
     return BenchData(list(Customer.objects.order_by("pk").values_list("pk", flat=True)))
 
 
@@ -247,6 +254,31 @@ def _add_customers(first: int, count: int, users, interests, rng: random.Random)
     return customers
 
 
+def _add_touchpoints(customers: Iterable[Customer], rng: random.Random) -> None:
+    """TOUCHPOINTS_PER_CUSTOMER touches each over the past two years, some follow-ups ahead."""
+    today = timezone.localdate()
+    channels = list(Channel)
+    Touchpoint.objects.bulk_create(
+        (
+            Touchpoint(
+                customer=customer,
+                date=today
+                - datetime.timedelta(days=rng.randint(0, 730) if i else rng.randint(0, 60)),
+                channel=rng.choice(channels),
+                summary="Call",
+                changes=[{"topic": "priorities", "text": "Cloud first."}] if i % 5 == 0 else [],
+                outcome=Outcome.FOLLOW_UP if i == 1 else Outcome.NONE,
+                follow_up_on=today + datetime.timedelta(days=rng.randint(1, 40))
+                if i == 1
+                else None,
+            )
+            for customer in customers
+            for i in range(TOUCHPOINTS_PER_CUSTOMER)
+        ),
+        batch_size=5000,
+    )
+
+
 def _add_plans(customers: list[Customer], users, rng: random.Random) -> None:
     kinds = list(PlanKind)
     for index in range(PLANS):
@@ -290,6 +322,14 @@ def expand_year_all(data: BenchData) -> float:
 @figure("expand_year_20k_ms", size=LARGE)
 def expand_year_20k(data: BenchData) -> float:
     return _expand_year(LARGE)
+
+
+@figure("touches_all_ms")
+def touches_all(data: BenchData) -> float:
+    """The next touch of every active customer, each with TOUCHPOINTS_PER_CUSTOMER touchpoints."""
+    today = timezone.localdate()
+    window = today, today + datetime.timedelta(days=HORIZON_DAYS)
+    return timed(lambda: calendar_between(*window, kinds=[TOUCH_DUE], reuse=False))
 
 
 @figure("queries_expand_year", unit="queries")

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from calendarapp.kinds import TOUCH_DUE
+from calendarapp.kinds import KINDS, OUR_KINDS, TOUCH_DUE
 from calendarapp.lib import cadence, dates
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.source import OccurrenceSource, Scope, fetch_rows
 from calendarapp.occurrences.sources import budget, contracts, imported, public_holidays
 from calendarapp.occurrences.sources import traditions as tradition_source
 from calendarapp.occurrences.value import Occurrence
@@ -51,6 +52,9 @@ CALENDAR_SOURCES = (
     imported.SOURCE,
 )
 SATURDAY = 5
+# The kinds a meeting rule or an aim can read: the customer's calendar, not our plans, not
+# "other" (no rule reads it) and not touches themselves.
+PLACEMENT_KINDS = frozenset(KINDS) - OUR_KINDS - {TraditionKind.OTHER, TOUCH_DUE}
 # The next touch is never further ahead than the longest interval and a quarter of it.
 HORIZON_DAYS = cadence.MAX_DAYS + cadence.MAX_DAYS // 4 + 1
 # Occurrence titles read "Get in touch: every 30 days; moved from …".
@@ -86,7 +90,6 @@ class NextTouch:
     day: datetime.date
     status: cadence.TouchStatus
     reason: str
-    modified: datetime.datetime | None
 
 
 @dataclass
@@ -114,7 +117,7 @@ def load(scope: Scope) -> list[Occurrence]:
             customer_id=touch.customer_id,
             source_id=touch.customer_id,
             phase=touch.status,
-            modified=touch.modified,
+            # Feeds stamp it with the customer's last change; the day and reason are its content.
         )
         for touch in place_touches(scope, timezone.localdate())
         if scope.start <= touch.day <= scope.end
@@ -125,29 +128,32 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     """The next touch of every customer in scope, in a fixed number of queries."""
     if not scope.customers:
         return []
-    # One query: each customer's interval, last touch and latest change (GROUP BY customer).
-    rows = (
+    # One query: each customer's interval, last touch and earliest follow-up still ahead of it,
+    # each a seek in an index of the customer's touchpoints (a GROUP BY reads all of them).
+    # Dates come as text, parsed in C (see `fetch_rows`).
+    theirs = Touchpoint.objects.filter(customer=OuterRef("pk"))
+    last = theirs.order_by("-date").values("date")[:1]
+    follow_up = (
+        theirs.filter(follow_up_on__gt=OuterRef("last"))
+        .order_by("follow_up_on")
+        .values("follow_up_on")[:1]
+    )
+    rows = fetch_rows(
         Customer.objects.filter(pk__in=scope.customer_ids)
         .order_by()
-        .annotate(last=Max("touchpoints__date"), touched=Max("touchpoints__updated_at"))
-        .values_list("id", "contact_every_days", "last", "touched", "updated_at")
+        .annotate(last=Subquery(last))
+        .annotate(
+            last_text=Cast("last", TextField()),
+            follow_up_text=Cast(Subquery(follow_up), TextField()),
+        )
+        .values_list("id", "contact_every_days", "last_text", "follow_up_text")
     )
-    facts = {row[0]: row[1:] for row in rows}
-    # One query: follow-up and ask-again dates still ahead of the customer's last touch.
-    follow_ups: dict[int, datetime.date] = {}
-    pending = Touchpoint.objects.filter(
-        customer__in=scope.customer_ids, follow_up_on__isnull=False
-    ).values_list("customer_id", "follow_up_on")
-    for customer_id, day in pending.order_by():
-        last = facts.get(customer_id, (0, None))[1]
-        if last is None or day is None:  # filtered out above; said again for the type checker
-            continue
-        if last < day < follow_ups.get(customer_id, datetime.date.max):
-            follow_ups[customer_id] = day
+    facts = {pk: (every, _day(last)) for pk, every, last, _ in rows}
+    follow_ups = {pk: day for pk, _, _, text in rows if (day := _day(text)) is not None}
 
     starts = {
         customer_id: max(today, last + datetime.timedelta(days=every) if last else today)
-        for customer_id, (every, last, _, _) in facts.items()
+        for customer_id, (every, last) in facts.items()
     }
     reach = max(
         (starts[i] + datetime.timedelta(days=facts[i][0] // 4) for i in starts), default=today
@@ -161,7 +167,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     for customer in scope.customers:
         if customer.id not in facts:
             continue
-        every, last, touched, updated = facts[customer.id]
+        every, last = facts[customer.id]
         occurrences = [
             *by_customer.get(customer.id, ()),
             *by_region.get((customer.country, ""), ()),
@@ -190,8 +196,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
             day, moved = _good_day(target, every // 4, occurrences, rules, today)
             if moved:
                 reason += f"; {moved}"
-        modified = max((stamp for stamp in (touched, updated) if stamp), default=None)
-        placed.append(NextTouch(customer.id, day, status, reason, modified))
+        placed.append(NextTouch(customer.id, day, status, reason))
     return placed
 
 
@@ -211,7 +216,7 @@ def _calendar(
         customers=scope.customers,
         customer_query=scope.customer_query,
         regions=scope.regions,
-        kinds=None,
+        kinds=PLACEMENT_KINDS,
         include_plans=False,
     )
     by_customer: dict[int, list[Occurrence]] = defaultdict(list)
@@ -307,6 +312,10 @@ def _marks(
                     mark.titles.append(occurrence.title)
                 day += dates.ONE_DAY
     return marks
+
+
+def _day(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text[:10]) if text else None
 
 
 def _short(day: datetime.date) -> str:
