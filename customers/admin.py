@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.db import models
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
-from .models import Contract, Customer, Interest
+from .models import Contract, Customer, Interest, Person
 
 
 class ContractInline(admin.TabularInline):
@@ -15,6 +16,46 @@ class ContractInline(admin.TabularInline):
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}
     }
+
+
+class PersonInline(admin.TabularInline):
+    """People at the customer; account owners edit theirs on the site and through the API."""
+
+    model = Person
+    fk_name = "customer"
+    fields = [
+        "name",
+        "job_title",
+        "email",
+        "phone",
+        "reports_to",
+        "active",
+        "started_on",
+        "left_on",
+    ]
+    extra = 0
+
+    # Here only those who may change the customer (calendar admins): a sales manager's person
+    # permissions are for their own customers, which the admin cannot tell apart.
+    def _may_change_customer(self, request) -> bool:
+        opts = Customer._meta
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_change_customer(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_change_customer(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_change_customer(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Reports to: only people of this customer (the model refuses others anyway).
+        if db_field.name == "reports_to":
+            customer_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Person.objects.filter(customer_id=customer_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CustomerForm(forms.ModelForm):
@@ -29,6 +70,7 @@ class CustomerForm(forms.ModelForm):
             "timezone",
             "owner",
             "budget_close_month",
+            "contact_every_days",
             "interests",
             "notes",
             "active",
@@ -47,10 +89,11 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
         "name",
         ("country", "subdivision", "timezone"),
         ("owner", "budget_close_month", "active"),
+        "contact_every_days",
         "interests",
         "notes",
     ]
-    inlines = [ContractInline, TraditionInline]
+    inlines = [ContractInline, PersonInline, TraditionInline]
 
 
 @admin.register(Interest)

@@ -1,0 +1,58 @@
+"""The customer admin: people inline for calendar admins, and the contact interval."""
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Person
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(customer, **people):
+    data = {
+        "name": customer.name,
+        "country": customer.country,
+        "subdivision": "",
+        "timezone": customer.timezone,
+        "budget_close_month": customer.budget_close_month,
+        "contact_every_days": 45,
+        "active": "on",
+    }
+    for prefix in ("contracts", "traditions"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update({"people-TOTAL_FORMS": 1, "people-INITIAL_FORMS": 0, **people})
+    return data
+
+
+def test_a_calendar_admin_adds_a_person_and_sets_the_contact_interval(admin_client):
+    customer = factories.customer("Aarhus A/S", "DK")
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    page = admin_client.get(url).content.decode()
+    assert "People" in page and "contact_every_days" in page
+    response = admin_client.post(
+        url, form_data(customer, **{"people-0-name": "Mette", "people-0-active": "on"})
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    customer.refresh_from_db()
+    assert customer.contact_every_days == 45
+    assert Person.objects.get().name == "Mette"
+
+
+def test_leaving_before_starting_is_refused_in_the_admin(admin_client):
+    customer = factories.customer("Aarhus A/S", "DK")
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    response = admin_client.post(
+        url,
+        form_data(
+            customer,
+            **{
+                "people-0-name": "Mette",
+                "people-0-started_on": "2026-05-01",
+                "people-0-left_on": "2026-04-01",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    assert "A person cannot leave before they started." in response.content.decode()
+    assert not Person.objects.exists()
