@@ -5,6 +5,8 @@ The daily email and the "This week" page show the same `Digest`:
 - act now: items whose act-by day (the start minus the lead time) falls in the
   next 7 days, such as "Acme's budget closes 30 Sep: get into next year's budget
   by 1 Aug", a renewal's pre-shopping window or its notice deadline;
+- open now: a pre-shopping window or a budget lead-in whose act-by day has
+  passed but which is still open, so it does not vanish the day after its act-by;
 - customer events in the next 14 days;
 - busy seasons starting in the next 14 days (hold back campaigns);
 - new conflicts (blockers and warnings) on the owner's plans since the last reminder;
@@ -14,6 +16,10 @@ New conflicts are told from old by a fingerprint per finding: when a reminder
 is sent, each plan's fingerprints are stored for that day, and a later day
 compares against the latest snapshot before it. So the page shows the same
 conflicts as that morning's email, however often it is opened.
+
+Each item has a stable `key` (the occurrence's id, or the plan and the finding's
+fingerprint); a user marks an item done, or snoozes it for a week, and the page
+and the email leave it out (`DigestItemState`, written by `digest_item_mark`).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import enum
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
@@ -35,7 +41,15 @@ from django.urls import reverse
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.urls import absolute_url, site_url
-from calendarapp.models import Plan, PlanFindingSnapshot, ReminderPreference, SentReminder
+from calendarapp.models import (
+    DigestItemState,
+    DigestItemStatus,
+    Plan,
+    PlanFindingSnapshot,
+    PlanStatus,
+    ReminderPreference,
+    SentReminder,
+)
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.sources import budget, contracts, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
@@ -49,6 +63,7 @@ from traditions.models import TraditionKind
 logger = logging.getLogger(__name__)
 
 ACT_WINDOW = datetime.timedelta(days=7)
+SNOOZE = datetime.timedelta(days=7)
 SOON = datetime.timedelta(days=14)
 # Lead times longer than this are not reminded of; a year covers every real one.
 LOOK_AHEAD = datetime.timedelta(days=366)
@@ -59,12 +74,15 @@ NAMES_SHOWN = 3
 
 @dataclass(frozen=True)
 class Item:
-    """One line of the digest: a sentence, the day it is about and where to look."""
+    """One line of the digest: a sentence, the day it is about, where to look, and its key."""
 
     day: datetime.date
     text: str
     url: str
     severity: str = ""
+    key: str = ""
+    # For a hidden item: "done", or "snoozed until 8 Dec".
+    state: str = ""
 
 
 @dataclass
@@ -74,10 +92,13 @@ class Digest:
     owner_id: int
     today: datetime.date
     act_now: list[Item] = field(default_factory=list)
+    open_now: list[Item] = field(default_factory=list)
     events: list[Item] = field(default_factory=list)
     seasons: list[Item] = field(default_factory=list)
     conflicts: list[Item] = field(default_factory=list)
     touches: list[Item] = field(default_factory=list)
+    # Items the owner marked done or snoozed: left out of the sections and the email.
+    hidden: list[Item] = field(default_factory=list)
     # Each checked plan's current conflict fingerprints, stored when the reminder is sent.
     fingerprints: dict[int, list[str]] = field(default_factory=dict)
     # Each plan's latest snapshot day before today: older snapshots are no longer needed.
@@ -85,12 +106,18 @@ class Digest:
 
     @property
     def item_count(self) -> int:
+        return sum(len(items) for items in self.lists)
+
+    @property
+    def lists(self) -> tuple[list[Item], ...]:
+        """Every section's items, hidden ones aside."""
         return (
-            len(self.act_now)
-            + len(self.events)
-            + len(self.seasons)
-            + len(self.conflicts)
-            + len(self.touches)
+            self.act_now,
+            self.open_now,
+            self.conflicts,
+            self.touches,
+            self.events,
+            self.seasons,
         )
 
     @property
@@ -98,6 +125,11 @@ class Digest:
         """(heading, explanation, items) of the non-empty sections, in reading order."""
         sections = [
             ("Act now", "Deadlines to act on in the next 7 days.", self.act_now),
+            (
+                "Open now",
+                "Pre-shopping windows and budget lead-ins still open: their act-by day has passed.",
+                self.open_now,
+            ),
             ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
             ("Get in touch", "Customers whose touch is due or overdue.", self.touches),
             ("Customer events", "Your customers' own events in the next 14 days.", self.events),
@@ -131,11 +163,48 @@ def build_digest(owner, today: datetime.date) -> Digest:
     for occurrence, refs in concerned.values():
         _classify(digest, occurrence, refs, contract_names)
     _add_new_conflicts(digest, owner)
-    for items in (digest.act_now, digest.events, digest.seasons, digest.touches):
+    for items in (digest.act_now, digest.open_now, digest.events, digest.seasons, digest.touches):
         items.sort(key=lambda item: (item.day, item.text))
     # Blockers before warnings: the people not being there is the worse news.
     digest.conflicts.sort(key=lambda item: (SEVERITIES.index(item.severity), item.day, item.text))
+    _hide_marked(digest, owner)
     return digest
+
+
+def _hide_marked(digest: Digest, owner) -> None:
+    """Move the items the owner marked done, or snoozed until after today, to `hidden`."""
+    marks: dict[str, str] = {}
+    for key, status, until in DigestItemState.objects.filter(user=owner).values_list(
+        "item_key", "status", "snoozed_until"
+    ):
+        if status == DigestItemStatus.DONE:
+            marks[key] = "done"
+        elif until is not None and until > digest.today:
+            marks[key] = f"snoozed until {short_day(until, digest.today)}"
+    if not marks:
+        return
+    for items in digest.lists:
+        digest.hidden.extend(
+            replace(item, state=marks[item.key]) for item in items if item.key in marks
+        )
+        items[:] = [item for item in items if item.key not in marks]
+
+
+def digest_item_mark(
+    *, user, item_key: str, status: str | None, today: datetime.date
+) -> DigestItemState | None:
+    """Mark one item of the user's digest done, or snooze it for a week; None brings it back."""
+    with transaction.atomic():
+        if status is None:
+            DigestItemState.objects.filter(user=user, item_key=item_key).delete()
+            return None
+        state = DigestItemState.objects.filter(user=user, item_key=item_key).first()
+        state = state or DigestItemState(user=user, item_key=item_key)
+        state.status = status
+        state.snoozed_until = today + SNOOZE if status == DigestItemStatus.SNOOZED else None
+        state.full_clean()
+        state.save()
+        return state
 
 
 def _contract_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -154,26 +223,67 @@ def _classify(
     today = digest.today
     names = _names(refs)
     url = _url(occurrence, refs)
+    key = occurrence.id
     starts_soon = today <= occurrence.start < today + SOON
     if occurrence.kind == TOUCH_DUE:
         if occurrence.phase in (TouchStatus.DUE, TouchStatus.OVERDUE):
             reason = occurrence.title.removeprefix(touches.TITLE_PREFIX)
             when = short_day(occurrence.start, today)
-            digest.touches.append(
-                Item(occurrence.start, f"{names}: get in touch {when} ({reason})", url)
-            )
+            text = f"{names}: get in touch {when} ({reason})"
+            digest.touches.append(Item(occurrence.start, text, url, key=key))
     elif occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
         when = _span(occurrence.start, occurrence.end, today)
-        digest.events.append(Item(occurrence.start, f"{names}: {occurrence.title}, {when}", url))
+        text = f"{names}: {occurrence.title}, {when}"
+        digest.events.append(Item(occurrence.start, text, url, key=key))
     elif occurrence.kind == TraditionKind.BUSY_SEASON and starts_soon:
         text = (
             f"{names}: {occurrence.title} starts {short_day(occurrence.start, today)}, "
             f"until {short_day(occurrence.end, today)}: hold back campaigns"
         )
-        digest.seasons.append(Item(occurrence.start, text, url))
+        digest.seasons.append(Item(occurrence.start, text, url, key=key))
     elif occurrence.lead_time_days and today <= occurrence.act_by < today + ACT_WINDOW:
         text = _act_now_text(occurrence, names, contract_names, today)
-        digest.act_now.append(Item(occurrence.act_by, text, url))
+        digest.act_now.append(Item(occurrence.act_by, text, url, key=key))
+    elif (closes := _open_until(occurrence)) and occurrence.act_by < today <= closes:
+        text = _open_now_text(occurrence, names, contract_names, today, closes)
+        digest.open_now.append(Item(closes, text, url, key=key))
+
+
+def _open_until(occurrence: Occurrence) -> datetime.date | None:
+    """The last day a pre-shopping window or a budget lead-in is open; None for anything else.
+
+    A budget's lead-in runs from its act-by day to the close; a pre-shopping window to the day
+    before the notice deadline (the occurrence's end).
+    """
+    if occurrence.source == budget.NAME:
+        return occurrence.start
+    if occurrence.source == contracts.NAME and occurrence.phase == ContractPhase.PRE_SHOPPING:
+        return occurrence.end
+    return None
+
+
+def _open_now_text(
+    occurrence: Occurrence,
+    names: str,
+    contract_names: dict[int, str],
+    today: datetime.date,
+    closes: datetime.date,
+) -> str:
+    left = (closes - today).days + 1
+    days_left = f"{left} day{'s' if left != 1 else ''} left"
+    if occurrence.source == budget.NAME:
+        return (
+            f"{possessive(names)} budget closes {short_day(closes, today)}: "
+            f"get into next year's budget now ({days_left})"
+        )
+    contract = contract_names.get(occurrence.source_id or 0, occurrence.title)
+    opens = (
+        "is open" if occurrence.start <= today else f"opens {short_day(occurrence.start, today)}"
+    )
+    return (
+        f"{possessive(names)} pre-shopping for {contract} {opens} until "
+        f"{short_day(closes, today)}: make your offer ({days_left})"
+    )
 
 
 def _act_now_text(
@@ -243,9 +353,9 @@ def fingerprint(finding: Finding) -> str:
 
 def _add_new_conflicts(digest: Digest, owner) -> None:
     plans = list(
-        Plan.objects.filter(owner=owner, end__gte=digest.today).prefetch_related(
-            "customers", "interests"
-        )
+        Plan.objects.filter(owner=owner, end__gte=digest.today)
+        .exclude(status=PlanStatus.CANCELLED)
+        .prefetch_related("customers", "interests")
     )
     if not plans:
         return
@@ -262,7 +372,10 @@ def _add_new_conflicts(digest: Digest, owner) -> None:
             if key not in seen:
                 text = f"{plan.title}: {finding.message}"
                 url = plan.get_absolute_url()
-                digest.conflicts.append(Item(finding.start, text, url, str(finding.severity)))
+                item = Item(
+                    finding.start, text, url, str(finding.severity), f"plan-{plan.pk}-{key}"
+                )
+                digest.conflicts.append(item)
 
 
 def _baselines(

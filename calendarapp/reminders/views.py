@@ -1,12 +1,15 @@
-"""The "This week" page: the owner's daily reminder in the browser, and the switch to mute it."""
+"""The "This week" page: the owner's reminder, its done and snooze buttons, the email switch."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from calendarapp.models import DigestItemStatus
 from calendarapp.reminders import digest
 from calendarapp.roles import calendar_reader_required
 
@@ -35,3 +38,34 @@ def this_week(request: HttpRequest) -> HttpResponse:
             "email": digest.email_address(request.user),
         },
     )
+
+
+# What each button of an item does: its status, or None to bring the item back.
+ITEM_ACTIONS = {"done": DigestItemStatus.DONE, "snooze": DigestItemStatus.SNOOZED, "undo": None}
+ITEM_MESSAGES = {
+    "done": "Marked done: it stays off this page and your email.",
+    "snooze": "Snoozed for a week: it comes back on {day}.",
+    "undo": "It is back on your list.",
+}
+
+
+@require_POST
+@calendar_reader_required
+def mark_item(request: HttpRequest) -> HttpResponse:
+    """Mark one item done, snooze it for a week, or bring it back (fields `item`, `action`)."""
+    action = request.POST.get("action", "")
+    key = request.POST.get("item", "").strip()
+    if action not in ITEM_ACTIONS:
+        return HttpResponseBadRequest("The field action must be “done”, “snooze” or “undo”.")
+    if not key:
+        return HttpResponseBadRequest("The field item must name an item of the list.")
+    today = timezone.localdate()
+    try:
+        state = digest.digest_item_mark(
+            user=request.user, item_key=key, status=ITEM_ACTIONS[action], today=today
+        )
+    except ValidationError as error:
+        return HttpResponseBadRequest(f"The field item: {' '.join(error.messages)}")
+    day = digest.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
+    messages.success(request, ITEM_MESSAGES[action].format(day=day))
+    return redirect("this-week")

@@ -309,7 +309,8 @@ def test_page_queries_do_not_grow_with_customers(
 ):
     add_customers_with_plans(sales_manager, customers)
 
-    # 26, and 5 for the customers' next touches (their last touches and the days around them).
+    # 26, 4 for the customers' next touches (their last touches and the days around them)
+    # and 1 for the items marked done or snoozed.
     with django_assert_max_num_queries(31):
         response = sales_client.get(reverse("this-week"))
 
@@ -373,10 +374,11 @@ def test_this_week_page_in_a_browser(browser_page, live_server):
     page.click("button[type=submit], input[type=submit]")
     page.wait_for_url(f"{live_server.url}/this-week/")
 
-    headings = page.locator("main h2").all_inner_texts()
-    assert [heading.split(" ")[0] for heading in headings] == ["Act", "New", "Customer", "Busy"]
+    headings = [h.split(" ")[0] for h in page.locator("main h2").all_inner_texts()]
+    # "Open now" too when the real today is inside a budget lead-in (a December close).
+    assert [h for h in headings if h != "Open"] == ["Act", "New", "Customer", "Busy"]
     # Blockers come first, then warnings (the real today may add a holiday blocker of its own).
-    conflicts = page.locator(".digest-section").nth(1).locator("li")
+    conflicts = page.locator(".digest-section", has_text="New conflicts").locator("li")
     classes = [conflicts.nth(n).get_attribute("class") for n in range(conflicts.count())]
     assert {"sev-blocker", "sev-warning"} <= set(classes)
     assert classes == sorted(classes, key=lambda name: name != "sev-blocker")
