@@ -22,14 +22,19 @@ from django.contrib.auth.models import Group, User
 from django.db import models, transaction
 
 from calendarapp.devtools.demo_data import (
+    CAST,
     CUSTOMERS,
     INTERESTS,
     LOCAL_TRADITIONS,
     LOGINS,
+    NAMES,
+    TOUCH_STORIES,
     Login,
+    Touch,
     Yearly,
 )
-from customers.models import Contract, Customer, Interest
+from customers.models import Contract, Customer, Interest, Person
+from customers.services import person_save, touchpoint_log
 from traditions.models import Tradition, TraditionKind
 
 M = TypeVar("M", bound=models.Model)
@@ -43,6 +48,7 @@ class Summary:
     contracts: int = 0
     traditions: int = 0
     local_traditions: int = 0
+    people: int = 0
     logins: list[Login] = field(default_factory=list)
 
 
@@ -85,6 +91,8 @@ def load_demo(*, today: datetime.date) -> Summary:
                 summary.traditions += 1
             if spec.spring_festival_shutdown:
                 summary.traditions += _upsert_spring_festival(customer, today)
+            story = TOUCH_STORIES[(summary.customers - 1) % len(TOUCH_STORIES)]
+            summary.people += _upsert_contacts(customer, story, users, today)
         for local in LOCAL_TRADITIONS:
             lookup = {
                 "customer": None,
@@ -95,6 +103,46 @@ def load_demo(*, today: datetime.date) -> Summary:
             _upsert_yearly(lookup, local, first_year)
             summary.local_traditions += 1
     return summary
+
+
+def _upsert_contacts(
+    customer: Customer, story: tuple[Touch, ...], users: dict[str, User], today: datetime.date
+) -> int:
+    """The cast, named for the customer's country, and the story's touches (once)."""
+    names = NAMES.get(customer.country, NAMES["GB"])
+    people: list[Person] = []
+    for role, name in zip(CAST, names, strict=True):
+        person = Person.objects.filter(customer=customer, name=name).first()
+        started = role.started_days_ago
+        people.append(
+            person_save(
+                person=person,
+                customer=customer,
+                name=name,
+                job_title=role.job_title,
+                reports_to=people[0] if role.reports_to_first and people else None,
+                started_on=today - datetime.timedelta(days=started) if started else None,
+            )
+        )
+    if not customer.touchpoints.exists():  # loading again keeps what was logged
+        for touch in story:
+            day = today - datetime.timedelta(days=touch.days_ago)
+            touchpoint_log(
+                customer=customer,
+                date=day,
+                channel=touch.channel,
+                people=[people[i] for i in touch.met],
+                our_people=[customer.owner] if customer.owner else [],
+                summary=touch.summary,
+                changes=[{"topic": topic, "text": text} for topic, text in touch.changes],
+                outcome=touch.outcome,
+                follow_up_on=(
+                    today + datetime.timedelta(days=touch.follow_up_in)
+                    if touch.follow_up_in
+                    else None
+                ),
+            )
+    return len(people)
 
 
 def _upsert(model: type[M], lookup: dict, values: dict) -> M:

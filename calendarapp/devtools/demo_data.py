@@ -729,3 +729,76 @@ LOCAL_TRADITIONS = [
         country="US",
     ),
 ]
+
+
+# People and touchpoints: every demo customer gets the same cast, named for its country, and
+# one of the touch stories below in turn, so a newcomer sees a touch on track, one due, one
+# overdue, a follow-up and a customer never touched.
+@dataclass(frozen=True)
+class Role:
+    job_title: str
+    # Days ago the person started in the role (None: long before anyone remembers).
+    started_days_ago: int | None = None
+    reports_to_first: bool = False
+
+
+CAST = (
+    Role("Chief Financial Officer", started_days_ago=75),
+    Role("Head of IT", reports_to_first=True),
+    Role("Procurement lead", reports_to_first=True),
+)
+NAMES = {
+    "CN": ("Li Wei", "Zhang Min", "Chen Jing"),
+    "DE": ("Anna Schmidt", "Lukas Becker", "Miriam Wolf"),
+    "DK": ("Mette Larsen", "Søren Nielsen", "Ida Holm"),
+    "FR": ("Claire Martin", "Julien Bernard", "Sophie Laurent"),
+    "GB": ("Olivia Brown", "James Taylor", "Amelia Clarke"),
+    "JP": ("Yuki Tanaka", "Haruto Suzuki", "Aiko Yamamoto"),
+    "NL": ("Sanne de Vries", "Daan Jansen", "Eva Bakker"),
+    "NO": ("Ingrid Berg", "Lars Hansen", "Nora Dahl"),
+    "SE": ("Elin Lindqvist", "Johan Andersson", "Maja Berg"),
+    "US": ("Emma Johnson", "Michael Davis", "Sarah Miller"),
+}
+
+
+@dataclass(frozen=True)
+class Touch:
+    """A touch `days_ago` days before the demo is loaded, meeting the cast members listed."""
+
+    days_ago: int
+    channel: str
+    summary: str
+    met: tuple[int, ...] = (0,)
+    changes: tuple[tuple[str, str], ...] = ()
+    outcome: str = "none"
+    follow_up_in: int | None = None
+
+
+TOUCH_STORIES: tuple[tuple[Touch, ...], ...] = (
+    (  # on track: a visit last week
+        Touch(70, "visit", "Quarterly review.", changes=(("priorities", "Cost control first."),)),
+        Touch(8, "visit", "Met the new CFO.", met=(0, 1),
+              changes=(("people", "New CFO since spring; she signs everything over 50k."),
+                       ("budget", "Next year's budget is set in the autumn round."))),
+    ),
+    (  # due: the last touch was a month ago
+        Touch(33, "video", "Roadmap call.", met=(1,),
+              changes=(("competitors", "Talking to a cheaper local vendor."),)),
+    ),
+    (  # overdue: two months of silence
+        Touch(120, "phone", "Renewal heads-up.", met=(2,)),
+        Touch(62, "email", "Sent the case study.", met=(2,),
+              changes=(("decision", "Procurement runs a tender next year."),)),
+    ),
+    (  # a follow-up agreed at the last touch
+        Touch(12, "event", "Met at our customer day.", met=(0, 2),
+              changes=(("priorities", "Wants a pilot before the budget round."),),
+              outcome="follow_up", follow_up_in=9),
+    ),
+    (  # honest advice: we sent them elsewhere
+        Touch(20, "visit", "They need a niche tool we do not make.", met=(1,),
+              changes=(("other", "Pointed them to a specialist partner."),),
+              outcome="referred_elsewhere"),
+    ),
+    (),  # never touched yet
+)  # fmt: skip
