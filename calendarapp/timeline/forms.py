@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from calendarapp.kinds import KIND_CHOICES
-from calendarapp.lib import countries
+from calendarapp.lib import countries, dates
 from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field, refuse_far_dates
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
@@ -69,7 +69,7 @@ class TimelineForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         refuse_far_dates(self, "start", "end")
-        range_name = data.get("range") or "quarter"
+        range_name = data.get("range") or layout.DEFAULT_RANGE
         start, end = data.get("start"), data.get("end")
         if range_name == "custom":
             if not start:
@@ -85,9 +85,14 @@ class TimelineForm(forms.Form):
     def query(self) -> layout.TimelineQuery:
         """Return the validated state; call only after is_valid()."""
         data = self.cleaned_data
-        range_name = data["range"] or "quarter"
+        range_name = data["range"] or layout.DEFAULT_RANGE
         if range_name == "custom":
             start, end = data["start"], data["end"]
+        elif range_name in layout.ROLLING_WEEKS:
+            first = data["start"] and dates.monday_of(data["start"])
+            start, end = layout.rolling_window(
+                range_name, first or layout.default_first_monday(self.today)
+            )
         else:
             start, end = layout.window_for(range_name, data["start"] or self.today)
         owner = data["owner"]
@@ -126,6 +131,18 @@ class YearForm(forms.Form):
 
 
 CHANGE_ROWS = 3
+PROMPTS = (
+    "e.g. New CFO since March; signs everything over 50k",
+    "e.g. Sustainability is now their first priority",
+    "e.g. Next year's budget is set in October",
+)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Users by their names, as colleagues know them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class TouchpointForm(forms.Form):
@@ -136,13 +153,15 @@ class TouchpointForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Met"
     )
-    our_people = forms.ModelMultipleChoiceField(
-        get_user_model().objects.filter(is_active=True).order_by("username"),
+    our_people = PeopleChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("first_name", "username"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="From our side",
     )
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Summary"
+    )
     outcome = forms.ChoiceField(
         choices=Outcome.choices, initial=Outcome.NONE, widget=forms.RadioSelect, label="Outcome"
     )
@@ -159,10 +178,13 @@ class TouchpointForm(forms.Form):
         choice_field(self, "people").queryset = customer.people.all()  # type: ignore[attr-defined]
         for row in range(CHANGE_ROWS):
             self.fields[f"topic_{row}"] = forms.ChoiceField(
-                choices=[("", "—"), *Topic.choices], required=False, label="Topic"
+                choices=[("", "Topic…"), *Topic.choices], required=False, label="Topic"
             )
             self.fields[f"text_{row}"] = forms.CharField(
-                required=False, max_length=500, label="What changed"
+                required=False,
+                max_length=500,
+                label="What changed",
+                widget=forms.TextInput(attrs={"placeholder": PROMPTS[row]}),
             )
 
     def change_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:

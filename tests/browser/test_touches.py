@@ -1,0 +1,61 @@
+"""People, touches and the next touch in a real browser, with the demo data, laptop and phone.
+
+Screenshots land in tests/artifacts/ (customer-touches-*, touchpoint-form-*).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from customers.models import Customer, Touchpoint
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+OWNED_BY_METTE = "Nordlys Retail A/S"
+
+
+def test_log_a_touch_with_a_new_person_and_see_it_on_the_customer_page(desktop):
+    page = desktop.page
+    desktop.login("mette", "demo-sales")
+    customer = Customer.objects.get(name=OWNED_BY_METTE)
+    desktop.go(f"/customers/{customer.pk}")
+    expect(page.get_by_role("heading", name="People")).to_be_visible()
+    expect(page.get_by_role("heading", name="What changed")).to_be_visible()
+    expect(page.get_by_role("heading", name="Touch history")).to_be_visible()
+    expect(page.locator("#touch-title")).to_contain_text("Next touch")
+    desktop.shot("customer-touches-laptop")
+
+    page.get_by_role("link", name="Log a touch").click()
+    expect(page.get_by_role("heading", name="What has changed?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Last known state")).to_be_visible()
+    desktop.shot("touchpoint-form-laptop")
+    page.get_by_label("Channel").select_option("phone")
+    page.locator("#id_topic_0").select_option("budget")
+    page.locator("#id_text_0").fill("Budget for next year approved, 10% up.")
+    page.get_by_label("New person met: name").fill("Kasper Dahl")
+    page.get_by_label("Job title").fill("Head of e-commerce")
+    page.get_by_role("button", name="Save the touch").click()
+    page.wait_for_url(f"{desktop.base}/customers/{customer.pk}")
+    expect(page.get_by_text("Budget for next year approved, 10% up.")).to_be_visible()
+    expect(page.locator("#touch-title")).to_contain_text("on track")
+    expect(page.get_by_text("Kasper Dahl").first).to_be_visible()
+    touchpoint = Touchpoint.objects.filter(customer=customer).latest("id")
+    assert [p.name for p in touchpoint.people.all()] == ["Kasper Dahl"]
+
+
+def test_customer_page_and_touchpoint_form_on_a_phone(phone):
+    page = phone.page
+    phone.login("mette", "demo-sales")
+    customer = Customer.objects.get(name=OWNED_BY_METTE)
+    phone.go(f"/customers/{customer.pk}")
+    expect(page.locator("#touch-title")).to_contain_text("Next touch")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.shot("customer-touches-phone")
+    phone.go(f"/customers/{customer.pk}/touches/new")
+    expect(page.get_by_role("heading", name="What has changed?")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.shot("touchpoint-form-phone")
