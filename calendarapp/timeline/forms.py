@@ -220,3 +220,34 @@ class TouchpointForm(forms.Form):
             "follow_up_on": data["follow_up_on"],
             "new_people": new_people,
         }
+
+
+class PersonForm(forms.ModelForm):
+    """Add or edit a person at the customer; saved through `person_save`."""
+
+    started_on = IsoDateField(required=False, widget=DATE_INPUT, label="In the role since")
+    left_on = IsoDateField(required=False, widget=DATE_INPUT, label="Left on")
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "job_title",
+            "email",
+            "phone",
+            "reports_to",
+            "country",
+            "subdivision",
+            "active",
+            "started_on",
+            "left_on",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        others = Person.objects.filter(customer_id=self.instance.customer_id)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        choice_field(self, "reports_to").queryset = others  # type: ignore[attr-defined]

@@ -14,4 +14,6 @@ urlpatterns = [
         name="touchpoint-create",
     ),
     path("touches/<int:touchpoint_id>", views.touchpoint_form, name="touchpoint-edit"),
+    path("customers/<int:customer_id>/people/new", views.person_form, name="person-create"),
+    path("people/<int:person_id>", views.person_form, name="person-edit"),
 ]

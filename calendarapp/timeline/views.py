@@ -15,7 +15,13 @@ from calendarapp.lib import countries
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import touch_states
 from calendarapp.roles import calendar_reader_required, can_edit_contacts
-from calendarapp.timeline.forms import CHANGE_ROWS, TimelineForm, TouchpointForm, YearForm
+from calendarapp.timeline.forms import (
+    CHANGE_ROWS,
+    PersonForm,
+    TimelineForm,
+    TouchpointForm,
+    YearForm,
+)
 from calendarapp.timeline.layout import (
     PAGE_SIZE,
     build_timeline,
@@ -23,8 +29,8 @@ from calendarapp.timeline.layout import (
     months_of_year,
     neighbours,
 )
-from customers.models import Customer, Topic, Touchpoint
-from customers.services import touchpoint_log
+from customers.models import Customer, Person, Topic, Touchpoint
+from customers.services import person_save, touchpoint_log
 
 
 @calendar_reader_required
@@ -211,3 +217,31 @@ def touchpoint_form(
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "customers/touchpoint_form.html", context, status=status)
+
+
+@calendar_reader_required
+def person_form(
+    request: HttpRequest, customer_id: int | None = None, person_id: int | None = None
+) -> HttpResponse:
+    """Add a person at the customer, or edit one (a new role, a start or leaving date)."""
+    if person_id is not None:
+        person = get_object_or_404(Person.objects.select_related("customer"), pk=person_id)
+    else:
+        person = Person(customer=get_object_or_404(Customer, pk=customer_id))
+    customer = person.customer
+    if not can_edit_contacts(request.user, customer):
+        raise PermissionDenied("Only the account owner or a calendar admin edits people.")
+    form = PersonForm(request.POST if request.method == "POST" else None, instance=person)
+    if form.is_valid():
+        try:
+            person_save(
+                person=person if person.pk else None, customer=customer, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect(customer)
+    status = 400 if request.method == "POST" else 200
+    context = {"customer": customer, "form": form, "person": person}
+    return render(request, "customers/person_form.html", context, status=status)

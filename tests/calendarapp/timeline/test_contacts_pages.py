@@ -120,3 +120,50 @@ def test_the_timeline_marks_overdue_customers_and_filters_those_due(sales_client
     bad = sales_client.get("/", {"touch": "soon"})
     assert bad.status_code == 400
     assert "Parameter “touch”" in bad.content.decode()
+
+
+def test_the_account_owner_adds_a_person_and_records_that_they_left(sales_client, customer):
+    response = sales_client.post(
+        f"/customers/{customer.pk}/people/new",
+        {"name": "Mette", "job_title": "CFO", "active": "on", "started_on": "2026-03-01"},
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    response = sales_client.post(
+        f"/people/{person.pk}",
+        {"name": "Mette", "job_title": "CFO", "started_on": "2026-03-01", "left_on": "2026-06-30"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.left_on == D(2026, 6, 30)
+    assert "left Jun 2026" in sales_client.get(f"/customers/{customer.pk}").content.decode()
+
+
+def test_a_person_leaving_before_starting_is_refused_naming_the_field(sales_client, customer):
+    response = sales_client.post(
+        f"/customers/{customer.pk}/people/new",
+        {"name": "Mette", "started_on": "2026-05-01", "left_on": "2026-04-01"},
+    )
+    assert response.status_code == 400
+    assert "A person cannot leave before they started." in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_only_the_owner_or_a_calendar_admin_edits_people(client, customer):
+    person = person_save(customer=customer, name="Mette")
+    client.force_login(factories.user("kenji", SALES_MANAGERS))
+    assert client.get(f"/people/{person.pk}").status_code == 403
+    assert client.post(f"/customers/{customer.pk}/people/new", {"name": "X"}).status_code == 403
+    assert Person.objects.count() == 1
+
+
+def test_a_logged_touch_can_be_corrected(sales_client, customer, clock):
+    touchpoint = touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
+    page = sales_client.get(f"/touches/{touchpoint.pk}").content.decode()
+    assert "Edit the touch of 1 Jun 2026" in page
+    response = sales_client.post(
+        f"/touches/{touchpoint.pk}", {"date": "2026-06-02", "channel": "visit", "outcome": "none"}
+    )
+    assert response.status_code == 302
+    touchpoint.refresh_from_db()
+    assert (touchpoint.date, touchpoint.channel) == (D(2026, 6, 2), "visit")
