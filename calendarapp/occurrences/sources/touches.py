@@ -132,8 +132,8 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     # each a seek in an index of the customer's touchpoints (a GROUP BY reads all of them).
     # Dates come as text, parsed in C (see `fetch_rows`).
     theirs = Touchpoint.objects.filter(customer=OuterRef("pk"))
-    last = theirs.order_by("-date").values("date")[:1]
-    follow_up = (
+    latest = theirs.order_by("-date").values("date")[:1]
+    earliest_follow_up = (
         theirs.filter(follow_up_on__gt=OuterRef("last"))
         .order_by("follow_up_on")
         .values("follow_up_on")[:1]
@@ -141,10 +141,10 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     rows = fetch_rows(
         Customer.objects.filter(pk__in=scope.customer_ids)
         .order_by()
-        .annotate(last=Subquery(last))
+        .annotate(last=Subquery(latest))
         .annotate(
             last_text=Cast("last", TextField()),
-            follow_up_text=Cast(Subquery(follow_up), TextField()),
+            follow_up_text=Cast(Subquery(earliest_follow_up), TextField()),
         )
         .values_list("id", "contact_every_days", "last_text", "follow_up_text")
     )
@@ -179,7 +179,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
         ]
         status = cadence.touch_status(last, every, today)
         reason = f"every {every} days"
-        if status == cadence.TouchStatus.NEVER:
+        if last is None:
             reason = f"every {every} days, no touch yet"
         elif status != cadence.TouchStatus.OK:
             due = last + datetime.timedelta(days=every)
