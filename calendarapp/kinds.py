@@ -18,6 +18,8 @@ from traditions.models import TraditionKind
 PUBLIC_HOLIDAY = "public_holiday"
 # The next touch with a customer, from their contact cadence.
 TOUCH_DUE = "touch_due"
+# A step of how a customer decides (evaluation, committee meeting, board approval).
+DECISION_STEP = "decision_step"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ KINDS: dict[str, Kind] = {
         Kind(PlanKind.VISIT, "Our visit", "Vi", "#4c1d95", ours=True, in_person=True),
         # Placed by the touches source on a good day of the customer's calendar.
         Kind(TOUCH_DUE, "Touch due", "T", "#0f766e"),
+        # A step of the customer's decision process (customers' DecisionStep).
+        Kind(DECISION_STEP, "Decision step", "D", "#0369a1"),
     )
 }
 UNKNOWN = KINDS[TraditionKind.OTHER]

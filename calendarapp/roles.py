@@ -27,12 +27,14 @@ GROUP_PERMISSIONS = {
         "calendarapp.add_plan",
         "calendarapp.change_plan",
         "calendarapp.delete_plan",
-        # People and touchpoints: object-level, only of their own customers (can_edit_contacts).
+        # People, touchpoints and how the customer decides: object-level, only of their own
+        # customers (can_edit_contacts).
         *(
             f"customers.{a}_{m}"
-            for m in ("person", "touchpoint")
+            for m in ("person", "touchpoint", "decisionfactor", "decisionstep", "competitor")
             for a in ("view", "add", "change", "delete")
         ),
+        "customers.view_personchange",
     ],
     CALENDAR_ADMINS: [
         f"{app}.{action}_{model}"
@@ -42,6 +44,10 @@ GROUP_PERMISSIONS = {
             ("customers", "interest"),
             ("customers", "person"),
             ("customers", "touchpoint"),
+            ("customers", "decisionfactor"),
+            ("customers", "decisionstep"),
+            ("customers", "competitor"),
+            ("customers", "personchange"),
             ("traditions", "tradition"),
             ("traditions", "localtradition"),
             ("calendarapp", "plan"),
@@ -111,6 +117,11 @@ def can_edit_person(user, person) -> bool:
 
 def can_edit_touchpoint(user, touchpoint) -> bool:
     return can_edit_contacts(user, touchpoint.customer)
+
+
+def can_edit_decisions(user, record) -> bool:
+    """How a customer decides (factors, steps, competitors, contracts): as its people."""
+    return can_edit_contacts(user, record.customer)
 
 
 def can_read_calendar(user) -> bool:

@@ -11,8 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from recurrence.fields import RecurrenceField
 
-from calendarapp.lib import cadence, countries, renewals
+from calendarapp.lib import cadence, countries, dates, renewals
 from calendarapp.lib.validation import validate_calendar_date
 
 
@@ -181,6 +182,38 @@ class Contract(models.Model):
         return renewals.notice_deadline(self.end_date, self.notice_period_days)
 
 
+class DecisionRole(models.TextChoices):
+    """A person's part in buying decisions."""
+
+    DECIDES = "decides", "Decides"
+    ECONOMIC_BUYER = "economic_buyer", "Economic buyer (holds the budget)"
+    CHAMPION = "champion", "Champion"
+    INFLUENCES = "influences", "Influences"
+    EVALUATES = "evaluates", "Evaluates"
+    USES = "uses", "Uses"
+    BUYS = "buys", "Buys (procurement)"
+    GATEKEEPER = "gatekeeper", "Gatekeeper"
+    BLOCKER = "blocker", "Blocker"
+    NONE = "none", "No part"
+
+
+class Stance(models.TextChoices):
+    """A person's stance toward us."""
+
+    CHAMPION = "champion", "Champion"
+    SUPPORTER = "supporter", "Supporter"
+    NEUTRAL = "neutral", "Neutral"
+    SCEPTIC = "sceptic", "Sceptic"
+    OPPONENT = "opponent", "Opponent"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Influence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
 class Person(models.Model):
     """Someone at the customer we talk to; `started_on`/`left_on` show who is new and who left."""
 
@@ -211,6 +244,19 @@ class Person(models.Model):
         null=True, blank=True, validators=[validate_calendar_date], help_text="Left the role on."
     )
     notes = models.TextField(blank=True)
+    decision_role = models.CharField(
+        max_length=20,
+        choices=DecisionRole.choices,
+        default=DecisionRole.NONE,
+        verbose_name="part in buying decisions",
+    )
+    stance = models.CharField(
+        max_length=10, choices=Stance.choices, default=Stance.UNKNOWN, verbose_name="stance to us"
+    )
+    influence = models.CharField(max_length=10, choices=Influence.choices, default=Influence.MEDIUM)
+    personal_stake = models.TextField(
+        blank=True, help_text="What this person personally wins or fears with this decision."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -370,3 +416,175 @@ def _changes_error(changes: object) -> str:
         if len(text) > CHANGE_TEXT_MAX:
             return f"Change {number}: keep it to {CHANGE_TEXT_MAX} characters."
     return ""
+
+
+# The person fields whose changes are kept with their date (`PersonChange`).
+DECISION_FIELDS = ("decision_role", "stance", "influence", "personal_stake")
+
+
+class PersonChange(models.Model):
+    """A dated change of a person's part, stance, influence or personal stake.
+
+    Written by `person_save` in the same transaction as the change, so the
+    customer page can say "CFO changed from supporter to sceptic on 3 Mar".
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=20, choices=[(f, f) for f in DECISION_FIELDS])
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    changed_on = models.DateField(default=timezone.localdate)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "change of a person's part"
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.field} {self.old_value} → {self.new_value}"
+
+
+class DecisionFactor(models.Model):
+    """What counts in a customer's decision (price, tooling, transport, …), weighted 1-5."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="decision_factors"
+    )
+    name = models.CharField(max_length=100)
+    weight = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="How much it counts, 1 (a little) to 5 (decisive).",
+    )
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-weight", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1, weight__lte=5),
+                name="decisionfactor_weight_1_5",
+                violation_error_message="The weight is 1 to 5.",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "name"],
+                name="decisionfactor_unique_name",
+                violation_error_message="This customer already has a factor of that name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}/5)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.customer_id]) + "#decision-title"
+
+
+class DecisionStep(models.Model):
+    """One step of how a customer decides, on a date or repeating (the committee's meetings).
+
+    A step with a recurrence repeats from its `date` (then a date of the rule),
+    or, without one, from `repeats_from`, the day it was recorded.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="decision_steps")
+    contract = models.ForeignKey(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decision_steps",
+        help_text="The contract this step decides on, if one.",
+    )
+    title = models.CharField(
+        max_length=200,
+        help_text="Requirements, evaluation, committee meeting, board approval, legal review…",
+    )
+    date = models.DateField(null=True, blank=True, validators=[validate_calendar_date])
+    recurrence = RecurrenceField(
+        null=True, blank=True, help_text="How it repeats, e.g. monthly on the second Tuesday."
+    )
+    repeats_from = models.DateField(
+        default=timezone.localdate,
+        validators=[validate_calendar_date],
+        help_text="Without a date, a recurrence repeats from this day.",
+    )
+    people = models.ManyToManyField(Person, blank=True, related_name="decision_steps")
+    done = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("decision-step-edit", args=[self.pk])
+
+    @property
+    def rule_text(self) -> str:
+        """The recurrence as RFC 5545 text, with local days; "" for a one-off step."""
+        if not self.recurrence:
+            return ""
+        return dates.with_local_instants(
+            dates.serialize_recurrence(self.recurrence), timezone.get_default_timezone()
+        )
+
+    @property
+    def first_day(self) -> datetime.date:
+        """The day the step, or its recurrence, starts."""
+        return self.date or self.repeats_from
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date is None and not self.recurrence:
+            errors["date"] = "Give a date, or a recurrence for a step that repeats."
+        elif self.recurrence:
+            rule = self.rule_text
+            if self.date:
+                error = dates.validate_rule(rule, self.date)
+            else:
+                error = dates.validate_rule_from(rule, self.repeats_from)
+            if error:
+                errors["recurrence"] = error
+        if self.contract_id is not None and self.customer_id is not None:
+            if self.contract is None or self.contract.customer_id != self.customer_id:
+                errors["contract"] = "Choose a contract of the same customer."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Competitor(models.Model):
+    """Someone else the customer considers; the incumbent is the one they buy from now."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="competitors")
+    name = models.CharField(max_length=200)
+    incumbent = models.BooleanField(
+        default=False, help_text="They sell to this customer now (we are never a competitor)."
+    )
+    offering = models.CharField(max_length=200, blank=True, help_text="What they sell there.")
+    value_proposition = models.TextField(blank=True)
+    strengths = models.TextField(blank=True)
+    weaknesses = models.TextField(blank=True)
+    noted_on = models.DateField(
+        default=timezone.localdate, validators=[validate_calendar_date], help_text="First noted on."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-incumbent", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "name"],
+                name="competitor_unique_name",
+                violation_error_message="This competitor is already recorded for the customer.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.customer_id]) + "#competitors-title"

@@ -15,7 +15,17 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from customers.models import Customer, Outcome, Person, Touchpoint
+from customers.models import (
+    DECISION_FIELDS,
+    Customer,
+    DecisionRole,
+    Influence,
+    Outcome,
+    Person,
+    PersonChange,
+    Stance,
+    Touchpoint,
+)
 
 PERSON_FIELDS = (
     "name",
@@ -29,7 +39,11 @@ PERSON_FIELDS = (
     "started_on",
     "left_on",
     "notes",
+    *DECISION_FIELDS,
 )
+
+# The decision fields' defaults: a new person's history starts with what someone chose.
+_UNSET_DECISION = frozenset({DecisionRole.NONE, Stance.UNKNOWN, Influence.MEDIUM, ""})
 
 
 def person_save(*, person: Person | None = None, customer: Customer, **fields: Any) -> Person:
@@ -44,11 +58,26 @@ def person_save(*, person: Person | None = None, customer: Customer, **fields: A
         person = Person(customer=customer)
     elif person.customer_id != customer.pk:
         raise ValidationError({"customer": "A person stays with their customer."})
+    created = person.pk is None
+    before = {name: getattr(person, name) for name in DECISION_FIELDS}
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
+    if created:  # a new person's defaults are no news; what someone chose starts the history
+        changed = [n for n in DECISION_FIELDS if getattr(person, n) not in _UNSET_DECISION]
+    else:
+        changed = [n for n in DECISION_FIELDS if getattr(person, n) != before[n]]
     with transaction.atomic():
         person.save()
+        PersonChange.objects.bulk_create(
+            PersonChange(
+                person=person,
+                field=name,
+                old_value="" if created else before[name],
+                new_value=getattr(person, name),
+            )
+            for name in changed
+        )
     return person
 
 

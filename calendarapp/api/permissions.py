@@ -7,13 +7,21 @@ from rest_framework import permissions
 from calendarapp.models import Plan
 from calendarapp.roles import (
     can_edit_customers,
+    can_edit_decisions,
     can_edit_person,
     can_edit_plan,
     can_edit_touchpoint,
     can_plan,
     can_read_calendar,
 )
-from customers.models import Person, Touchpoint
+from customers.models import (
+    Competitor,
+    Contract,
+    DecisionFactor,
+    DecisionStep,
+    Person,
+    Touchpoint,
+)
 
 
 class CalendarPermission(permissions.BasePermission):
@@ -46,4 +54,6 @@ class CalendarPermission(permissions.BasePermission):
             return can_edit_person(request.user, obj)
         if isinstance(obj, Touchpoint):
             return can_edit_touchpoint(request.user, obj)
+        if isinstance(obj, DecisionFactor | DecisionStep | Competitor | Contract):
+            return can_edit_decisions(request.user, obj)
         return can_edit_customers(request.user)

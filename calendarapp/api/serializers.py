@@ -469,6 +469,10 @@ class PersonSerializer(CleanedModelSerializer):
             "started_on",
             "left_on",
             "notes",
+            "decision_role",
+            "stance",
+            "influence",
+            "personal_stake",
         ]
 
     def create(self, validated_data):

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from calendarapp.api import schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api import decisions, schema, views  # noqa: F401 (schema registers its extensions)
 
 urlpatterns = [
     path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
@@ -25,6 +25,52 @@ urlpatterns = [
     ),
     path("people", login_not_required(views.PersonList.as_view()), name="api-people"),
     path("people/<int:pk>", login_not_required(views.PersonDetail.as_view()), name="api-person"),
+    path(
+        "people/<int:pk>/history",
+        login_not_required(decisions.PersonHistory.as_view()),
+        name="api-person-history",
+    ),
+    path(
+        "customers/<int:pk>/risk",
+        login_not_required(decisions.CustomerRisk.as_view()),
+        name="api-customer-risk",
+    ),
+    path(
+        "decision-factors",
+        login_not_required(decisions.DecisionFactorList.as_view()),
+        name="api-decision-factors",
+    ),
+    path(
+        "decision-factors/<int:pk>",
+        login_not_required(decisions.DecisionFactorDetail.as_view()),
+        name="api-decision-factor",
+    ),
+    path(
+        "decision-steps",
+        login_not_required(decisions.DecisionStepList.as_view()),
+        name="api-decision-steps",
+    ),
+    path(
+        "decision-steps/<int:pk>",
+        login_not_required(decisions.DecisionStepDetail.as_view()),
+        name="api-decision-step",
+    ),
+    path(
+        "competitors",
+        login_not_required(decisions.CompetitorList.as_view()),
+        name="api-competitors",
+    ),
+    path(
+        "competitors/<int:pk>",
+        login_not_required(decisions.CompetitorDetail.as_view()),
+        name="api-competitor",
+    ),
+    path("contracts", login_not_required(decisions.ContractList.as_view()), name="api-contracts"),
+    path(
+        "contracts/<int:pk>",
+        login_not_required(decisions.ContractDetail.as_view()),
+        name="api-contract",
+    ),
     path("touchpoints", login_not_required(views.TouchpointList.as_view()), name="api-touchpoints"),
     path(
         "touchpoints/<int:pk>",

@@ -255,6 +255,26 @@ def validate_rule(text: str, start: Day, end: Day | None = None) -> str | None:
     return None
 
 
+# A repeating step with no start date must meet within this many days of its anchor.
+RULE_FROM_REACH_DAYS = 731
+
+
+def validate_rule_from(text: str, anchor: Day) -> str | None:
+    """An error when a rule without a start date is unreadable or gives no day within two years.
+
+    Bounded like `validate_rule`: dateutil looks only at the rule's days after `anchor`.
+    """
+    try:
+        rules = _dateutil_rule(text, anchor)
+        moment = datetime.datetime.combine(anchor, datetime.time())
+        first = rules.after(moment, inc=True)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        return f"This is not a valid RFC 5545 rule ({exc})."
+    if first is None or (first.date() - anchor).days > RULE_FROM_REACH_DAYS:
+        return "The rule gives no date in the next two years."
+    return None
+
+
 def expand(
     rule_text: str, start: Day, end: Day, window_start: Day, window_end: Day
 ) -> list[tuple[Day, Day]]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -53,7 +53,8 @@ from calendarapp.models import (
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.sources import budget, contracts, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
-from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.decisions import risks, step_findings
+from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.check import Finding, check_plans
 from calendarapp.planning.rules import SEVERITIES, Severity
@@ -97,6 +98,8 @@ class Digest:
     seasons: list[Item] = field(default_factory=list)
     conflicts: list[Item] = field(default_factory=list)
     touches: list[Item] = field(default_factory=list)
+    # Decision steps on bad days, and customers where we may be just a data point.
+    decisions: list[Item] = field(default_factory=list)
     # Items the owner marked done or snoozed: left out of the sections and the email.
     hidden: list[Item] = field(default_factory=list)
     # Each checked plan's current conflict fingerprints, stored when the reminder is sent.
@@ -116,6 +119,7 @@ class Digest:
             self.open_now,
             self.conflicts,
             self.touches,
+            self.decisions,
             self.events,
             self.seasons,
         )
@@ -132,6 +136,11 @@ class Digest:
             ),
             ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
             ("Get in touch", "Customers whose touch is due or overdue.", self.touches),
+            (
+                "How they decide",
+                "Decision steps on a bad day, and customers where we may be just a data point.",
+                self.decisions,
+            ),
             ("Customer events", "Your customers' own events in the next 14 days.", self.events),
             ("Busy seasons starting", "Hold back campaigns to these customers.", self.seasons),
         ]
@@ -163,12 +172,37 @@ def build_digest(owner, today: datetime.date) -> Digest:
     for occurrence, refs in concerned.values():
         _classify(digest, occurrence, refs, contract_names)
     _add_new_conflicts(digest, owner)
-    for items in (digest.act_now, digest.open_now, digest.events, digest.seasons, digest.touches):
+    _add_decisions(digest, customers, calendar)
+    for items in (
+        digest.act_now,
+        digest.open_now,
+        digest.events,
+        digest.seasons,
+        digest.touches,
+        digest.decisions,
+    ):
         items.sort(key=lambda item: (item.day, item.text))
     # Blockers before warnings: the people not being there is the worse news.
     digest.conflicts.sort(key=lambda item: (SEVERITIES.index(item.severity), item.day, item.text))
     _hide_marked(digest, owner)
     return digest
+
+
+def _add_decisions(digest: Digest, customers: QuerySet[Customer], calendar: Calendar) -> None:
+    """Steps on a bad day (after a notice deadline, in a vacation) and high data-point risks."""
+    names = {customer.id: customer.name for customer in calendar.customers}
+    for customer_id, findings in step_findings(customers, digest.today, calendar).items():
+        url = reverse("customer-detail", args=[customer_id]) + "#decision-title"
+        for finding in findings:
+            text = f"{names[customer_id]}: {finding.text}"
+            key = f"step-finding-{finding.step_id}-{finding.day.isoformat()}"
+            digest.decisions.append(Item(finding.day, text, url, key=key))
+    for customer_id, risk in risks(customers, digest.today).items():
+        if risk.high:
+            url = reverse("customer-detail", args=[customer_id]) + "#risk-title"
+            reasons = "; ".join(signal.text.rstrip(".") for signal in risk.signals)
+            text = f"{names[customer_id]}: high risk we are just a data point ({reasons})"
+            digest.decisions.append(Item(digest.today, text, url, key=f"risk-{customer_id}"))
 
 
 def _hide_marked(digest: Digest, owner) -> None:

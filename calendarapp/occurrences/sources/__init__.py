@@ -8,6 +8,7 @@ from calendarapp.occurrences.source import OccurrenceSource
 from calendarapp.occurrences.sources import (
     budget,
     contracts,
+    decision_steps,
     imported,
     plans,
     public_holidays,
@@ -23,4 +24,5 @@ SOURCES: tuple[OccurrenceSource, ...] = (
     imported.SOURCE,
     plans.SOURCE,
     touches.SOURCE,
+    decision_steps.SOURCE,
 )

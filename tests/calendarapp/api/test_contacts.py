@@ -32,6 +32,7 @@ def test_people_list_shows_exactly_the_issue_fields_and_filters_by_customer(sale
     assert set(person) == {
         "id", "customer", "name", "job_title", "email", "phone", "country", "subdivision",
         "reports_to", "active", "started_on", "left_on", "notes",
+        "decision_role", "stance", "influence", "personal_stake",
     }  # fmt: skip
     assert person["name"] == "Mette"
 

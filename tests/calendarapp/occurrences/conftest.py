@@ -6,6 +6,7 @@ import pytest
 
 from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.planning.services import plan_save
+from customers.decisions import decision_step_save
 from customers.models import Interest
 from customers.services import touchpoint_log
 from tests import factories
@@ -41,4 +42,5 @@ def every_source(danes, sales_manager, clock):
         source=source, uid="fair@aarhus", start=D(2026, 10, 7), end=D(2026, 10, 7), title="Fair"
     )
     touchpoint_log(customer=aarhus, date=D(2026, 6, 1), channel="visit")
+    decision_step_save(customer=aarhus, title="Board approval", date=D(2026, 11, 10))
     return aarhus

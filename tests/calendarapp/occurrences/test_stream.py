@@ -175,7 +175,7 @@ def test_query_count_does_not_grow_with_customers(
         countries=["DK"],
         customers=[customers[1]],
     )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         calendar = calendar_between(D(2026, 1, 1), D(2026, 12, 31))
     assert len(calendar.customers) == customer_count
 

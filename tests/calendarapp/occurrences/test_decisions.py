@@ -1,0 +1,245 @@
+"""How a customer decides: steps on bad days, the "just a data point?" check, the decision map."""
+
+import datetime
+
+import pytest
+import recurrence
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calendarapp.occurrences.decisions import decision_map, level_of, risks, step_findings
+from calendarapp.occurrences.stream import calendar_between
+from customers.decisions import competitor_save, decision_step_save
+from customers.models import Customer
+from customers.services import person_save, touchpoint_log
+from tests import factories
+
+D = datetime.date
+TODAY = D(2027, 1, 10)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def acme(db, clock):
+    """A Danish customer, on 10 Jan 2027."""
+    clock.move_to(TODAY)
+    return factories.customer("Acme A/S", "DK")
+
+
+@pytest.fixture
+def cloud(acme):
+    """Ends 31 May 2027 with 91 days' notice: notice is due 1 Mar 2027."""
+    return factories.contract(acme, D(2027, 5, 31), name="Cloud", notice_period_days=91)
+
+
+def findings(customer):
+    return step_findings(Customer.objects.filter(pk=customer.pk), TODAY).get(customer.pk, [])
+
+
+def risk(customer, today=TODAY):
+    return risks(Customer.objects.filter(pk=customer.pk), today)[customer.pk]
+
+
+def codes(customer, today=TODAY):
+    return [signal.code for signal in risk(customer, today).signals]
+
+
+def test_a_step_after_its_contracts_notice_deadline_is_a_finding(acme, cloud):
+    assert cloud.notice_deadline == D(2027, 3, 1)
+    decision_step_save(customer=acme, contract=cloud, title="Board approval", date=D(2027, 3, 12))
+    (finding,) = findings(acme)
+    assert finding.text == (
+        "Board approval on 12 Mar 2027, but notice on the Cloud contract is due 1 Mar 2027."
+    )
+
+
+def test_a_step_before_the_deadline_a_done_step_and_a_step_of_no_contract_are_no_finding(
+    acme, cloud
+):
+    decision_step_save(customer=acme, contract=cloud, title="Evaluation", date=D(2027, 2, 1))
+    decision_step_save(
+        customer=acme, contract=cloud, title="Board approval", date=D(2027, 3, 12), done=True
+    )
+    decision_step_save(customer=acme, title="Kick-off", date=D(2027, 3, 12))
+    assert findings(acme) == []
+
+
+def test_a_committee_whose_next_meeting_is_after_the_deadline_is_a_finding_once(acme, cloud):
+    # Every six months from 15 Apr 2026: 15 Oct 2026, then 15 Apr 2027, after 1 Mar.
+    decision_step_save(
+        customer=acme,
+        contract=cloud,
+        title="Committee meeting",
+        date=D(2026, 4, 15),
+        recurrence=_rule("RRULE:FREQ=MONTHLY;INTERVAL=6"),
+    )
+    (finding,) = findings(acme)
+    assert finding.day == D(2027, 4, 15)
+    assert "Committee meeting on 15 Apr 2027, but notice" in finding.text
+
+
+def test_a_committee_meeting_before_the_deadline_is_no_finding(acme, cloud):
+    decision_step_save(
+        customer=acme,
+        contract=cloud,
+        title="Committee meeting",
+        recurrence=_rule("RRULE:FREQ=MONTHLY;BYDAY=2TU"),
+    )
+    assert findings(acme) == []
+
+
+def test_a_step_in_the_customers_vacation_or_busy_season_is_a_finding(acme):
+    factories.tradition(
+        customer=acme, kind="busy_season", title="Year-end rush", start=D(2027, 11, 15),
+        end=D(2027, 12, 20),
+    )  # fmt: skip
+    decision_step_save(customer=acme, title="Board approval", date=D(2027, 12, 1))
+    (finding,) = findings(acme)
+    assert finding.text.startswith("Board approval on 1 Dec 2027 falls in Year-end rush")
+
+
+def test_a_step_in_the_countrys_autumn_school_holiday_is_a_finding(danes):
+    aarhus = danes[0]
+    decision_step_save(customer=aarhus, title="Evaluation", date=D(2027, 10, 20))
+    (finding,) = findings(aarhus)
+    assert "falls in Autumn school holiday" in finding.text
+
+
+def test_steps_are_occurrences_of_kind_decision_step_with_stable_ids(acme, cloud):
+    one = decision_step_save(customer=acme, title="Board approval", date=D(2027, 3, 12))
+    meets = decision_step_save(
+        customer=acme, title="Committee", recurrence=_rule("RRULE:FREQ=MONTHLY;BYDAY=2TU")
+    )
+    calendar = calendar_between(D(2027, 3, 1), D(2027, 4, 30), kinds=["decision_step"])
+    ids = sorted(o.id for o in calendar.occurrences)
+    assert ids == sorted(
+        [f"step-{one.pk}", f"step-{meets.pk}-2027-03-09", f"step-{meets.pk}-2027-04-13"]
+    )
+
+
+# The "are we just a data point?" check, one rule at a time, then together.
+
+
+@pytest.fixture
+def well_covered(acme):
+    """A customer with no signal: a champion, a decider met last month, a visit, no incumbent."""
+    boss = person_save(customer=acme, name="Mette", decision_role="decides")
+    person_save(customer=acme, name="Ole", decision_role="influences", stance="champion")
+    touchpoint_log(customer=acme, date=D(2026, 12, 10), channel="visit", people=[boss])
+    return acme
+
+
+def test_a_well_covered_customer_is_low_risk(well_covered):
+    assert risk(well_covered).level == "low"
+    assert risk(well_covered).signals == []
+
+
+def test_an_incumbent_competitor_alone_is_a_signal(well_covered):
+    competitor_save(customer=well_covered, name="Rival", incumbent=True)
+    competitor_save(customer=well_covered, name="Other", incumbent=False)
+    assert codes(well_covered) == ["incumbent"]
+    assert risk(well_covered).level == "medium"
+    assert "Whom else do they consider" in risk(well_covered).questions[0]
+
+
+def test_no_touch_with_a_decider_in_ninety_days_alone_is_a_signal(well_covered):
+    # Met on 10 Dec: 90 days later is 10 Mar.
+    assert codes(well_covered, D(2027, 3, 10)) == []
+    assert codes(well_covered, D(2027, 3, 11)) == ["no_decider_met"]
+
+
+def test_no_champion_alone_is_a_signal(well_covered):
+    ole = well_covered.people.get(name="Ole")
+    person_save(person=ole, customer=well_covered, stance="supporter")
+    assert codes(well_covered) == ["no_champion"]
+
+
+def test_an_evaluation_starting_within_sixty_days_of_a_notice_deadline_alone_is_a_signal(
+    well_covered, cloud
+):
+    step = decision_step_save(
+        customer=well_covered, contract=cloud, title="Evaluation of offers", date=D(2026, 12, 30)
+    )
+    assert codes(well_covered) == []  # 61 days before notice is due on 1 Mar: in time
+    decision_step_save(step=step, customer=well_covered, date=D(2026, 12, 31))
+    assert codes(well_covered) == ["late_evaluation"]
+    assert "we came in late" in risk(well_covered).signals[0].text
+
+
+def test_the_last_three_touches_only_by_email_alone_is_a_signal(well_covered):
+    boss = well_covered.people.get(name="Mette")
+    for day in (D(2026, 12, 20), D(2026, 12, 28)):
+        touchpoint_log(customer=well_covered, date=day, channel="email", people=[boss])
+    assert codes(well_covered) == []  # the visit is still among the last three
+    touchpoint_log(customer=well_covered, date=D(2027, 1, 5), channel="email", people=[boss])
+    assert codes(well_covered) == ["email_only"]
+
+
+def test_every_signal_together_is_high_with_a_question_for_each(acme, cloud):
+    competitor_save(customer=acme, name="Rival", incumbent=True)
+    decision_step_save(customer=acme, contract=cloud, title="Evaluation", date=D(2027, 2, 1))
+    for day in (D(2026, 12, 1), D(2026, 12, 15), D(2027, 1, 5)):
+        touchpoint_log(customer=acme, date=day, channel="email")
+    result = risk(acme)
+    assert [s.code for s in result.signals] == [
+        "incumbent",
+        "no_decider_met",
+        "no_champion",
+        "late_evaluation",
+        "email_only",
+    ]
+    assert result.level == "high"
+    assert len(result.questions) == 7  # one per signal, and factors and personal stakes unknown
+
+
+@given(st.integers(min_value=0, max_value=5))
+@settings(max_examples=6)
+def test_the_level_grows_with_the_number_of_signals(count):
+    level = level_of([object()] * count)  # type: ignore[list-item]
+    assert level == ("low" if count == 0 else "medium" if count < 3 else "high")
+
+
+def test_the_check_costs_the_same_queries_for_two_and_twenty_customers(
+    acme, django_assert_max_num_queries
+):
+    for size in (2, 20):
+        Customer.objects.all().delete()
+        for number in range(size):
+            customer = factories.customer(f"Customer {number}", "DK")
+            person_save(customer=customer, name="Mette", decision_role="decides")
+            competitor_save(customer=customer, name="Rival", incumbent=True)
+            touchpoint_log(customer=customer, date=D(2026, 1, 5), channel="email")
+            decision_step_save(customer=customer, title="Evaluation", date=D(2026, 3, 1))
+        with django_assert_max_num_queries(8):
+            assert len(risks(Customer.objects.all(), D(2026, 2, 1))) == size
+
+
+# The decision map.
+
+
+def test_the_map_draws_people_by_reporting_line_with_last_touch_and_who_was_not_met(acme):
+    ceo = person_save(customer=acme, name="Mette", decision_role="decides")
+    cfo = person_save(customer=acme, name="Ole", reports_to=ceo, decision_role="economic_buyer")
+    person_save(customer=acme, name="Kim", reports_to=cfo, stance="sceptic")
+    touchpoint_log(customer=acme, date=D(2026, 12, 1), channel="visit", people=[cfo])
+    touchpoint_log(customer=acme, date=D(2026, 9, 1), channel="visit", people=[ceo])
+    (root,) = decision_map(acme, TODAY)
+    assert root.person == ceo and root.not_met and root.last_touch == D(2026, 9, 1)
+    (middle,) = root.reports
+    assert middle.person == cfo and not middle.not_met
+    assert middle.reports[0].person.name == "Kim" and middle.reports[0].last_touch is None
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_map_costs_the_same_queries_however_many_people(acme, size, django_assert_num_queries):
+    boss = person_save(customer=acme, name="Boss", decision_role="decides")
+    for number in range(size):
+        person = person_save(customer=acme, name=f"P{number}", reports_to=boss, stance="neutral")
+        touchpoint_log(customer=acme, date=D(2026, 12, 1), channel="visit", people=[person])
+    with django_assert_num_queries(3):
+        (root,) = decision_map(acme, TODAY)
+    assert len(root.reports) == size
+
+
+def _rule(text):
+    return recurrence.deserialize(text)
