@@ -12,8 +12,9 @@ import datetime
 import functools
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
@@ -23,27 +24,59 @@ from django.utils.safestring import SafeString, mark_safe
 from calendarapp.kinds import ALL_KINDS, Kind, kind_of
 from calendarapp.lib import countries, dates
 from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.sources import budget
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import needing_touch, touch_states
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 
 PAGE_SIZE = 100
+# The rolling ranges: weeks shown after today's week, after two weeks of context before it.
+ROLLING_WEEKS = {"next-quarter": 13, "next-half": 26, "next-year": 52}
+WEEKS_BEFORE_TODAY = 2
+DEFAULT_RANGE = "next-quarter"
 # Pixel width of one week column per range; the print stylesheet overrides it.
-WEEK_WIDTHS = {"quarter": 72, "half": 44, "year": 20}
+WEEK_WIDTHS = {
+    "quarter": 72,
+    "half": 44,
+    "year": 20,
+    "next-quarter": 72,
+    "next-half": 44,
+    "next-year": 20,
+}
 # A bar is drawn at least this wide so its letter stays readable.
 MIN_BAR_PX = 16
+# A bar this wide (at the page's week width) shows its title after its letter.
+TITLE_MIN_PX = 44
+# The severity of a finding that the people are not there (planning's Severity.BLOCKER).
+BLOCKER = "blocker"
 
 
 RANGE_CHOICES = [
-    ("quarter", "Quarter"),
-    ("half", "Half year"),
-    ("year", "Year"),
+    ("next-quarter", "Next 13 weeks"),
+    ("next-half", "Next 26 weeks"),
+    ("next-year", "Next 52 weeks"),
+    ("quarter", "Calendar quarter"),
+    ("half", "Calendar half year"),
+    ("year", "Calendar year"),
     ("custom", "Custom dates"),
 ]
 GROUP_CHOICES = [("none", "No grouping"), ("country", "Country"), ("owner", "Account owner")]
 TOUCH_DUE_FILTER = "due"
 TOUCH_CHOICES = [("", "Any"), (TOUCH_DUE_FILTER, "Touch due or overdue")]
+
+
+def rolling_window(
+    range_name: str, first_monday: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """Return a rolling range from `first_monday`: two weeks, today's week, 13, 26 or 52 more."""
+    weeks = WEEKS_BEFORE_TODAY + 1 + ROLLING_WEEKS[range_name]
+    return first_monday, first_monday + datetime.timedelta(weeks=weeks, days=-1)
+
+
+def default_first_monday(today: datetime.date) -> datetime.date:
+    """A rolling range starts on the Monday two weeks before today's week."""
+    return dates.monday_of(today) - datetime.timedelta(weeks=WEEKS_BEFORE_TODAY)
 
 
 def window_for(range_name: str, anchor: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -64,6 +97,10 @@ def neighbours(
     if range_name == "custom":
         span = end - start + dates.ONE_DAY
         return start - span, start + span
+    if range_name in ROLLING_WEEKS:
+        # Step by the weeks ahead, so the two weeks before stay in view as context.
+        step = datetime.timedelta(weeks=ROLLING_WEEKS[range_name])
+        return start - step, start + step
     previous_start, _ = window_for(range_name, start - dates.ONE_DAY)
     return previous_start, end + dates.ONE_DAY
 
@@ -114,11 +151,30 @@ class Bar:
     left: float
     width: float
     lane: int
+    # Wide enough at this zoom to show the title after the letter.
+    titled: bool = False
+    # A budget close drawn from its act-by day: the share of the bar that is the lead-in band.
+    lead_in: float = 0.0
+    # One of our plans with a blocker for this row's customer.
+    blocked: bool = False
 
     @property
     def position(self) -> str:
         """Inline CSS placing the bar; built here so templates never localise the numbers."""
-        return f"left:{self.left}%;width:{self.width}%;--lane:{self.lane}"
+        band = f";--band:{self.lead_in}%" if self.lead_in else ""
+        return f"left:{self.left}%;width:{self.width}%;--lane:{self.lane}{band}"
+
+    @property
+    def phase(self) -> str:
+        """A renewal's phase (pre_shopping, decision, end) when the bar is one occurrence."""
+        return self.occurrences[0].phase if len(self.occurrences) == 1 else ""
+
+    @property
+    def label(self) -> str:
+        """The words in the bar: the title, or for a merged bar the first title and a count."""
+        first = self.occurrences[0].title
+        more = len(self.occurrences) - 1
+        return f"{first} +{more}" if more else first
 
     @property
     def ids(self) -> str:
@@ -127,7 +183,10 @@ class Bar:
     @property
     def tip(self) -> str:
         listed = "; ".join(f"{o.title}, {when(o)}" for o in self.occurrences)
-        return f"{self.style.label}: {listed}"
+        if self.lead_in:
+            listed += f" (act by {dates.format_day(self.occurrences[0].act_by)})"
+        blocked = " (blocker for this customer)" if self.blocked else ""
+        return f"{self.style.label}: {listed}{blocked}"
 
 
 @dataclass
@@ -147,12 +206,23 @@ class Row:
 def _bar_button(bar: Bar) -> str:
     # Kinds and codes are our own constants; titles and ids come from data and are escaped.
     kind = bar.style.value
-    ours = " ours" if bar.style.ours else ""
+    classes = f"bar k-{kind}"
+    if bar.style.ours:
+        classes += " ours"
+    if bar.phase:
+        classes += f" phase-{bar.phase}"
+    if bar.lead_in:
+        classes += " lead-in"
+    # A blocked plan says so in a mark and in words, not in colour alone.
+    flag = '<span class="bar-flag" aria-hidden="true">!</span>' if bar.blocked else ""
+    if bar.blocked:
+        classes += " blocked"
+    title = f'<span class="bar-title">{html.escape(bar.label)}</span>' if bar.titled else ""
     tip = html.escape(bar.tip)
     return (
-        f'<button type="button" class="bar k-{kind}{ours}" style="{bar.position}" '
+        f'<button type="button" class="{classes}" style="{bar.position}" '
         f'data-ids="{html.escape(bar.ids)}" data-kind="{kind}" title="{tip}" aria-label="{tip}">'
-        f"{bar.style.code}</button>"
+        f'{flag}<span class="bar-code">{bar.style.code}</span>{title}</button>'
     )
 
 
@@ -332,12 +402,15 @@ class _Layout:
         self.first_day = first_day
         self.last_day = last_day
         self.days = (last_day - first_day).days + 1
-        self.min_days = max(1, math.ceil(MIN_BAR_PX / (week_px / 7)))
+        self.day_px = week_px / 7
+        self.min_days = max(1, math.ceil(MIN_BAR_PX / self.day_px))
 
     def percent(self, day: datetime.date) -> float:
         return round((day - self.first_day).days * 100 / self.days, 3)
 
     def row(self, customer: CustomerRef, occurrences: Iterable[Occurrence]) -> Row:
+        occurrences = list(occurrences)
+        blocked = _blocked_plans(occurrences)
         lane_ends: list[datetime.date] = []
         bars = []
         for start, shown_end, cluster in self._clusters(occurrences):
@@ -346,13 +419,21 @@ class _Layout:
                 lane_ends.append(shown_end)
             else:
                 lane_ends[lane] = shown_end
+            days = (shown_end - start).days + 1
+            first = cluster[0]
+            lead_in = 0.0
+            if first.source == budget.NAME and start < first.start:
+                lead_in = min(100.0, round((first.start - start).days * 100 / days, 3))
             bars.append(
                 Bar(
                     occurrences=tuple(cluster),
-                    style=kind_of(cluster[0].kind),
+                    style=kind_of(first.kind),
                     left=self.percent(start),
-                    width=round(((shown_end - start).days + 1) * 100 / self.days, 3),
+                    width=round(days * 100 / self.days, 3),
                     lane=lane,
+                    titled=days * self.day_px >= TITLE_MIN_PX,
+                    lead_in=lead_in,
+                    blocked=any(occurrence.id in blocked for occurrence in cluster),
                 )
             )
         return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)))
@@ -360,15 +441,22 @@ class _Layout:
     def _clusters(
         self, occurrences: Iterable[Occurrence]
     ) -> list[tuple[datetime.date, datetime.date, list[Occurrence]]]:
-        """Clip to the window and merge same-kind occurrences whose drawn bars would overlap."""
+        """Clip to the window and merge same-kind occurrences whose drawn bars would overlap.
+
+        A budget close is drawn from its act-by day, so its lead-in shows as a band. A bar too
+        short to read is widened to the right, or to the left at the window's last days, so a
+        one-day item on the last day is drawn whole, not cut by the edge.
+        """
         open_by_kind: dict[str, list] = {}
         done: list[list] = []
         for occurrence in occurrences:
-            start = max(occurrence.start, self.first_day)
+            first = occurrence.act_by if occurrence.source == budget.NAME else occurrence.start
+            start = max(first, self.first_day)
             end = min(occurrence.end, self.last_day)
             shown_end = min(
                 self.last_day, max(end, start + datetime.timedelta(days=self.min_days - 1))
             )
+            start = min(start, max(self.first_day, shown_end - (self.min_days - 1) * dates.ONE_DAY))
             current = open_by_kind.get(occurrence.kind)
             if current is not None and current[1] >= start:
                 current[1] = max(current[1], shown_end)
@@ -380,6 +468,53 @@ class _Layout:
         done.extend(open_by_kind.values())
         done.sort(key=lambda cluster: (cluster[0], cluster[2][0].id))
         return [(start, shown_end, cluster) for start, shown_end, cluster in done]
+
+
+class _Rule(Protocol):
+    @property
+    def severity(self) -> str: ...
+
+    def start_range(
+        self, occurrence: Occurrence, days: int
+    ) -> tuple[datetime.date, datetime.date] | None: ...
+
+
+class PlanRules(Protocol):
+    """The conflict check's rules for one kind of plan (planning's `RulesFor`)."""
+
+    def applying_to(self, occurrence: Occurrence) -> Sequence[_Rule]: ...
+
+
+_plan_rules: dict[str, PlanRules] = {}
+
+
+def use_plan_rules(rules: Mapping[str, PlanRules]) -> None:
+    """Mark blocked plans by these rules per plan kind; `CalendarConfig.ready` passes the check's.
+
+    The timeline may not import another feature, so the table is handed over at start-up, as
+    it is to the touches source: the mark and the planner's check read one table.
+    """
+    _plan_rules.clear()
+    _plan_rules.update(rules)
+
+
+def _blocked_plans(occurrences: Sequence[Occurrence]) -> set[str]:
+    """Ids of our plans that one of the customer's own occurrences blocks, by the check's rules."""
+    plans = [occurrence for occurrence in occurrences if occurrence.ours]
+    if not plans:
+        return set()
+    others = [occurrence for occurrence in occurrences if not occurrence.ours]
+    blocked = set()
+    for plan in plans:
+        rules = _plan_rules.get(plan.kind)
+        if rules is None:
+            continue
+        for other in others:
+            for rule in rules.applying_to(other):
+                starts = rule.severity == BLOCKER and rule.start_range(other, plan.days)
+                if starts and starts[0] <= plan.start <= starts[1]:
+                    blocked.add(plan.id)
+    return blocked
 
 
 def when(occurrence: Occurrence) -> str:

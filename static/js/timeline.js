@@ -1,4 +1,5 @@
-// Timeline: open an item's details in a dialog (Esc closes it), keep the filter form tidy.
+// Timeline: open an item's details in a dialog (Esc closes it), keep the filter form tidy, and
+// scroll the grid so today's week is in view on load, also on a phone.
 (function () {
   "use strict";
   const dialog = document.getElementById("tl-details");
@@ -42,6 +43,17 @@
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) dialog.close();
     });
+  }
+
+  // Today's week starts the visible part of the grid, after one week of context, unless the
+  // whole grid fits (then nothing moves).
+  const scroller = document.querySelector(".tl-scroll");
+  const todayColumn = scroller && scroller.querySelector(".tl-weeks th.today");
+  if (todayColumn) {
+    const nameColumn = scroller.querySelector(".tl-corner");
+    const hidden = todayColumn.offsetLeft - nameColumn.offsetWidth - todayColumn.offsetWidth;
+    const overflow = todayColumn.offsetLeft + todayColumn.offsetWidth - scroller.clientWidth;
+    if (overflow > 0 || hidden < scroller.scrollLeft) scroller.scrollLeft = Math.max(0, hidden);
   }
 
   const printButton = document.querySelector("[data-print]");
