@@ -49,10 +49,11 @@ def customer_form(customer: Customer, **changes) -> dict[str, str]:
         "timezone": customer.timezone,
         "owner": "",
         "budget_close_month": str(customer.budget_close_month),
+        "contact_every_days": str(customer.contact_every_days),
         "notes": customer.notes,
         "active": "on",
     }
-    for prefix in ("contracts", "traditions"):
+    for prefix in ("contracts", "people", "traditions"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
