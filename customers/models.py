@@ -376,6 +376,12 @@ class Touchpoint(models.Model):
             # The touches source's last touch per customer (MAX(date) GROUP BY customer) and the
             # customer page's history (a customer's touchpoints, newest first).
             models.Index(fields=["customer", "date"], name="touchpoint_customer_date_idx"),
+            # The touches source's earliest follow-up after the last touch, per customer.
+            models.Index(
+                fields=["customer", "follow_up_on"],
+                condition=models.Q(follow_up_on__isnull=False),
+                name="touchpoint_follow_up_idx",
+            ),
         ]
 
     def __str__(self) -> str:
