@@ -28,11 +28,15 @@ from calendarapp.devtools.demo_data import (
     LOCAL_TRADITIONS,
     LOGINS,
     NAMES,
+    PLANS,
     TOUCH_STORIES,
+    DemoPlan,
     Login,
     Touch,
     Yearly,
 )
+from calendarapp.models import Plan
+from calendarapp.planning.services import plan_save
 from customers.models import Contract, Customer, Interest, Person
 from customers.services import person_save, touchpoint_log
 from traditions.models import Tradition, TraditionKind
@@ -49,6 +53,7 @@ class Summary:
     traditions: int = 0
     local_traditions: int = 0
     people: int = 0
+    plans: int = 0
     logins: list[Login] = field(default_factory=list)
 
 
@@ -102,7 +107,48 @@ def load_demo(*, today: datetime.date) -> Summary:
             }
             _upsert_yearly(lookup, local, first_year)
             summary.local_traditions += 1
+        for plan in PLANS:
+            _upsert_plan(plan, users, interests, today)
+            summary.plans += 1
     return summary
+
+
+def _upsert_plan(
+    spec: DemoPlan, users: dict[str, User], interests: dict[str, Interest], today: datetime.date
+) -> Plan:
+    """Save a demo plan through `plan_save`, found again by its owner and title."""
+    owner = users[spec.owner]
+    start = demo_plan_start(spec, today)
+    return plan_save(
+        plan=Plan.objects.filter(owner=owner, title=spec.title).first(),
+        owner=owner,
+        kind=spec.kind,
+        title=spec.title,
+        start=start,
+        end=start + datetime.timedelta(days=spec.days - 1),
+        customers=Customer.objects.filter(name__in=spec.customers),
+        countries=spec.countries,
+        interests=[interests[name] for name in spec.interests],
+        notes=spec.notes,
+        status=spec.status,
+    )
+
+
+def demo_plan_start(spec: DemoPlan, today: datetime.date) -> datetime.date:
+    """The first day of a demo plan, by its weeks from now, its ISO week or its day of the year."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    if spec.iso_week:
+        year = today.year
+        while (day := datetime.date.fromisocalendar(year, spec.iso_week, spec.weekday)) < (
+            today + datetime.timedelta(weeks=4)
+        ):
+            year += 1
+        return day
+    if spec.month_day:
+        month, day_of_month = spec.month_day
+        day = datetime.date(today.year, month, day_of_month)
+        return day if day >= today + datetime.timedelta(days=14) else day.replace(year=day.year + 1)
+    return monday + datetime.timedelta(weeks=spec.in_weeks, days=spec.weekday - 1)
 
 
 def _upsert_contacts(

@@ -802,3 +802,60 @@ TOUCH_STORIES: tuple[tuple[Touch, ...], ...] = (
     ),
     (),  # never touched yet
 )  # fmt: skip
+
+
+# Our plans, so a newcomer sees My plans, the check and the timeline at work on first run: some
+# clear, some with blockers (school holidays, the days between the years), some with warnings
+# (a weekend, busy seasons), one confirmed, one cancelled.
+@dataclass(frozen=True)
+class DemoPlan:
+    """A plan dated from the day the demo is loaded.
+
+    `in_weeks` weeks after this week, on `weekday` (1 Monday … 7 Sunday); or, with `iso_week`,
+    that ISO week of the first year in which it is at least four weeks away; or, with
+    `month_day`, the first such day at least two weeks away.
+    """
+
+    title: str
+    kind: str
+    owner: str
+    days: int = 1
+    in_weeks: int = 0
+    weekday: int = 2
+    iso_week: int = 0
+    month_day: tuple[int, int] | None = None
+    status: str = "draft"
+    customers: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    notes: str = ""
+
+
+PLANS = (
+    DemoPlan("Quarterly review at Nordlys", "visit", "mette", in_weeks=2, weekday=3,
+             status="confirmed", customers=("Nordlys Retail A/S",)),
+    DemoPlan("AI webinar for the Nordics", "webinar", "sales", in_weeks=3, weekday=4,
+             countries=("DK", "SE", "NO"), interests=("artificial intelligence",)),
+    DemoPlan("Open house in Aarhus", "event", "sales", in_weeks=5, weekday=6,
+             customers=("Aarhus Software House ApS", "Jydsk Maskinfabrik A/S"),
+             notes="On a Saturday so the engineers can come: the check warns about it."),
+    DemoPlan("Cloud migration campaign", "campaign", "sales", days=14, in_weeks=4, weekday=1,
+             interests=("cloud",)),
+    DemoPlan("Security roadshow", "trade_fair", "jonas", days=3, in_weeks=7, weekday=2,
+             status="confirmed", interests=("security",)),
+    DemoPlan("Partner summit Stockholm", "event", "sales", days=2, in_weeks=6, weekday=3,
+             status="cancelled", countries=("SE",),
+             notes="Called off: the venue was double-booked. Cancelled plans leave the check."),
+    DemoPlan("Year-end thank-you webinar", "webinar", "sales", month_day=(12, 29),
+             countries=("DE", "JP"),
+             notes="Between the years in Germany and the New Year holidays in Japan: blockers."),
+    DemoPlan("Christmas shop promotion", "campaign", "mette", days=10, month_day=(12, 1),
+             customers=("Nordlys Retail A/S", "Brighton Fashion Retail Ltd")),
+    DemoPlan("Nordic customer day", "event", "sales", days=2, iso_week=42, weekday=2,
+             countries=("DK",),
+             notes="Danish week 42 is the autumn school holiday: the planner offers week 43."),
+    DemoPlan("Winter kick-off meetings in Denmark", "meeting", "mette", days=2, iso_week=7,
+             weekday=2, countries=("DK",)),
+    DemoPlan("Hamburg logistics visit", "visit", "jonas", in_weeks=1, weekday=4,
+             customers=("Hanse Versand GmbH",)),
+)  # fmt: skip

@@ -18,7 +18,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {summary.customers} customers, {summary.contracts} contracts, "
                 f"{summary.traditions} customer traditions, "
-                f"{summary.local_traditions} local traditions, {summary.people} people."
+                f"{summary.local_traditions} local traditions, {summary.people} people, "
+                f"{summary.plans} plans."
             )
         )
         self.stdout.write("Demo logins (passwords as set when the login was first created):")
