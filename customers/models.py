@@ -447,7 +447,21 @@ class PersonChange(models.Model):
         verbose_name = "change of a person's part"
 
     def __str__(self) -> str:
-        return f"{self.person.name}: {self.field} {self.old_value} → {self.new_value}"
+        return f"{self.person.name}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """ "stance changed from supporter to sceptic on 3 Mar 2027", as the customer page says."""
+        when = f"{self.changed_on.day} {self.changed_on:%b %Y}"
+        if self.field == "personal_stake":
+            return f"personal stake noted on {when}"
+        labels = dict(Person._meta.get_field(self.field).choices or [])
+        new = str(labels.get(self.new_value, self.new_value)).lower()
+        name = str(Person._meta.get_field(self.field).verbose_name)
+        if not self.old_value:
+            return f"{name} set to {new} on {when}"
+        old = str(labels.get(self.old_value, self.old_value)).lower()
+        return f"{name} changed from {old} to {new} on {when}"
 
 
 class DecisionFactor(models.Model):

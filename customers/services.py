@@ -59,7 +59,9 @@ def person_save(*, person: Person | None = None, customer: Customer, **fields: A
     elif person.customer_id != customer.pk:
         raise ValidationError({"customer": "A person stays with their customer."})
     created = person.pk is None
-    before = {name: getattr(person, name) for name in DECISION_FIELDS}
+    # As stored, not as on `person`: a model form has already set the new values on it.
+    stored = None if created else Person.objects.values(*DECISION_FIELDS).get(pk=person.pk)
+    before = stored or {name: getattr(person, name) for name in DECISION_FIELDS}
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import recurrence
 from django import forms
 from django.contrib.auth import get_user_model
+from recurrence.exceptions import DeserializationError
 
 from calendarapp.kinds import KIND_CHOICES
 from calendarapp.lib import countries, dates
@@ -14,7 +16,14 @@ from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field, refuse
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
-from customers.models import Channel, Customer, Interest, Outcome, Person, Topic
+from customers.models import (
+    Channel,
+    Customer,
+    Interest,
+    Outcome,
+    Person,
+    Topic,
+)
 
 
 class TimelineForm(forms.Form):
@@ -222,6 +231,10 @@ class TouchpointForm(forms.Form):
         }
 
 
+# The person's part, stance and influence: chosen from a list, each with a default.
+CHOSEN_DECISION_FIELDS = ("decision_role", "stance", "influence")
+
+
 class PersonForm(forms.ModelForm):
     """Add or edit a person at the customer; saved through `person_save`."""
 
@@ -236,6 +249,10 @@ class PersonForm(forms.ModelForm):
             "email",
             "phone",
             "reports_to",
+            "decision_role",
+            "stance",
+            "influence",
+            "personal_stake",
             "country",
             "subdivision",
             "active",
@@ -243,7 +260,10 @@ class PersonForm(forms.ModelForm):
             "left_on",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "personal_stake": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -251,3 +271,115 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         choice_field(self, "reports_to").queryset = others  # type: ignore[attr-defined]
+        for name in CHOSEN_DECISION_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A post without them (a script, a bookmarked older form) keeps the person's current ones.
+        for name in CHOSEN_DECISION_FIELDS:
+            data[name] = data.get(name) or getattr(self.instance, name)
+        return data
+
+
+# Common ways a step repeats, as RRULE text; "monthly_weekday" is worked out from the date.
+REPEATS = [
+    ("", "Does not repeat"),
+    ("RRULE:FREQ=WEEKLY", "Every week, on the date's weekday"),
+    ("RRULE:FREQ=WEEKLY;INTERVAL=2", "Every second week, on the date's weekday"),
+    ("monthly_weekday", "Every month, on the same weekday (e.g. the second Tuesday)"),
+    ("RRULE:FREQ=MONTHLY", "Every month, on the date's day"),
+    ("RRULE:FREQ=MONTHLY;INTERVAL=3", "Every quarter, on the date's day"),
+    ("custom", "Another rule (write it below)"),
+]
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+STEP_TITLES = (
+    "Requirements",
+    "Evaluation",
+    "Committee meeting",
+    "Board approval",
+    "Legal review",
+    "Procurement",
+)
+
+
+class DecisionStepForm(forms.Form):
+    """A step of how the customer decides: on a date, or repeating; `decision_step_save` checks."""
+
+    title = forms.CharField(
+        max_length=200, label="Step", widget=forms.TextInput(attrs={"list": "step-titles"})
+    )
+    contract = forms.ModelChoiceField(
+        Customer.objects.none(), required=False, label="Decides on", empty_label="No contract"
+    )
+    date = IsoDateField(required=False, widget=DATE_INPUT, label="Date (the first, if it repeats)")
+    repeats = forms.ChoiceField(choices=REPEATS, required=False, label="Repeats")
+    rule = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Rule (RFC 5545)",
+        help_text="For example RRULE:FREQ=MONTHLY;BYDAY=2TU (the second Tuesday of each month).",
+    )
+    people = forms.ModelMultipleChoiceField(
+        Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="People involved",
+    )
+    done = forms.BooleanField(required=False, label="Done")
+
+    def __init__(self, data, *, customer: Customer, **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.fields["contract"].queryset = customer.contracts.all()  # type: ignore[attr-defined]
+        self.fields["people"].queryset = customer.people.filter(active=True)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        repeats, day = data.get("repeats", ""), data.get("date")
+        if repeats == "monthly_weekday":
+            if day is None:
+                self.add_error("date", "Give the first date, so the weekday is known.")
+            else:
+                nth = (day.day - 1) // 7 + 1
+                data["rule_text"] = f"RRULE:FREQ=MONTHLY;BYDAY={nth}{WEEKDAY_CODES[day.weekday()]}"
+        elif repeats == "custom":
+            if not data.get("rule"):
+                self.add_error("rule", "Write the rule, or choose how it repeats above.")
+            data["rule_text"] = data.get("rule", "")
+        else:
+            data["rule_text"] = repeats
+        if data.get("rule_text"):
+            try:
+                data["recurrence"] = recurrence.deserialize(data["rule_text"])
+            except (DeserializationError, ValueError, KeyError) as error:
+                self.add_error("rule", f"This is not a valid RFC 5545 rule ({error}).")
+        else:
+            data["recurrence"] = None
+        return data
+
+    def save_arguments(self) -> dict[str, Any]:
+        """The arguments of `decision_step_save`; call only after is_valid()."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "contract": data["contract"],
+            "date": data["date"],
+            "recurrence": data["recurrence"],
+            "people": list(data["people"]),
+            "done": data["done"],
+        }
+
+    @staticmethod
+    def initial_of(step: Any) -> dict[str, Any]:
+        """The form's values for an existing step; its rule shows as written."""
+        rule = step.rule_text
+        known = {value for value, _ in REPEATS}
+        return {
+            "title": step.title,
+            "contract": step.contract,
+            "date": step.date,
+            "repeats": rule if rule in known else ("custom" if rule else ""),
+            "rule": "" if rule in known else rule,
+            "people": step.people.all(),
+            "done": step.done,
+        }

@@ -14,6 +14,12 @@ urlpatterns = [
         name="touchpoint-create",
     ),
     path("touches/<int:touchpoint_id>", views.touchpoint_form, name="touchpoint-edit"),
+    path(
+        "customers/<int:customer_id>/steps/new",
+        views.decision_step_form,
+        name="decision-step-create",
+    ),
+    path("steps/<int:step_id>", views.decision_step_form, name="decision-step-edit"),
     path("customers/<int:customer_id>/people/new", views.person_form, name="person-create"),
     path("people/<int:person_id>", views.person_form, name="person-edit"),
 ]

@@ -8,15 +8,25 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from calendarapp.kinds import KINDS, PUBLIC_HOLIDAY, kind_of
 from calendarapp.lib import countries
-from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.decisions import (
+    FINDINGS_DAYS,
+    NOT_MET_DAYS,
+    decision_map,
+    risks,
+    step_findings,
+)
+from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.touches import touch_states
 from calendarapp.roles import calendar_reader_required, can_edit_contacts
 from calendarapp.timeline.forms import (
     CHANGE_ROWS,
+    STEP_TITLES,
+    DecisionStepForm,
     PersonForm,
     TimelineForm,
     TouchpointForm,
@@ -29,7 +39,8 @@ from calendarapp.timeline.layout import (
     months_of_year,
     neighbours,
 )
-from customers.models import Customer, Person, Topic, Touchpoint
+from customers.decisions import decision_step_save
+from customers.models import Customer, DecisionStep, Person, Topic, Touchpoint
 from customers.services import person_save, touchpoint_log
 
 
@@ -118,7 +129,8 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     calendar = calendar_between(
         min(datetime.date(year, 1, 1), today),
-        max(datetime.date(year, 12, 31), horizon),
+        # As far as decision steps are checked, so their findings read the same calendar.
+        max(datetime.date(year, 12, 31), today + datetime.timedelta(days=FINDINGS_DAYS)),
         customers=Customer.objects.filter(pk=customer.pk),
     )
     occurrences = calendar.for_customer(calendar.customers[0])
@@ -135,6 +147,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
             "budget_month": calendar_names.month_name[customer.budget_close_month],
             **_contacts(customer, request.user),
+            **_decisions(customer, today, calendar),
         }
     )
     return render(request, "customers/customer_detail.html", context)
@@ -245,3 +258,54 @@ def person_form(
     status = 400 if request.method == "POST" else 200
     context = {"customer": customer, "form": form, "person": person}
     return render(request, "customers/person_form.html", context, status=status)
+
+
+def _decisions(customer: Customer, today: datetime.date, calendar: Calendar) -> dict:
+    """How the customer decides: the map, factors, steps and their findings, competitors, risk.
+
+    `calendar` is the customer's from today on at least `FINDINGS_DAYS` ahead.
+    """
+    selected = Customer.objects.filter(pk=customer.pk)
+    return {
+        "decision_map": decision_map(customer, today),
+        "factors": list(customer.decision_factors.all()),
+        "steps": list(
+            customer.decision_steps.select_related("contract").prefetch_related("people")
+        ),
+        "step_findings": step_findings(selected, today, calendar).get(customer.pk, []),
+        "competitors": list(customer.competitors.all()),
+        "risk": risks(selected, today)[customer.pk],
+        "not_met_days": NOT_MET_DAYS,
+        "competitor_topic": Topic.COMPETITORS.label,
+    }
+
+
+@calendar_reader_required
+def decision_step_form(
+    request: HttpRequest, customer_id: int | None = None, step_id: int | None = None
+) -> HttpResponse:
+    """Add or edit a step of how the customer decides; the account owner and calendar admins."""
+    step = None
+    if step_id is not None:
+        step = get_object_or_404(DecisionStep.objects.select_related("customer"), pk=step_id)
+        customer = step.customer
+    else:
+        customer = get_object_or_404(Customer, pk=customer_id)
+    if not can_edit_contacts(request.user, customer):
+        raise PermissionDenied("Only the account owner or a calendar admin edits decision steps.")
+    initial = DecisionStepForm.initial_of(step) if step else {}
+    form = DecisionStepForm(
+        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+    )
+    if form.is_valid():
+        try:
+            decision_step_save(step=step, customer=customer, **form.save_arguments())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                field = "rule" if field == "recurrence" else field
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect(reverse("customer-detail", args=[customer.pk]) + "#decision-title")
+    context = {"customer": customer, "form": form, "step": step, "titles": STEP_TITLES}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "customers/decision_step_form.html", context, status=status)
