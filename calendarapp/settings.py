@@ -11,6 +11,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from calendarapp.lib import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -110,6 +112,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every log line, the request's own line times everything.
+    "calendarapp.lib.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "calendarapp.lib.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -314,9 +318,10 @@ ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 ICS_IMPORT_TIMEOUT_SECONDS = env_int("ICS_IMPORT_TIMEOUT_SECONDS", 10)
 ICS_IMPORT_ALLOW_PRIVATE_HOSTS = env_list("ICS_IMPORT_ALLOW_PRIVATE_HOSTS")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One JSON object a line on stdout in production, readable text while developing; every
+# line of a request carries its id (calendarapp/lib/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", logs.TEXT if DEBUG else logs.JSON)
+if LOG_FORMAT not in logs.FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logs.logging_config(LOG_FORMAT, LOG_LEVEL)
