@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from calendarapp.kinds import ALL_KINDS, Kind, kind_of
 from calendarapp.lib import countries, dates
 from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.decisions import risks
 from calendarapp.occurrences.sources import budget
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import needing_touch, touch_states
@@ -196,6 +197,8 @@ class Row:
     lanes: int
     # The contact cadence's status (never, ok, due, overdue); overdue rows are marked.
     touch_status: str = ""
+    # "Are we just a data point?" says high: the row is marked.
+    high_risk: bool = False
 
     @property
     def bars_html(self) -> SafeString:
@@ -312,6 +315,11 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         kinds=query.kinds or ALL_KINDS,
     )
     touches = touch_states(Customer.objects.filter(id__in=page_ids))
+    high_risk = {
+        pk
+        for pk, risk in risks(Customer.objects.filter(id__in=page_ids), today).items()
+        if risk.high
+    }
     week_px = WEEK_WIDTHS.get(query.range) or max(20, min(72, 1400 // len(weeks)))
     layout = _Layout(first_day, last_day, week_px)
     refs = {ref.id: ref for ref in calendar.customers}
@@ -329,6 +337,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
                 details[occurrence.id] = occurrence_details(occurrence, today)
         row = layout.row(ref, occurrences)
         row.touch_status = touches[customer_id].status if customer_id in touches else ""
+        row.high_risk = customer_id in high_risk
         groups[-1].rows.append(row)
 
     return Timeline(

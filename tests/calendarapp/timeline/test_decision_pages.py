@@ -162,3 +162,15 @@ def test_the_person_form_sets_part_stance_influence_and_stake(owner_client, cust
         "high",
     )
     assert mette.changes.count() == 4
+
+
+def test_the_timeline_marks_a_high_risk_customer_and_not_a_covered_one(owner_client, customer):
+    covered = factories.customer("Bornholm A/S", "DK")
+    boss = person_save(customer=covered, name="Kim", decision_role="decides", stance="champion")
+    touchpoint_log(customer=covered, date=D(2027, 1, 5), channel="visit", people=[boss])
+    competitor_save(customer=customer, name="Rival", incumbent=True)
+    page = owner_client.get("/").content.decode()
+    row_of = {name: page[page.index(name) : page.index("</th>", page.index(name))] for name in
+              ("Aarhus A/S", "Bornholm A/S")}  # fmt: skip
+    assert "⚠ high risk" in row_of["Aarhus A/S"]
+    assert "high risk" not in row_of["Bornholm A/S"]
