@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint
+.PHONY: run test bench loadtest lint
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ bench: $(INSTALLED)
 	mkdir -p build
 	DEBUG=0 SECRET_KEY=bench DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/build/bench.sqlite3} \
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# gunicorn (4 workers) on 127.0.0.1 under 50 clients for LOADTEST_SECONDS (60) each: healthy, with
+# Redis hung, with the database hung. PostgreSQL at DATABASE_URL, else calendar_loadtest on
+# 127.0.0.1 (created when missing); figures in build/loadtest.json, server logs in build/.
+loadtest: $(INSTALLED)
+	mkdir -p build
+	DEBUG=0 SECRET_KEY=loadtest \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/calendar_loadtest} \
+		$(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
 
 # Style (ruff), the layer rules (import-linter, contracts in pyproject.toml) and types (mypy).
 lint: $(INSTALLED)

@@ -34,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, only: list[str] | None = None, yes: bool = False, **options) -> None:
         database = describe_database()
         self.stdout.write(f"Database: {database}")
-        self.check_database_is_the_benchs(yes=yes)
+        check_database_is_the_benchs(yes=yes)
         call_command("migrate", verbosity=0)
         figures = {name: entry for name, entry in bench.FIGURES.items() if not only or name in only}
         large = any(size == bench.LARGE for _, _, size in figures.values())
@@ -56,27 +56,31 @@ class Command(BaseCommand):
         output.write_text(json.dumps(results, indent=2) + "\n")
         self.stdout.write(f"Wrote {output}")
 
-    def check_database_is_the_benchs(self, *, yes: bool) -> None:
-        """Refuse a database with someone else's customers; ask before using an unnamed one."""
-        tables = connection.introspection.table_names()
-        if Customer._meta.db_table in tables and bench.MARKER_TABLE not in tables:
-            if Customer.objects.exists():
-                raise CommandError(
-                    f"{describe_database()} holds customers the bench did not create; it "
-                    "refuses to touch it. Point DATABASE_URL at an empty database."
-                )
-        name = str(connection.settings_dict["NAME"])
-        if "bench" in name or yes:
-            return
-        question = (
-            f"bench fills {describe_database()} with synthetic data (some 250,000 rows). "
-            "Go on? [y/N] "
-        )
-        if not sys.stdin.isatty() or input(question).strip().lower() not in ("y", "yes"):
+
+def check_database_is_the_benchs(*, yes: bool) -> None:
+    """Refuse a database with someone else's customers; ask before using an unnamed one.
+
+    Shared with `loadtest`, which builds the same data set; a name with "bench" or
+    "loadtest" in it says the database is for that.
+    """
+    tables = connection.introspection.table_names()
+    if Customer._meta.db_table in tables and bench.MARKER_TABLE not in tables:
+        if Customer.objects.exists():
             raise CommandError(
-                "bench fills its database with synthetic data: answer yes, pass --yes, or "
-                "point DATABASE_URL at a database whose name contains 'bench' (make bench does)."
+                f"{describe_database()} holds customers the bench did not create; it "
+                "refuses to touch it. Point DATABASE_URL at an empty database."
             )
+    name = str(connection.settings_dict["NAME"])
+    if "bench" in name or "loadtest" in name or yes:
+        return
+    question = (
+        f"bench fills {describe_database()} with synthetic data (some 250,000 rows). Go on? [y/N] "
+    )
+    if not sys.stdin.isatty() or input(question).strip().lower() not in ("y", "yes"):
+        raise CommandError(
+            "bench fills its database with synthetic data: answer yes, pass --yes, or "
+            "point DATABASE_URL at a database whose name contains 'bench' (make bench does)."
+        )
 
 
 def describe_database() -> str:

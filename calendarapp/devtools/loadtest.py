@@ -1,0 +1,290 @@
+"""`make loadtest`: the site under gunicorn on 127.0.0.1, driven by 50 clients, healthy and faulty.
+
+Three runs, each against a fresh gunicorn (4 workers, calendarapp/gunicorn.conf.py)
+on a free port of 127.0.0.1, on the bench data set (small size):
+
+- `healthy`: the configured database and Redis;
+- `redis_hung`: REDIS_URL points at `HungServer`, a local socket that accepts
+  connections and never answers; pages not needing Redis keep their latency;
+- `database_hung`: DATABASE_URL points at such a socket; every answer is a 503
+  within the database timeouts, which this run counts as the expected answer.
+
+Each run drives the timeline, a feed, `/api/occurrences` and `/api/plans/check`
+round-robin from `CLIENTS` threads for `LOADTEST_SECONDS` (60 by default), then
+stops. `report()` is what `build/loadtest.json` holds; `healthy_failures()` is
+what makes the command fail (an error, or a request over `SLOW_MS`, in the
+healthy run). Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+CLIENTS = 50
+WORKERS = 4
+DEFAULT_SECONDS = 60
+# A request over this long in the healthy run fails the load test.
+SLOW_MS = 5000
+# A client gives up on an answer after this long (counted as an error), so a run always ends.
+CLIENT_TIMEOUT_SECONDS = 6
+START_TIMEOUT_SECONDS = 60
+HEALTHY, REDIS_HUNG, DATABASE_HUNG = "healthy", "redis_hung", "database_hung"
+# The answers each run counts as answered; anything else, or no answer, is an error.
+EXPECTED = {
+    HEALTHY: frozenset({200}),
+    REDIS_HUNG: frozenset({200}),
+    DATABASE_HUNG: frozenset({200, 503}),
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Sample:
+    endpoint: str
+    status: int | None  # None: no answer (refused, reset or timed out)
+    ms: float
+
+
+def percentile(ordered: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (`share` from 0 to 100) of values sorted ascending; 0 if none."""
+    if not ordered:
+        return 0.0
+    rank = math.ceil(share / 100 * len(ordered))
+    return ordered[min(max(rank, 1), len(ordered)) - 1]
+
+
+def summarise(
+    samples: Sequence[Sample], seconds: float, expected: frozenset[int], names: Sequence[str]
+) -> dict[str, dict[str, float | int]]:
+    """Per endpoint: requests, requests per second, p50/p95/p99/max in ms, errors."""
+    summary: dict[str, dict[str, float | int]] = {}
+    for name in names:
+        mine = [sample for sample in samples if sample.endpoint == name]
+        times = sorted(sample.ms for sample in mine)
+        summary[name] = {
+            "requests": len(mine),
+            "rps": round(len(mine) / seconds, 1) if seconds else 0.0,
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "p99_ms": round(percentile(times, 99), 1),
+            "max_ms": round(times[-1], 1) if times else 0.0,
+            "errors": sum(1 for sample in mine if sample.status not in expected),
+        }
+    return summary
+
+
+def report(runs: Sequence[tuple[str, dict[str, dict[str, float | int]]]]) -> dict[str, Any]:
+    """`build/loadtest.json`: `{"runs": [{"name": ..., "endpoints": {name: figures}}]}`."""
+    return {"runs": [{"name": name, "endpoints": endpoints} for name, endpoints in runs]}
+
+
+def healthy_failures(result: dict[str, Any]) -> list[str]:
+    """What fails the load test: errors, or a request over SLOW_MS, in the healthy run."""
+    failures = []
+    for run in result["runs"]:
+        if run["name"] != HEALTHY:
+            continue
+        for name, figures in run["endpoints"].items():
+            if figures["errors"]:
+                failures.append(f"healthy: {name} had {figures['errors']} errors")
+            if figures["max_ms"] > SLOW_MS:
+                failures.append(f"healthy: {name} took {figures['max_ms']} ms (over {SLOW_MS})")
+    return failures
+
+
+def table(endpoints: dict[str, dict[str, float | int]]) -> str:
+    """The figures of one run as aligned text, one endpoint a row."""
+    columns = ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors")
+    lines = [f"{'endpoint':<14}" + "".join(f"{column:>10}" for column in columns)]
+    for name, figures in endpoints.items():
+        lines.append(f"{name:<14}" + "".join(f"{figures[column]:>10}" for column in columns))
+    return "\n".join(lines)
+
+
+def drive(
+    port: int, endpoints: Sequence[Endpoint], seconds: float, clients: int = CLIENTS
+) -> list[Sample]:
+    """`clients` threads each asking the endpoints in turn until `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    samples: list[Sample] = []
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        mine = []
+        turn = offset
+        while time.monotonic() < deadline:
+            endpoint = endpoints[turn % len(endpoints)]
+            turn += 1
+            mine.append(ask(port, endpoint))
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def warm_up(port: int, endpoints: Sequence[Endpoint]) -> None:
+    """Each endpoint a few times at once: a worker loads the app on its first request."""
+    threads = [
+        threading.Thread(target=lambda: [ask(port, endpoint) for endpoint in endpoints])
+        for _ in range(WORKERS * 2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def ask(port: int, endpoint: Endpoint) -> Sample:
+    # A new connection a request: gunicorn's sync workers close each one anyway.
+    connection = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT_SECONDS)
+    started = time.perf_counter()
+    status: int | None
+    try:
+        connection.request(endpoint.method, endpoint.path, endpoint.body, endpoint.headers)
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException):
+        status = None
+    finally:
+        connection.close()
+    return Sample(endpoint.name, status, (time.perf_counter() - started) * 1000)
+
+
+class HungServer:
+    """A socket on 127.0.0.1 that accepts every connection and never answers a byte."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server((HOST, 0), backlog=512)
+        self.listener.settimeout(0.2)
+        self.port: int = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                self.held.append(self.listener.accept()[0])
+
+    def __enter__(self) -> HungServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+        for held in [*self.held, self.listener]:
+            held.close()
+
+
+def free_port() -> int:
+    with socket.create_server((HOST, 0)) as probe:
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(base_dir: Path, env: dict[str, str], log: Path) -> Iterator[int]:
+    """Gunicorn with WORKERS workers on a free port of 127.0.0.1; stopped on leaving, always."""
+    port = free_port()
+    environment = {
+        **env,
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "GUNICORN_WORKERS": str(WORKERS),
+        "ALLOWED_HOSTS": HOST,
+    }
+    config = base_dir / "calendarapp" / "gunicorn.conf.py"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(config)],
+            cwd=base_dir,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until_answering(port, process, log)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_answering(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until /healthz gives any answer (a 503 too: a fault run starts broken on purpose)."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
+        if ask(port, Endpoint("healthz", "GET", "/healthz")).status is not None:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_SECONDS} s; see {log}")
+
+
+def seconds_from_environment() -> float:
+    value = os.environ.get("LOADTEST_SECONDS", "")
+    if not value:
+        return DEFAULT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise ValueError(f"LOADTEST_SECONDS must be a positive number of seconds, not {value!r}")
+    return seconds
+
+
+def run(
+    name: str,
+    *,
+    base_dir: Path,
+    env: dict[str, str],
+    endpoints: Sequence[Endpoint],
+    seconds: float,
+) -> dict[str, dict[str, float | int]]:
+    """One run: start gunicorn with `env`, warm each worker up, drive the load, stop."""
+    log = base_dir / "build" / f"loadtest-{name}.log"
+    with gunicorn(base_dir, env, log) as port:
+        if EXPECTED[name] == {200}:
+            warm_up(port, endpoints)
+        started = time.monotonic()
+        samples = drive(port, endpoints, seconds)
+        elapsed = time.monotonic() - started
+    return summarise(samples, elapsed, EXPECTED[name], [endpoint.name for endpoint in endpoints])
+
+
+def write(result: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")

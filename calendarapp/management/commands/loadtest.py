@@ -1,0 +1,153 @@
+"""`make loadtest`: gunicorn on 127.0.0.1 under 50 clients, healthy, with Redis hung, database hung.
+
+It runs on the PostgreSQL database DATABASE_URL names (creating it when it does
+not exist yet), guarded like `bench`: it refuses a database holding customers
+the bench did not create, and asks before using one whose name says neither
+"bench" nor "loadtest". The data set is the bench's, at its small size. The
+runs and their figures are in calendarapp/devtools/loadtest.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, connection
+from django.test import Client
+
+from calendarapp.devtools import bench, loadtest
+from calendarapp.management.commands.bench import check_database_is_the_benchs, describe_database
+
+# The account owner whose session, feed and token the clients use (a bench sales manager).
+USERNAME = "owner0"
+
+
+class Command(BaseCommand):
+    help = "Drive gunicorn with 50 clients: healthy, with Redis hung, with the database hung."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--yes", action="store_true", help="Use a database not named for the load test unasked."
+        )
+
+    def handle(self, *args, yes: bool = False, **options) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "The load test runs on PostgreSQL, as production does: set DATABASE_URL."
+            )
+        try:
+            seconds = loadtest.seconds_from_environment()
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        create_database_if_missing()
+        self.stdout.write(f"Database: {describe_database()}")
+        check_database_is_the_benchs(yes=yes)
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("Building the data set (first run only)…")
+        bench.use_size(bench.build_data(bench.CUSTOMERS), bench.SMALL)
+        endpoints = self.endpoints()
+        connection.close()
+
+        hung_note = {
+            loadtest.REDIS_HUNG: "REDIS_URL points at a socket that accepts and never answers.",
+            loadtest.DATABASE_HUNG: (
+                "DATABASE_URL points at a socket that accepts and never answers; a 503 is the "
+                "expected answer there and is not counted as an error."
+            ),
+        }
+        runs = []
+        output = settings.BASE_DIR / "build" / "loadtest.json"
+        for name in (loadtest.HEALTHY, loadtest.REDIS_HUNG, loadtest.DATABASE_HUNG):
+            self.stdout.write(
+                f"\n== {name}: {loadtest.CLIENTS} clients, {seconds:g} s, "
+                f"{loadtest.WORKERS} gunicorn workers on {loadtest.HOST}; a request with no "
+                f"answer within {loadtest.CLIENT_TIMEOUT_SECONDS} s is an error"
+            )
+            if name in hung_note:
+                self.stdout.write(hung_note[name])
+            with loadtest.HungServer() as hung:
+                env = dict(os.environ)
+                if name == loadtest.REDIS_HUNG:
+                    env["REDIS_URL"] = f"redis://{loadtest.HOST}:{hung.port}/0"
+                if name == loadtest.DATABASE_HUNG:
+                    env["DATABASE_URL"] = f"postgres://calendar@{loadtest.HOST}:{hung.port}/hung"
+                figures = loadtest.run(
+                    name,
+                    base_dir=settings.BASE_DIR,
+                    env=env,
+                    endpoints=endpoints,
+                    seconds=seconds,
+                )
+            self.stdout.write(loadtest.table(figures))
+            runs.append((name, figures))
+            loadtest.write(loadtest.report(runs), output)
+        self.stdout.write(f"\nWrote {output}")
+        failures = loadtest.healthy_failures(loadtest.report(runs))
+        if failures:
+            raise CommandError("; ".join(failures))
+        self.stdout.write(
+            f"Healthy run: no errors, no request over {loadtest.SLOW_MS} ms "
+            f"(server logs in build/loadtest-*.log)."
+        )
+
+    def endpoints(self) -> list[loadtest.Endpoint]:
+        """The four endpoints, authenticated as a bench sales manager (session, feed, token)."""
+        user = get_user_model().objects.get(username=USERNAME)
+        browser = Client()
+        browser.force_login(user)
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+        # Both commands print what scripts read on their last line.
+        token = _last_line("create_api_token", USERNAME)
+        feed = urlsplit(_last_line("feed_url", USERNAME)).path
+        api = {"Authorization": f"Bearer {token}"}
+        plan = {
+            "kind": "event",
+            "title": "Load test launch event",
+            "start": f"{bench.YEAR}-10-12",
+            "end": f"{bench.YEAR}-10-14",
+            "countries": ["DK", "DE"],
+        }
+        return [
+            loadtest.Endpoint("timeline", "GET", "/", {"Cookie": cookie}),
+            loadtest.Endpoint("feed", "GET", feed),
+            loadtest.Endpoint(
+                "occurrences",
+                "GET",
+                f"/api/occurrences?start={bench.YEAR}-01-01&end={bench.YEAR}-01-31",
+                api,
+            ),
+            loadtest.Endpoint(
+                "plans_check",
+                "POST",
+                "/api/plans/check",
+                {**api, "Content-Type": "application/json"},
+                json.dumps(plan).encode(),
+            ),
+        ]
+
+
+def _last_line(*command: str) -> str:
+    out = io.StringIO()
+    call_command(*command, stdout=out, stderr=io.StringIO())
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def create_database_if_missing() -> None:
+    """CREATE DATABASE for the name DATABASE_URL gives, when the server says it does not exist."""
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        if "does not exist" not in str(error):
+            raise
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")

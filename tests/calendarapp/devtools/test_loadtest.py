@@ -1,0 +1,124 @@
+"""`make loadtest`'s arithmetic and report: percentiles, the JSON shape, what fails it, the hung socket."""
+
+import json
+import socket
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from calendarapp.devtools import loadtest
+from calendarapp.devtools.loadtest import Sample
+
+NAMES = ["timeline", "feed", "occurrences", "plans_check"]
+FIGURES = {"requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors"}
+
+
+def test_percentiles_are_nearest_rank_over_the_sorted_times():
+    times = [float(ms) for ms in range(1, 101)]  # 1..100 ms
+    assert loadtest.percentile(times, 50) == 50
+    assert loadtest.percentile(times, 95) == 95
+    assert loadtest.percentile(times, 99) == 99
+    assert loadtest.percentile(times, 100) == 100
+    assert loadtest.percentile([7.0], 99) == 7
+    assert loadtest.percentile([], 50) == 0
+
+
+def test_a_slow_tail_shows_in_p99_and_max_but_not_in_the_median():
+    samples = [Sample("timeline", 200, 10.0)] * 98 + [Sample("timeline", 200, 4000.0)] * 2
+    figures = loadtest.summarise(samples, 10, frozenset({200}), ["timeline"])["timeline"]
+    assert figures == {
+        "requests": 100,
+        "rps": 10.0,
+        "p50_ms": 10.0,
+        "p95_ms": 10.0,
+        "p99_ms": 4000.0,
+        "max_ms": 4000.0,
+        "errors": 0,
+    }
+
+
+def test_errors_are_answers_the_run_does_not_expect_and_requests_without_an_answer():
+    samples = [
+        Sample("feed", 200, 5.0),
+        Sample("feed", 500, 5.0),
+        Sample("feed", None, 6000.0),
+        Sample("feed", 503, 3000.0),
+    ]
+    healthy = loadtest.summarise(samples, 1, loadtest.EXPECTED[loadtest.HEALTHY], ["feed"])
+    database_hung = loadtest.summarise(
+        samples, 1, loadtest.EXPECTED[loadtest.DATABASE_HUNG], ["feed"]
+    )
+    assert healthy["feed"]["errors"] == 3
+    # With the database hung a 503 is the right answer; a 500 or no answer is not.
+    assert database_hung["feed"]["errors"] == 2
+
+
+def test_the_report_has_one_entry_per_run_with_every_figure_per_endpoint():
+    samples = [Sample(name, 200, 12.5) for name in NAMES]
+    endpoints = loadtest.summarise(samples, 2, frozenset({200}), NAMES)
+    result = loadtest.report([("healthy", endpoints), ("redis_hung", endpoints)])
+    assert [run["name"] for run in result["runs"]] == ["healthy", "redis_hung"]
+    for run in result["runs"]:
+        assert list(run["endpoints"]) == NAMES
+        assert all(set(figures) == FIGURES for figures in run["endpoints"].values())
+    assert json.loads(json.dumps(result)) == result
+    # An endpoint nobody reached still has every figure, as zeros.
+    assert loadtest.summarise([], 2, frozenset({200}), ["feed"])["feed"]["requests"] == 0
+
+
+def test_the_load_test_fails_on_an_error_or_a_request_over_five_seconds_in_the_healthy_run_only():
+    def run(name, errors=0, max_ms=100.0):
+        figures = dict.fromkeys(FIGURES, 0) | {"errors": errors, "max_ms": max_ms}
+        return (name, {"timeline": figures})
+
+    assert loadtest.healthy_failures(loadtest.report([run("healthy")])) == []
+    assert loadtest.healthy_failures(loadtest.report([run("healthy", errors=1)])) == [
+        "healthy: timeline had 1 errors"
+    ]
+    slow = loadtest.healthy_failures(loadtest.report([run("healthy", max_ms=5000.1)]))
+    assert slow == ["healthy: timeline took 5000.1 ms (over 5000)"]
+    assert loadtest.healthy_failures(loadtest.report([run("database_hung", errors=9)])) == []
+
+
+def test_the_table_prints_each_endpoint_with_its_figures():
+    endpoints = loadtest.summarise([Sample("feed", 200, 12.5)], 1, frozenset({200}), ["feed"])
+    header, row = loadtest.table(endpoints).splitlines()
+    assert header.split() == [
+        "endpoint",
+        "requests",
+        "rps",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "max_ms",
+        "errors",
+    ]
+    assert row.split() == ["feed", "1", "1.0", "12.5", "12.5", "12.5", "12.5", "0"]
+
+
+def test_the_hung_server_accepts_a_connection_on_loopback_and_never_answers():
+    with loadtest.HungServer() as hung:
+        with socket.create_connection((loadtest.HOST, hung.port), timeout=0.3) as client:
+            client.sendall(b"PING\r\n")
+            with pytest.raises(TimeoutError):
+                client.recv(1)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon"])
+def test_loadtest_seconds_must_be_a_positive_number(monkeypatch, value):
+    monkeypatch.setenv("LOADTEST_SECONDS", value)
+    with pytest.raises(ValueError, match="LOADTEST_SECONDS"):
+        loadtest.seconds_from_environment()
+
+
+def test_loadtest_seconds_default_to_a_minute(monkeypatch):
+    monkeypatch.delenv("LOADTEST_SECONDS", raising=False)
+    assert loadtest.seconds_from_environment() == 60
+
+
+def test_the_load_test_refuses_to_run_on_sqlite(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("this run is on PostgreSQL, where the load test runs")
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("loadtest")
