@@ -24,12 +24,14 @@ from django.db import models, transaction
 from calendarapp.devtools.demo_data import (
     CAST,
     CUSTOMERS,
+    DECISIONS,
     INTERESTS,
     LOCAL_TRADITIONS,
     LOGINS,
     NAMES,
     PLANS,
     TOUCH_STORIES,
+    DemoDecision,
     DemoPlan,
     Login,
     Touch,
@@ -37,6 +39,7 @@ from calendarapp.devtools.demo_data import (
 )
 from calendarapp.models import Plan
 from calendarapp.planning.services import plan_save
+from customers.decisions import competitor_save, decision_factor_save, decision_step_save
 from customers.models import Contract, Customer, Interest, Person
 from customers.services import person_save, touchpoint_log
 from traditions.models import Tradition, TraditionKind
@@ -98,6 +101,8 @@ def load_demo(*, today: datetime.date) -> Summary:
                 summary.traditions += _upsert_spring_festival(customer, today)
             story = TOUCH_STORIES[(summary.customers - 1) % len(TOUCH_STORIES)]
             summary.people += _upsert_contacts(customer, story, users, today)
+            if spec.name in DECISIONS:
+                _upsert_decisions(customer, DECISIONS[spec.name], today)
         for local in LOCAL_TRADITIONS:
             lookup = {
                 "customer": None,
@@ -156,8 +161,9 @@ def _upsert_contacts(
 ) -> int:
     """The cast, named for the customer's country, and the story's touches (once)."""
     names = NAMES.get(customer.country, NAMES["GB"])
+    decision = DECISIONS.get(customer.name)
     people: list[Person] = []
-    for role, name in zip(CAST, names, strict=True):
+    for number, (role, name) in enumerate(zip(CAST, names, strict=True)):
         person = Person.objects.filter(customer=customer, name=name).first()
         started = role.started_days_ago
         people.append(
@@ -168,6 +174,10 @@ def _upsert_contacts(
                 job_title=role.job_title,
                 reports_to=people[0] if role.reports_to_first and people else None,
                 started_on=today - datetime.timedelta(days=started) if started else None,
+                decision_role=role.decision_role,
+                influence=role.influence,
+                stance=decision.stances[number] if decision else "unknown",
+                personal_stake=decision.stakes[number] if decision else "",
             )
         )
     if not customer.touchpoints.exists():  # loading again keeps what was logged
@@ -189,6 +199,43 @@ def _upsert_contacts(
                 ),
             )
     return len(people)
+
+
+def _upsert_decisions(customer: Customer, spec: DemoDecision, today: datetime.date) -> None:
+    """Factors, steps and competitors, found again by name or title and updated in place."""
+    for name, weight, note in spec.factors:
+        decision_factor_save(
+            factor=customer.decision_factors.filter(name=name).first(),
+            customer=customer,
+            name=name,
+            weight=weight,
+            note=note,
+        )
+    contract = customer.contracts.order_by("end_date").first()
+    for step in spec.steps:
+        day = None
+        if not step.rule and contract is not None:
+            day = contract.notice_deadline + datetime.timedelta(days=step.after_notice)
+        decision_step_save(
+            step=customer.decision_steps.filter(title=step.title).first(),
+            customer=customer,
+            title=step.title,
+            contract=contract,
+            date=day,
+            recurrence=recurrence.deserialize(step.rule) if step.rule else None,
+        )
+    for rival in spec.competitors:
+        competitor_save(
+            competitor=customer.competitors.filter(name=rival.name).first(),
+            customer=customer,
+            name=rival.name,
+            incumbent=rival.incumbent,
+            offering=rival.offering,
+            value_proposition=rival.value_proposition,
+            strengths=rival.strengths,
+            weaknesses=rival.weaknesses,
+            noted_on=today - datetime.timedelta(days=rival.noted_days_ago),
+        )
 
 
 def _upsert(model: type[M], lookup: dict, values: dict) -> M:

@@ -740,13 +740,17 @@ class Role:
     # Days ago the person started in the role (None: long before anyone remembers).
     started_days_ago: int | None = None
     reports_to_first: bool = False
+    # Their part in buying decisions and how much it counts.
+    decision_role: str = "none"
+    influence: str = "medium"
 
 
 CAST = (
-    Role("Chief Financial Officer", started_days_ago=75),
-    Role("Head of IT", reports_to_first=True),
-    Role("Procurement lead", reports_to_first=True),
-)
+    Role("Chief Financial Officer", started_days_ago=75, decision_role="economic_buyer",
+         influence="high"),
+    Role("Head of IT", reports_to_first=True, decision_role="evaluates"),
+    Role("Procurement lead", reports_to_first=True, decision_role="buys", influence="low"),
+)  # fmt: skip
 NAMES = {
     "CN": ("Li Wei", "Zhang Min", "Chen Jing"),
     "DE": ("Anna Schmidt", "Lukas Becker", "Miriam Wolf"),
@@ -859,3 +863,68 @@ PLANS = (
     DemoPlan("Hamburg logistics visit", "visit", "jonas", in_weeks=1, weekday=4,
              customers=("Hanse Versand GmbH",)),
 )  # fmt: skip
+
+
+# How some customers decide, so the demo shows a decision map with stances, steps with a
+# finding (a board meeting after the notice deadline), a committee meeting monthly, factors,
+# competitors and one customer where we are likely just a data point (Havfrue Shipping).
+@dataclass(frozen=True)
+class DemoStep:
+    """A decision step `after_notice` days after the notice deadline of the customer's first
+    contract (negative: before it), or repeating by `rule` from today."""
+
+    title: str
+    after_notice: int = 0
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class DemoCompetitor:
+    name: str
+    offering: str
+    incumbent: bool = False
+    value_proposition: str = ""
+    strengths: str = ""
+    weaknesses: str = ""
+    noted_days_ago: int = 60
+
+
+@dataclass(frozen=True)
+class DemoDecision:
+    # The cast's stances toward us and what each personally wins or fears, in CAST's order.
+    stances: tuple[str, str, str]
+    stakes: tuple[str, str, str] = ("", "", "")
+    factors: tuple[tuple[str, int, str], ...] = ()
+    steps: tuple[DemoStep, ...] = ()
+    competitors: tuple[DemoCompetitor, ...] = ()
+
+
+DECISIONS = {
+    "Nordlys Retail A/S": DemoDecision(
+        stances=("supporter", "champion", "neutral"),
+        stakes=("Must show the board lower running costs.",
+                "Wants to retire the old shop system before Christmas.", ""),
+        factors=(("Cost model", 5, "Per store, not per user."), ("Uptime in December", 4, ""),
+                 ("Tooling", 2, "Their developers know our stack.")),
+        steps=(DemoStep("Requirements", after_notice=-45),
+               DemoStep("Committee meeting", rule="RRULE:FREQ=MONTHLY;BYDAY=2TU"),
+               DemoStep("Board approval", after_notice=11)),
+        competitors=(DemoCompetitor("ShopCloud Nordic", "Hosted webshop platform",
+                                    value_proposition="Cheaper per store.",
+                                    weaknesses="No Danish support at night."),),
+    ),
+    "Havfrue Shipping ApS": DemoDecision(
+        stances=("sceptic", "neutral", "unknown"),
+        stakes=("Fears another tracking project that slips.", "", ""),
+        factors=(("Price", 5, "Tender-driven."), ("Transport coverage", 4, "Baltic routes."),
+                 ("Duty and customs data", 3, "")),
+        steps=(DemoStep("Evaluation of offers", after_notice=-5),
+               DemoStep("Legal review", after_notice=20)),
+        competitors=(DemoCompetitor("BlueTrack Telematics", "Fleet tracking, since 2019",
+                                    incumbent=True,
+                                    value_proposition="Already installed on every ship.",
+                                    strengths="Switching costs; the captains know it.",
+                                    weaknesses="Reporting is weak; no emissions data.",
+                                    noted_days_ago=400),),
+    ),
+}  # fmt: skip
