@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from calendarapp.lib import dates
 from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.models import Plan, PlanStatus
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
@@ -67,6 +68,21 @@ class PlanRow:
     plan: Plan
     summary: dict[str, int] | None
     past: bool
+
+    @property
+    def when(self) -> str:
+        return dates.format_span(self.plan.start, self.plan.end)
+
+    @property
+    def counts(self) -> list[tuple[str, int, str]]:
+        """(severity, count, words) of the check, as "2 blockers" or "1 opportunity"."""
+        if self.summary is None:
+            return []
+        plurals = {"blocker": "blockers", "warning": "warnings", "opportunity": "opportunities"}
+        return [
+            (severity, self.summary[severity], severity if self.summary[severity] == 1 else many)
+            for severity, many in plurals.items()
+        ]
 
     @property
     def audience(self) -> str:

@@ -45,8 +45,10 @@ WEEK_WIDTHS = {
     "next-half": 44,
     "next-year": 20,
 }
-# A bar is drawn at least this wide so its letter stays readable.
+# A bar is drawn at least this wide so its letter stays readable; our plans' two letters
+# and a blocker's mark need more.
 MIN_BAR_PX = 16
+MIN_PLAN_BAR_PX = 40
 # A bar this wide (at the page's week width) shows its title after its letter.
 TITLE_MIN_PX = 44
 # The severity of a finding that the people are not there (planning's Severity.BLOCKER).
@@ -413,6 +415,7 @@ class _Layout:
         self.days = (last_day - first_day).days + 1
         self.day_px = week_px / 7
         self.min_days = max(1, math.ceil(MIN_BAR_PX / self.day_px))
+        self.min_plan_days = max(1, math.ceil(MIN_PLAN_BAR_PX / self.day_px))
 
     def percent(self, day: datetime.date) -> float:
         return round((day - self.first_day).days * 100 / self.days, 3)
@@ -460,12 +463,11 @@ class _Layout:
         done: list[list] = []
         for occurrence in occurrences:
             first = occurrence.act_by if occurrence.source == budget.NAME else occurrence.start
+            least = self.min_plan_days if occurrence.ours else self.min_days
             start = max(first, self.first_day)
             end = min(occurrence.end, self.last_day)
-            shown_end = min(
-                self.last_day, max(end, start + datetime.timedelta(days=self.min_days - 1))
-            )
-            start = min(start, max(self.first_day, shown_end - (self.min_days - 1) * dates.ONE_DAY))
+            shown_end = min(self.last_day, max(end, start + datetime.timedelta(days=least - 1)))
+            start = min(start, max(self.first_day, shown_end - (least - 1) * dates.ONE_DAY))
             current = open_by_kind.get(occurrence.kind)
             if current is not None and current[1] >= start:
                 current[1] = max(current[1], shown_end)
