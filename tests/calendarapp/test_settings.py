@@ -44,3 +44,11 @@ def test_a_timeout_that_is_not_a_number_stops_start_up_naming_the_variable():
     shown = settings_with(REDIS_URL="redis://cache.example:6379/0", REDIS_TIMEOUT_SECONDS="soon")
     assert shown.returncode != 0
     assert "REDIS_TIMEOUT_SECONDS" in shown.stderr
+
+
+def test_a_contact_interval_outside_7_to_365_days_stops_start_up_naming_the_variable():
+    for value in ("3", "400", "monthly"):
+        shown = settings_with(CONTACT_EVERY_DAYS=value)
+        assert shown.returncode != 0
+        assert "CONTACT_EVERY_DAYS" in shown.stderr
+    assert settings_with(CONTACT_EVERY_DAYS="14").returncode == 0

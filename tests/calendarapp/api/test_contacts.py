@@ -238,3 +238,12 @@ def test_occurrences_of_kind_touch_due_are_the_placed_touches(sales_client, cust
     assert touch["kind"] == "touch_due"
     assert touch["start"] == "2026-07-01"
     assert touch["customer"] == customer.pk
+
+
+def test_a_new_customer_is_in_touch_as_often_as_the_setting_says(admin_client, settings):
+    settings.CONTACT_EVERY_DAYS = 14
+    response = admin_client.post(
+        "/api/customers", {"name": "Odense A/S", "country": "DK"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["contact_every_days"] == 14
