@@ -136,36 +136,102 @@ class ApiToken(models.Model):
         return token
 
 
+class FeedKind(models.TextChoices):
+    """The feeds a subscription can open (the slugs of `calendarapp.feeds.feeds.FEEDS`)."""
+
+    MY_CUSTOMERS = "my-customers", "My customers"
+    ALL_CUSTOMERS = "all-customers", "All customers"
+    CUSTOMER = "customer", "One customer"
+    COUNTRY = "country", "One country"
+    PLANS_MINE = "plans-mine", "My plans"
+    PLANS_ALL = "plans-all", "All plans"
+
+
 class FeedToken(models.Model):
-    """The secret in a user's feed URLs; only its hash is stored, and a new one revokes the old."""
+    """A feed subscription: one feed, its own secret (stored hashed), revoked alone.
+
+    Rows made before subscriptions have no feed: their one secret opens every
+    feed of its user, as it did then, until it is revoked.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(
+    name = models.CharField(
+        max_length=100, blank=True, help_text="How its user recognises it, e.g. Outlook at work."
+    )
+    feed = models.CharField(
+        max_length=20,
+        choices=FeedKind.choices,
+        blank=True,
+        help_text="The feed its address opens; empty for an address made before subscriptions, "
+        "which opens every feed of its user.",
+    )
+    customer = models.ForeignKey(
+        Customer,
         null=True,
         blank=True,
-        help_text="When a newer token replaced this one; its feeds answer 410.",
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
+        help_text="The customer of a one-customer feed.",
+    )
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 code of a one-country feed."
+    )
+    kinds = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated kinds the feed shows; empty for all it shows by default.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_fetched_at = models.DateTimeField(
+        null=True, blank=True, help_text="A calendar's last request, to the minute."
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was revoked; its address answers 410."
     )
 
     class Meta:
-        verbose_name = "feed token"
+        verbose_name = "feed subscription"
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(feed=FeedKind.CUSTOMER, customer__isnull=False, country="")
+                    | (
+                        models.Q(feed=FeedKind.COUNTRY, customer__isnull=True)
+                        & ~models.Q(country="")
+                    )
+                    | (
+                        ~models.Q(feed__in=[FeedKind.CUSTOMER, FeedKind.COUNTRY])
+                        & models.Q(customer__isnull=True, country="")
+                    )
+                ),
+                name="feed_token_target_matches_feed",
+                violation_error_message="A one-customer feed names a customer, a one-country "
+                "feed a country, and no other feed names either.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Feed token of {self.user}"
+        return f"{self.name or self.get_feed_display() or 'Every feed'} of {self.user}"
 
-    @classmethod
-    def regenerate(cls, user) -> str:
-        """Revoke the user's live tokens, create a new one and return its only plain-text copy."""
-        from django.utils import timezone
-
-        token = secrets.token_urlsafe(32)  # 256 random bits
-        cls.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        cls.objects.create(user=user, token_hash=hash_token(token))
-        return token
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.feed == FeedKind.CUSTOMER and self.customer_id is None:
+            errors["customer"] = "A one-customer feed needs its customer."
+        if self.feed == FeedKind.COUNTRY:
+            if not self.country:
+                errors["country"] = "A one-country feed needs its country."
+            elif error := countries.validate_country(self.country):
+                errors["country"] = error
+        elif self.country:
+            errors["country"] = "Only a one-country feed names a country."
+        if self.feed != FeedKind.CUSTOMER and self.customer_id is not None:
+            errors["customer"] = "Only a one-customer feed names a customer."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportKind(models.TextChoices):

@@ -24,7 +24,8 @@ from django.test import RequestFactory
 
 from calendarapp.devtools.bench import LARGE, LARGE_RUNS, BenchData, figure, timed
 from calendarapp.feeds import feeds, views
-from calendarapp.models import FeedToken
+from calendarapp.feeds.subscriptions import subscription_add
+from calendarapp.models import FeedKind
 
 COLD_RUNS = 3
 
@@ -33,7 +34,7 @@ def _all_customers_request() -> Callable[[], int]:
     user, _ = get_user_model().objects.get_or_create(
         username="feed-bench", defaults={"is_superuser": True, "is_staff": True}
     )
-    token = FeedToken.regenerate(user)
+    _, token = subscription_add(user=user, feed=FeedKind.ALL_CUSTOMERS)
     request = RequestFactory().get(
         f"/feeds/{token}/all-customers.ics", headers={"Accept-Encoding": "gzip"}
     )

@@ -36,7 +36,7 @@ from calendarapp.kinds import ALL_KINDS, IN_PERSON, OUR_KINDS
 from calendarapp.lib import countries
 from calendarapp.lib.cache import cache_delete, cache_get, cache_has_all, cache_set
 from calendarapp.lib.urls import site_host, site_url
-from calendarapp.models import FeedToken, Plan, hash_token
+from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between, collector_paused, subscription_window
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.version import data_version
@@ -48,30 +48,14 @@ logger = logging.getLogger(__name__)
 CACHE_SECONDS = 24 * 3600
 # Rendered VEVENT lines by source row, shared by all feeds of this process (see ical).
 _ROW_MEMO = ical.RowMemo()
-# Shown in addresses when the real token cannot be shown (it is stored hashed).
-TOKEN_PLACEHOLDER = "YOUR-FEED-TOKEN"
 # zlib's fastest level: a feed's text still shrinks about tenfold, for a fraction of the build.
 GZIP_LEVEL = 1
 GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip header and trailer, as Content-Encoding: gzip wants
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
-class FeedGone(Exception):
-    """The token was revoked (or its user deactivated): the feed answers 410."""
-
-
 class BadParameter(ValueError):
     """A query parameter has a value the feed cannot use: the feed answers 400."""
-
-
-def user_for_token(token: str):
-    """Return the user a feed token belongs to; raise Http404 (unknown) or FeedGone (revoked)."""
-    found = FeedToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
-    if found is None:
-        raise Http404("No feed has this address.")
-    if found.revoked_at is not None or not found.user.is_active:
-        raise FeedGone("This feed address was replaced by a new one; subscribe again.")
-    return found.user
 
 
 def parse_kinds(value: str | None) -> frozenset[str] | None:
@@ -469,18 +453,6 @@ FEEDS: dict[str, Feed] = {
 }
 
 
-@dataclass(frozen=True)
-class FeedLink:
-    """A feed as the Subscribe page shows it."""
-
-    title: str
-    https_url: str
-
-    @property
-    def webcal_url(self) -> str:
-        return "webcal://" + self.https_url.split("://", 1)[1]
-
-
 def feed_url(token: str, slug: str, *, customer_id: int | None = None, country: str = "") -> str:
     """Return the absolute https URL of a feed for a token."""
     if customer_id is not None:
@@ -490,50 +462,3 @@ def feed_url(token: str, slug: str, *, customer_id: int | None = None, country: 
     else:
         path = reverse(f"feed-{slug}", args=[token])
     return site_url(https=True) + path
-
-
-def subscribe_sections(
-    token: str,
-    *,
-    requested: Customer | tuple[str, str] | None,
-    customers: Iterable[Customer],
-    countries: Iterable[tuple[str, str]],
-) -> list[tuple[str, list[FeedLink]]]:
-    """Every feed a user can subscribe to, grouped for the Subscribe page, a requested one first."""
-    sections = []
-    if isinstance(requested, Customer):
-        link = FeedLink(requested.name, feed_url(token, "customer", customer_id=requested.pk))
-        sections.append(("This customer", [link]))
-    elif requested is not None:
-        code, name = requested
-        sections.append(
-            ("This country", [FeedLink(name, feed_url(token, "country", country=code))])
-        )
-    return sections + [
-        (
-            "Your feeds",
-            [
-                FeedLink("My customers", feed_url(token, "my-customers")),
-                FeedLink("All customers", feed_url(token, "all-customers")),
-                FeedLink("My plans", feed_url(token, "plans-mine")),
-                FeedLink("All plans", feed_url(token, "plans-all")),
-            ],
-        ),
-        (
-            "Each of your customers",
-            [FeedLink(c.name, feed_url(token, "customer", customer_id=c.pk)) for c in customers],
-        ),
-        (
-            "Countries of your customers",
-            [FeedLink(name, feed_url(token, "country", country=code)) for code, name in countries],
-        ),
-    ]
-
-
-def issue_token(user) -> str:
-    """Revoke the user's feed addresses and return the new token (its only plain-text copy)."""
-    return FeedToken.regenerate(user)
-
-
-def has_token(user) -> bool:
-    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).exists()

@@ -7,6 +7,9 @@ from calendarapp.feeds import views
 urlpatterns = [
     path("", views.subscribe, name="feed-subscribe"),
     path(
+        "subscriptions/<int:subscription_id>/revoke", views.revoke, name="feed-subscription-revoke"
+    ),
+    path(
         "<str:token>/customers/<int:customer_id>.ics",
         views.feed,
         {"slug": "customer"},

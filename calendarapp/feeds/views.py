@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from calendarapp.feeds import feeds
+from calendarapp.feeds import feeds, subscriptions
+from calendarapp.feeds.forms import SubscriptionForm
 from calendarapp.lib import countries
 from calendarapp.lib.http import AuthenticatedHttpRequest
+from calendarapp.models import FeedToken
 from calendarapp.roles import calendar_reader_required, can_read_calendar
 from customers.models import Customer
 
-FRESH_TOKEN_KEY = "fresh_feed_token"
+# The session holds a new subscription's id and secret until the page has shown them once.
+FRESH_KEY = "fresh_feed_subscription"
 
 
 def _plain(status: int, message: str) -> HttpResponse:
@@ -31,16 +35,19 @@ def _plain(status: int, message: str) -> HttpResponse:
 def feed(request: HttpRequest, token: str, slug: str, **kwargs) -> HttpResponseBase:
     """Serve one feed as text/calendar, answering conditional requests with 304."""
     try:
-        user = feeds.user_for_token(token)
+        subscription = subscriptions.subscription_for_token(token, slug, kwargs)
+        user = subscription.user
         feed = feeds.FEEDS[slug]
         obj = feed.get_object(user, **kwargs)
-        kinds = feeds.parse_kinds(request.GET.get("kinds"))
+        requested = feeds.parse_kinds(request.GET.get("kinds"))
     except Http404 as error:
         return _plain(404, str(error))
-    except feeds.FeedGone as error:
+    except subscriptions.FeedGone as error:
         return _plain(410, str(error))
     except feeds.BadParameter as error:
         return _plain(400, str(error))
+    subscriptions.subscription_fetched(subscription)  # a 304 is a fetch too
+    kinds = subscriptions.subscription_kinds(subscription, requested)
     version = feed.version(obj, user, kinds)
     gzipped = feeds.accepts_gzip(request.headers.get("Accept-Encoding", ""))
     # The gzipped bytes are another representation, so they carry another ETag.
@@ -85,48 +92,75 @@ def _with_headers(response: HttpResponseBase, headers: dict[str, str]) -> HttpRe
 @never_cache
 @calendar_reader_required
 def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """List the user's feeds; their addresses are shown once, right after they are created.
+    """List the user's feed subscriptions and add one; a new address is shown once.
 
     `?customer=ID` or `?country=CODE` (the customer and country pages link so)
-    puts that feed first.
+    offers that feed first.
     """
-    if request.method == "POST":
-        request.session[FRESH_TOKEN_KEY] = feeds.issue_token(request.user)
-        return redirect(request.get_full_path())
-    token = request.session.pop(FRESH_TOKEN_KEY, None)
-    own = list(Customer.objects.filter(owner=request.user, active=True).only("id", "name"))
-    codes = {customer.country for customer in own}
+    own = list(
+        Customer.objects.filter(owner=request.user, active=True).only("id", "name", "country")
+    )
+    form = SubscriptionForm(
+        request.POST if request.method == "POST" else None,
+        customers=own,
+        requested=_requested_feed(request),
+    )
+    if form.is_valid():
+        try:
+            subscription, token = subscriptions.subscription_add(
+                user=request.user, **form.subscription_arguments()
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            request.session[FRESH_KEY] = {"id": subscription.pk, "token": token}
+            return redirect(request.get_full_path())
+    fresh = request.session.pop(FRESH_KEY, None) if request.method == "GET" else None
+    listed = subscriptions.live_subscriptions(request.user)
+    new = next((s.row for s in listed if fresh and s.row.pk == fresh["id"]), None)
     context = {
-        "token": token,
-        "has_token": feeds.has_token(request.user),
-        "sections": feeds.subscribe_sections(
-            token or feeds.TOKEN_PLACEHOLDER,
-            requested=_requested_feed(request),
-            customers=own,
-            countries=sorted(
-                ((code, countries.country_name(code)) for code in codes), key=lambda c: c[1]
-            ),
-        ),
-        "kinds": feeds.ALL_KINDS,
+        "form": form,
+        "subscriptions": listed,
+        "new": subscriptions.links_of(new, fresh["token"]) if new and fresh else None,
+        "new_id": new.pk if new else None,
     }
-    return render(request, "calendarapp/subscribe.html", context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "calendarapp/subscribe.html", context, status=status)
 
 
-def _requested_feed(request: HttpRequest) -> Customer | tuple[str, str] | None:
+@require_POST
+@calendar_reader_required
+def revoke(request: AuthenticatedHttpRequest, subscription_id: int) -> HttpResponse:
+    """Revoke one of the user's subscriptions; the others keep working."""
+    subscription = get_object_or_404(FeedToken, pk=subscription_id, user=request.user)
+    subscriptions.subscription_revoke(subscription=subscription)
+    title = subscription.name or subscriptions.OLDER_ADDRESS
+    messages.success(
+        request,
+        f"Revoked “{title}”: calendars subscribed to it stop updating. "
+        "Your other feeds keep working.",
+    )
+    return redirect("feed-subscribe")
+
+
+def _requested_feed(request: HttpRequest) -> Customer | str | None:
     """The customer or country named in the query, with a message naming a bad parameter."""
     customer_id, code = request.GET.get("customer"), request.GET.get("country")
+    report = request.method == "GET"  # once: a POST redirects to the same query
     if not can_read_calendar(request.user):
         return None  # their feeds answer 404 anyway; do not reveal customer names
     if customer_id is not None:
         customer = (
             Customer.objects.filter(pk=customer_id).first() if customer_id.isdigit() else None
         )
-        if customer is None:
+        if customer is None and report:
             messages.error(request, f"The customer parameter names no customer: “{customer_id}”.")
         return customer
     if code is not None:
         if error := countries.validate_country(code.upper()):
-            messages.error(request, f"The country parameter: {error}")
+            if report:
+                messages.error(request, f"The country parameter: {error}")
             return None
-        return code.upper(), countries.country_name(code.upper())
+        return code.upper()
     return None

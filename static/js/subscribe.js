@@ -1,5 +1,4 @@
-// The Subscribe page: copy buttons, and addresses shown from their end, where feeds differ.
-// Show the end of each address, where the feeds differ.
+// The Subscribe page: copy the new address (shown from its end, where feeds differ); revoking asks first.
 document.querySelectorAll(".feed-url input").forEach(function (input) { input.scrollLeft = input.scrollWidth; });
 document.querySelectorAll("[data-copy]").forEach(function (button) {
   button.addEventListener("click", function () {
@@ -8,5 +7,10 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
     var done = function () { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy"; }, 2000); };
     if (navigator.clipboard) { navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); }); }
     else { document.execCommand("copy"); done(); }
+  });
+});
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   });
 });

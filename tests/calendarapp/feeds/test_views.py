@@ -6,12 +6,14 @@ import datetime
 import gzip
 import hashlib
 import io
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.utils.html import escape
 
-from calendarapp.feeds import feeds, ical
+from calendarapp.feeds import feeds, ical, subscriptions
 from calendarapp.models import FeedToken
 from tests.calendarapp.feeds import support as fs
 
@@ -31,11 +33,9 @@ def test_an_unknown_token_is_404_in_plain_text(client, data, feed):
     assert_plain(client.get(path), 404, "No feed")
 
 
-def test_a_regenerated_token_revokes_the_old_one_with_410(client, data, sales_manager):
-    path = fs.feed_paths(data)["my-customers"]
-    new_token = FeedToken.regenerate(sales_manager)
-    assert_plain(client.get(path), 410, "subscribe again")
-    assert client.get(path.replace(data.token, new_token)).status_code == 200
+def test_an_address_made_before_subscriptions_still_opens_every_feed(client, data):
+    for path in fs.feed_paths(data).values():
+        assert client.get(path).status_code == 200, path
 
 
 def test_a_deactivated_users_feeds_are_gone(client, data, sales_manager):
@@ -45,7 +45,7 @@ def test_a_deactivated_users_feeds_are_gone(client, data, sales_manager):
 
 
 def test_a_user_without_access_gets_no_feed(client, data, nobody):
-    token = FeedToken.regenerate(nobody)
+    token = fs.older_address(nobody)
     for path in fs.feed_paths(data).values():
         assert_plain(client.get(path.replace(data.token, token)), 404)
 
@@ -176,41 +176,112 @@ def test_the_window_follows_the_settings(client, data, settings):
     assert all(day > fs.TODAY for day in ends)
 
 
-def test_subscribe_page_shows_new_addresses_once(client, sales_manager, settings):
+def test_subscribe_page_shows_a_new_address_once_with_links_for_google_and_outlook(
+    client, sales_manager, settings
+):
     settings.SITE_URL = fs.SITE_URL
     client.force_login(sales_manager)
     page = client.get("/feeds/").content.decode()
-    assert "Create my feed addresses" in page
-    assert "/feeds/YOUR-FEED-TOKEN" not in page
-    response = client.post("/feeds/")
+    assert "You have no feeds yet" in page
+    assert "/feeds/SECRET" not in page
+    response = client.post("/feeds/", {"feed": "plans-mine", "name": "Outlook at work"})
     assert response.status_code == 302
     page = client.get("/feeds/").content.decode()
-    token = FeedToken.objects.get(user=sales_manager)
-    assert f"{fs.SITE_URL}/feeds/" in page
-    assert f"webcal://{fs.HOST}/feeds/" in page
-    url = page.split(f"{fs.SITE_URL}/feeds/", 1)[1].split('"', 1)[0]
+    subscription = FeedToken.objects.get(user=sales_manager)
+    assert subscription.name == "Outlook at work" and subscription.feed == "plans-mine"
+    url = page.split(f'value="{fs.SITE_URL}/feeds/', 1)[1].split('"', 1)[0]
     plain = url.split("/", 1)[0]
-    assert token.token_hash == hashlib.sha256(plain.encode()).hexdigest()
+    assert url == f"{plain}/plans-mine.ics"
+    assert subscription.token_hash == hashlib.sha256(plain.encode()).hexdigest()
     assert len(plain) >= 22  # at least 128 bits in URL-safe base64
+    webcal = f"webcal://{fs.HOST}/feeds/{url}"
+    assert f'href="{webcal}"' in page
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+    assert f'href="{google}"' in page
+    outlook = "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(
+        {"url": f"{fs.SITE_URL}/feeds/{url}", "name": "Outlook at work"}
+    )
+    assert f'href="{escape(outlook)}"' in page
     again = client.get("/feeds/").content.decode()
     assert plain not in again
-    assert "cannot be shown again" in again
+    assert "Outlook at work" in again and "only a fingerprint" in again
 
 
-def test_subscribe_page_lists_each_own_customer_and_their_countries(client, settings, data):
+def test_adding_a_second_feed_leaves_the_first_working(client, data, sales_manager):
+    client.force_login(sales_manager)
+    client.post("/feeds/", {"feed": f"customer:{data.acme.pk}"})
+    first = client.get("/feeds/").content.decode().split(f'value="{fs.SITE_URL}', 1)[1]
+    first = first.split('"', 1)[0]
+    client.post("/feeds/", {"feed": "country:DK", "kinds": ["public_holiday"]})
+    second = client.get("/feeds/").content.decode().split(f'value="{fs.SITE_URL}', 1)[1]
+    second = second.split('"', 1)[0]
+    assert first.endswith(f"/customers/{data.acme.pk}.ics") and second.endswith("/DK.ics")
+    assert client.get(first).status_code == 200
+    assert client.get(second).status_code == 200
+    assert client.get(fs.feed_paths(data)["all-customers"]).status_code == 200  # the older one
+    listed = client.get("/feeds/").content.decode().split("your-feeds-title", 1)[1]
+    assert listed.index("Denmark: Public holiday") < listed.index("Acme A/S")  # newest first
+    assert listed.count(">Revoke</button>") == 3
+
+
+def test_revoking_one_feed_on_the_page_makes_it_410_and_leaves_the_others(
+    client, data, sales_manager
+):
+    client.force_login(sales_manager)
+    _, kept = subscriptions.subscription_add(user=sales_manager, feed="plans-all")
+    gone, token = subscriptions.subscription_add(user=sales_manager, feed="my-customers")
+    response = client.post(f"/feeds/subscriptions/{gone.pk}/revoke", follow=True)
+    assert "Revoked “My customers”" in response.content.decode()
+    assert_plain(client.get(f"/feeds/{token}/my-customers.ics"), 410, "subscribe again")
+    assert client.get(f"/feeds/{kept}/plans-all.ics").status_code == 200
+    assert client.get(fs.feed_paths(data)["my-customers"]).status_code == 200
+    assert "My customers" not in response.content.decode().split("your-feeds-title", 1)[1]
+
+
+def test_nobody_revokes_another_users_feed(client, data, calendar_admin, sales_manager):
+    theirs, token = subscriptions.subscription_add(user=sales_manager, feed="plans-all")
+    client.force_login(calendar_admin)
+    assert client.post(f"/feeds/subscriptions/{theirs.pk}/revoke").status_code == 404
+    assert client.get(f"/feeds/subscriptions/{theirs.pk}/revoke").status_code == 405
+    assert client.get(f"/feeds/{token}/plans-all.ics").status_code == 200
+
+
+def test_the_page_shows_when_each_feed_was_last_fetched(client, data, sales_manager, clock):
+    client.force_login(sales_manager)
+    _, token = subscriptions.subscription_add(user=sales_manager, feed="plans-all", name="Phone")
+    row = client.get("/feeds/").content.decode().split("Phone", 1)[1].split("</tr>", 1)[0]
+    assert "never" in row
+    client.get(f"/feeds/{token}/plans-all.ics")
+    row = client.get("/feeds/").content.decode().split("Phone", 1)[1].split("</tr>", 1)[0]
+    assert "15 Jun 2026, 11:00" in row  # 09:00 UTC in Copenhagen
+
+
+def test_the_form_offers_own_customers_and_their_countries_and_kinds(client, data):
     client.force_login(data.acme.owner)
-    client.post("/feeds/")
     page = client.get("/feeds/").content.decode()
-    assert f"/customers/{data.acme.pk}.ics" in page
-    assert f"/customers/{data.bavaria.pk}.ics" not in page  # not theirs
-    assert "/countries/DK.ics" in page
-    assert "Copy" in page
+    assert f'value="customer:{data.acme.pk}"' in page
+    assert f'value="customer:{data.bavaria.pk}"' not in page  # not theirs
+    assert 'value="country:DK"' in page and 'value="country:DE"' not in page
+    assert 'type="checkbox" name="kinds" value="budget_close"' in page
 
 
-def test_regenerating_on_the_page_revokes_the_old_addresses(client, data):
+@pytest.mark.parametrize(
+    "post, field, message",
+    [
+        ({}, "feed", "This field is required."),
+        ({"feed": "customer:999999"}, "feed", "Select a valid choice."),
+        ({"feed": "plans-all", "kinds": ["birthday"]}, "kinds", "Select a valid choice."),
+        ({"feed": "plans-all", "name": "x" * 101}, "name", "at most 100 characters"),
+    ],
+)
+def test_a_bad_subscription_is_400_naming_the_field_and_saves_nothing(
+    client, data, post, field, message
+):
     client.force_login(data.acme.owner)
-    client.post("/feeds/")
-    assert client.get(fs.feed_paths(data)["customer"]).status_code == 410
+    response = client.post("/feeds/", post)
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    assert FeedToken.objects.count() == 1  # the data's older address
 
 
 def test_subscribe_page_needs_a_login(client, db):
@@ -219,20 +290,24 @@ def test_subscribe_page_needs_a_login(client, db):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_feed_url_command_prints_a_working_https_address(client, data, settings):
+def test_feed_url_command_adds_a_working_address_and_leaves_the_older_ones(client, data):
     out, err = io.StringIO(), io.StringIO()
     call_command("feed_url", "sam", "--customer", str(data.acme.pk), stdout=out, stderr=err)
     url = out.getvalue().strip()
     assert url.startswith(f"{fs.SITE_URL}/feeds/") and url.endswith(
         f"/customers/{data.acme.pk}.ics"
     )
-    assert "stop working" in err.getvalue()
+    assert "keep working" in err.getvalue()
     assert client.get(url.removeprefix(fs.SITE_URL)).status_code == 200
-    assert client.get(fs.feed_paths(data)["customer"]).status_code == 410
-    call_command("feed_url", "sam", "--country", "de", stdout=out, stderr=err)
-    assert out.getvalue().strip().endswith("/countries/DE.ics")
+    assert client.get(fs.feed_paths(data)["customer"]).status_code == 200
+    call_command("feed_url", "sam", "--country", "de", "--kinds", "public_holiday", stdout=out)
+    country = out.getvalue().strip().splitlines()[-1]
+    assert country.endswith("/countries/DE.ics")
+    assert b"Budget" not in client.get(country.removeprefix(fs.SITE_URL)).getvalue()
     call_command("feed_url", "sam", stdout=out, stderr=err)
     assert out.getvalue().strip().endswith("/my-customers.ics")
+    assert client.get(url.removeprefix(fs.SITE_URL)).status_code == 200
+    assert FeedToken.objects.filter(revoked_at__isnull=True).count() == 4
 
 
 @pytest.mark.parametrize(
@@ -241,6 +316,7 @@ def test_feed_url_command_prints_a_working_https_address(client, data, settings)
         (["ghost"], "No user named 'ghost'"),
         (["sam", "--customer", "999999"], "--customer"),
         (["sam", "--country", "XX"], "--country"),
+        (["sam", "--kinds", "birthday"], "--kinds: Unknown kinds: birthday"),
     ],
 )
 def test_feed_url_command_errors_name_the_problem(data, arguments, message):
@@ -249,17 +325,18 @@ def test_feed_url_command_errors_name_the_problem(data, arguments, message):
     assert FeedToken.objects.filter(revoked_at__isnull=True).count() == 1
 
 
-def test_customer_and_country_pages_link_to_their_feed_first(client, data):
+def test_customer_and_country_pages_link_to_their_feed_chosen_first(client, data):
     client.force_login(data.acme.owner)
     page_url = f"/feeds/?customer={data.bavaria.pk}"
-    response = client.post(page_url)
+    form = client.get(page_url).context["form"]
+    assert form["feed"].value() == f"customer:{data.bavaria.pk}"  # any customer they may see
+    assert form.fields["feed"].choices[0][0] == "This customer"
+    response = client.post(page_url, {"feed": f"customer:{data.bavaria.pk}"})
     assert response["Location"] == page_url
-    page = client.get(page_url).content.decode()
-    assert page.index("This customer") < page.index("Your feeds")
-    assert f"/customers/{data.bavaria.pk}.ics" in page  # any customer the user may see
-    client.post("/feeds/?country=de")
-    page = client.get("/feeds/?country=de").content.decode()
-    assert "This country" in page and "/countries/DE.ics" in page
+    assert f"/customers/{data.bavaria.pk}.ics" in client.get(page_url).content.decode()
+    form = client.get("/feeds/?country=de").context["form"]
+    assert form["feed"].value() == "country:DE"
+    assert form.fields["feed"].choices[0] == ("This country", [("country:DE", "Germany")])
 
 
 @pytest.mark.parametrize(
@@ -279,14 +356,14 @@ def test_a_bad_customer_or_country_parameter_is_named(client, data, query, messa
 
 def test_a_user_without_access_is_not_shown_customer_names(client, data, nobody):
     client.force_login(nobody)
-    client.post(f"/feeds/?customer={data.acme.pk}")
+    client.post(f"/feeds/?customer={data.acme.pk}", {"feed": f"customer:{data.acme.pk}"})
     assert "Acme" not in client.get(f"/feeds/?customer={data.acme.pk}").content.decode()
 
 
 def test_the_customer_page_links_to_its_feed_on_the_subscribe_page(sales_client, data):
     page = sales_client.get(f"/customers/{data.acme.pk}").content.decode()
     assert f'href="/feeds/?customer={data.acme.pk}"' in page
-    assert f"/feeds/YOUR-FEED-TOKEN/customers/{data.acme.pk}.ics" in page
+    assert f"/feeds/SECRET/customers/{data.acme.pk}.ics" in page
 
 
 def test_a_feed_is_served_when_the_cache_is_unreachable(client, data, settings, caplog):
@@ -305,5 +382,5 @@ def test_a_feed_is_served_when_the_cache_is_unreachable(client, data, settings, 
 
 
 def test_the_subscribe_page_which_shows_a_secret_is_never_stored(sales_client):
-    response = sales_client.post("/feeds/", follow=True)
+    response = sales_client.post("/feeds/", {"feed": "plans-mine"}, follow=True)
     assert "no-store" in response["Cache-Control"]

@@ -276,9 +276,9 @@ def test_round_trip_export_then_import_into_another_customer(client, acme, setti
         lead_time_days=30,
     )
     factories.contract(acme, datetime.date(2027, 3, 31))
-    from calendarapp.models import FeedToken
+    from calendarapp.feeds.subscriptions import subscription_add
 
-    token = FeedToken.regenerate(sales_manager)
+    _, token = subscription_add(user=sales_manager, feed="customer", customer=acme)
     body = client.get(f"/feeds/{token}/customers/{acme.pk}.ics").getvalue()
     other = factories.customer("Other ApS", "SE")
     import_ics(name="Copy of Acme", kind="customer_event", customer=other, data=body)
