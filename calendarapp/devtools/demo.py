@@ -165,6 +165,15 @@ def _upsert_contacts(
     people: list[Person] = []
     for number, (role, name) in enumerate(zip(CAST, names, strict=True)):
         person = Person.objects.filter(customer=customer, name=name).first()
+        if person is None and decision and decision.earlier_stances[number]:
+            # Their stance before, so the map shows a dated change (on first load only).
+            person = person_save(
+                customer=customer,
+                name=name,
+                decision_role=role.decision_role,
+                influence=role.influence,
+                stance=decision.earlier_stances[number],
+            )
         started = role.started_days_ago
         people.append(
             person_save(

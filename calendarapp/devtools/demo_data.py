@@ -894,6 +894,8 @@ class DemoDecision:
     # The cast's stances toward us and what each personally wins or fears, in CAST's order.
     stances: tuple[str, str, str]
     stakes: tuple[str, str, str] = ("", "", "")
+    # A stance held before (first load only), so the map shows a dated change.
+    earlier_stances: tuple[str, str, str] = ("", "", "")
     factors: tuple[tuple[str, int, str], ...] = ()
     steps: tuple[DemoStep, ...] = ()
     competitors: tuple[DemoCompetitor, ...] = ()
@@ -916,6 +918,7 @@ DECISIONS = {
     "Havfrue Shipping ApS": DemoDecision(
         stances=("sceptic", "neutral", "unknown"),
         stakes=("Fears another tracking project that slips.", "", ""),
+        earlier_stances=("supporter", "", ""),
         factors=(("Price", 5, "Tender-driven."), ("Transport coverage", 4, "Baltic routes."),
                  ("Duty and customs data", 3, "")),
         steps=(DemoStep("Evaluation of offers", after_notice=-5),

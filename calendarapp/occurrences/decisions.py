@@ -307,9 +307,13 @@ def decision_map(customer: Customer, today: datetime.date) -> list[MapPerson]:
         .annotate(last=Max("touchpoint__date"))
         .values_list("person_id", "last")
     )
+    # Real changes of part, stance or influence, newest first; not a new person's first values.
     changes: dict[int, list[PersonChange]] = defaultdict(list)
-    for change in PersonChange.objects.filter(person__customer=customer).order_by(
-        "-changed_at", "-id"
+    for change in (
+        PersonChange.objects.filter(person__customer=customer)
+        .exclude(old_value="")
+        .exclude(field="personal_stake")
+        .order_by("-changed_at", "-id")
     ):
         changes[change.person_id].append(change)
     since = today - datetime.timedelta(days=NOT_MET_DAYS)

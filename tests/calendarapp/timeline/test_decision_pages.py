@@ -76,7 +76,7 @@ def test_another_sales_manager_reads_the_map_but_gets_no_edit_links(client, cust
     client.force_login(factories.user("jonas", "Sales managers"))
     page = client.get(f"/customers/{customer.pk}").content.decode()
     assert "How they decide" in page and "Evaluation" in page
-    assert "Add a step" not in page and "Add a person" not in page
+    assert "Add a step" not in page and "Add someone to the map" not in page
     step = DecisionStep.objects.get()
     assert client.get(f"/steps/{step.pk}").status_code == 403
     assert client.get(f"/customers/{customer.pk}/steps/new").status_code == 403
