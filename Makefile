@@ -11,10 +11,15 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(INSTALLED)
 
+# `make run PORT=8001` serves on another port. The first run writes a git-ignored .env with
+# DEBUG=1, which settings read, so `manage.py` typed by hand afterwards works the same.
+PORT ?= 8000
 run: $(INSTALLED)
+	test -f .env || printf '# Written by make run for development; git-ignored, read by settings.\nDEBUG=1\n' > .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q

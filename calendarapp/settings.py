@@ -11,9 +11,18 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from calendarapp.lib import logs
+from calendarapp.lib import envfile, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A development `.env` of NAME=value lines (written by `make run`, git-ignored), read before
+# anything below; the environment wins over it. ENV_FILE names another file, empty for none.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    try:
+        envfile.load_env_file(Path(ENV_FILE))
+    except envfile.EnvFileError as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+# The suite never depends on a developer's .env (tests of it name their own file).
+os.environ.setdefault("ENV_FILE", "")
 
 from calendarapp.settings import *  # noqa: E402,F403
 
