@@ -50,7 +50,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = TimelineForm(request.GET, user=request.user, today=today)
     if not form.is_valid():
-        return render(request, "calendarapp/timeline.html", {"form": form}, status=400)
+        # The legend still names each kind by its letter beside the error.
+        context = {"form": form, "kinds": KINDS.values()}
+        return render(request, "calendarapp/timeline.html", context, status=400)
     query = form.query()
     grid = build_timeline(query, today=today)
     previous_start, next_start = neighbours(query.range, query.start, query.end)
@@ -74,6 +76,10 @@ def timeline(request: HttpRequest) -> HttpResponse:
 @calendar_reader_required
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A country's public holidays (by subdivision) and local traditions, and its customers."""
+    if code != code.upper():  # /countries/dk: one address per country, as links spell it
+        url = reverse("country-detail", args=[code.upper()])
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
     if countries.validate_country(code):
         raise Http404("No such country")
     form = YearForm(request.GET, country=code)

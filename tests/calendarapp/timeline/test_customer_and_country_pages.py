@@ -194,3 +194,11 @@ def test_country_page_links_to_its_feed(admin_client):
     page = admin_client.get("/countries/DK").content.decode()
     assert "/feeds/?country=DK" in page
     assert "countries/DK.ics" in page
+
+
+def test_a_lower_case_country_code_leads_to_the_country_page(sales_client, dane):
+    response = sales_client.get("/countries/dk", {"year": "2027"})
+    assert response.status_code == 301
+    assert response["Location"] == "/countries/DK?year=2027"
+    assert "Autumn school holiday" in sales_client.get(response["Location"]).content.decode()
+    assert sales_client.get("/countries/zz").status_code == 301  # then the 404 page

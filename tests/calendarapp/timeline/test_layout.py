@@ -311,6 +311,14 @@ def test_bad_parameters_are_named_in_a_400(sales_client, danes, params, message)
     assert message in response.content.decode()
 
 
+def test_the_400_page_keeps_the_legend_letters(sales_client, danes):
+    response = sales_client.get("/", {"start": "soon"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<span class="swatch k-public_holiday" aria-hidden="true">H</span>' in html
+    assert '<span class="swatch k-budget_close" aria-hidden="true">B</span>' in html
+
+
 def test_custom_range_and_page_past_the_end(sales_client, danes):
     response = sales_client.get(
         "/", {"range": "custom", "start": "2026-10-10", "end": "2026-10-20", "page": "9"}
