@@ -455,9 +455,11 @@ class PersonChange(models.Model):
         when = f"{self.changed_on.day} {self.changed_on:%b %Y}"
         if self.field == "personal_stake":
             return f"personal stake noted on {when}"
-        labels = dict(Person._meta.get_field(self.field).choices or [])
+        field = Person._meta.get_field(self.field)
+        assert isinstance(field, models.Field)
+        labels = dict(field.choices or [])
         new = str(labels.get(self.new_value, self.new_value)).lower()
-        name = str(Person._meta.get_field(self.field).verbose_name)
+        name = str(field.verbose_name)
         if not self.old_value:
             return f"{name} set to {new} on {when}"
         old = str(labels.get(self.old_value, self.old_value)).lower()

@@ -51,9 +51,9 @@ from calendarapp.models import (
     SentReminder,
 )
 from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.decisions import risks, step_findings
 from calendarapp.occurrences.sources import budget, contracts, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
-from calendarapp.occurrences.decisions import risks, step_findings
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.check import Finding, check_plans
