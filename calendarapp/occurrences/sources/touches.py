@@ -86,10 +86,14 @@ def use_meeting_rules(rules: MeetingRules) -> None:
 
 @dataclass(frozen=True, slots=True)
 class NextTouch:
+    """Where one customer's next touch was placed, its status and why it falls on that day."""
+
     customer_id: int
     day: datetime.date
     status: cadence.TouchStatus
     reason: str
+    # The latest touchpoint's last change, as the database's text (feeds parse it if asked).
+    modified: str | None = None
 
 
 @dataclass
@@ -117,7 +121,7 @@ def load(scope: Scope) -> list[Occurrence]:
             customer_id=touch.customer_id,
             source_id=touch.customer_id,
             phase=touch.status,
-            # Feeds stamp it with the customer's last change; the day and reason are its content.
+            modified=touch.modified,
         )
         for touch in place_touches(scope, timezone.localdate())
         if scope.start <= touch.day <= scope.end
@@ -132,7 +136,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     # each a seek in an index of the customer's touchpoints (a GROUP BY reads all of them).
     # Dates come as text, parsed in C (see `fetch_rows`).
     theirs = Touchpoint.objects.filter(customer=OuterRef("pk"))
-    latest = theirs.order_by("-date").values("date")[:1]
+    latest = theirs.order_by("-date")
     earliest_follow_up = (
         theirs.filter(follow_up_on__gt=OuterRef("last"))
         .order_by("follow_up_on")
@@ -141,15 +145,18 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     rows = fetch_rows(
         Customer.objects.filter(pk__in=scope.customer_ids)
         .order_by()
-        .annotate(last=Subquery(latest))
+        .annotate(last=Subquery(latest.values("date")[:1]))
         .annotate(
             last_text=Cast("last", TextField()),
             follow_up_text=Cast(Subquery(earliest_follow_up), TextField()),
+            # The latest touch's last change: the feeds' stamp and SEQUENCE grow when it is logged.
+            touched_text=Cast(Subquery(latest.values("updated_at")[:1]), TextField()),
         )
-        .values_list("id", "contact_every_days", "last_text", "follow_up_text")
+        .values_list("id", "contact_every_days", "last_text", "follow_up_text", "touched_text")
     )
-    facts = {pk: (every, _day(last)) for pk, every, last, _ in rows}
-    follow_ups = {pk: day for pk, _, _, text in rows if (day := _day(text)) is not None}
+    facts = {pk: (every, _day(last)) for pk, every, last, _, _ in rows}
+    follow_ups = {pk: day for pk, _, _, text, _ in rows if (day := _day(text)) is not None}
+    touched = {pk: stamp for pk, _, _, _, stamp in rows if stamp}
 
     starts = {
         customer_id: max(today, last + datetime.timedelta(days=every) if last else today)
@@ -196,7 +203,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
             day, moved = _good_day(target, every // 4, occurrences, rules, today)
             if moved:
                 reason += f"; {moved}"
-        placed.append(NextTouch(customer.id, day, status, reason))
+        placed.append(NextTouch(customer.id, day, status, reason, touched.get(customer.id)))
     return placed
 
 

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import cadence
+from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import touch_states
 from customers.models import Customer
 from customers.services import touchpoint_log
@@ -96,6 +98,21 @@ def test_a_follow_up_date_replaces_the_next_touch_when_earlier(clock):
     touch = state(customer)
     assert touch.next_touch == D(2026, 6, 24)
     assert touch.reason == "follow-up agreed for 24 Jun"
+
+
+def test_the_touch_carries_the_latest_touchpoints_change_so_feeds_stamp_it(clock):
+    customer = factories.customer("Aarhus A/S", "DK")
+    touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
+    window = D(2026, 6, 15), D(2026, 12, 31)
+
+    def stamp():
+        (touch,) = calendar_between(*window, kinds=[TOUCH_DUE]).occurrences
+        return touch.updated_at
+
+    first = stamp()
+    clock.shift(datetime.timedelta(minutes=5))
+    touchpoint_log(customer=customer, date=D(2026, 6, 15), channel="visit")
+    assert first is not None and stamp() > first
 
 
 @pytest.mark.parametrize("count", [2, 20])
