@@ -5,6 +5,7 @@ from typing import Any
 import recurrence
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from calendarapp.lib import countries, dates
 
@@ -34,7 +35,7 @@ class NextDates:
     def next_dates(self, tradition: Tradition) -> str:
         if tradition.pk is None:
             return "Shown after saving."
-        today = datetime.date.today()
+        today = timezone.localdate()
         rule = rule_text_of(tradition.recurrence)
         spans = dates.expand(
             rule, tradition.start, tradition.end, today, today + datetime.timedelta(days=3 * 366)
@@ -57,7 +58,7 @@ class IsoWeekRuleForm(forms.ModelForm):
         max_value=53,
         label="Or every year in ISO week",
         help_text="Repeats yearly in this week, on the start date's weekday; "
-        "replaces the rule above. Empty to use the rule above.",
+        "replaces the rule above, which stays empty for it. Empty to use the rule above.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -65,6 +66,9 @@ class IsoWeekRuleForm(forms.ModelForm):
         rule = dates.parse_yearly_rule(dates.serialize_recurrence(self.instance.recurrence))
         if rule is not None and rule.weekno is not None:
             self.fields["iso_week"].initial = rule.weekno
+            # The widget has no ISO weeks: it reads BYWEEKNO=42;BYDAY=MO as "the first
+            # Monday" (recurrence.js, Rule display). The week is edited here alone.
+            self.initial["recurrence"] = None
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -226,6 +226,24 @@ def test_admin_saves_an_iso_week_rule_the_widget_cannot_express(admin_client):
     assert page.context["adminform"].form["iso_week"].initial == 7
 
 
+def test_an_iso_week_rule_is_shown_as_its_week_not_in_the_widget_and_saved_unchanged(
+    admin_client,
+):
+    admin_client.post(
+        reverse("admin:traditions_localtradition_add"), local_tradition_form(iso_week="7")
+    )
+    saved = LocalTradition.objects.get()
+    url = reverse("admin:traditions_localtradition_change", args=[saved.pk])
+    form = admin_client.get(url).context["adminform"].form
+    # The widget would call it "the first Monday": it gets no rule, the week field has it.
+    assert form["recurrence"].value() is None and form["iso_week"].value() == 7
+    response = admin_client.post(url, local_tradition_form(iso_week="7", lead_time_days="14"))
+    assert response.status_code == 302
+    saved.refresh_from_db()
+    assert recurrence.serialize(saved.recurrence) == "RRULE:FREQ=YEARLY;BYDAY=MO;BYWEEKNO=7"
+    assert saved.lead_time_days == 14
+
+
 def test_iso_week_that_misses_the_start_date_is_a_field_error(admin_client):
     response = admin_client.post(
         reverse("admin:traditions_localtradition_add"), local_tradition_form(iso_week="8")

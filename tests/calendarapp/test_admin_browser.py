@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support import ARTIFACTS
+from traditions.models import LocalTradition
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,3 +43,15 @@ def test_customer_change_page_renders_the_inline_recurrence(admin_page, live_ser
     assert "annually" in inline.inner_text().lower() or "year" in inline.inner_text().lower()
     assert page.problems == []
     assert page.foreign_requests == []
+
+
+def test_an_iso_week_tradition_shows_its_week_and_no_first_monday(admin_page, live_server, danes):
+    page = admin_page
+    tradition = LocalTradition.objects.get(title__icontains="autumn")
+    page.goto(f"{live_server.url}/admin/traditions/localtradition/{tradition.pk}/change/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=ARTIFACTS / "admin-localtradition-week-42.png", full_page=True)
+    assert page.get_by_label("Or every year in ISO week").input_value() == "42"
+    widget = page.locator("div.recurrence-widget").inner_text().lower()
+    assert "first" not in widget and "monday" not in widget
+    assert page.problems == []
