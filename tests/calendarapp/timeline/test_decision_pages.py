@@ -1,8 +1,11 @@
 """The customer page's decision map, steps, findings, competitors and risk; the step form."""
 
 import datetime
+import io
+from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 
 from customers.decisions import competitor_save, decision_factor_save, decision_step_save
 from customers.models import DecisionStep
@@ -174,3 +177,13 @@ def test_the_timeline_marks_a_high_risk_customer_and_not_a_covered_one(owner_cli
               ("Aarhus A/S", "Bornholm A/S")}  # fmt: skip
     assert "⚠ high risk" in row_of["Aarhus A/S"]
     assert "high risk" not in row_of["Bornholm A/S"]
+
+
+def test_a_step_is_in_the_customers_feed(client, customer, sales_manager):
+    step = decision_step_save(customer=customer, title="Board approval", date=D(2027, 3, 12))
+    out = io.StringIO()
+    call_command("feed_url", sales_manager.username, "--customer", str(customer.pk), stdout=out)
+    path = urlsplit(out.getvalue().strip()).path
+    body = b"".join(client.get(path).streaming_content).decode()
+    assert f"UID:step-{step.pk}@" in body
+    assert "Board approval" in body
