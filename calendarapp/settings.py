@@ -4,6 +4,7 @@ Every setting a deployment may change is read here through the small strict
 helpers below, which fail loudly on a bad value instead of guessing.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "customers",
     "traditions",
     "calendarapp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "calendarapp.lib.middleware.PolicyHeadersMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page saying so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "calendarapp.urls"
@@ -180,6 +184,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The throttle comes first, so a locked-out login is refused before its password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "calendarapp.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are throttled per account and per address (django-axes): this many failures
+# within the cool-off lock the account, and the address, for the cool-off after the last one.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1")
+# Proxies in front that append the client's address to X-Forwarded-For (the TLS proxy that
+# HTTPS=1 expects); without them every login would come from the proxy's one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the request log already
+AXES_VERBOSE = False  # no banner on every manage.py command (scripts read their output)
+AXES_CLIENT_IP_CALLABLE = "calendarapp.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "calendarapp.accounts.throttle.locked_out"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 

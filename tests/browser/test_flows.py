@@ -144,10 +144,10 @@ def test_plan_in_week_42_see_blocker_apply_suggestion_save_and_find_on_timeline(
     desktop.shot("planner-saved")
 
     page.get_by_role("link", name="Show on the timeline", exact=True).click()
-    ours = row(page, DANE).locator(".bar.k-event")
+    # The demo's own "Nordic customer day" sits in week 42 beside it.
+    ours = row(page, DANE).locator('.bar.k-event[title*="Autumn customer seminar"]')
     expect(ours).to_have_count(1)
-    assert "Autumn customer seminar" in ours.get_attribute("title")
-    assert ours.inner_text() == "Ev"
+    assert ours.inner_text().startswith("Ev")
     ours.click()
     expect(
         page.get_by_role("dialog").get_by_role("link", name="Open the plan", exact=True)
