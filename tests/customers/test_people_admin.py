@@ -9,19 +9,24 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def form_data(customer, **people):
-    data = {
-        "name": customer.name,
-        "country": customer.country,
-        "subdivision": "",
-        "timezone": customer.timezone,
-        "budget_close_month": customer.budget_close_month,
-        "contact_every_days": 45,
-        "active": "on",
-    }
-    for prefix in ("contracts", "traditions"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data.update({"people-TOTAL_FORMS": 1, "people-INITIAL_FORMS": 0, **people})
+def form_data(admin_client, url, **people):
+    """The change form as the admin renders it (every field and inline), plus one person row."""
+    context = admin_client.get(url).context
+    form = context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value.pk if hasattr(value, "pk") else value
+    for inline in context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        rows = 1 if prefix == "people" else 0
+        data.update({f"{prefix}-TOTAL_FORMS": rows, f"{prefix}-INITIAL_FORMS": 0})
+    data["contact_every_days"] = 45
+    data.update(people)
     return data
 
 
@@ -31,7 +36,7 @@ def test_a_calendar_admin_adds_a_person_and_sets_the_contact_interval(admin_clie
     page = admin_client.get(url).content.decode()
     assert "People" in page and "contact_every_days" in page
     response = admin_client.post(
-        url, form_data(customer, **{"people-0-name": "Mette", "people-0-active": "on"})
+        url, form_data(admin_client, url, **{"people-0-name": "Mette", "people-0-active": "on"})
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     customer.refresh_from_db()
@@ -45,7 +50,8 @@ def test_leaving_before_starting_is_refused_in_the_admin(admin_client):
     response = admin_client.post(
         url,
         form_data(
-            customer,
+            admin_client,
+            url,
             **{
                 "people-0-name": "Mette",
                 "people-0-started_on": "2026-05-01",
