@@ -18,7 +18,9 @@ from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
 from customers.models import (
     Channel,
+    Competitor,
     Customer,
+    DecisionFactor,
     Interest,
     Outcome,
     Person,
@@ -382,4 +384,35 @@ class DecisionStepForm(forms.Form):
             "rule": "" if rule in known else rule,
             "people": step.people.all(),
             "done": step.done,
+        }
+
+
+class DecisionFactorForm(forms.ModelForm):
+    """What counts in the customer's decision; saved through `decision_factor_save`."""
+
+    class Meta:
+        model = DecisionFactor
+        fields = ["name", "weight", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class CompetitorForm(forms.ModelForm):
+    """Someone else the customer considers; saved through `competitor_save`."""
+
+    noted_on = IsoDateField(widget=DATE_INPUT, label="First noted on")
+
+    class Meta:
+        model = Competitor
+        fields = [
+            "name",
+            "incumbent",
+            "offering",
+            "value_proposition",
+            "strengths",
+            "weaknesses",
+            "noted_on",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("value_proposition", "strengths", "weaknesses")
         }

@@ -20,6 +20,30 @@ urlpatterns = [
         name="decision-step-create",
     ),
     path("steps/<int:step_id>", views.decision_step_form, name="decision-step-edit"),
+    path(
+        "customers/<int:customer_id>/factors/new",
+        views.decision_record_form,
+        {"kind": "factor"},
+        name="decision-factor-create",
+    ),
+    path(
+        "factors/<int:record_id>",
+        views.decision_record_form,
+        {"kind": "factor"},
+        name="decision-factor-edit",
+    ),
+    path(
+        "customers/<int:customer_id>/competitors/new",
+        views.decision_record_form,
+        {"kind": "competitor"},
+        name="competitor-create",
+    ),
+    path(
+        "competitors/<int:record_id>",
+        views.decision_record_form,
+        {"kind": "competitor"},
+        name="competitor-edit",
+    ),
     path("customers/<int:customer_id>/people/new", views.person_form, name="person-create"),
     path("people/<int:person_id>", views.person_form, name="person-edit"),
 ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import calendar as calendar_names
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +29,8 @@ from calendarapp.roles import calendar_reader_required, can_edit_contacts
 from calendarapp.timeline.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
+    CompetitorForm,
+    DecisionFactorForm,
     DecisionStepForm,
     PersonForm,
     TimelineForm,
@@ -39,8 +44,21 @@ from calendarapp.timeline.layout import (
     months_of_year,
     neighbours,
 )
-from customers.decisions import decision_step_save
-from customers.models import Customer, DecisionStep, Person, Topic, Touchpoint
+from customers.decisions import (
+    competitor_save,
+    decision_factor_save,
+    decision_record_delete,
+    decision_step_save,
+)
+from customers.models import (
+    Competitor,
+    Customer,
+    DecisionFactor,
+    DecisionStep,
+    Person,
+    Topic,
+    Touchpoint,
+)
 from customers.services import person_save, touchpoint_log
 
 
@@ -299,6 +317,10 @@ def decision_step_form(
         customer = get_object_or_404(Customer, pk=customer_id)
     if not can_edit_contacts(request.user, customer):
         raise PermissionDenied("Only the account owner or a calendar admin edits decision steps.")
+    back = reverse("customer-detail", args=[customer.pk]) + "#decision-title"
+    if request.method == "POST" and "delete" in request.POST and step is not None:
+        decision_record_delete(record=step)
+        return redirect(back)
     initial = DecisionStepForm.initial_of(step) if step else {}
     form = DecisionStepForm(
         request.POST if request.method == "POST" else None, customer=customer, initial=initial
@@ -311,7 +333,73 @@ def decision_step_form(
                 field = "rule" if field == "recurrence" else field
                 form.add_error(field if field in form.fields else None, messages)
         else:
-            return redirect(reverse("customer-detail", args=[customer.pk]) + "#decision-title")
+            return redirect(back)
     context = {"customer": customer, "form": form, "step": step, "titles": STEP_TITLES}
     status = 400 if request.method == "POST" else 200
     return render(request, "customers/decision_step_form.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """How one kind of customer record is edited on its page."""
+
+    model: type[DecisionFactor] | type[Competitor]
+    form: type[DecisionFactorForm] | type[CompetitorForm]
+    save: Callable[..., Any]
+    argument: str
+    noun: str
+    anchor: str
+
+
+RECORD_PAGES = {
+    "factor": RecordPage(
+        DecisionFactor,
+        DecisionFactorForm,
+        decision_factor_save,
+        "factor",
+        "decision factor",
+        "#decision-title",
+    ),
+    "competitor": RecordPage(
+        Competitor,
+        CompetitorForm,
+        competitor_save,
+        "competitor",
+        "competitor",
+        "#competitors-title",
+    ),
+}
+
+
+@calendar_reader_required
+def decision_record_form(
+    request: HttpRequest, kind: str, customer_id: int | None = None, record_id: int | None = None
+) -> HttpResponse:
+    """Add, edit or delete a decision factor or a competitor (account owner, calendar admins)."""
+    page = RECORD_PAGES[kind]
+    record: DecisionFactor | Competitor
+    if record_id is not None:
+        record = get_object_or_404(page.model.objects.select_related("customer"), pk=record_id)
+        customer = record.customer
+    else:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        record = page.model(customer=customer)
+    if not can_edit_contacts(request.user, customer):
+        raise PermissionDenied(f"Only the account owner or a calendar admin edits a {page.noun}.")
+    back = reverse("customer-detail", args=[customer.pk]) + page.anchor
+    if request.method == "POST" and "delete" in request.POST and record.pk:
+        decision_record_delete(record=record)
+        return redirect(back)
+    form = page.form(request.POST if request.method == "POST" else None, instance=record)
+    if form.is_valid():
+        existing = record if record.pk else None
+        try:
+            page.save(**{page.argument: existing}, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect(back)
+    context = {"customer": customer, "form": form, "record": record, "page": page}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "customers/decision_record_form.html", context, status=status)

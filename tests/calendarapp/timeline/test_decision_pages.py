@@ -187,3 +187,61 @@ def test_a_step_is_in_the_customers_feed(client, customer, sales_manager):
     body = b"".join(client.get(path).streaming_content).decode()
     assert f"UID:step-{step.pk}@" in body
     assert "Board approval" in body
+
+
+def test_the_owner_adds_edits_and_deletes_a_factor_and_a_competitor(owner_client, customer):
+    response = owner_client.post(
+        f"/customers/{customer.pk}/factors/new", {"name": "Transport", "weight": "4", "note": ""}
+    )
+    assert response.status_code == 302
+    factor = customer.decision_factors.get()
+    response = owner_client.post(
+        f"/customers/{customer.pk}/competitors/new",
+        {"name": "Rival", "incumbent": "on", "offering": "Trucks", "noted_on": "2026-12-01"},
+    )
+    assert response.status_code == 302
+    rival = customer.competitors.get()
+    assert rival.incumbent and rival.noted_on == D(2026, 12, 1)
+    page = owner_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "Transport" in page and "4/5" in page and "Rival" in page
+    owner_client.post(f"/factors/{factor.pk}", {"name": "Transport", "weight": "2"})
+    factor.refresh_from_db()
+    assert factor.weight == 2
+    assert owner_client.post(f"/competitors/{rival.pk}", {"delete": "1"}).status_code == 302
+    assert not customer.competitors.exists()
+
+
+@pytest.mark.parametrize("weight", ["0", "6", "heavy"])
+def test_a_weight_outside_one_to_five_is_a_form_error_and_saves_nothing(
+    owner_client, customer, weight
+):
+    response = owner_client.post(
+        f"/customers/{customer.pk}/factors/new", {"name": "Price", "weight": weight}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["weight"]
+    assert not customer.decision_factors.exists()
+
+
+def test_a_second_factor_of_the_same_name_is_refused(owner_client, customer):
+    decision_factor_save(customer=customer, name="Price", weight=5)
+    response = owner_client.post(
+        f"/customers/{customer.pk}/factors/new", {"name": "Price", "weight": "3"}
+    )
+    assert response.status_code == 400
+    assert "already has a factor of that name" in response.content.decode()
+    assert customer.decision_factors.count() == 1
+
+
+def test_another_sales_manager_may_not_open_the_factor_or_competitor_forms(client, customer):
+    factor = decision_factor_save(customer=customer, name="Price", weight=5)
+    client.force_login(factories.user("jonas", "Sales managers"))
+    assert client.get(f"/factors/{factor.pk}").status_code == 403
+    assert client.post(f"/factors/{factor.pk}", {"delete": "1"}).status_code == 403
+    assert client.get(f"/customers/{customer.pk}/competitors/new").status_code == 403
+
+
+def test_the_owner_deletes_a_step(owner_client, customer):
+    step = decision_step_save(customer=customer, title="Board", date=D(2027, 3, 12))
+    assert owner_client.post(f"/steps/{step.pk}", {"delete": "1"}).status_code == 302
+    assert not DecisionStep.objects.exists()
