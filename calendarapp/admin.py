@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from calendarapp.models import Plan
+from calendarapp.accounts.tokens import api_token_revoke, status_of
+from calendarapp.models import ApiToken, Plan
 from calendarapp.roles import can_edit_customers, can_edit_plan
 
 
@@ -43,3 +44,38 @@ class PlanAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or can_edit_plan(request.user, obj))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who has which API token, and revoking one; tokens are made by their owners, never here."""
+
+    list_display = ["user", "name", "created_at", "expires_at", "last_used_at", "status"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "name"]
+    list_select_related = ["user"]
+    # The hash stays hidden: it is of no use to a person and need not travel further.
+    fields = readonly_fields = (
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    actions = ["revoke"]
+
+    @admin.display(description="status")
+    def status(self, token: ApiToken) -> str:
+        return status_of(token)
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset) -> None:
+        revoked = sum(api_token_revoke(token=token) for token in queryset)
+        self.message_user(request, f"Revoked {revoked} API token(s); the API refuses them now.")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoked tokens stay listed: who had access, and until when

@@ -53,7 +53,9 @@ GROUP_PERMISSIONS = {
             ("calendarapp", "plan"),
         ]
         for action in ("view", "add", "change", "delete")
-    ],
+    ]
+    # Who has which API token, and revoking one (tokens are made by their owners).
+    + ["calendarapp.view_apitoken", "calendarapp.change_apitoken"],
 }
 
 

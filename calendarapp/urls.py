@@ -28,6 +28,7 @@ urlpatterns = [
     path("feeds/import/", include("calendarapp.imports.urls")),
     path("feeds/", include("calendarapp.feeds.urls")),
     path("accounts/", include(accounts)),
+    path("accounts/", include("calendarapp.accounts.urls")),
     path("admin/", admin.site.urls),
     # django-recurrence's widget translates its labels through this catalog.
     path(

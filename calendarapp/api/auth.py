@@ -1,10 +1,10 @@
-"""Personal API tokens: `Authorization: Bearer <token>`."""
+"""Personal API tokens: `Authorization: Bearer <token>`; revoked and expired ones get a 401."""
 
 from __future__ import annotations
 
 from rest_framework import authentication, exceptions
 
-from calendarapp.models import ApiToken, hash_token
+from calendarapp.accounts.tokens import TokenRefused, api_token_authenticate
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -18,13 +18,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Send the header as `Authorization: Bearer <token>`."
             )
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=hash_token(header[1]), user__is_active=True)
-            .first()
-        )
-        if token is None:
-            raise exceptions.AuthenticationFailed("This API token is unknown or was revoked.")
+        try:
+            token = api_token_authenticate(header[1])
+        except TokenRefused as refused:
+            raise exceptions.AuthenticationFailed(str(refused)) from None
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -1,0 +1,1 @@
+"""The user's own account: login throttling and personal API tokens."""
