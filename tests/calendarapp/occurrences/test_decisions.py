@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 import recurrence
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendarapp.occurrences.decisions import decision_map, level_of, risks, step_findings
+from calendarapp.occurrences.decisions import FINDINGS_DAYS, decision_map, risks, step_findings
 from calendarapp.occurrences.stream import calendar_between
 from customers.decisions import competitor_save, decision_step_save
 from customers.models import Customer
@@ -192,11 +192,25 @@ def test_every_signal_together_is_high_with_a_question_for_each(acme, cloud):
     assert len(result.questions) == 7  # one per signal, and factors and personal stakes unknown
 
 
-@given(st.integers(min_value=0, max_value=5))
-@settings(max_examples=6)
-def test_the_level_grows_with_the_number_of_signals(count):
-    level = level_of([object()] * count)  # type: ignore[list-item]
-    assert level == ("low" if count == 0 else "medium" if count < 3 else "high")
+@given(
+    step_day=st.dates(min_value=D(2027, 1, 10), max_value=D(2028, 12, 31)),
+    end_date=st.dates(min_value=D(2027, 1, 1), max_value=D(2029, 3, 31)),
+    notice_days=st.integers(min_value=0, max_value=400),
+)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_step_is_late_exactly_when_it_falls_after_its_notice_deadline(
+    acme, step_day, end_date, notice_days
+):
+    # Leap days, year ends and deadlines on either side of the step, within the year ahead.
+    cloud = factories.contract(
+        acme, end_date, name="Cloud", notice_period_days=notice_days, pre_shopping_days=400
+    )
+    decision_step_save(customer=acme, contract=cloud, title="Board approval", date=step_day)
+    late = [f for f in findings(acme) if "but notice" in f.text]
+    in_window = step_day <= TODAY + datetime.timedelta(days=FINDINGS_DAYS)
+    assert bool(late) == (in_window and step_day > cloud.notice_deadline)
+    cloud.delete()
+    acme.decision_steps.all().delete()
 
 
 def test_the_check_costs_the_same_queries_for_two_and_twenty_customers(
