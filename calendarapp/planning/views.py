@@ -213,6 +213,8 @@ def _render_planner(
             "panel": panel,
             "confirm_blockers": confirm_blockers,
             "audience": _audience(plan) if plan else None,
+            # The timeline opens two weeks before the plan, so what surrounds it shows too.
+            "timeline_start": plan.start - datetime.timedelta(weeks=2) if plan else None,
         },
     )
 

@@ -229,6 +229,10 @@ def digest_item_mark(
 ) -> DigestItemState | None:
     """Mark one item of the user's digest done, or snooze it for a week; None brings it back."""
     with transaction.atomic():
+        # Snoozes that have run out mean nothing any more: drop them while here.
+        DigestItemState.objects.filter(
+            user=user, status=DigestItemStatus.SNOOZED, snoozed_until__lte=today
+        ).exclude(item_key=item_key).delete()
         if status is None:
             DigestItemState.objects.filter(user=user, item_key=item_key).delete()
             return None

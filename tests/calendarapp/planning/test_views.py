@@ -143,7 +143,8 @@ def test_save_creates_the_plan_and_shows_it(sales_client, sales_manager, danes):
     html = response.content.decode()
     assert "Saved “Autumn seminar”." in html
     assert "the people are not there for your event" in html  # the saved plan's check
-    assert f"/?start={plan.start.isoformat()}" in html
+    # The timeline link opens two weeks before the plan, for context.
+    assert f"/?start={(plan.start - datetime.timedelta(weeks=2)).isoformat()}" in html
 
 
 @pytest.mark.parametrize(

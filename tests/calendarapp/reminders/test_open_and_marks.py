@@ -222,3 +222,13 @@ def test_the_page_costs_the_same_queries_with_2_and_20_marked_items(
     with django_assert_max_num_queries(len(captured)):
         response = sales_client.get(reverse("this-week"))
     assert len(response.context["digest"].hidden) == 20
+
+
+def test_snoozes_that_ran_out_are_dropped_when_the_user_marks_again(acme, sales_manager):
+    digest_item_mark(user=sales_manager, item_key="old", status="snoozed", today=TODAY)
+    digest_item_mark(user=sales_manager, item_key="kept", status="done", today=TODAY)
+
+    later = TODAY + datetime.timedelta(days=8)
+    digest_item_mark(user=sales_manager, item_key="new", status="snoozed", today=later)
+
+    assert sorted(DigestItemState.objects.values_list("item_key", flat=True)) == ["kept", "new"]
