@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from calendarapp.lib.stamps import stamp_at_most_every
 from calendarapp.models import ApiToken, hash_token
@@ -75,6 +75,16 @@ class ListedToken:
     @property
     def title(self) -> str:
         return self.token.name or "(no name)"
+
+    @property
+    def works_until(self) -> str:
+        """The last day it works ("4 Mar 2027"), with the time when it ends within a day."""
+        if self.token.expires_at is None:
+            return "no end date"
+        ends = timezone.localtime(self.token.expires_at)
+        if ends.time() == datetime.time.min:  # made on the page: the start of the next day
+            return dateformat.format(ends - datetime.timedelta(days=1), "j M Y")
+        return dateformat.format(ends, "j M Y, H:i")
 
 
 def tokens_of(user: User | None = None) -> list[ListedToken]:

@@ -127,7 +127,8 @@ def test_the_page_lists_name_dates_and_status_of_the_own_tokens_only(
     page = sales_client.get("/accounts/api-tokens/").content.decode()
     assert "Mine, live" in page and "Active" in page
     assert "Revoked 4 Dec 2026" in page
-    assert "6 Dec 2026" in page, "the expiry"
+    assert "6 Dec 2026, 10:00" in page, "when it ends (team time zone)"
+    assert "no end date" in page
     assert "Alice" not in page
     assert page.count("Revoke</button>") == 2, "only live tokens can be revoked"
 
@@ -137,6 +138,8 @@ def test_the_expiry_is_the_end_of_the_chosen_day(sales_client, sales_manager, ti
     sales_client.post("/accounts/api-tokens/", {"name": "Until Friday", "expires_on": "2026-12-11"})
     token = ApiToken.objects.get(user=sales_manager)
     assert timezone.localtime(token.expires_at).isoformat() == "2026-12-12T00:00:00+01:00"
+    assert "Until Friday" in sales_client.get("/accounts/api-tokens/").content.decode()
+    assert "11 Dec 2026</td>" in sales_client.get("/accounts/api-tokens/").content.decode()
 
 
 @pytest.mark.parametrize(
