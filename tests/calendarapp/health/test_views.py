@@ -75,7 +75,7 @@ def test_the_api_answers_503_in_its_json_error_shape(outage_client, sales_manage
 
 
 def test_a_feed_answers_503_in_plain_text(outage_client, monkeypatch):
-    monkeypatch.setattr("calendarapp.feeds.feeds.user_for_token", database_down)
+    monkeypatch.setattr("calendarapp.feeds.subscriptions.subscription_for_token", database_down)
     response = outage_client.get("/feeds/some-token/all-customers.ics")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/plain")
