@@ -11,14 +11,15 @@ from calendarapp.roles import can_edit_customers, can_edit_plan
 class PlanAdmin(admin.ModelAdmin):
     """Calendar admins see and correct every plan; sales managers plan in the planner."""
 
-    list_display = ["title", "kind", "start", "end", "owner"]
-    list_filter = ["kind", "owner"]
+    list_display = ["title", "kind", "status", "start", "end", "owner"]
+    list_filter = ["status", "kind", "owner"]
     search_fields = ["title", "notes"]
     date_hierarchy = "start"
     list_select_related = ["owner"]
     autocomplete_fields = ["customers", "interests"]
     fields = [
         ("kind", "title"),
+        "status",
         ("start", "end"),
         "owner",
         "customers",

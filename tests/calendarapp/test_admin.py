@@ -324,6 +324,7 @@ def plan_form(owner_pk: int, title: str) -> dict:
     return {
         "kind": "visit",
         "title": title,
+        "status": "confirmed",
         "start": "2026-05-05",
         "end": "2026-05-05",
         "owner": owner_pk,
@@ -350,4 +351,5 @@ def test_a_staff_sales_manager_plans_only_in_their_own_name_in_the_admin(
 
 def test_a_calendar_admin_may_plan_in_anothers_name(admin_client, sales_manager):
     admin_client.post(reverse("admin:calendarapp_plan_add"), plan_form(sales_manager.pk, "For Sam"))
-    assert Plan.objects.get(title="For Sam").owner == sales_manager
+    plan = Plan.objects.get(title="For Sam")
+    assert (plan.owner, plan.status) == (sales_manager, "confirmed")
