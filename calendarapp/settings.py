@@ -352,6 +352,8 @@ CALENDAR_CACHE_OCCURRENCES = env_int("CALENDAR_CACHE_OCCURRENCES", 1_000_000)
 ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 ICS_IMPORT_TIMEOUT_SECONDS = env_int("ICS_IMPORT_TIMEOUT_SECONDS", 10)
 ICS_IMPORT_ALLOW_PRIVATE_HOSTS = env_list("ICS_IMPORT_ALLOW_PRIVATE_HOSTS")
+# Spreadsheet imports (customers, contracts, traditions, people): the largest file accepted.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 
 # One JSON object a line on stdout in production, readable text while developing; every
 # line of a request carries its id (calendarapp/lib/logs.py).

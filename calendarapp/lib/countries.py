@@ -7,6 +7,7 @@ and the API validate the same way.
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Iterable
 from importlib import resources
@@ -75,10 +76,18 @@ def country_choices(
 def validate_country(country: str) -> str | None:
     """Return an error message for an unsupported country code, None when it is fine."""
     if country not in country_names():
-        return (
-            f"“{country}” is not a country code we have public holidays for (ISO 3166-1, e.g. DK)."
-        )
+        guess = suggest_country(country)
+        hint = f"; did you mean {guess}?" if guess else " (ISO 3166-1, e.g. DK)."
+        return f"“{country}” is not a country code we have public holidays for{hint}"
     return None
+
+
+def suggest_country(text: str) -> str | None:
+    """The supported code a mistyped country most likely meant ("Denmrk" -> DK), or None."""
+    by_name = {name.casefold(): code for code, name in country_names().items()}
+    by_name.update({code.casefold(): code for code in country_names()})
+    match = difflib.get_close_matches(text.strip().casefold(), by_name, n=1, cutoff=0.7)
+    return by_name[match[0]] if match else None
 
 
 def validate_subdivision(country: str, subdivision: str) -> str | None:

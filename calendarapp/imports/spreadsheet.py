@@ -1,0 +1,685 @@
+"""Customers, contracts, traditions and people in and out of spreadsheets (CSV and .xlsx).
+
+`customers_import` reads a file, checks every row with the models' own
+`full_clean()` (the validation forms, the admin and the API use), and writes
+only when every row of every sheet is valid, in one transaction, with bulk
+queries (a constant number per batch of `BATCH` rows). A dry run returns the
+same result without writing: what would be created and updated, and every
+problem as line (as a spreadsheet numbers it, the header being line 1),
+column, value and message. `customers_export` writes the same columns back,
+so an export imports whole into an empty database.
+
+Why not django-import-export: its instance loader can match rows on one key
+only (we match on `id` or name plus country), so it would query once per row;
+its bulk mode drops the transaction, and contracts must name customers that
+the same file creates. The format itself (csv, openpyxl) is the easy part.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import recurrence
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from recurrence.exceptions import DeserializationError
+
+from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange
+from traditions.models import Tradition, rule_text_of
+
+# Rows per bulk query: queries grow with the file by one per batch, not one per row.
+BATCH = 1000
+# Cells that spreadsheet programs would run as formulas; exports prefix them with "'".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "ja"}
+FALSE_WORDS = {"0", "false", "no", "n", "nej", "nein", ""}
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read (empty, wrong type, wrong header); nothing changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    meaning: str
+    example: str
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    kind: str
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, {self.column}" if self.column else f"line {self.line}"
+        prefix = "" if self.kind == "customers" else f"{self.kind} "
+        return f"{prefix}{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class RowPlan:
+    """One valid row: what it would do."""
+
+    kind: str
+    line: int
+    action: str  # "create" or "update"
+    label: str
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    rows: list[RowPlan] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+
+    def count(self, action: str, kind: str | None = None) -> int:
+        return sum(1 for r in self.rows if r.action == action and kind in (None, r.kind))
+
+    @property
+    def created(self) -> int:
+        return self.count("create")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    def summary(self) -> str:
+        kinds = [k for k in KINDS if any(r.kind == k for r in self.rows)]
+        parts = [
+            f"{k}: {self.count('create', k)} created, {self.count('update', k)} updated"
+            for k in kinds
+        ]
+        verb = "Would import" if self.dry_run else "Imported"
+        return f"{verb} " + ("; ".join(parts) if parts else "nothing") + "."
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    kind: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (line, column -> text)
+
+
+# Columns ---------------------------------------------------------------------------------
+
+_CUSTOMER_REF = (
+    Column("customer", "the customer's name, as in the customers sheet", "Dansk Retail", True),
+    Column("customer_country", "the customer's country (with the name, finds it)", "DK", True),
+)
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "customers": (
+        Column("id", "our id: updates that customer; empty to match by name and country", ""),
+        Column("name", "the customer's name", "Dansk Retail", True),
+        Column("country", "ISO 3166-1 code", "DK", True),
+        Column("subdivision", "region whose public holidays apply", ""),
+        Column("timezone", "IANA time zone; empty for the country's", "Europe/Copenhagen"),
+        Column("owner", "account owner's username", "mette"),
+        Column("budget_close_month", "month the budget closes, 1-12 (12)", "6"),
+        Column("contact_every_days", "days between touches, 7-365", "30"),
+        Column("strategy_weeks_before_start", "strategy season starts, weeks before close", "26"),
+        Column("strategy_weeks_before_end", "strategy season ends, weeks before close", "8"),
+        Column("notes", "free text", "Prefers Tuesday meetings"),
+        Column("active", "yes or no (yes)", "yes"),
+    ),
+    "contracts": (
+        Column("id", "our id: updates that contract; empty to match by customer and name", ""),
+        *_CUSTOMER_REF,
+        Column("name", "the contract's name", "Cloud platform", True),
+        Column("end_date", "last day, YYYY-MM-DD", "2027-06-30", True),
+        Column("notice_period_days", "notice due this many days before the end (90)", "90"),
+        Column("pre_shopping_days", "they look at offers this many days before (180)", "180"),
+        Column("notes", "free text", ""),
+    ),
+    "traditions": (
+        Column("id", "our id: updates that tradition; empty to match by owner and title", ""),
+        Column("customer", "the customer's name; empty for a local tradition", "Dansk Retail"),
+        Column("customer_country", "the customer's country", "DK"),
+        Column("country", "a local tradition's country (customer empty)", ""),
+        Column("subdivision", "a local tradition's region", ""),
+        Column("kind", "budget_close, contract_renewal, busy_season, ...", "busy_season", True),
+        Column("title", "what it is", "Christmas rush", True),
+        Column("start", "first day, YYYY-MM-DD", "2026-11-15", True),
+        Column("end", "last day (inclusive)", "2026-12-31", True),
+        Column("recurrence", "RFC 5545 rule; empty for once", "RRULE:FREQ=YEARLY"),
+        Column("lead_time_days", "days ahead sales should act (0)", "30"),
+        Column("blocks_events", "busy season only: yes blocks in-person plans", "yes"),
+        Column("notes", "free text", ""),
+    ),
+    "people": (
+        Column("id", "our id: updates that person; empty to match by customer and name", ""),
+        *_CUSTOMER_REF,
+        Column("name", "the person's name", "Anna Holm", True),
+        Column("job_title", "their role", "CFO"),
+        Column("email", "email address", "anna@example.com"),
+        Column("phone", "phone number", "+45 12 34 56 78"),
+        Column("country", "where they sit, if not the customer's country", ""),
+        Column("subdivision", "their region, if it differs", ""),
+        Column("active", "yes or no (yes)", "yes"),
+        Column("started_on", "in the role since, YYYY-MM-DD", "2024-02-01"),
+        Column("left_on", "left the role on", ""),
+        Column("decision_role", "decides, economic_buyer, champion, ... (none)", "decides"),
+        Column("stance", "champion, supporter, neutral, sceptic, opponent, unknown", "neutral"),
+        Column("influence", "high, medium, low (medium)", "high"),
+        Column("personal_stake", "what they win or fear", ""),
+        Column("notes", "free text", ""),
+    ),
+}
+KINDS: tuple[str, ...] = tuple(COLUMNS)
+MODELS: dict[str, type[models.Model]] = {
+    "customers": Customer,
+    "contracts": Contract,
+    "traditions": Tradition,
+    "people": Person,
+}
+# Columns that are not plain model fields: read and written by hand below.
+_SPECIAL = {"id", "customer", "customer_country", "owner", "recurrence"}
+
+
+# Reading files ---------------------------------------------------------------------------
+
+
+def too_big_message() -> str:
+    return f"The file is larger than the limit of {settings.IMPORT_MAX_BYTES / 1048576:g} MB."
+
+
+def read_sheets(data: bytes, filename: str, kind: str | None = None) -> list[Sheet]:
+    """The file's sheets in import order; raises SpreadsheetError for a file that can't be read.
+
+    An .xlsx names its kinds by sheet name; a CSV holds one kind (`kind`, default customers).
+    """
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise SpreadsheetError(too_big_message())
+    if not data.strip():
+        raise SpreadsheetError("The file is empty.")
+    if kind is not None and kind not in KINDS:
+        raise SpreadsheetError(f"Unknown kind “{kind}”; choose one of {', '.join(KINDS)}.")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, kind)
+    if filename.lower().endswith((".xlsx", ".xls", ".ods")) or b"\x00" in data[:2048]:
+        raise SpreadsheetError("The file is not a CSV or .xlsx file.")
+    return [_read_csv(data, kind or "customers")]
+
+
+def _read_csv(data: bytes, kind: str) -> Sheet:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read); "
+            "save it as “CSV UTF-8” and try again."
+        ) from None
+    first = text.split("\n", 1)[0]
+    # Excel in Denmark and Germany writes semicolons; the header tells which was used.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _sheet(kind, lines)
+
+
+def _read_xlsx(data: bytes, kind: str | None) -> list[Sheet]:
+    import openpyxl  # only .xlsx files need it; it is slow to import
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise SpreadsheetError("The file is not a CSV or .xlsx file.") from None
+    names = {name.strip().casefold(): name for name in book.sheetnames}
+    wanted = [kind] if kind else [k for k in KINDS if k in names]
+    if kind and kind not in names and len(book.sheetnames) == 1:
+        names[kind] = book.sheetnames[0]  # a one-sheet workbook holds the kind asked for
+    if not wanted or any(k not in names for k in wanted):
+        raise SpreadsheetError(
+            f"The workbook has no sheet named {kind or ', '.join(KINDS)}; "
+            f"its sheets: {', '.join(book.sheetnames)}."
+        )
+    sheets = []
+    for name in wanted:
+        lines = [
+            [_cell_text(v) for v in row] for row in book[names[name]].iter_rows(values_only=True)
+        ]
+        sheets.append(_sheet(name, lines))
+    book.close()
+    return sheets
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return (value.date() if value.time() == datetime.time() else value).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet(kind: str, lines: list[list[str]]) -> Sheet:
+    while lines and not any(cell.strip() for cell in lines[-1]):
+        lines.pop()
+    if not lines:
+        raise SpreadsheetError(f"The {kind} sheet is empty.")
+    header = [cell.strip().lower() for cell in lines[0]]
+    while header and not header[-1]:
+        header.pop()
+    known = {c.name for c in COLUMNS[kind]}
+    problems = []
+    if unknown := [h for h in header if h not in known]:
+        problems.append(f"unknown columns: {', '.join(unknown) or '(empty)'}")
+    if missing := [c.name for c in COLUMNS[kind] if c.required and c.name not in header]:
+        problems.append(f"missing required columns: {', '.join(missing)}")
+    if doubled := sorted({h for h in header if header.count(h) > 1}):
+        problems.append(f"columns named twice: {', '.join(doubled)}")
+    if problems:
+        raise SpreadsheetError(
+            f"The {kind} header has {'; '.join(problems)}. "
+            f"The columns are: {', '.join(c.name for c in COLUMNS[kind])}."
+        )
+    rows = [
+        (number, {h: _unescape(cell.strip()) for h, cell in zip(header, line, strict=False)})
+        for number, line in enumerate(lines[1:], start=2)
+        if any(cell.strip() for cell in line)
+    ]
+    return Sheet(kind, header, rows)
+
+
+def _unescape(text: str) -> str:
+    """Undo the export's formula guard, so an exported "'=x" comes back as "=x"."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
+
+
+# Checking rows ---------------------------------------------------------------------------
+
+
+def _customer_key(name: str, country: str) -> tuple[str, str]:
+    return (name.strip().casefold(), country.strip().upper())
+
+
+class _Plan:
+    """Everything one import would do, built without writing anything."""
+
+    def __init__(self, sheets: list[Sheet], result: ImportResult):
+        self.sheets = sheets
+        self.result = result
+        self.customers: dict[tuple[str, str], Customer] = {}  # by name and country
+        self.customers_by_id: dict[int, Customer] = {}
+        self.saves: dict[str, list[tuple[Any, bool]]] = {k: [] for k in KINDS}
+        # People's decision fields as stored, for their history (as person_save keeps it).
+        self.people_before: dict[int, dict[str, str]] = {}
+        self._users: dict[str, Any] | None = None
+        self._load_customers()
+
+    def error(self, kind: str, line: int, column: str, value: str, message: str) -> None:
+        self.result.errors.append(RowError(kind, line, column, value, message))
+
+    def _load_customers(self) -> None:
+        """Every customer a row names, by id or by name and country, in a query per batch."""
+        ids: set[int] = set()
+        names: set[str] = set()
+        for sheet in self.sheets:
+            for _, row in sheet.rows:
+                if sheet.kind == "customers":
+                    names.add(row.get("name", "").strip())
+                    if row.get("id", "").strip().isdigit():
+                        ids.add(int(row["id"]))
+                elif row.get("customer", "").strip():
+                    names.add(row["customer"].strip())
+        for batch in _batches(sorted(ids)):
+            self.customers_by_id.update(Customer.objects.in_bulk(batch))
+        for batch in _batches(sorted(names)):
+            for customer in Customer.objects.filter(name__in=batch):
+                self.customers.setdefault(_customer_key(customer.name, customer.country), customer)
+
+    def check(self) -> None:
+        for sheet in self.sheets:
+            existing = self._existing(sheet)
+            seen: dict[Any, int] = {}
+            for line, row in sheet.rows:
+                self._check_row(sheet.kind, line, row, existing, seen)
+
+    def _existing(self, sheet: Sheet) -> dict[Any, models.Model]:
+        """The stored rows this sheet may update, by id and by natural key."""
+        model = MODELS[sheet.kind]
+        if sheet.kind == "customers":
+            found: dict[Any, models.Model] = {
+                ("id", pk): c for pk, c in self.customers_by_id.items()
+            }
+            found.update(self.customers)
+            return found
+        ids = [int(r["id"]) for _, r in sheet.rows if r.get("id", "").strip().isdigit()]
+        customer_ids = [c.pk for c in self.customers.values() if c.pk is not None]
+        found = {}
+        query = model._default_manager.all()
+        for batch in _batches(ids):
+            found.update({("id", o.pk): o for o in query.filter(pk__in=batch)})
+        for batch in _batches(customer_ids):
+            owned = query.filter(customer_id__in=batch).select_related("customer")
+            for obj in owned:
+                found.setdefault(self._natural_key(sheet.kind, obj), obj)
+        if sheet.kind == "traditions":
+            local_countries = {r.get("country", "").strip().upper() for _, r in sheet.rows}
+            for obj in query.filter(customer=None, country__in=local_countries - {""}):
+                found.setdefault(self._natural_key(sheet.kind, obj), obj)
+        return found
+
+    @staticmethod
+    def _natural_key(kind: str, obj: Any) -> tuple[Any, ...]:
+        title = obj.title if kind == "traditions" else obj.name
+        owner = (
+            _customer_key(obj.customer.name, obj.customer.country)
+            if obj.customer is not None
+            else ("", obj.country, obj.subdivision)
+        )
+        return (owner, title.strip().casefold())
+
+    def _check_row(
+        self, kind: str, line: int, row: dict[str, str], existing: dict, seen: dict
+    ) -> None:
+        errors_before = len(self.result.errors)
+        customer = None
+        if kind != "customers" and (row.get("customer", "").strip() or kind != "traditions"):
+            customer = self._customer_of(kind, line, row)
+        if kind == "customers":
+            key: tuple[Any, ...] = _customer_key(row.get("name", ""), row.get("country", ""))
+        else:
+            title = row.get("title" if kind == "traditions" else "name", "")
+            owner = (
+                _customer_key(customer.name, customer.country)
+                if customer is not None
+                else (
+                    "",
+                    row.get("country", "").strip().upper(),
+                    row.get("subdivision", "").strip().upper(),
+                )
+            )
+            key = (owner, title.strip().casefold())
+        raw_id = row.get("id", "").strip()
+        if raw_id and not raw_id.isdigit():
+            self.error(kind, line, "id", raw_id, f"“{raw_id}” is not an id (a whole number).")
+            return
+        # An id from another database (an export imported elsewhere) falls back to the name.
+        obj: Any = existing.get(("id", int(raw_id))) if raw_id else None
+        obj = obj or existing.get(key)
+        identity = ("id", obj.pk) if obj is not None else key
+        name_column = "title" if kind == "traditions" else "name"
+        if identity in seen:
+            self.error(
+                kind,
+                line,
+                name_column,
+                row.get(name_column, ""),
+                f"duplicate of line {seen[identity]}.",
+            )
+            return
+        seen[identity] = line
+        created = obj is None
+        if created:
+            obj = MODELS[kind]()
+        if customer is not None:
+            obj.customer = customer
+        if kind == "people" and not created:
+            self.people_before[obj.pk] = {n: getattr(obj, n) for n in DECISION_FIELDS}
+        for column, text in row.items():
+            if column not in _SPECIAL:
+                self._set(kind, line, obj, column, text)
+        if kind == "customers" and "owner" in row:
+            self._set_owner(line, obj, row["owner"])
+        if kind == "traditions" and "recurrence" in row:
+            self._set_recurrence(line, obj, row["recurrence"])
+        if kind in ("customers", "people") and created and "active" not in row:
+            obj.active = True
+        if len(self.result.errors) > errors_before:
+            return
+        try:
+            # Every CheckConstraint is mirrored in the models' clean(), and checking one runs a
+            # query per row; foreign keys were resolved above from one query per batch.
+            obj.full_clean(
+                exclude=["customer", "owner", "reports_to"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                column = column if column in row else name_column if column == "__all__" else column
+                self.error(kind, line, column, row.get(column, ""), messages[-1])
+            return
+        if kind == "customers":
+            self.customers[key] = obj  # later sheets name the customers this one adds
+        label = f"{obj} ({customer.name})" if customer is not None else str(obj)
+        self.result.rows.append(RowPlan(kind, line, "create" if created else "update", label))
+        self.saves[kind].append((obj, created))
+
+    def _customer_of(self, kind: str, line: int, row: dict[str, str]) -> Customer | None:
+        name, country = row.get("customer", ""), row.get("customer_country", "")
+        if not name.strip():
+            self.error(kind, line, "customer", "", "name the customer.")
+            return None
+        customer = self.customers.get(_customer_key(name, country))
+        if customer is None:
+            self.error(
+                kind,
+                line,
+                "customer",
+                name,
+                f"no customer “{name.strip()}” in {country.strip().upper() or '(no country)'}, "
+                "neither stored nor in the customers sheet.",
+            )
+        return customer
+
+    def _set(self, kind: str, line: int, obj: Any, column: str, text: str) -> None:
+        model_field: Any = MODELS[kind]._meta.get_field(column)
+        if column == "subdivision" or (
+            isinstance(model_field, models.CharField) and model_field.max_length == 2
+        ):
+            text = text.strip().upper()  # codes: "dk" is DK
+        try:
+            value = self._value(model_field, text)
+        except ValidationError as error:
+            self.error(kind, line, column, text, error.messages[-1])
+            return
+        setattr(obj, model_field.attname, value)
+
+    @staticmethod
+    def _value(model_field: Any, text: str) -> Any:
+        if isinstance(model_field, models.BooleanField):
+            word = text.strip().casefold()
+            if word not in TRUE_WORDS | FALSE_WORDS:
+                raise ValidationError(f"“{text}” is not yes or no.")
+            return word in TRUE_WORDS
+        if text.strip() == "":
+            if model_field.null:
+                return None
+            if model_field.has_default():
+                return model_field.get_default()
+            return ""
+        if isinstance(model_field, models.DateField):
+            try:
+                return datetime.date.fromisoformat(text.strip()[:10])
+            except ValueError:
+                raise ValidationError(f"“{text}” is not a date as YYYY-MM-DD.") from None
+        if isinstance(model_field, models.IntegerField):
+            try:
+                return int(text.strip())
+            except ValueError:
+                raise ValidationError(f"“{text}” is not a whole number.") from None
+        return model_field.to_python(text)
+
+    def _set_owner(self, line: int, obj: Customer, text: str) -> None:
+        username = text.strip()
+        if not username:
+            obj.owner = None
+            return
+        if self._users is None:
+            self._users = {u.username.casefold(): u for u in get_user_model().objects.all()}
+        owner = self._users.get(username.casefold())
+        if owner is None:
+            self.error("customers", line, "owner", text, f"there is no user “{username}”.")
+        else:
+            obj.owner = owner
+
+    def _set_recurrence(self, line: int, obj: Tradition, text: str) -> None:
+        try:
+            obj.recurrence = recurrence.deserialize(text.strip()) if text.strip() else None
+        except (DeserializationError, ValueError, KeyError) as error:
+            self.error(
+                "traditions", line, "recurrence", text, f"not a valid RFC 5545 rule ({error})."
+            )
+
+    def write(self) -> None:
+        now = timezone.now()
+        for kind in KINDS:
+            model = MODELS[kind]
+            new = [obj for obj, created in self.saves[kind] if created]
+            changed = [obj for obj, created in self.saves[kind] if not created]
+            for obj in changed:
+                obj.updated_at = now  # bulk_update skips auto_now
+            model._default_manager.bulk_create(new, batch_size=BATCH)
+            if changed:
+                names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+                model._default_manager.bulk_update(changed, names, batch_size=BATCH)
+        PersonChange.objects.bulk_create(self._person_changes(), batch_size=BATCH)
+
+    def _person_changes(self) -> Iterator[PersonChange]:
+        """The decision fields a row changed, as person_save records them."""
+        for person, created in self.saves["people"]:
+            # A new person's defaults are no news; what someone chose starts the history.
+            before = self.people_before.get(person.pk) or {
+                n: Person._meta.get_field(n).get_default()  # type: ignore[union-attr]
+                for n in DECISION_FIELDS
+            }
+            for name in DECISION_FIELDS:
+                new = getattr(person, name)
+                if new != before[name] and not (created and new == ""):
+                    old = "" if created else before[name]
+                    yield PersonChange(person=person, field=name, old_value=old, new_value=new)
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def customers_import(
+    *,
+    data: bytes,
+    filename: str = "",
+    kind: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Check every row of the file and, unless `dry_run`, write them all in one transaction.
+
+    Raises SpreadsheetError when the file as a whole cannot be read. Row problems
+    are in the result's `errors`; with any of them nothing is written.
+    """
+    sheets = read_sheets(data, filename, kind)
+    result = ImportResult(dry_run=dry_run)
+    if progress:
+        progress("checking")
+    plan = _Plan(sheets, result)
+    plan.check()
+    result.errors.sort(key=lambda e: (KINDS.index(e.kind), e.line))
+    if dry_run or result.errors:
+        return result
+    if progress:
+        progress("writing")
+    with transaction.atomic():
+        plan.write()
+    result.written = True
+    return result
+
+
+def errors_csv(errors: Iterable[RowError]) -> str:
+    """The errors as a CSV a spreadsheet opens: sheet, line, column, value, message."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["sheet", "line", "column", "value", "message"])
+    for e in errors:
+        writer.writerow([e.kind, e.line, e.column, _escape(e.value), _escape(e.message)])
+    return "\ufeff" + out.getvalue()  # the BOM makes Excel read it as UTF-8
+
+
+# Writing files ---------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    """A text cell a spreadsheet would run as a formula (=HYPERLINK(...)) is kept as text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_rows(kind: str) -> Iterator[list[str]]:
+    """The header and one row per stored object, in the columns the import reads."""
+    columns = [c.name for c in COLUMNS[kind]]
+    yield columns
+    query = MODELS[kind]._default_manager.order_by("pk")
+    if kind == "customers":
+        query = query.select_related("owner")
+    elif kind in ("contracts", "people"):
+        query = query.select_related("customer")
+    else:
+        query = query.select_related("customer")
+    for obj in query.iterator(chunk_size=BATCH):
+        yield [_escape(_export_value(obj, column)) for column in columns]
+
+
+def _export_value(obj: Any, column: str) -> str:
+    if column == "customer":
+        return obj.customer.name if obj.customer_id else ""
+    if column == "customer_country":
+        return obj.customer.country if obj.customer_id else ""
+    if column == "owner":
+        return obj.owner.username if obj.owner_id else ""
+    if column == "recurrence":
+        return rule_text_of(obj.recurrence) if obj.recurrence else ""
+    value = getattr(obj, column)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def customers_export(*, kind: str | None = None, xlsx: bool = True) -> bytes:
+    """An .xlsx with a sheet per kind (or only `kind`), or a CSV of one kind (customers)."""
+    if not xlsx:
+        out = io.StringIO()
+        csv.writer(out).writerows(export_rows(kind or "customers"))
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    for name in [kind] if kind else KINDS:
+        sheet = book.create_sheet(name)
+        for row in export_rows(name):
+            sheet.append(row)
+    out_bytes = io.BytesIO()
+    book.save(out_bytes)
+    return out_bytes.getvalue()
+
+
+def template_file(kind: str) -> bytes:
+    """A CSV with the kind's header and its example row, to fill in."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.name for c in COLUMNS[kind]])
+    writer.writerow([c.example for c in COLUMNS[kind]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
