@@ -178,3 +178,25 @@ def test_the_timeline_costs_the_same_queries_at_2_and_20_rows_with_plans_and_ren
         response = sales_client.get("/", params)
     assert response.context["grid"].total == 20
     assert contracts.NAME  # the renewals above are drawn from the contract source
+
+
+@given(
+    first_monday=st.dates(min_value=D(2020, 1, 1), max_value=D(2035, 12, 31)).map(
+        lambda day: day - datetime.timedelta(days=day.weekday())
+    ),
+    range_name=st.sampled_from(sorted(timeline.ROLLING_WEEKS)),
+    offset=st.integers(min_value=0, max_value=400),
+    ours=st.booleans(),
+)
+def test_every_bar_is_drawn_whole_inside_its_row_and_wide_enough(
+    first_monday, range_name, offset, ours
+):
+    start, end = timeline.rolling_window(range_name, first_monday)
+    day = min(end, start + datetime.timedelta(days=offset))
+    layout = timeline._Layout(start, end, timeline.WEEK_WIDTHS[range_name])
+    (bar,) = layout.row(ref(), [made("event" if ours else "customer_event", day)]).bars
+    least = timeline.MIN_PLAN_BAR_PX if ours else timeline.MIN_BAR_PX
+    row_px = ((end - start).days + 1) / 7 * timeline.WEEK_WIDTHS[range_name]
+    assert bar.left >= 0 and bar.left + bar.width <= 100.001
+    assert bar.width * row_px / 100 >= least - 0.5
+    assert bar.left <= layout.percent(day) < bar.left + bar.width
