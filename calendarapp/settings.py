@@ -302,7 +302,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["calendarapp.api.permissions.CalendarPermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "calendarapp.api.schema.CalendarAutoSchema",
     "EXCEPTION_HANDLER": "calendarapp.api.errors.exception_handler",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
@@ -362,3 +362,5 @@ if LOG_FORMAT not in logs.FORMATS:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = logs.logging_config(LOG_FORMAT, LOG_LEVEL)
+# django-axes logs every successful login and clean-up at INFO; failures and lockouts are WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
