@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from calendarapp.feeds import feeds, ical, subscriptions
 from calendarapp.models import FeedToken
+from tests import factories
 from tests.calendarapp.feeds import support as fs
 
 
@@ -384,3 +385,18 @@ def test_a_feed_is_served_when_the_cache_is_unreachable(client, data, settings, 
 def test_the_subscribe_page_which_shows_a_secret_is_never_stored(sales_client):
     response = sales_client.post("/feeds/", {"feed": "plans-mine"}, follow=True)
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_subscribe_page_costs_the_same_queries_for_more_feeds_and_customers(
+    client, data, sales_manager, count, django_assert_max_num_queries
+):
+    client.force_login(sales_manager)
+    for number in range(count):
+        customer = factories.customer(f"Customer {number}", "SE", owner=sales_manager)
+        subscriptions.subscription_add(user=sales_manager, feed="customer", customer=customer)
+        subscriptions.subscription_add(user=sales_manager, feed="country", country="SE")
+    # The same few queries for 2 or 20 feeds and customers: the page loads them whole.
+    with django_assert_max_num_queries(7):
+        page = client.get(f"/feeds/?customer={data.bavaria.pk}").content.decode()
+    assert page.count(">Revoke</button>") == 2 * count + 1
