@@ -58,6 +58,10 @@ def test_a_second_feed_leaves_the_first_working(admin_page, live_server, setting
         {"url": second, "name": "Outlook at work"}
     )
     page.screenshot(path=ARTIFACTS / "feeds-subscribe.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=ARTIFACTS / "feeds-subscribe-new-phone.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 1000})
 
     feed = page.request.get(first)
     assert feed.status == 200
