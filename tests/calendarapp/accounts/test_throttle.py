@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -130,3 +134,21 @@ def test_the_admin_login_is_throttled_too(client, calendar_admin):
 def test_logins_without_a_request_are_not_throttled(sales_manager):
     """The shell and scripts call authenticate() without a request; they come from no address."""
     assert authenticate(username="sam", password=factories.PASSWORD) == sales_manager
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("LOGIN_FAILURE_LIMIT", "0", "must be at least 1"),
+        ("LOGIN_COOLOFF_MINUTES", "soon", "LOGIN_COOLOFF_MINUTES must be a whole number"),
+    ],
+)
+def test_a_bad_throttle_setting_stops_start_up_naming_it(name, value, message):
+    result = subprocess.run(
+        [sys.executable, "-c", "import calendarapp.settings"],
+        env={**os.environ, "SECRET_KEY": "x", "DEBUG": "0", name: value},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
