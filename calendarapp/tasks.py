@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calendarapp.imports import ics
+from calendarapp.imports.tasks import import_spreadsheet  # noqa: F401  (registers it)
 from calendarapp.models import IcsSource
 from calendarapp.occurrences.sources import public_holidays
 from calendarapp.reminders import digest

@@ -1,4 +1,4 @@
-"""The .ics import form: a file or a URL, for a customer or a region."""
+"""The Import page's forms: a spreadsheet of customers, and an .ics file or URL."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from calendarapp.imports import ics
+from calendarapp.imports import ics, spreadsheet
 from calendarapp.lib import countries
 from calendarapp.lib.forms import choice_field
 from calendarapp.models import ImportKind
@@ -51,3 +51,22 @@ class ImportForm(forms.Form):
         if file and file.size > settings.ICS_IMPORT_MAX_BYTES:
             self.add_error("file", ics.too_big_message())
         return data
+
+
+class SpreadsheetForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="UTF-8 CSV (comma or semicolon) or .xlsx; the first row names the columns.",
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "Every sheet of the workbook (a CSV: customers)")]
+        + [(kind, kind.capitalize()) for kind in spreadsheet.KINDS],
+        required=False,
+        label="What the file holds",
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if file.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(spreadsheet.too_big_message())
+        return file

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import secrets
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from typing import Any
 import recurrence
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -681,3 +683,71 @@ def template_file(kind: str) -> bytes:
     writer.writerow([c.name for c in COLUMNS[kind]])
     writer.writerow([c.example for c in COLUMNS[kind]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# Background imports ----------------------------------------------------------------------
+
+# Rows a request imports itself; above them (with Redis, above the lower figure) a task does.
+ROWS_IN_REQUEST = 20_000
+ROWS_IN_REQUEST_WITH_REDIS = 2_000
+# How long a queued file and its progress stay in the cache.
+JOB_SECONDS = 6 * 3600
+# Messages a job keeps for the page; the error file has them all.
+JOB_ERRORS_SHOWN = 200
+
+
+def runs_in_background(rows: int) -> bool:
+    """Whether an import of this many rows runs as a task instead of inside the request."""
+    return rows > (ROWS_IN_REQUEST_WITH_REDIS if settings.REDIS_URL else ROWS_IN_REQUEST)
+
+
+def _job_key(token: str, part: str) -> str:
+    return f"spreadsheet-import:{token}:{part}"
+
+
+def job_create(*, data: bytes, filename: str, kind: str | None) -> str:
+    """Keep the file in the cache for a task; return the token its progress is read by.
+
+    Progress lives in the cache, not the database: it is only worth a few hours.
+    """
+    token = secrets.token_urlsafe(12)
+    cache.set(_job_key(token, "file"), (data, filename, kind), JOB_SECONDS)
+    job_progress(token, state="queued", message="Waiting for a worker to start the import…")
+    return token
+
+
+def job_progress(token: str, **state: Any) -> None:
+    cache.set(_job_key(token, "progress"), state, JOB_SECONDS)
+
+
+def job_status(token: str) -> dict[str, Any] | None:
+    """The job's state (`queued`, `checking`, `writing`, `done`, `failed`) and message."""
+    return cache.get(_job_key(token, "progress"))
+
+
+def job_run(token: str) -> None:
+    """Run a queued import; its outcome ends up in the progress. Safe to run twice."""
+    stored = cache.get(_job_key(token, "file"))
+    if stored is None:
+        return  # done already, or expired
+    data, filename, kind = stored
+    steps = {"checking": "Checking every row…", "writing": "Writing all rows in one transaction…"}
+
+    def report(step: str) -> None:
+        job_progress(token, state=step, message=steps[step])
+
+    try:
+        result = customers_import(data=data, filename=filename, kind=kind, progress=report)
+    except SpreadsheetError as error:
+        job_progress(token, state="failed", message=str(error), errors=[])
+    else:
+        if result.errors:
+            job_progress(
+                token,
+                state="failed",
+                message=f"{len(result.errors)} problems; nothing was imported.",
+                errors=[str(e) for e in result.errors[:JOB_ERRORS_SHOWN]],
+            )
+        else:
+            job_progress(token, state="done", message=result.summary(), errors=[])
+    cache.delete(_job_key(token, "file"))

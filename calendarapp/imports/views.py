@@ -1,16 +1,27 @@
-"""The Import page for calendar admins: create, refresh and remove .ics sources. Thin: see ics."""
+"""The Import page for calendar admins: spreadsheets of customers in and out, and .ics sources.
+
+Thin: see spreadsheet and ics. A spreadsheet is previewed first; the file waits
+in the session (shared by every web process) until the admin confirms it.
+"""
 
 from __future__ import annotations
 
+import base64
+import secrets
+from typing import Any
+
+import kombu.exceptions
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from calendarapp.imports import ics
-from calendarapp.imports.forms import ImportForm
+from calendarapp.imports import ics, spreadsheet
+from calendarapp.imports.forms import ImportForm, SpreadsheetForm
+from calendarapp.imports.tasks import import_spreadsheet
 from calendarapp.models import IcsSource
 from calendarapp.roles import can_edit_customers
 
@@ -18,6 +29,36 @@ from calendarapp.roles import can_edit_customers
 def _require_admin(request: HttpRequest) -> None:
     if not can_edit_customers(request.user):
         raise PermissionDenied("Only calendar admins import calendars.")
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING = "spreadsheet_import"
+# Problems listed on the page; the error file has them all.
+ERRORS_SHOWN = 200
+ROWS_SHOWN = 200
+
+
+def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
+    context.setdefault("form", ImportForm())
+    context.setdefault("sheet_form", SpreadsheetForm())
+    sources = IcsSource.objects.select_related("customer").annotate(event_count=Count("events"))
+    job = request.GET.get("job", "")
+    context |= {
+        "sources": sources,
+        "kinds": spreadsheet.KINDS,
+        "job": job,
+        "job_status": spreadsheet.job_status(job) if job else None,
+    }
+    return render(request, "calendarapp/import.html", context, status=status)
+
+
+def _preview_context(result: spreadsheet.ImportResult, token: str) -> dict[str, Any]:
+    return {
+        "preview": result,
+        "token": token,
+        "errors_shown": result.errors[:ERRORS_SHOWN],
+        "rows_shown": result.rows[:ROWS_SHOWN],
+    }
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -42,8 +83,123 @@ def import_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Imported “{source.name}”: {result}.")
             return redirect("feed-import")
-    sources = IcsSource.objects.select_related("customer").annotate(event_count=Count("events"))
-    return render(request, "calendarapp/import.html", {"form": form, "sources": sources})
+    return _page(request, form=form)
+
+
+@require_POST
+def spreadsheet_preview(request: HttpRequest) -> HttpResponse:
+    """Check an uploaded spreadsheet without writing; keep it for the confirmation."""
+    _require_admin(request)
+    form = SpreadsheetForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, status=400, sheet_form=form)
+    upload = form.cleaned_data["file"]
+    kind = form.cleaned_data["kind"] or None
+    data = upload.read()
+    try:
+        result = spreadsheet.customers_import(
+            data=data, filename=upload.name, kind=kind, dry_run=True
+        )
+    except spreadsheet.SpreadsheetError as error:
+        form.add_error("file", str(error))
+        return _page(request, status=400, sheet_form=form)
+    token = secrets.token_urlsafe(8)
+    request.session[PENDING] = {
+        "token": token,
+        "filename": upload.name,
+        "kind": kind,
+        "rows": len(result.rows) + len(result.errors),
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+    return _page(request, **_preview_context(result, token))
+
+
+def _pending(request: HttpRequest) -> tuple[bytes, str, str | None, int] | None:
+    pending = request.session.get(PENDING)
+    if not pending:
+        return None
+    data = base64.b64decode(pending["data"])
+    return data, pending["filename"], pending["kind"], pending["rows"]
+
+
+@require_POST
+def spreadsheet_import(request: HttpRequest) -> HttpResponse:
+    """Write the previewed file: in this request, or for a large one in a background task."""
+    _require_admin(request)
+    pending = _pending(request)
+    if pending is None or request.session[PENDING]["token"] != request.POST.get("token"):
+        messages.error(request, "That preview is no longer open; choose the file again.")
+        return redirect("feed-import")
+    data, filename, kind, rows = pending
+    if spreadsheet.runs_in_background(rows):
+        job = spreadsheet.job_create(data=data, filename=filename, kind=kind)
+        try:
+            import_spreadsheet.delay(job)
+        except (kombu.exceptions.KombuError, OSError):
+            messages.error(request, "The task queue is not answering; try the import again.")
+            return redirect("feed-import")
+        del request.session[PENDING]
+        return redirect(f"{reverse('feed-import')}?job={job}#spreadsheet")
+    result = spreadsheet.customers_import(data=data, filename=filename, kind=kind)
+    if result.errors:  # the data changed since the preview
+        return _page(request, status=400, **_preview_context(result, request.POST["token"]))
+    del request.session[PENDING]
+    messages.success(request, f"{filename}: {result.summary()}")
+    return redirect("feed-import")
+
+
+def spreadsheet_errors(request: HttpRequest) -> HttpResponse:
+    """The previewed file's problems as a CSV: sheet, line, column, value, message."""
+    _require_admin(request)
+    pending = _pending(request)
+    if pending is None:
+        raise Http404("No previewed file.")
+    data, filename, kind, _ = pending
+    result = spreadsheet.customers_import(data=data, filename=filename, kind=kind, dry_run=True)
+    return _download(
+        spreadsheet.errors_csv(result.errors).encode("utf-8"), "import-errors.csv", "text/csv"
+    )
+
+
+def spreadsheet_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """A CSV with the kind's columns and an example row."""
+    _require_admin(request)
+    if kind not in spreadsheet.KINDS:
+        raise Http404("No such kind.")
+    return _download(spreadsheet.template_file(kind), f"{kind}-template.csv", "text/csv")
+
+
+def spreadsheet_export(request: HttpRequest) -> HttpResponse:
+    """Every customer with its facts: an .xlsx (a sheet per kind) or a CSV of one kind."""
+    _require_admin(request)
+    kind = request.GET.get("kind") or None
+    file_format = request.GET.get("format", "xlsx")
+    if kind not in (None, *spreadsheet.KINDS) or file_format not in ("xlsx", "csv"):
+        return HttpResponse(
+            "Use format=xlsx or format=csv, and kind one of " + ", ".join(spreadsheet.KINDS),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    xlsx = file_format == "xlsx"
+    data = spreadsheet.customers_export(kind=kind, xlsx=xlsx)
+    name = f"{kind or ('customers-all' if xlsx else 'customers')}.{file_format}"
+    content_type = XLSX_TYPE if xlsx else "text/csv"
+    return _download(data, name, content_type)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def spreadsheet_progress(request: HttpRequest, job: str) -> JsonResponse:
+    """A background import's state and message, for the page to poll."""
+    _require_admin(request)
+    status = spreadsheet.job_status(job)
+    if status is None:
+        raise Http404("No such import.")
+    return JsonResponse(status)
 
 
 @require_POST

@@ -1,0 +1,141 @@
+"""The Import page's spreadsheet part: preview, import, errors to download, templates, export."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import override_settings
+
+from calendarapp.imports import spreadsheet
+from customers.models import Customer
+from tests import factories
+
+PAGE = "/feeds/import/"
+PREVIEW = "/feeds/import/spreadsheet/preview"
+IMPORT = "/feeds/import/spreadsheet/import"
+
+
+def upload(text: str | bytes, name: str = "customers.csv", kind: str = "") -> dict:
+    data = text.encode() if isinstance(text, str) else text
+    return {"file": SimpleUploadedFile(name, data, content_type="text/csv"), "kind": kind}
+
+
+def test_only_calendar_admins_may_import_or_export_spreadsheets(sales_client):
+    assert sales_client.post(PREVIEW, upload("name,country\nA,DK\n")).status_code == 403
+    assert sales_client.get("/feeds/import/spreadsheet/export").status_code == 403
+
+
+def test_the_preview_shows_what_would_happen_and_writes_nothing(admin_client):
+    factories.customer("Acme", "DK")
+
+    response = admin_client.post(PREVIEW, upload("name,country\nAcme,DK\nNew,SE\n"))
+
+    page = response.content.decode()
+    assert "Would import customers: 1 created, 1 updated." in page
+    assert "Import 2 rows" in page and "✎ Update" in page and "+ New" in page
+    assert Customer.objects.count() == 1
+
+
+def test_confirming_the_preview_imports_every_row(admin_client):
+    response = admin_client.post(PREVIEW, upload("name;country\nNew;SE\nOther;DK\n"))
+    token = response.context["token"]
+
+    response = admin_client.post(IMPORT, {"token": token}, follow=True)
+
+    assert "Imported customers: 2 created, 0 updated." in response.content.decode()
+    assert Customer.objects.count() == 2
+
+
+def test_an_old_preview_cannot_be_imported(admin_client):
+    admin_client.post(PREVIEW, upload("name,country\nNew,SE\n"))
+
+    response = admin_client.post(IMPORT, {"token": "stale"}, follow=True)
+
+    assert "no longer open" in response.content.decode()
+    assert not Customer.objects.exists()
+
+
+def test_problems_are_listed_by_line_and_can_be_downloaded(admin_client):
+    response = admin_client.post(PREVIEW, upload("name,country\nA,DK\nB,Denmrk\n"))
+
+    page = response.content.decode()
+    assert "1 problem: nothing was imported." in page
+    assert "did you mean DK?" in page and "Import 1 row" not in page
+    errors = admin_client.get("/feeds/import/spreadsheet/errors.csv")
+    assert errors["Content-Disposition"] == 'attachment; filename="import-errors.csv"'
+    assert errors.content.decode("utf-8-sig").splitlines()[1].startswith("customers,3,country")
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"", "x.csv", "The submitted file is empty."),
+        (b"%PDF-1.4\x00\x00", "x.pdf", "The file is not a CSV or .xlsx file."),
+        ("name,country\nÅrhus,DK\n".encode("latin-1"), "x.csv", "The file is not UTF-8 text"),
+        (b"name\nAcme\n", "x.csv", "missing required columns: country"),
+        (b"name,country,colour\nA,DK,red\n", "x.csv", "unknown columns: colour"),
+    ],
+)
+def test_a_bad_file_is_named_on_the_form(admin_client, data, name, expected):
+    response = admin_client.post(PREVIEW, upload(data, name))
+
+    assert response.status_code == 400 and expected in response.content.decode()
+
+
+@override_settings(IMPORT_MAX_BYTES=50)
+def test_a_file_over_the_limit_is_refused_on_the_form(admin_client):
+    response = admin_client.post(PREVIEW, upload("name,country\n" + "Acme,DK\n" * 10))
+
+    assert response.status_code == 400
+    assert "larger than the limit" in response.content.decode()
+
+
+def test_each_kind_has_a_template_to_download(admin_client):
+    response = admin_client.get("/feeds/import/spreadsheet/template/contracts.csv")
+
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert (
+        header
+        == "id,customer,customer_country,name,end_date,notice_period_days,pre_shopping_days,notes"
+    )
+    assert admin_client.get("/feeds/import/spreadsheet/template/nope.csv").status_code == 404
+
+
+def test_the_export_button_gives_a_workbook_the_import_reads(admin_client):
+    factories.customer("Acme", "DK")
+
+    response = admin_client.get("/feeds/import/spreadsheet/export?format=xlsx")
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == list(spreadsheet.KINDS)
+    assert book["customers"]["B2"].value == "Acme"
+    assert admin_client.get("/feeds/import/spreadsheet/export?format=pdf").status_code == 400
+
+
+def test_a_large_file_runs_in_the_background_and_reports_its_progress(admin_client, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "ROWS_IN_REQUEST", 3)
+    rows = "\n".join(f"Customer {n},DK" for n in range(5))
+    token = admin_client.post(PREVIEW, upload("name,country\n" + rows)).context["token"]
+
+    response = admin_client.post(IMPORT, {"token": token}, follow=True)
+
+    # In tests tasks run eagerly, so the job is done by the time the page shows it.
+    assert response.context["job_status"]["state"] == "done"
+    assert "Imported customers: 5 created, 0 updated." in response.content.decode()
+    job = response.context["job"]
+    progress = admin_client.get(f"/feeds/import/spreadsheet/jobs/{job}").json()
+    assert progress == {
+        "state": "done",
+        "message": response.context["job_status"]["message"],
+        "errors": [],
+    }
+    assert Customer.objects.count() == 5
+
+
+def test_the_ics_import_is_still_on_the_page(admin_client):
+    page = admin_client.get(PAGE).content.decode()
+
+    assert "Calendars (.ics)" in page and 'name="url"' in page
