@@ -104,7 +104,7 @@ def test_a_subscription_is_named_after_its_feed_and_kinds_unless_named(data, sal
     assert unnamed.name == "Acme A/S: Vacation, Budget close"  # kinds in the table's order
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_addresses_made_before_subscriptions_keep_working_after_the_migration(client, settings):
     """Migration 0010 gives old rows no feed: they stay valid and open every feed as before."""
     settings.SITE_URL = fs.SITE_URL
