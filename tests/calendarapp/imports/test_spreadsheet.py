@@ -77,10 +77,10 @@ def test_rows_match_existing_customers_by_id_or_by_name_and_country(db):
 def test_the_preview_writes_nothing_and_says_what_would_happen(db):
     factories.customer("Acme", "DK")
 
-    result = run("name,country\nAcme,DK\nNew,SE\n", dry_run=True)
+    result = run("name,country,notes\nAcme,DK,new note\nNew,SE,\nNew 2,SE,\n", dry_run=True)
 
     assert not result.written
-    assert result.summary() == "Would import customers: 1 created, 1 updated."
+    assert result.summary() == "Would import customers: 2 created, 1 updated."
     assert Customer.objects.count() == 1
 
 
@@ -132,7 +132,7 @@ def test_an_id_from_another_database_matches_by_name_instead(db):
 
     result = run(f"id,name,country\n{acme.pk + 100},Acme,DK\n{acme.pk + 101},New,DK\n")
 
-    assert [row.action for row in result.rows] == ["update", "create"]
+    assert [row.action for row in result.rows] == ["unchanged", "create"]
 
 
 def test_999_good_rows_and_one_bad_one_write_nothing(db):
@@ -299,7 +299,7 @@ def test_formula_looking_cells_are_escaped_on_export_and_read_back_as_written(db
     assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
     sheet = openpyxl.load_workbook(io.BytesIO(customers_export()))["customers"]
     assert sheet["B2"].value.startswith("'=") and sheet["B2"].data_type == "s"
-    assert run(text, dry_run=True).rows[0].action == "update"
+    assert run(text, dry_run=True).rows[0].action == "unchanged"
 
 
 def test_a_csv_export_holds_one_kind(db):
@@ -334,8 +334,19 @@ def _import_counting_queries(rows: int) -> int:
     text = "name,country\n" + "\n".join(f"Customer {n},DK" for n in range(rows))
     with CaptureQueriesContext(connection) as queries:
         result = run(text)
-    assert result.created == rows - 1 and result.updated == 1
+    assert result.created == rows - 1 and result.count("unchanged") == 1
     return len(queries)
+
+
+def test_a_file_imported_again_changes_nothing(db):
+    text = "name,country,budget_close_month\nAcme,DK,6\nBeta,SE,3\n"
+    run(text)
+    stamps = list(Customer.objects.values_list("updated_at", flat=True))
+
+    again = run(text)
+
+    assert again.summary() == "Imported customers: 0 created, 0 updated, 2 unchanged."
+    assert list(Customer.objects.values_list("updated_at", flat=True)) == stamps
 
 
 def test_queries_do_not_grow_with_the_rows_within_a_batch(db):

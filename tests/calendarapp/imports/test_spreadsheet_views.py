@@ -31,7 +31,7 @@ def test_only_calendar_admins_may_import_or_export_spreadsheets(sales_client):
 def test_the_preview_shows_what_would_happen_and_writes_nothing(admin_client):
     factories.customer("Acme", "DK")
 
-    response = admin_client.post(PREVIEW, upload("name,country\nAcme,DK\nNew,SE\n"))
+    response = admin_client.post(PREVIEW, upload("name,country,notes\nAcme,DK,x\nNew,SE,\n"))
 
     page = response.content.decode()
     assert "Would import customers: 1 created, 1 updated." in page
