@@ -20,6 +20,8 @@ PUBLIC_HOLIDAY = "public_holiday"
 TOUCH_DUE = "touch_due"
 # A step of how a customer decides (evaluation, committee meeting, board approval).
 DECISION_STEP = "decision_step"
+# The weeks before a customer's budget close when they shape next year's strategy.
+STRATEGY_SEASON = "strategy_season"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ KINDS: dict[str, Kind] = {
         Kind(TOUCH_DUE, "Touch due", "T", "#0f766e"),
         # A step of the customer's decision process (customers' DecisionStep).
         Kind(DECISION_STEP, "Decision step", "D", "#0369a1"),
+        # From each customer's budget-close month (the strategy_season source).
+        Kind(STRATEGY_SEASON, "Strategy season", "St", "#7c2d12"),
     )
 }
 UNKNOWN = KINDS[TraditionKind.OTHER]

@@ -62,6 +62,13 @@ class Plan(models.Model):
         default=list, blank=True, help_text="ISO 3166-1 codes of whole countries in the audience."
     )
     interests = models.ManyToManyField(Interest, blank=True, related_name="plans")
+    offers = models.ManyToManyField(
+        Interest,
+        blank=True,
+        related_name="offered_by",
+        help_text="What the plan offers; audience customers with no current evidence of caring"
+        " about any of it get a warning (ask before you push).",
+    )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -334,6 +334,20 @@ if not 7 <= CONTACT_EVERY_DAYS <= 365:
         f"CONTACT_EVERY_DAYS must be between 7 and 365 days, not {CONTACT_EVERY_DAYS}"
     )
 
+# An interest not confirmed for this many days is stale: the audience no longer counts it.
+INTEREST_STALE_DAYS = env_int("INTEREST_STALE_DAYS", 180)
+if INTEREST_STALE_DAYS < 1:
+    raise ImproperlyConfigured(f"INTEREST_STALE_DAYS must be 1 or more, not {INTEREST_STALE_DAYS}")
+# A customer's strategy season, in weeks before its budget close (each customer may differ).
+STRATEGY_WEEKS_BEFORE_START = env_int("STRATEGY_WEEKS_BEFORE_START", 10)
+STRATEGY_WEEKS_BEFORE_END = env_int("STRATEGY_WEEKS_BEFORE_END", 4)
+if not 0 <= STRATEGY_WEEKS_BEFORE_END < STRATEGY_WEEKS_BEFORE_START <= 52:
+    raise ImproperlyConfigured(
+        "STRATEGY_WEEKS_BEFORE_START and STRATEGY_WEEKS_BEFORE_END must satisfy"
+        f" 0 <= end < start <= 52, not {STRATEGY_WEEKS_BEFORE_START} and"
+        f" {STRATEGY_WEEKS_BEFORE_END}"
+    )
+
 # The date finder never offers a start before today plus this many days, per plan kind.
 PLAN_MIN_LEAD_DAYS = env_days(
     "PLAN_MIN_LEAD_DAYS", "campaign=0,event=28,trade_fair=28,webinar=14,meeting=2,visit=2"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("calendarapp.timeline.urls")),
     path("", include("calendarapp.health.urls")),
     path("this-week/", include("calendarapp.reminders.urls")),
+    path("opportunities/", include("calendarapp.reminders.opportunity_urls")),
     path("plans/", include("calendarapp.planning.urls")),
     path("api/", include("calendarapp.api.urls")),
     # The import page sits beside the feeds; listed first, as a token could read "import".

@@ -5,7 +5,7 @@ from django.db import models
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
-from .models import Contract, Customer, Interest, Person
+from .models import Contract, Customer, CustomerInterest, Interest, Person
 
 
 class ContractInline(admin.TabularInline):
@@ -58,6 +58,15 @@ class PersonInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CustomerInterestInline(admin.TabularInline):
+    """Interests as evidence: when and how strongly we learned them (the model checks the dates)."""
+
+    model = CustomerInterest
+    fields = ["interest", "strength", "noted_on", "confirmed_on", "no_longer_on"]
+    autocomplete_fields = ["interest"]
+    extra = 0
+
+
 class CustomerForm(forms.ModelForm):
     country = forms.ChoiceField(choices=country_choices)
 
@@ -71,7 +80,8 @@ class CustomerForm(forms.ModelForm):
             "owner",
             "budget_close_month",
             "contact_every_days",
-            "interests",
+            "strategy_weeks_before_start",
+            "strategy_weeks_before_end",
             "notes",
             "active",
         ]
@@ -84,16 +94,15 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
     list_filter = ["country", "owner", "active", "traditions__kind"]
     search_fields = ["name", "notes"]
     list_select_related = ["owner"]
-    autocomplete_fields = ["interests"]
     fields = [
         "name",
         ("country", "subdivision", "timezone"),
         ("owner", "budget_close_month", "active"),
         "contact_every_days",
-        "interests",
+        ("strategy_weeks_before_start", "strategy_weeks_before_end"),
         "notes",
     ]
-    inlines = [ContractInline, PersonInline, TraditionInline]
+    inlines = [ContractInline, CustomerInterestInline, PersonInline, TraditionInline]
 
 
 @admin.register(Interest)

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
-from calendarapp.lib import cadence, countries, dates, renewals
+from calendarapp.lib import cadence, countries, dates, evidence, renewals
 from calendarapp.lib.validation import validate_calendar_date
 
 
@@ -56,12 +57,28 @@ class Customer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="The month the customer's fiscal year and budget close (1-12).",
     )
-    interests = models.ManyToManyField(Interest, blank=True, related_name="customers")
+    # Each row of the through model is evidence: when, how and how strongly we learned it.
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="customers", through="CustomerInterest"
+    )
     contact_every_days = models.PositiveSmallIntegerField(
         default=cadence.default_contact_every_days,
         validators=[MinValueValidator(cadence.MIN_DAYS), MaxValueValidator(cadence.MAX_DAYS)],
         verbose_name="be in touch every (days)",
         help_text="Days between touches (7-365); the next one is placed on a good day.",
+    )
+    strategy_weeks_before_start = models.PositiveSmallIntegerField(
+        default=evidence.default_strategy_weeks_before_start,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        verbose_name="strategy season starts (weeks before the budget close)",
+        help_text="They start shaping next year's strategy this many weeks before the last day"
+        " of the budget-close month.",
+    )
+    strategy_weeks_before_end = models.PositiveSmallIntegerField(
+        default=evidence.default_strategy_weeks_before_end,
+        validators=[MinValueValidator(0), MaxValueValidator(51)],
+        verbose_name="strategy season ends (weeks before the budget close)",
+        help_text="By this many weeks before the budget close, the strategy is set.",
     )
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
@@ -70,6 +87,11 @@ class Customer(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(strategy_weeks_before_start__gt=F("strategy_weeks_before_end")),
+                name="customer_strategy_season_start_before_end",
+                violation_error_message="The strategy season starts before it ends.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(budget_close_month__gte=1, budget_close_month__lte=12),
                 name="customer_budget_close_month_1_12",
@@ -119,6 +141,14 @@ class Customer(models.Model):
                 )
         elif "country" not in errors:
             self.timezone = countries.default_timezone(self.country)
+        if (
+            self.strategy_weeks_before_start is not None
+            and self.strategy_weeks_before_end is not None
+            and self.strategy_weeks_before_start <= self.strategy_weeks_before_end
+        ):
+            errors["strategy_weeks_before_end"] = (
+                "The season ends fewer weeks before the budget close than it starts."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -610,3 +640,207 @@ class Competitor(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("customer-detail", args=[self.customer_id]) + "#competitors-title"
+
+
+class Strength(models.TextChoices):
+    """How strongly a customer cares about an interest."""
+
+    CURIOUS = "curious", "Curious"
+    EVALUATING = "evaluating", "Evaluating"
+    COMMITTED = "committed", "Committed"
+
+
+class CustomerInterest(models.Model):
+    """Evidence that a customer cares about an interest: when, how and how strongly we learned it.
+
+    Current while confirmed within `INTEREST_STALE_DAYS` and not `no_longer_on`; the
+    planner's "customers interested in" audience reaches only current evidence.
+    """
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="interest_evidence",
+        db_index=False,  # customerinterest_unique starts with the customer and serves it
+    )
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="evidence")
+    strength = models.CharField(max_length=10, choices=Strength.choices, default=Strength.CURIOUS)
+    noted_on = models.DateField(
+        default=timezone.localdate, validators=[validate_calendar_date], help_text="First heard on."
+    )
+    confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_calendar_date],
+        help_text="Last confirmed on; without it, the evidence dates from when it was noted.",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interest_evidence",
+        help_text="The touch where we learned or last confirmed it.",
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interest_evidence",
+        help_text="Who told us.",
+    )
+    no_longer_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_calendar_date],
+        help_text="The day they told us they no longer care.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["interest__name"]
+        verbose_name = "customer interest"
+        constraints = [
+            # One evidence record per customer and interest; confirming updates it.
+            models.UniqueConstraint(
+                fields=["customer", "interest"],
+                name="customerinterest_unique",
+                violation_error_message="This customer's interest is already noted; confirm it.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_on__isnull=True)
+                | models.Q(confirmed_on__gte=F("noted_on")),
+                name="customerinterest_confirmed_after_noted",
+                violation_error_message="An interest is confirmed after it was noted.",
+            ),
+        ]
+        indexes = [
+            # The audience's "customers with a current interest in …": by interest, then date.
+            models.Index(
+                fields=["interest", "confirmed_on", "noted_on"],
+                condition=models.Q(no_longer_on__isnull=True),
+                name="customerinterest_current_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.interest}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.customer_id]) + "#interests-title"
+
+    @property
+    def last_confirmed(self) -> datetime.date:
+        return self.confirmed_on or self.noted_on
+
+    @property
+    def stale(self) -> bool:
+        """Not confirmed for `INTEREST_STALE_DAYS` (an interest that ended is not stale)."""
+        return self.no_longer_on is None and evidence.is_stale(
+            self.last_confirmed, timezone.localdate()
+        )
+
+    @property
+    def current(self) -> bool:
+        return self.no_longer_on is None and not self.stale
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        for name in ("noted_on", "confirmed_on", "no_longer_on"):
+            if (day := getattr(self, name)) and day > today:
+                errors[name] = "Give today or an earlier day: evidence is what we already know."
+        if self.confirmed_on and self.noted_on and self.confirmed_on < self.noted_on:
+            errors.setdefault("confirmed_on", "An interest is confirmed after it was noted.")
+        if self.no_longer_on and self.noted_on and self.no_longer_on < self.noted_on:
+            errors.setdefault("no_longer_on", "It ended after it was noted.")
+        if self.customer_id is not None:
+            if self.touchpoint_id is not None and (
+                self.touchpoint is None or self.touchpoint.customer_id != self.customer_id
+            ):
+                errors["touchpoint"] = "Choose a touchpoint of the same customer."
+            if self.person_id is not None and (
+                self.person is None or self.person.customer_id != self.customer_id
+            ):
+                errors["person"] = "Choose a person of the same customer."
+        if errors:
+            raise ValidationError(errors)
+
+
+def current_interest_evidence(today: datetime.date) -> models.Q:
+    """Evidence rows that are current on `today`: not ended, confirmed within the stale days."""
+    since = evidence.stale_before(today)
+    return models.Q(no_longer_on__isnull=True) & (
+        models.Q(confirmed_on__gte=since) | models.Q(confirmed_on__isnull=True, noted_on__gte=since)
+    )
+
+
+class StrategyStage(models.TextChoices):
+    IDEA = "idea", "Idea"
+    SHAPING = "shaping", "Shaping"
+    SHOPPING_LIST = "shopping_list", "Shopping list (an RFP or a detailed list)"
+    DECIDED = "decided", "Decided"
+
+
+# Stages where we can still help shape the strategy, before it becomes a shopping list.
+EARLY_STAGES = frozenset({StrategyStage.IDEA, StrategyStage.SHAPING})
+LATE_STAGES = frozenset({StrategyStage.SHOPPING_LIST, StrategyStage.DECIDED})
+
+
+class Strategy(models.Model):
+    """Something a customer plans to change, and how far it got when we heard of it.
+
+    `first_stage` is the stage at which we first noted it: a strategy we first saw as a
+    shopping list (or decided) means we came in late, one vendor among dozens.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="strategies")
+    title = models.CharField(max_length=200, help_text="What they want to change.")
+    noted_on = models.DateField(
+        default=timezone.localdate, validators=[validate_calendar_date], help_text="Noted on."
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="strategies",
+        help_text="The touch where we learned it.",
+    )
+    stage = models.CharField(
+        max_length=20, choices=StrategyStage.choices, default=StrategyStage.IDEA
+    )
+    first_stage = models.CharField(
+        max_length=20,
+        choices=StrategyStage.choices,
+        editable=False,
+        help_text="The stage when we first noted it (set once, by strategy_save).",
+    )
+    how_we_help = models.TextField(blank=True, verbose_name="how we could help")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-noted_on", "title"]
+        verbose_name_plural = "strategies"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.customer_id]) + "#strategies-title"
+
+    @property
+    def came_in_late(self) -> bool:
+        """It reached a shopping list without us having noted it as an idea or while shaping."""
+        return self.stage in LATE_STAGES and self.first_stage not in EARLY_STAGES
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.noted_on and self.noted_on > timezone.localdate():
+            errors["noted_on"] = "Give today or an earlier day."
+        if self.touchpoint_id is not None and self.customer_id is not None:
+            if self.touchpoint is None or self.touchpoint.customer_id != self.customer_id:
+                errors["touchpoint"] = "Choose a touchpoint of the same customer."
+        if errors:
+            raise ValidationError(errors)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from customers.interests import interests_note
 from customers.models import (
     DECISION_FIELDS,
     Customer,
@@ -102,8 +103,11 @@ def touchpoint_log(
     outcome: str = Outcome.NONE,
     follow_up_on: datetime.date | None = None,
     new_people: Iterable[Mapping[str, Any]] = (),
+    interests: Iterable[Mapping[str, Any]] = (),
 ) -> Touchpoint:
     """Log a touch with `customer` (or update `touchpoint`), adding `new_people`; all or nothing.
+
+    `interests` are noted or confirmed as heard on this touch (see `interests_note`).
 
     The people met must be the customer's. Raises ValidationError naming the
     field (`new_people` for a new person's error) and writes nothing then.
@@ -138,6 +142,7 @@ def touchpoint_log(
         touchpoint.save()
         touchpoint.people.set([*people, *met])
         touchpoint.our_people.set(list(our_people))
+        interests_note(customer=customer, notes=interests, on=date, touchpoint=touchpoint)
     return touchpoint
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, User
 
 from calendarapp.models import Plan
 from calendarapp.planning.services import plan_save
-from customers.models import Contract, Customer, Interest
+from customers.interests import customer_interest_save
+from customers.models import Contract, Customer, CustomerInterest, Interest
 from traditions.models import Tradition
 
 PASSWORD = "pw-for-tests-only"
@@ -84,6 +85,7 @@ def plan(
     customers: Iterable[Customer] = (),
     countries: Iterable[str] = (),
     interests: Iterable[Interest] = (),
+    offers: Iterable[Interest] = (),
     status: str = "draft",
 ) -> Plan:
     """A plan saved as the planner saves it, through `plan_save`; one day unless `end` is given."""
@@ -96,5 +98,11 @@ def plan(
         customers=customers,
         countries=countries,
         interests=interests,
+        offers=offers,
         status=status,
     )
+
+
+def interest(customer: Customer, name: str, **fields) -> CustomerInterest:
+    """Evidence that `customer` cares about `name`, noted through `customer_interest_save`."""
+    return customer_interest_save(customer=customer, interest=name, **fields)

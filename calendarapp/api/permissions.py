@@ -17,9 +17,11 @@ from calendarapp.roles import (
 from customers.models import (
     Competitor,
     Contract,
+    CustomerInterest,
     DecisionFactor,
     DecisionStep,
     Person,
+    Strategy,
     Touchpoint,
 )
 
@@ -54,6 +56,9 @@ class CalendarPermission(permissions.BasePermission):
             return can_edit_person(request.user, obj)
         if isinstance(obj, Touchpoint):
             return can_edit_touchpoint(request.user, obj)
-        if isinstance(obj, DecisionFactor | DecisionStep | Competitor | Contract):
+        if isinstance(
+            obj,
+            DecisionFactor | DecisionStep | Competitor | Contract | CustomerInterest | Strategy,
+        ):
             return can_edit_decisions(request.user, obj)
         return can_edit_customers(request.user)

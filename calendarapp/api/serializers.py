@@ -10,7 +10,7 @@ import recurrence
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
@@ -142,7 +142,10 @@ class CustomerSerializer(CleanedModelSerializer):
         allow_null=True,
         required=False,
     )
-    interests = NameListField(required=False)
+    interests = serializers.SerializerMethodField(
+        help_text='Evidence: [{"name", "strength", "noted_on", "confirmed_on", "stale"}];'
+        " written through /api/customer-interests."
+    )
     # The contact cadence, read-only: from the touchpoints and the placed next touch.
     last_touch = serializers.SerializerMethodField()
     next_touch = serializers.SerializerMethodField()
@@ -165,6 +168,19 @@ class CustomerSerializer(CleanedModelSerializer):
             "touch_status",
         ]
 
+    def get_interests(self, customer: Customer) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": row.interest.name,
+                "strength": row.strength,
+                "noted_on": row.noted_on,
+                "confirmed_on": row.confirmed_on,
+                "stale": row.stale,
+            }
+            for row in customer.interest_evidence.all()
+            if row.no_longer_on is None
+        ]
+
     def _touch(self, customer: Customer) -> TouchState:
         """The view puts every listed customer's state in the context; else this one's alone."""
         states = self.context.get("touches")
@@ -181,26 +197,9 @@ class CustomerSerializer(CleanedModelSerializer):
     def get_touch_status(self, customer: Customer) -> str:
         return self._touch(customer).status
 
-    @transaction.atomic
-    def create(self, validated_data):
-        names = validated_data.pop("interests", [])
-        customer = Customer.objects.create(**validated_data)
-        customer.interests.set(_interests_named(names, create=True))
-        return customer
 
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        names = validated_data.pop("interests", None)
-        customer = super().update(instance, validated_data)
-        if names is not None:
-            customer.interests.set(_interests_named(names, create=True))
-        return customer
-
-
-def _interests_named(names: list[str], *, create: bool) -> list[Interest]:
+def _interests_named(names: list[str]) -> list[Interest]:
     names = sorted({name.strip() for name in names if name.strip()})
-    if create:
-        return [Interest.objects.get_or_create(name=name)[0] for name in names]
     found = {interest.name: interest for interest in Interest.objects.filter(name__in=names)}
     unknown = [name for name in names if name not in found]
     if unknown:
@@ -231,6 +230,7 @@ class TraditionSerializer(CleanedModelSerializer):
 class PlanSerializer(CleanedModelSerializer):
     countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
     interests = NameListField(required=False)
+    offers = NameListField(required=False, help_text="Interest names the plan offers.")
     owner: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -248,11 +248,15 @@ class PlanSerializer(CleanedModelSerializer):
             "customers",
             "countries",
             "interests",
+            "offers",
             "owner",
         ]
 
     def validate_interests(self, names):
-        return _interests_named(names, create=False)
+        return _interests_named(names)
+
+    def validate_offers(self, names):
+        return _interests_named(names)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -281,6 +285,7 @@ class PlanSerializer(CleanedModelSerializer):
             "customers": instance.customers.all(),
             "countries": instance.countries,
             "interests": instance.interests.all(),
+            "offers": instance.offers.all(),
             "notes": instance.notes,
             "status": instance.status,
         }
@@ -300,6 +305,7 @@ class PlanDraftSerializer(serializers.Serializer):
     customers = CustomerListField(required=False)
     countries = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
     interests = NameListField(required=False)
+    offers = NameListField(required=False)
 
     def validate_countries(self, codes):
         for code in codes:
@@ -308,7 +314,10 @@ class PlanDraftSerializer(serializers.Serializer):
         return codes
 
     def validate_interests(self, names):
-        return _interests_named(names, create=False)
+        return _interests_named(names)
+
+    def validate_offers(self, names):
+        return _interests_named(names)
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from calendarapp.api import decisions, schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api import decisions, interests, schema, views  # noqa: F401 (schema registers its extensions)
 
 urlpatterns = [
     path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
@@ -70,6 +70,27 @@ urlpatterns = [
         "contracts/<int:pk>",
         login_not_required(decisions.ContractDetail.as_view()),
         name="api-contract",
+    ),
+    path(
+        "customer-interests",
+        login_not_required(interests.CustomerInterestList.as_view()),
+        name="api-customer-interests",
+    ),
+    path(
+        "customer-interests/<int:pk>",
+        login_not_required(interests.CustomerInterestDetail.as_view()),
+        name="api-customer-interest",
+    ),
+    path("strategies", login_not_required(interests.StrategyList.as_view()), name="api-strategies"),
+    path(
+        "strategies/<int:pk>",
+        login_not_required(interests.StrategyDetail.as_view()),
+        name="api-strategy",
+    ),
+    path(
+        "opportunities",
+        login_not_required(interests.OpportunityList.as_view()),
+        name="api-opportunities",
     ),
     path("touchpoints", login_not_required(views.TouchpointList.as_view()), name="api-touchpoints"),
     path(

@@ -28,7 +28,9 @@ EDIT_METHODS = ["get", "patch", "delete", "head", "options"]
 
 
 class CustomerList(generics.ListCreateAPIView):
-    queryset = Customer.objects.select_related("owner").prefetch_related("interests")
+    queryset = Customer.objects.select_related("owner").prefetch_related(
+        "interest_evidence__interest"
+    )
     serializer_class = serializers.CustomerSerializer
 
     def get_serializer_context(self) -> dict:
@@ -57,7 +59,9 @@ class TraditionDetail(generics.RetrieveUpdateDestroyAPIView):
 
 
 class PlanList(generics.ListCreateAPIView):
-    queryset = Plan.objects.select_related("owner").prefetch_related("customers", "interests")
+    queryset = Plan.objects.select_related("owner").prefetch_related(
+        "customers", "interests", "offers"
+    )
     serializer_class = serializers.PlanSerializer
     writes_plans = True
 

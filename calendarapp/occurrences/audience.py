@@ -4,7 +4,8 @@ A customer's own items concern that customer; a region's items concern every
 customer in the country (no subdivision) or in that subdivision; a plan
 concerns the customers it reaches: the chosen customers, every active
 customer in the chosen countries, and every active customer with one of the
-chosen interests.
+chosen interests. "Interested" means current evidence: an interest noted or
+confirmed within `INTEREST_STALE_DAYS` and not ended.
 """
 
 from __future__ import annotations
@@ -13,22 +14,41 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.value import Occurrence
-from customers.models import Customer
+from customers.models import Customer, CustomerInterest, current_interest_evidence
 
 
 def audience_queryset(
     customer_ids: Iterable[int], countries: Iterable[str], interest_ids: Iterable[int]
 ) -> QuerySet[Customer]:
     """The active customers reached by any of the given customers, countries or interests."""
-    with_interest = Customer.interests.through.objects.filter(interest_id__in=list(interest_ids))
+    with_interest = CustomerInterest.objects.filter(
+        current_interest_evidence(timezone.localdate()), interest_id__in=list(interest_ids)
+    )
     return Customer.objects.filter(
         Q(pk__in=list(customer_ids))
         | Q(country__in=list(countries))
         | Q(pk__in=with_interest.values("customer_id")),
         active=True,
+    )
+
+
+def stale_only_count(
+    customer_ids: Iterable[int], countries: Iterable[str], interest_ids: Iterable[int]
+) -> int:
+    """Active customers the audience would reach too if stale evidence counted: "5 more"."""
+    interest_ids = list(interest_ids)
+    if not interest_ids:
+        return 0
+    noted = CustomerInterest.objects.filter(no_longer_on__isnull=True, interest_id__in=interest_ids)
+    reached = audience_queryset(customer_ids, countries, interest_ids)
+    return (
+        Customer.objects.filter(active=True, pk__in=noted.values("customer_id"))
+        .exclude(pk__in=reached.values("id"))
+        .count()
     )
 
 

@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Customer, CustomerInterest, current_interest_evidence
 from traditions.models import Tradition, TraditionKind
 
 
@@ -23,16 +24,22 @@ class CustomerRef:
     budget_close_month: int
     # A budget-close tradition of the customer's own says it better than the month.
     has_own_budget_close: bool = False
+    # The strategy season: from this many weeks before the budget close to that many.
+    strategy_weeks_before_start: int = 10
+    strategy_weeks_before_end: int = 4
+    # Interests with current evidence (not stale, not ended): whom "interested in" reaches.
     interest_ids: frozenset[int] = frozenset()
 
 
 def load_customers(queryset: QuerySet[Customer] | None = None) -> list[CustomerRef]:
-    """Load customers (all active ones by default) with their interests, in two queries."""
+    """Load customers (all active ones by default) with their current interests, in two queries."""
     if queryset is None:
         queryset = Customer.objects.filter(active=True)
     interests: dict[int, set[int]] = defaultdict(set)
-    through = Customer.interests.through.objects.filter(customer__in=queryset.values("id"))
-    for customer_id, interest_id in through.values_list("customer_id", "interest_id"):
+    through = CustomerInterest.objects.filter(
+        current_interest_evidence(timezone.localdate()), customer__in=queryset.values("id")
+    )
+    for customer_id, interest_id in through.order_by().values_list("customer_id", "interest_id"):
         interests[customer_id].add(interest_id)
     # Whether the customer has its own budget close is a fact of the customer, not of a
     # window: deciding it from the window's occurrences gave a split window two closes.
@@ -50,6 +57,8 @@ def load_customers(queryset: QuerySet[Customer] | None = None) -> list[CustomerR
             "owner_id",
             "budget_close_month",
             "has_own_budget_close",
+            "strategy_weeks_before_start",
+            "strategy_weeks_before_end",
         )
     )
     return [CustomerRef(*row, interest_ids=frozenset(interests[row[0]])) for row in rows]

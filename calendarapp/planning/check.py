@@ -37,6 +37,7 @@ from calendarapp.planning.rules import (
     Rule,
     RulesFor,
     Severity,
+    unknown_interests,
     weekends,
 )
 from traditions.models import Tradition
@@ -110,7 +111,8 @@ RULES_BY_NAME = {rule.name: rule for rule in RULES}
 def _group(findings: list[Finding], audience: Counter[str], plan_kind: str) -> FindingGroup:
     first = findings[0]
     rule = RULES_BY_NAME[first.rule]
-    message = rule.message.format(
+    template = rule.group_message if rule.group_message and len(findings) > 1 else rule.message
+    message = template.format(
         customer=_who(findings, audience),
         title=first.title,
         when=_when(first.start, first.end, first.title),
@@ -206,7 +208,11 @@ class Matcher:
         )
         rules = RulesFor(draft.kind)
         nearby = itertools.chain(
-            self.near(draft.start, draft.end, margin), weekends(draft.start, draft.end)
+            self.near(draft.start, draft.end, margin),
+            weekends(draft.start, draft.end),
+            unknown_interests(
+                self.calendar.customers, draft.offer_ids, draft.offer_title, draft.start, draft.end
+            ),
         )
         for occurrence in nearby:
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":

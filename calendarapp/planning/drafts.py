@@ -26,6 +26,9 @@ class Draft:
     interest_ids: frozenset[int] = frozenset()
     plan_id: int | None = None
     title: str = ""
+    # What the plan offers (interests), and their names as a finding reads them ("IoT or cloud").
+    offer_ids: frozenset[int] = frozenset()
+    offer_title: str = ""
 
     @property
     def days(self) -> int:
@@ -42,12 +45,13 @@ class Draft:
 def draft_of(data: Mapping[str, Any], plan_id: int | None = None) -> Draft | None:
     """Make a draft of a plan's fields, as a form, the API or a saved plan gives them.
 
-    `customers` and `interests` are model instances, `countries` codes. None while
+    `customers`, `interests` and `offers` are model instances, `countries` codes. None while
     kind or dates are missing, or the end is before the start: there is nothing to check.
     """
     kind, start, end = data.get("kind"), data.get("start"), data.get("end")
     if not (kind and start and end) or end < start:
         return None
+    offers = list(data.get("offers") or ())
     return Draft(
         kind=kind,
         start=start,
@@ -57,14 +61,19 @@ def draft_of(data: Mapping[str, Any], plan_id: int | None = None) -> Draft | Non
         interest_ids=frozenset(interest.pk for interest in data.get("interests") or ()),
         plan_id=plan_id,
         title=data.get("title") or "",
+        offer_ids=frozenset(interest.pk for interest in offers),
+        offer_title=" or ".join(sorted(interest.name for interest in offers)),
     )
 
 
 def draft_from_plan(plan: Plan) -> Draft:
     """Describe a saved plan as a draft (uses prefetched customers and interests when there)."""
     fields = {name: getattr(plan, name) for name in ("kind", "title", "start", "end", "countries")}
-    draft = draft_of(
-        {**fields, "customers": plan.customers.all(), "interests": plan.interests.all()}, plan.pk
-    )
+    audience = {
+        "customers": plan.customers.all(),
+        "interests": plan.interests.all(),
+        "offers": plan.offers.all(),
+    }
+    draft = draft_of({**fields, **audience}, plan.pk)
     assert draft is not None, "a saved plan has a kind and dates"
     return draft

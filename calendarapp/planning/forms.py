@@ -50,6 +50,14 @@ class PlanForm(forms.ModelForm):
         Interest.objects.all(),
         required=False,
         label="Customers interested in",
+        help_text="Customers with current evidence (noted or confirmed in the last months).",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    offers = forms.ModelMultipleChoiceField(
+        Interest.objects.all(),
+        required=False,
+        label="What it offers",
+        help_text="Customers who have not told us they care about any of it get a warning.",
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
@@ -64,6 +72,7 @@ class PlanForm(forms.ModelForm):
             "customers",
             "countries",
             "interests",
+            "offers",
             "notes",
         ]
         widgets = {

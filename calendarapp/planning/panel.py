@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from calendarapp.lib import dates
+from calendarapp.occurrences.audience import stale_only_count
 from calendarapp.occurrences.stream import collector_paused
 from calendarapp.planning.check import (
     CheckResult,
@@ -75,6 +76,17 @@ class PlannerPanel:
     heat: list[HeatCell]
     search_start: datetime.date
     search_end: datetime.date
+    # Customers reached, and those an interest would reach too if its evidence were current.
+    reached: int = 0
+    stale_more: int = 0
+
+    @property
+    def reach(self) -> str:
+        """ "12 customers, 5 more with stale evidence": whom the plan reaches, and whom not."""
+        words = f"{self.reached} customer{'s' if self.reached != 1 else ''}"
+        if self.stale_more:
+            words += f", {self.stale_more} more with stale evidence"
+        return words
 
 
 def planner_panel(
@@ -112,6 +124,8 @@ def planner_panel(
         heat=heat_cells(found.weeks, draft.days),
         search_start=search_start,
         search_end=search_end,
+        reached=sum(check.audience_countries.values()),
+        stale_more=stale_only_count(draft.customer_ids, draft.countries, draft.interest_ids),
     )
 
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from calendarapp.kinds import IN_PERSON, OUR_KINDS, PEOPLE_AWAY
+from calendarapp.kinds import IN_PERSON, OUR_KINDS, PEOPLE_AWAY, STRATEGY_SEASON
 from calendarapp.lib import dates
 from calendarapp.models import PlanKind
+from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.value import Occurrence
 from traditions.models import TraditionKind
@@ -76,6 +77,8 @@ class Rule:
     message: str
     # The name of a stricter rule that, where both apply to an occurrence, replaces this one.
     yields_to: str = ""
+    # For a group of customers where `message` reads for one ("… has not told us").
+    group_message: str = ""
 
     def start_range(self, occurrence: Occurrence, days: int) -> StartRange | None:
         """Return the plan start days that clash with the occurrence, or None if none can."""
@@ -120,6 +123,44 @@ def weekends(start: datetime.date, end: datetime.date) -> list[Occurrence]:
         )
         saturday += datetime.timedelta(weeks=1)
     return found
+
+
+# A plan that offers interests asks each audience customer whether they care: like weekends,
+# not in the stream; the check and the finder add one occurrence per customer without current
+# evidence of any offered interest (`unknown_interests`), clashing with every start day.
+NO_KNOWN_INTEREST_SOURCE = "no_known_interest"
+
+
+def _any_start(occurrence: Occurrence, days: int) -> StartRange:
+    return datetime.date.min, datetime.date.max
+
+
+def unknown_interests(
+    customers: list[CustomerRef],
+    offer_ids: frozenset[int],
+    offer_title: str,
+    start: datetime.date,
+    end: datetime.date,
+) -> list[Occurrence]:
+    """One occurrence per customer with no current evidence of caring about an offered interest.
+
+    Dated as the plan (`start`..`end`), so one plan's findings form one group.
+    """
+    if not offer_ids:
+        return []
+    return [
+        Occurrence(
+            id=f"unknown-interest-{customer.id}",
+            start=start,
+            end=end,
+            kind=NO_KNOWN_INTEREST_SOURCE,
+            title=offer_title,
+            source=NO_KNOWN_INTEREST_SOURCE,
+            customer_id=customer.id,
+        )
+        for customer in customers
+        if offer_ids.isdisjoint(customer.interest_ids)
+    ]
 
 
 # The severity table. README's "Conflict check" section shows the same rows.
@@ -205,6 +246,25 @@ RULES: tuple[Rule, ...] = (
         lambda occurrence: occurrence.phase == ContractPhase.PRE_SHOPPING,
         _overlapping,
         "{customer}: looking at offers, {title} ({when}).",
+    ),
+    Rule(
+        "no_known_interest",
+        Severity.WARNING,
+        OUR_KINDS,
+        lambda occurrence: occurrence.source == NO_KNOWN_INTEREST_SOURCE,
+        _any_start,
+        "{customer} has not told us it cares about {title}: ask before you push.",
+        group_message="{customer} have not told us they care about {title}: ask before you push.",
+    ),
+    Rule(
+        "strategy_season_open",
+        Severity.OPPORTUNITY,
+        OUR_KINDS,
+        _is_kind(STRATEGY_SEASON),
+        _overlapping,
+        "{customer} is shaping next year's strategy ({when}): ask what they want to change.",
+        group_message="{customer} are shaping next year's strategy ({when}):"
+        " ask what they want to change.",
     ),
 )
 

@@ -22,6 +22,7 @@ def plan_save(
     customers: Iterable[Customer] = (),
     countries: Iterable[str] = (),
     interests: Iterable[Interest] = (),
+    offers: Iterable[Interest] = (),
     notes: str = "",
     status: str = PlanStatus.DRAFT,
 ) -> Plan:
@@ -44,6 +45,7 @@ def plan_save(
         plan.save()
         plan.customers.set(customers)
         plan.interests.set(interests)
+        plan.offers.set(offers)
     return plan
 
 
@@ -67,6 +69,7 @@ def plan_duplicate(*, plan: Plan, owner) -> Plan:
         customers=plan.customers.all(),
         countries=plan.countries,
         interests=plan.interests.all(),
+        offers=plan.offers.all(),
         notes=plan.notes,
         status=PlanStatus.DRAFT,
     )

@@ -28,7 +28,14 @@ from calendarapp.lib import dates
 from calendarapp.occurrences.stream import Calendar
 from calendarapp.planning.check import audience_calendar
 from calendarapp.planning.drafts import Draft
-from calendarapp.planning.rules import SEVERITIES, WEEKEND_SOURCE, RulesFor, Severity, weekends
+from calendarapp.planning.rules import (
+    SEVERITIES,
+    WEEKEND_SOURCE,
+    RulesFor,
+    Severity,
+    unknown_interests,
+    weekends,
+)
 
 SUGGESTION_COUNT = 5
 # A heat-map cell names at most this many causes.
@@ -225,7 +232,12 @@ def _count_clashes(
     rules = RulesFor(draft.kind)
     own_id = f"plan-{draft.plan_id}" if draft.plan_id is not None else None
     search_end = search_start + datetime.timedelta(days=candidate_count + duration_days - 2)
-    for occurrence in itertools.chain(calendar.occurrences, weekends(search_start, search_end)):
+    asked = unknown_interests(
+        everyone, draft.offer_ids, draft.offer_title, search_start, search_end
+    )
+    for occurrence in itertools.chain(
+        calendar.occurrences, weekends(search_start, search_end), asked
+    ):
         if occurrence.id == own_id:
             continue
         applicable = rules.applying_to(occurrence)

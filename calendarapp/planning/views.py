@@ -34,7 +34,9 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     who = request.GET.get("who") or "mine"
     if who not in PLAN_LISTS:
         return HttpResponseBadRequest("The parameter who must be “mine” or “all”.")
-    plans = Plan.objects.select_related("owner").prefetch_related("customers", "interests")
+    plans = Plan.objects.select_related("owner").prefetch_related(
+        "customers", "interests", "offers"
+    )
     if who == "mine":
         plans = plans.filter(owner=request.user)
     listed = list(plans)
@@ -100,7 +102,7 @@ class PlanRow:
 
 def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
     plan = get_object_or_404(
-        Plan.objects.select_related("owner").prefetch_related("customers", "interests"),
+        Plan.objects.select_related("owner").prefetch_related("customers", "interests", "offers"),
         pk=plan_id,
     )
     if not can_edit_plan(request.user, plan):

@@ -393,7 +393,7 @@ def _add_new_conflicts(digest: Digest, owner) -> None:
     plans = list(
         Plan.objects.filter(owner=owner, end__gte=digest.today)
         .exclude(status=PlanStatus.CANCELLED)
-        .prefetch_related("customers", "interests")
+        .prefetch_related("customers", "interests", "offers")
     )
     if not plans:
         return

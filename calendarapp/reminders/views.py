@@ -1,8 +1,13 @@
-"""The "This week" page: the owner's reminder, its done and snooze buttons, the email switch."""
+"""This week (the reminder, done and snooze, the email switch) and the Opportunities now page."""
 
 from __future__ import annotations
 
+import csv
+from typing import Any
+
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -10,8 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from calendarapp.models import DigestItemStatus
+from calendarapp.occurrences.opportunities import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    OPPORTUNITY_KINDS,
+    customers_for,
+    opportunities,
+)
 from calendarapp.reminders import digest
 from calendarapp.roles import calendar_reader_required
+from customers.models import Interest
 
 
 @calendar_reader_required
@@ -69,3 +82,89 @@ def mark_item(request: HttpRequest) -> HttpResponse:
     day = digest.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
     messages.success(request, ITEM_MESSAGES[action].format(day=day))
     return redirect("this-week")
+
+
+class OpportunityFilter(forms.Form):
+    """The Opportunities page's link: owner (`me`, a username or `all`), kind, interest, days."""
+
+    owner = forms.CharField(required=False)
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Every kind"), *OPPORTUNITY_KINDS.items()]
+    )
+    interest = forms.CharField(required=False, max_length=60)
+    days = forms.IntegerField(required=False, min_value=1, max_value=MAX_DAYS)
+    format = forms.ChoiceField(required=False, choices=[("", "page"), ("csv", "CSV")])
+
+    def clean_owner(self) -> Any:
+        name = self.cleaned_data["owner"] or "me"
+        if name in ("me", "all"):
+            return name
+        user = get_user_model().objects.filter(username=name).first()
+        if user is None:
+            raise ValidationError(f"No user is called “{name}”; give a username, me or all.")
+        return user
+
+
+@calendar_reader_required
+def opportunities_now(request: HttpRequest) -> HttpResponse:
+    """What to act on now across one sales manager's customers (or the team's), by date."""
+    form = OpportunityFilter(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "calendarapp/opportunities.html", {"form": form, "found": []}, status=400
+        )
+    params = form.cleaned_data
+    owner = {"me": request.user, "all": None}.get(params["owner"], params["owner"])
+    found = opportunities(
+        customers_for(owner=owner, interest=params["interest"]),
+        days=params["days"] or DEFAULT_DAYS,
+        kind=params["kind"],
+    )
+    if params["format"] == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="opportunities.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
+        )
+        for item in found:
+            writer.writerow(
+                [
+                    item.start.isoformat(),
+                    item.end.isoformat(),
+                    item.kind,
+                    item.customer_name,
+                    item.owner,
+                    item.title,
+                    item.message,
+                    "; ".join(item.interests),
+                ]
+            )
+        return response
+    owners = (
+        get_user_model()
+        .objects.filter(customers__active=True)
+        .distinct()
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+    return render(
+        request,
+        "calendarapp/opportunities.html",
+        {
+            "form": form,
+            "found": found,
+            "owner": params["owner"] if isinstance(params["owner"], str) else owner.get_username(),
+            "owners": list(owners),
+            "kinds": OPPORTUNITY_KINDS,
+            "interests": Interest.objects.values_list("name", flat=True),
+            "days": params["days"] or DEFAULT_DAYS,
+            "csv_query": _with_csv(request),
+        },
+    )
+
+
+def _with_csv(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return query.urlencode()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from calendarapp.occurrences.decisions import (
     risks,
     step_findings,
 )
+from calendarapp.occurrences.opportunities import interest_context
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.touches import touch_states
 from calendarapp.roles import calendar_reader_required, can_edit_contacts
@@ -53,6 +55,7 @@ from customers.decisions import (
 from customers.models import (
     Competitor,
     Customer,
+    CustomerInterest,
     DecisionFactor,
     DecisionStep,
     Person,
@@ -137,7 +140,14 @@ UPCOMING_DAYS = 120
 @calendar_reader_required
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = get_object_or_404(
-        Customer.objects.select_related("owner").prefetch_related("interests"), pk=customer_id
+        Customer.objects.select_related("owner").prefetch_related(
+            Prefetch(
+                "interest_evidence",
+                CustomerInterest.objects.select_related("interest", "person"),
+            ),
+            "strategies",
+        ),
+        pk=customer_id,
     )
     form = YearForm(request.GET)
     context: dict = {
@@ -172,6 +182,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "budget_month": calendar_names.month_name[customer.budget_close_month],
             **_contacts(customer, request.user),
             **_decisions(customer, today, calendar),
+            **interest_context(customer, occurrences, today),
         }
     )
     return render(request, "customers/customer_detail.html", context)

@@ -50,10 +50,12 @@ def customer_form(customer: Customer, **changes) -> dict[str, str]:
         "owner": "",
         "budget_close_month": str(customer.budget_close_month),
         "contact_every_days": str(customer.contact_every_days),
+        "strategy_weeks_before_start": str(customer.strategy_weeks_before_start),
+        "strategy_weeks_before_end": str(customer.strategy_weeks_before_end),
         "notes": customer.notes,
         "active": "on",
     }
-    for prefix in ("contracts", "people", "traditions"):
+    for prefix in ("contracts", "interest_evidence", "people", "traditions"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",

@@ -12,6 +12,7 @@ from calendarapp.occurrences.sources import (
     imported,
     plans,
     public_holidays,
+    strategy_season,
     touches,
     traditions,
 )
@@ -25,4 +26,5 @@ SOURCES: tuple[OccurrenceSource, ...] = (
     plans.SOURCE,
     touches.SOURCE,
     decision_steps.SOURCE,
+    strategy_season.SOURCE,
 )

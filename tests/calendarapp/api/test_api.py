@@ -43,7 +43,15 @@ def test_customer_fields(admin_client, dane, clock):
         "timezone": "Europe/Copenhagen",
         "owner": "sam",
         "budget_close_month": 9,
-        "interests": ["cloud"],
+        "interests": [
+            {
+                "name": "cloud",
+                "strength": "curious",
+                "noted_on": dane.interest_evidence.get().noted_on.isoformat(),
+                "confirmed_on": None,
+                "stale": False,
+            }
+        ],
         "contact_every_days": 30,
         "last_touch": None,
         "next_touch": "2026-06-15",  # never in touch: as soon as possible, a good day from today
@@ -51,7 +59,7 @@ def test_customer_fields(admin_client, dane, clock):
     }
 
 
-def test_admin_creates_customer_with_defaults_and_interests(admin_client, sales_manager):
+def test_admin_creates_customer_with_defaults(admin_client, sales_manager):
     response = admin_client.post(
         "/api/customers",
         {
@@ -60,14 +68,13 @@ def test_admin_creates_customer_with_defaults_and_interests(admin_client, sales_
             "subdivision": "BY",
             "owner": "sam",
             "budget_close_month": 3,
-            "interests": ["beer", "cloud"],
         },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["timezone"] == "Europe/Berlin"
-    assert body["interests"] == ["beer", "cloud"]
+    assert body["interests"] == [], "interests are written through /api/customer-interests"
     assert Customer.objects.get(pk=body["id"]).owner == sales_manager
 
 
@@ -216,7 +223,13 @@ def test_plans_crud_and_ownership(sales_client, sales_manager, calendar_admin, d
     response = sales_client.post("/api/plans", body, content_type="application/json")
     assert response.status_code == 201, response.json()
     created = response.json()
-    assert created == {**body, "id": created["id"], "owner": "sam", "status": "draft"}
+    assert created == {
+        **body,
+        "id": created["id"],
+        "owner": "sam",
+        "status": "draft",
+        "offers": [],
+    }
     other = factories.plan(
         kind="visit", title="Admin's", start=D(2026, 1, 5), end=D(2026, 1, 5), owner=calendar_admin
     )

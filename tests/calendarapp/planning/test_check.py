@@ -183,8 +183,8 @@ def test_check_plans_matches_one_by_one(dane, sales_manager, django_assert_max_n
             customers=[dane],
         )
         plans.append(plan)
-    loaded = Plan.objects.prefetch_related("customers", "interests")
-    with django_assert_max_num_queries(14):
+    loaded = Plan.objects.prefetch_related("customers", "interests", "offers")
+    with django_assert_max_num_queries(15):  # the plans with their audience and offers: 4
         batch = check_plans(loaded)
     for plan in loaded:
         from calendarapp.planning.drafts import draft_from_plan

@@ -125,6 +125,9 @@ class TestSuggestionCountsMatchTheCheck(HypothesisTestCase):
             rule="RRULE:FREQ=YEARLY",
             blocks_events=True,
         )
+        # What the plans offer: one Dane has told us it cares, the others have not
+        # (`no_known_interest`); budget closes bring strategy seasons (`strategy_season_open`).
+        cls.iot = factories.interest(danes[0], "IoT").interest
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
@@ -135,16 +138,27 @@ class TestSuggestionCountsMatchTheCheck(HypothesisTestCase):
     def test_counts(self, kind, duration, search_start):
         search_end = search_start + datetime.timedelta(weeks=8)
         draft = Draft(
-            kind=kind, start=search_start, end=search_start, countries=frozenset({"DK", "DE"})
+            kind=kind,
+            start=search_start,
+            end=search_start,
+            countries=frozenset({"DK", "DE"}),
+            offer_ids=frozenset({self.iot.pk}),
+            offer_title="IoT",
         )
         result = suggest_dates(
             draft, duration_days=duration, search_start=search_start, search_end=search_end, limit=2
         )
         for suggestion in result.suggestions:
             placed = Draft(
-                kind=kind, start=suggestion.start, end=suggestion.end, countries=draft.countries
+                kind=kind,
+                start=suggestion.start,
+                end=suggestion.end,
+                countries=draft.countries,
+                offer_ids=draft.offer_ids,
+                offer_title=draft.offer_title,
             )
             checked = check_plan(placed)
+            assert checked.summary["warning"] >= 3, "three customers never told us about IoT"
             assert suggestion.summary == checked.summary
 
 

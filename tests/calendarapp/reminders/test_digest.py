@@ -311,8 +311,9 @@ def test_page_queries_do_not_grow_with_customers(
 
     # 26, 4 for the customers' next touches (their last touches and the days around them),
     # 1 for the items marked done or snoozed, 1 for decision steps in the stream, 1 for the
-    # steps' contracts and 7 for the "just a data point?" check (one per signal's data).
-    with django_assert_max_num_queries(41):
+    # steps' contracts, 7 for the "just a data point?" check (one per signal's data) and 1 for
+    # what the plans offer.
+    with django_assert_max_num_queries(42):
         response = sales_client.get(reverse("this-week"))
 
     assert len(response.context["digest"].events) == customers

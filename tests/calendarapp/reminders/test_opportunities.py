@@ -1,0 +1,94 @@
+"""Opportunities now: a sales manager's list across their customers, the team view, CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+
+from calendarapp.roles import SALES_MANAGERS
+from customers.interests import strategy_save
+from customers.services import touchpoint_log
+from tests import factories
+
+DAY = datetime.timedelta(days=1)
+
+
+def add_customers(owner, count: int, prefix: str = "C") -> list:
+    today = timezone.localdate()
+    found = []
+    for i in range(count):
+        customer = factories.customer(f"{prefix}{i:02}", "DK", owner=owner, budget_close_month=2)
+        factories.interest(customer, f"topic {i % 3}", noted_on=today)
+        factories.contract(customer, today + (150 + i) * DAY, name=f"Licence {i}")
+        touchpoint_log(customer=customer, date=today - 40 * DAY, channel="phone")
+        found.append(customer)
+    return found
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_page_costs_the_same_queries_however_many_customers(
+    sales_client, sales_manager, count, django_assert_num_queries
+):
+    add_customers(sales_manager, count)
+    with django_assert_num_queries(17):
+        response = sales_client.get("/opportunities/?owner=all&days=90")
+    assert response.status_code == 200
+    assert len(response.context["found"]) >= 2 * count, "a window and a touch each"
+
+
+def test_mine_lists_my_customers_by_date_with_what_to_talk_about(sales_client, sales_manager):
+    [mine] = add_customers(sales_manager, 1)
+    add_customers(factories.user("kenji", SALES_MANAGERS), 1, prefix="K")
+    response = sales_client.get("/opportunities/")
+    found = response.context["found"]
+    assert {item.customer for item in found} == {mine.pk}
+    today = timezone.localdate()
+    assert [max(i.start, today) for i in found] == sorted(max(i.start, today) for i in found)
+    assert all(item.interests == ["topic 0"] for item in found)
+    page = response.content.decode()
+    assert "Pre-shopping for Licence 0" in page
+    assert "topic 0" in page
+
+
+def test_filters_by_kind_and_interest(sales_client, sales_manager):
+    add_customers(sales_manager, 3)
+    touches = sales_client.get("/opportunities/?kind=touch_due").context["found"]
+    assert touches and {item.kind for item in touches} == {"touch_due"}
+    keen = sales_client.get("/opportunities/?interest=topic 1").context["found"]
+    assert {item.customer_name for item in keen} == {"C01"}
+
+
+def test_the_csv_has_the_same_list(sales_client, sales_manager):
+    add_customers(sales_manager, 2)
+    page = sales_client.get("/opportunities/?owner=all").context["found"]
+    response = sales_client.get("/opportunities/?owner=all&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
+    assert [(r[3], r[2]) for r in rows[1:]] == [(i.customer_name, i.kind) for i in page]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("owner=nobody", "owner"), ("days=999", "days"), ("kind=x", "kind")]
+)
+def test_a_bad_parameter_is_a_400_page_naming_it(sales_client, query, field):
+    response = sales_client.get(f"/opportunities/?{query}")
+    assert response.status_code == 400
+    assert f"Parameter “{field}”" in response.content.decode()
+
+
+def test_the_customer_page_shows_interests_stale_ones_and_strategies(sales_client, sales_manager):
+    today = timezone.localdate()
+    customer = factories.customer("Havfrue Shipping", "DK", owner=sales_manager)
+    factories.interest(customer, "IoT", strength="committed", noted_on=today - 5 * DAY)
+    factories.interest(customer, "Cloud", noted_on=today - 400 * DAY)
+    strategy_save(customer=customer, title="Fleet telemetry", stage="shopping_list")
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "IoT" in page and "committed" in page
+    assert "stale: ask again" in page
+    assert "Fleet telemetry" in page and "we came in late" in page
+    assert "Strategy season" in page
