@@ -586,8 +586,8 @@ def _update_rows(model: type[models.Model], objs: list[Any], attnames: list[str]
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[name] for name in attnames]
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.get_attname_column()[1])} = %s" for f in fields)
-    pk = quote(model._meta.pk.get_attname_column()[1])
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    pk = quote(str(model._meta.pk.column))
     sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {pk} = %s"
     with connection.cursor() as cursor:
         for batch in _batches(objs):
