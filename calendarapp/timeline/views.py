@@ -390,8 +390,9 @@ def decision_record_form(
     page = RECORD_PAGES[kind]
     record: DecisionFactor | Competitor
     if record_id is not None:
-        record = get_object_or_404(page.model.objects.select_related("customer"), pk=record_id)
-        customer = record.customer
+        found = get_object_or_404(page.model.objects.select_related("customer"), pk=record_id)
+        assert isinstance(found, DecisionFactor | Competitor)
+        record, customer = found, found.customer
     else:
         customer = get_object_or_404(Customer, pk=customer_id)
         record = page.model(customer=customer)
