@@ -1,6 +1,7 @@
 """How a customer decides, in a real browser with the demo data, on a laptop and a phone.
 
-Screenshots land in tests/artifacts/ (decision-map-*, decision-finding-*, decision-risk-*).
+Screenshots land in tests/artifacts/ (decision-map-*, decision-finding-*, decision-risk-*,
+decision-this-week-laptop, decision-timeline-phone).
 """
 
 from __future__ import annotations
@@ -57,6 +58,21 @@ def test_add_a_person_with_a_role_see_them_on_the_map_and_a_late_step_as_a_findi
     finding.scroll_into_view_if_needed()
     desktop.shot("decision-finding-laptop")
 
+    # Printed, the map keeps its words and drops the buttons and edit links.
+    page.emulate_media(media="print")
+    expect(page.locator(".map-edit").first).to_be_hidden()
+    expect(card).to_contain_text("Sceptic")
+    page.locator("#map-title").scroll_into_view_if_needed()
+    desktop.shot("decision-map-print")
+    page.emulate_media(media="screen")
+
+    desktop.go("/this-week/")
+    section = page.locator(".digest-section", has_text="How they decide")
+    expect(section).to_contain_text("Board meeting on")
+    expect(section).to_contain_text("Havfrue Shipping ApS: high risk we are just a data point")
+    section.scroll_into_view_if_needed()
+    desktop.shot("decision-this-week-laptop")
+
 
 def test_a_high_risk_customer_and_its_map_on_a_phone(phone):
     page = phone.page
@@ -72,4 +88,7 @@ def test_a_high_risk_customer_and_its_map_on_a_phone(phone):
     page.locator("#decision-title").scroll_into_view_if_needed()
     phone.shot("decision-finding-phone")
     phone.go("/")
-    expect(page.get_by_role("link", name="⚠ high risk").first).to_be_visible()
+    mark = page.get_by_role("link", name="⚠ high risk").first
+    expect(mark).to_be_visible()
+    mark.scroll_into_view_if_needed()
+    phone.shot("decision-timeline-phone")
