@@ -278,3 +278,29 @@ def test_the_risk_check_answers_level_signals_and_questions(dated_client, custom
 
 def test_the_risk_of_a_customer_that_does_not_exist_is_the_json_404(sales_client):
     assert sales_client.get("/api/customers/999/risk").status_code == 404
+
+
+def test_the_owner_adds_a_contract_and_a_step_on_it_is_then_a_finding(dated_client, customer):
+    sales_client = dated_client
+    contract = post(
+        sales_client,
+        "/api/contracts",
+        {"customer": customer.pk, "name": "Cloud", "end_date": "2027-05-31",
+         "notice_period_days": 91, "pre_shopping_days": 180},
+    )  # fmt: skip
+    assert contract.status_code == 201, contract.json()
+    step = post(
+        sales_client,
+        "/api/decision-steps",
+        {"customer": customer.pk, "contract": contract.json()["id"], "title": "Board approval",
+         "date": "2027-03-12"},
+    ).json()  # fmt: skip
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "but notice on the Cloud contract is due 1 Mar 2027" in page
+    done = sales_client.patch(
+        f"/api/decision-steps/{step['id']}", {"done": True}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["done"] is True
+    assert done.json()["title"] == "Board approval"
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "but notice on the Cloud contract" not in page
