@@ -30,6 +30,7 @@ from django.utils import timezone
 from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import dates
 from calendarapp.models import Plan, PlanKind
+from calendarapp.occurrences.opportunities import customers_for, opportunities
 from calendarapp.occurrences.sources.public_holidays import holidays_in_year
 from calendarapp.occurrences.sources.touches import HORIZON_DAYS
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
@@ -332,6 +333,13 @@ def touches_all(data: BenchData) -> float:
     return timed(lambda: calendar_between(*window, kinds=[TOUCH_DUE], reuse=False))
 
 
+@figure("opportunities_all_ms")
+def opportunities_all(data: BenchData) -> float:
+    """Opportunities now, the team view: every active customer's, 60 days ahead."""
+    customers = customers_for()
+    return timed(lambda: opportunities(customers, reuse=False))
+
+
 @figure("queries_expand_year", unit="queries")
 def queries_expand_year(data: BenchData) -> float:
     with CaptureQueriesContext(connection) as queries:
@@ -496,4 +504,4 @@ def timeline_page_queries(data: BenchData) -> float:
 
 
 # The feed and reminder figures live with their code; importing a module registers them.
-from calendarapp.devtools import bench_feeds, bench_reminders  # noqa: E402, F401, I001
+from calendarapp.devtools import bench_feeds, bench_imports, bench_reminders  # noqa: E402, F401, I001

@@ -76,8 +76,11 @@ def test_every_figure_runs_on_a_small_data_set(db, small_sizes):
         "feed_all_20k_cold_ms",
         "feed_all_20k_warm_ms",
         "feed_all_20k_peak_mb",
+        "import_2000_customers_dry_run_ms",
+        "import_2000_customers_ms",
     }
     assert all(value >= 0 for value in results.values())
+    assert not Customer.objects.filter(name__startswith="Imported ").exists()  # rolled back
     # Queries of one expansion: one a source (the decision steps have their own), and no more.
     assert results["queries_expand_year"] == 9
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -365,3 +366,12 @@ def test_queries_grow_by_batches_not_by_rows(db):
 
     # A lookup by name per batch, the inserts, one update, and the transaction's savepoints.
     assert _import_counting_queries(2500) <= 3 + 3 + math.ceil(2499 / per_insert) + 2
+
+
+def test_the_readme_documents_every_column_of_every_kind():
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
+
+    for kind, columns in COLUMNS.items():
+        for column in columns:
+            star = " *" if column.required else ""
+            assert f"| {kind} | `{column.name}`{star} | {column.meaning} |" in readme
