@@ -30,7 +30,6 @@ from django.utils import timezone
 from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import dates
 from calendarapp.models import Plan, PlanKind
-from calendarapp.occurrences.opportunities import customers_for, opportunities
 from calendarapp.occurrences.sources.public_holidays import holidays_in_year
 from calendarapp.occurrences.sources.touches import HORIZON_DAYS
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
@@ -331,13 +330,6 @@ def touches_all(data: BenchData) -> float:
     today = timezone.localdate()
     window = today, today + datetime.timedelta(days=HORIZON_DAYS)
     return timed(lambda: calendar_between(*window, kinds=[TOUCH_DUE], reuse=False))
-
-
-@figure("opportunities_all_ms")
-def opportunities_all(data: BenchData) -> float:
-    """Opportunities now, the team view: every active customer's, 60 days ahead."""
-    customers = customers_for()
-    return timed(lambda: opportunities(customers, reuse=False))
 
 
 @figure("queries_expand_year", unit="queries")
