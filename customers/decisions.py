@@ -28,7 +28,27 @@ COMPETITOR_FIELDS = (
 )
 CONTRACT_FIELDS = ("name", "end_date", "notice_period_days", "pre_shopping_days", "notes")
 
-M = TypeVar("M", DecisionFactor, Competitor, Contract)
+M = TypeVar("M", DecisionFactor, DecisionStep, Competitor, Contract)
+
+
+def _filled(
+    model: type[M],
+    instance: M | None,
+    customer: Customer,
+    allowed: tuple[str, ...],
+    fields: dict[str, Any],
+) -> M:
+    """`instance` (or a new one of `customer`) with `fields` set; not yet validated or saved."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"{model.__name__} got unknown fields: {sorted(unknown)}")
+    if instance is None:
+        instance = model(customer=customer)
+    elif instance.customer_id != customer.pk:
+        raise ValidationError({"customer": "This stays with its customer."})
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return instance
 
 
 def _saved(
@@ -39,15 +59,7 @@ def _saved(
     fields: dict[str, Any],
 ) -> M:
     """Set `fields` on `instance` (or a new one of `customer`), validate, and save it."""
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"{model.__name__} got unknown fields: {sorted(unknown)}")
-    if instance is None:
-        instance = model(customer=customer)
-    elif instance.customer_id != customer.pk:
-        raise ValidationError({"customer": "This stays with its customer."})
-    for name, value in fields.items():
-        setattr(instance, name, value)
+    instance = _filled(model, instance, customer, allowed, fields)
     instance.full_clean()
     with transaction.atomic():
         instance.save()
@@ -72,15 +84,7 @@ def decision_step_save(
 
     A date or a recurrence; the contract and the people must be the customer's.
     """
-    unknown = set(fields) - set(STEP_FIELDS)
-    if unknown:
-        raise TypeError(f"decision_step_save() got unknown fields: {sorted(unknown)}")
-    if step is None:
-        step = DecisionStep(customer=customer)
-    elif step.customer_id != customer.pk:
-        raise ValidationError({"customer": "A decision step stays with its customer."})
-    for name, value in fields.items():
-        setattr(step, name, value)
+    step = _filled(DecisionStep, step, customer, STEP_FIELDS, fields)
     errors: dict[str, Any] = {}
     people = None if people is None else list(people)
     strangers = [p.name for p in people or () if p.customer_id != customer.pk]

@@ -22,6 +22,9 @@ from calendarapp.api.serializers import CleanedModelSerializer, RecurrenceRuleFi
 from calendarapp.api.views import EDIT_METHODS, ContactList
 from calendarapp.occurrences.decisions import risks
 from customers.decisions import (
+    COMPETITOR_FIELDS,
+    CONTRACT_FIELDS,
+    FACTOR_FIELDS,
     competitor_save,
     contract_save,
     decision_factor_save,
@@ -66,7 +69,7 @@ class DecisionFactorSerializer(CustomerOwnedSerializer):
 
     class Meta:
         model = DecisionFactor
-        fields = ["id", "customer", "name", "weight", "note"]
+        fields = ["id", "customer", *FACTOR_FIELDS]
 
 
 class DecisionStepSerializer(CustomerOwnedSerializer):
@@ -96,17 +99,7 @@ class CompetitorSerializer(CustomerOwnedSerializer):
 
     class Meta:
         model = Competitor
-        fields = [
-            "id",
-            "customer",
-            "name",
-            "incumbent",
-            "offering",
-            "value_proposition",
-            "strengths",
-            "weaknesses",
-            "noted_on",
-        ]
+        fields = ["id", "customer", *COMPETITOR_FIELDS]
 
 
 class ContractSerializer(CustomerOwnedSerializer):
@@ -115,15 +108,7 @@ class ContractSerializer(CustomerOwnedSerializer):
 
     class Meta:
         model = Contract
-        fields = [
-            "id",
-            "customer",
-            "name",
-            "end_date",
-            "notice_period_days",
-            "pre_shopping_days",
-            "notes",
-        ]
+        fields = ["id", "customer", *CONTRACT_FIELDS]
 
 
 class PersonChangeSerializer(serializers.ModelSerializer):

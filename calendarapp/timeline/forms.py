@@ -16,6 +16,7 @@ from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field, refuse
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
+from customers.decisions import COMPETITOR_FIELDS, FACTOR_FIELDS
 from customers.models import (
     Channel,
     Competitor,
@@ -392,7 +393,7 @@ class DecisionFactorForm(forms.ModelForm):
 
     class Meta:
         model = DecisionFactor
-        fields = ["name", "weight", "note"]
+        fields = list(FACTOR_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -403,15 +404,7 @@ class CompetitorForm(forms.ModelForm):
 
     class Meta:
         model = Competitor
-        fields = [
-            "name",
-            "incumbent",
-            "offering",
-            "value_proposition",
-            "strengths",
-            "weaknesses",
-            "noted_on",
-        ]
+        fields = list(COMPETITOR_FIELDS)
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("value_proposition", "strengths", "weaknesses")
