@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.db import OperationalError
@@ -23,9 +24,17 @@ def log_output():
         if any(isinstance(found, logs.RequestIdFilter) for found in handler.filters)
     )
     buffer = io.StringIO()
+    # Only this test's thread: a thread an earlier test left running may log meanwhile.
+    this_thread = threading.get_ident()
+
+    def only_this_thread(record: logging.LogRecord) -> bool:
+        return record.thread == this_thread
+
+    handler.addFilter(only_this_thread)
     previous = handler.setStream(buffer)
     yield buffer
     handler.setStream(previous)
+    handler.removeFilter(only_this_thread)
 
 
 def json_lines(buffer: io.StringIO) -> list[dict]:
