@@ -54,6 +54,7 @@ class ImportForm(forms.Form):
 
 
 class SpreadsheetForm(forms.Form):
+    prefix = "sheet"  # the .ics form on the same page has a `file` too
     file = forms.FileField(
         label="CSV or Excel file",
         help_text="UTF-8 CSV (comma or semicolon) or .xlsx; the first row names the columns.",

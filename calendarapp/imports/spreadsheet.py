@@ -491,10 +491,9 @@ class _Plan:
 
     def _set(self, kind: str, line: int, obj: Any, column: str, text: str) -> None:
         model_field: Any = MODELS[kind]._meta.get_field(column)
-        if column == "subdivision" or (
-            isinstance(model_field, models.CharField) and model_field.max_length == 2
-        ):
-            text = text.strip().upper()  # codes: "dk" is DK
+        is_code = isinstance(model_field, models.CharField) and model_field.max_length == 2
+        if column == "subdivision" or (is_code and len(text.strip()) <= 2):
+            text = text.strip().upper()  # codes: "dk" is DK; "Denmrk" stays as written
         try:
             value = self._value(model_field, text)
         except ValidationError as error:

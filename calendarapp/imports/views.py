@@ -52,9 +52,10 @@ def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpRespon
     return render(request, "calendarapp/import.html", context, status=status)
 
 
-def _preview_context(result: spreadsheet.ImportResult, token: str) -> dict[str, Any]:
+def _preview_context(result: spreadsheet.ImportResult, token: str, filename: str) -> dict[str, Any]:
     return {
         "preview": result,
+        "filename": filename,
         "token": token,
         "errors_shown": result.errors[:ERRORS_SHOWN],
         "rows_shown": result.rows[:ROWS_SHOWN],
@@ -111,7 +112,7 @@ def spreadsheet_preview(request: HttpRequest) -> HttpResponse:
         "rows": len(result.rows) + len(result.errors),
         "data": base64.b64encode(data).decode("ascii"),
     }
-    return _page(request, **_preview_context(result, token))
+    return _page(request, **_preview_context(result, token, upload.name))
 
 
 def _pending(request: HttpRequest) -> tuple[bytes, str, str | None, int] | None:
@@ -142,7 +143,9 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('feed-import')}?job={job}#spreadsheet")
     result = spreadsheet.customers_import(data=data, filename=filename, kind=kind)
     if result.errors:  # the data changed since the preview
-        return _page(request, status=400, **_preview_context(result, request.POST["token"]))
+        return _page(
+            request, status=400, **_preview_context(result, request.POST["token"], filename)
+        )
     del request.session[PENDING]
     messages.success(request, f"{filename}: {result.summary()}")
     return redirect("feed-import")

@@ -89,7 +89,7 @@ def test_a_misspelt_country_names_the_line_the_column_and_a_guess(db):
     result = run("name,country\nA,DK\nB,DK\nC,DK\nD,DK\nE,DK\nF,Denmrk\n")
 
     assert messages(result) == [
-        "line 7, country: “DENMRK” is not a country code we have public holidays for;"
+        "line 7, country: “Denmrk” is not a country code we have public holidays for;"
         " did you mean DK?"
     ]
     assert result.errors[0].value == "Denmrk"

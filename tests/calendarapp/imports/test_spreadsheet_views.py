@@ -20,7 +20,10 @@ IMPORT = "/feeds/import/spreadsheet/import"
 
 def upload(text: str | bytes, name: str = "customers.csv", kind: str = "") -> dict:
     data = text.encode() if isinstance(text, str) else text
-    return {"file": SimpleUploadedFile(name, data, content_type="text/csv"), "kind": kind}
+    return {
+        "sheet-file": SimpleUploadedFile(name, data, content_type="text/csv"),
+        "sheet-kind": kind,
+    }
 
 
 def test_only_calendar_admins_may_import_or_export_spreadsheets(sales_client):
