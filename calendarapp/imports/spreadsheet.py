@@ -100,6 +100,10 @@ class ImportResult:
     def updated(self) -> int:
         return self.count("update")
 
+    def problems(self) -> str:
+        count = len(self.errors)
+        return f"{count} problem{'' if count == 1 else 's'}; nothing was imported."
+
     def summary(self) -> str:
         kinds = [k for k in KINDS if any(r.kind == k for r in self.rows)]
         parts = [
@@ -188,6 +192,8 @@ MODELS: dict[str, type[models.Model]] = {
     "traditions": Tradition,
     "people": Person,
 }
+# The key a row keeps its first cell beyond the header under.
+EXTRA = "\x00extra"
 # Columns that are not plain model fields: read and written by hand below.
 _SPECIAL = {"id", "customer", "customer_country", "owner", "recurrence"}
 
@@ -293,11 +299,14 @@ def _sheet(kind: str, lines: list[list[str]]) -> Sheet:
             f"The {kind} header has {'; '.join(problems)}. "
             f"The columns are: {', '.join(c.name for c in COLUMNS[kind])}."
         )
-    rows = [
-        (number, {h: _unescape(cell.strip()) for h, cell in zip(header, line, strict=False)})
-        for number, line in enumerate(lines[1:], start=2)
-        if any(cell.strip() for cell in line)
-    ]
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in line):
+            continue
+        row = {h: _unescape(cell.strip()) for h, cell in zip(header, line, strict=False)}
+        if extra := [cell.strip() for cell in line[len(header) :] if cell.strip()]:
+            row[EXTRA] = extra[0]  # a cell beyond the header: a shifted row, reported below
+        rows.append((number, row))
     return Sheet(kind, header, rows)
 
 
@@ -394,6 +403,11 @@ class _Plan:
         self, kind: str, line: int, row: dict[str, str], existing: dict, seen: dict
     ) -> None:
         errors_before = len(self.result.errors)
+        if EXTRA in row:
+            columns = len([c for c in row if c != EXTRA])
+            message = f"a cell beyond the {columns} columns of the header (“{row[EXTRA]}”)."
+            self.error(kind, line, "", row.pop(EXTRA), message)
+            return
         customer = None
         if kind != "customers" and (row.get("customer", "").strip() or kind != "traditions"):
             customer = self._customer_of(kind, line, row)
@@ -782,7 +796,7 @@ def job_run(token: str) -> None:
             job_progress(
                 token,
                 state="failed",
-                message=f"{len(result.errors)} problems; nothing was imported.",
+                message=result.problems(),
                 errors=[str(e) for e in result.errors[:JOB_ERRORS_SHOWN]],
             )
         else:

@@ -38,7 +38,5 @@ class Command(BaseCommand):
         for problem in result.errors:
             self.stderr.write(str(problem))
         if result.errors:
-            raise CommandError(
-                f"{len(result.errors)} problems; nothing was imported.", returncode=1
-            )
+            raise CommandError(result.problems(), returncode=1)
         self.stdout.write(result.summary())

@@ -116,6 +116,22 @@ def test_each_bad_cell_is_named_by_line_and_column(db, cells, expected):
     assert not Customer.objects.exists()
 
 
+def test_a_row_with_more_cells_than_the_header_is_an_error(db):
+    result = run("name,country\nAcme,DK\nBeta,DK,3\n")
+
+    assert messages(result) == ["line 3: a cell beyond the 2 columns of the header (“3”)."]
+
+
+def test_a_workbook_without_the_sheet_asked_for_names_its_sheets(db):
+    book = openpyxl.Workbook()
+    book.active.title = "Kunder"
+    out = io.BytesIO()
+    book.save(out)
+
+    with pytest.raises(SpreadsheetError, match="has no sheet named customers, contracts"):
+        customers_import(data=out.getvalue(), filename="book.xlsx")
+
+
 def test_a_customer_twice_in_the_file_is_a_duplicate_of_its_first_line(db):
     result = run("name,country\nAcme,DK\nB,DK\nacme,dk\n")
 

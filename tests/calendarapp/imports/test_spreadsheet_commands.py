@@ -41,7 +41,7 @@ def test_errors_are_printed_and_the_command_exits_1(db, tmp_path, capsys):
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert "line 3, country: “Denmrk” is not a country code" in err
-    assert "1 problems; nothing was imported." in err
+    assert "1 problem; nothing was imported." in err
     assert not Customer.objects.exists()
 
 

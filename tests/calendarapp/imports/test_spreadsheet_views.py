@@ -142,3 +142,18 @@ def test_the_ics_import_is_still_on_the_page(admin_client):
     page = admin_client.get(PAGE).content.decode()
 
     assert "Calendars (.ics)" in page and 'name="url"' in page
+
+
+def test_a_background_import_with_a_problem_reports_it_and_writes_nothing(db):
+    token = spreadsheet.job_create(
+        data=b"name,country\nAcme,DK\nBeta,Denmrk\n", filename="big.csv", kind=None
+    )
+
+    spreadsheet.job_run(token)
+    spreadsheet.job_run(token)  # a redelivered task finds the job done
+
+    status = spreadsheet.job_status(token)
+    assert status["state"] == "failed"
+    assert status["message"] == "1 problem; nothing was imported."
+    assert status["errors"][0].startswith("line 3, country: “Denmrk”")
+    assert not Customer.objects.exists()
