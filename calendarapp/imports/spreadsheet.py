@@ -139,6 +139,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("owner", "account owner's username", "mette"),
         Column("budget_close_month", "month the budget closes, 1-12 (12)", "6"),
         Column("contact_every_days", "days between touches, 7-365", "30"),
+        Column("strategy_weeks_before_start", "strategy season starts, weeks before close", "10"),
+        Column("strategy_weeks_before_end", "strategy season ends, weeks before close", "4"),
         Column("notes", "free text", "Prefers Tuesday meetings"),
         Column("active", "yes or no (yes)", "yes"),
     ),
