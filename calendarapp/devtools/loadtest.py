@@ -213,9 +213,30 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class Servers:
+    """The gunicorns started: each is told to stop as its run ends, all are waited for on leaving.
+
+    A gunicorn takes seconds to exit after its workers have; the next run need not wait.
+    """
+
+    def __init__(self) -> None:
+        self.stopping: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> Servers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.stopping:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @contextlib.contextmanager
-def gunicorn(base_dir: Path, env: dict[str, str], log: Path) -> Iterator[int]:
-    """Gunicorn with WORKERS workers on a free port of 127.0.0.1; stopped on leaving, always."""
+def gunicorn(base_dir: Path, env: dict[str, str], log: Path, servers: Servers) -> Iterator[int]:
+    """Gunicorn with WORKERS workers on a free port of 127.0.0.1; told to stop on leaving."""
     port = free_port()
     environment = {
         **env,
@@ -238,11 +259,7 @@ def gunicorn(base_dir: Path, env: dict[str, str], log: Path) -> Iterator[int]:
         finally:
             # SIGINT: gunicorn's quick shutdown; every client has finished by now.
             process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            servers.stopping.append(process)
 
 
 def _wait_until_answering(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -277,10 +294,11 @@ def run(
     env: dict[str, str],
     endpoints: Sequence[Endpoint],
     seconds: float,
+    servers: Servers,
 ) -> dict[str, dict[str, float | int]]:
     """One run: start gunicorn with `env`, warm each worker up, drive the load, stop."""
     log = base_dir / "build" / f"loadtest-{name}.log"
-    with gunicorn(base_dir, env, log) as port:
+    with gunicorn(base_dir, env, log, servers) as port:
         if EXPECTED[name] == {200}:
             warm_up(port, endpoints)
         started = time.monotonic()

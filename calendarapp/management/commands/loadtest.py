@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from importlib import import_module
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             seconds = loadtest.seconds_from_environment()
         except ValueError as error:
             raise CommandError(str(error)) from None
+        began = time.monotonic()
         create_database_if_missing()
         self.stdout.write(f"Database: {describe_database()}")
         check_database_is_the_benchs(yes=yes)
@@ -65,31 +67,36 @@ class Command(BaseCommand):
         }
         runs = []
         output = settings.BASE_DIR / "build" / "loadtest.json"
-        for name in (loadtest.HEALTHY, loadtest.REDIS_HUNG, loadtest.DATABASE_HUNG):
-            self.stdout.write(
-                f"\n== {name}: {loadtest.CLIENTS} clients, {seconds:g} s, "
-                f"{loadtest.WORKERS} gunicorn workers on {loadtest.HOST}; a request with no "
-                f"answer within {loadtest.CLIENT_TIMEOUT_SECONDS} s is an error"
-            )
-            if name in hung_note:
-                self.stdout.write(hung_note[name])
-            with loadtest.HungServer() as hung:
-                env = dict(os.environ)
-                if name == loadtest.REDIS_HUNG:
-                    env["REDIS_URL"] = f"redis://{loadtest.HOST}:{hung.port}/0"
-                if name == loadtest.DATABASE_HUNG:
-                    env["DATABASE_URL"] = f"postgres://calendar@{loadtest.HOST}:{hung.port}/hung"
-                figures = loadtest.run(
-                    name,
-                    base_dir=settings.BASE_DIR,
-                    env=env,
-                    endpoints=endpoints,
-                    seconds=seconds,
+        # Every gunicorn started has exited when this block is left, whatever happened.
+        with loadtest.Servers() as servers:
+            for name in (loadtest.HEALTHY, loadtest.REDIS_HUNG, loadtest.DATABASE_HUNG):
+                self.stdout.write(
+                    f"\n== {name}: {loadtest.CLIENTS} clients, {seconds:g} s, "
+                    f"{loadtest.WORKERS} gunicorn workers on {loadtest.HOST}; a request with no "
+                    f"answer within {loadtest.CLIENT_TIMEOUT_SECONDS} s is an error"
                 )
-            self.stdout.write(loadtest.table(figures))
-            runs.append((name, figures))
-            loadtest.write(loadtest.report(runs), output)
-        self.stdout.write(f"\nWrote {output}")
+                if name in hung_note:
+                    self.stdout.write(hung_note[name])
+                with loadtest.HungServer() as hung:
+                    env = dict(os.environ)
+                    if name == loadtest.REDIS_HUNG:
+                        env["REDIS_URL"] = f"redis://{loadtest.HOST}:{hung.port}/0"
+                    if name == loadtest.DATABASE_HUNG:
+                        env["DATABASE_URL"] = (
+                            f"postgres://calendar@{loadtest.HOST}:{hung.port}/hung"
+                        )
+                    figures = loadtest.run(
+                        name,
+                        base_dir=settings.BASE_DIR,
+                        env=env,
+                        endpoints=endpoints,
+                        seconds=seconds,
+                        servers=servers,
+                    )
+                self.stdout.write(loadtest.table(figures))
+                runs.append((name, figures))
+                loadtest.write(loadtest.report(runs), output)
+        self.stdout.write(f"\nWrote {output} after {time.monotonic() - began:.0f} s in all")
         failures = loadtest.healthy_failures(loadtest.report(runs))
         if failures:
             raise CommandError("; ".join(failures))
