@@ -269,6 +269,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # With late acknowledgement a worker reserves one task at a time, so a crash loses nothing.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers and beat log through LOGGING (JSON lines with LOG_FORMAT=json), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The hour (team time zone) at which account owners get their daily reminder.
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
 if not 0 <= REMINDER_HOUR <= 23:
