@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendarapp.api import serializers
+from calendarapp.api.renderers import TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import touch_states
@@ -178,8 +179,14 @@ class PlanSuggest(APIView):
         return Response(serializers.SuggestionsSerializer(result).data)
 
 
-class OccurrenceList(APIView):
-    """Every occurrence in a window, for all customers, one customer or one country."""
+class OccurrenceList(TableFormatsMixin, APIView):
+    """Every occurrence in a window, for all customers, one customer or one country.
+
+    `?format=csv` or `?format=xlsx` gives the same rows as a spreadsheet.
+    """
+
+    renderer_classes = TABLE_RENDERERS
+    download_name = "occurrences"
 
     @extend_schema(
         parameters=[
@@ -190,6 +197,7 @@ class OccurrenceList(APIView):
             OpenApiParameter("customer", int, description="Only this customer's calendar"),
             OpenApiParameter("country", str, description="Only this country (ISO 3166-1 alpha-2)"),
             OpenApiParameter("kind", str, description="Only this kind"),
+            OpenApiParameter("format", str, description="json (default), csv or xlsx"),
         ],
         responses=serializers.OccurrenceSerializer(many=True),
     )

@@ -35,13 +35,12 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
+from calendarapp.lib import tables
 from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange
 from traditions.models import Tradition, rule_text_of
 
 # Rows per bulk query: queries grow with the file by one per batch, not one per row.
 BATCH = 1000
-# Cells that spreadsheet programs would run as formulas; exports prefix them with "'".
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "ja"}
 FALSE_WORDS = {"0", "false", "no", "n", "nej", "nein", ""}
 
@@ -174,7 +173,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("name", "the person's name", "Anna Holm", True),
         Column("job_title", "their role", "CFO"),
         Column("email", "email address", "anna@example.com"),
-        Column("phone", "phone number", "+45 12 34 56 78"),
+        Column("phone", "phone number", "12 34 56 78"),
         Column("country", "where they sit, if not the customer's country", ""),
         Column("subdivision", "their region, if it differs", ""),
         Column("active", "yes or no (yes)", "yes"),
@@ -305,16 +304,11 @@ def _sheet(kind: str, lines: list[list[str]]) -> Sheet:
     for number, line in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in line):
             continue
-        row = {h: _unescape(cell.strip()) for h, cell in zip(header, line, strict=False)}
+        row = {h: tables.unescape_cell(cell.strip()) for h, cell in zip(header, line, strict=False)}
         if extra := [cell.strip() for cell in line[len(header) :] if cell.strip()]:
             row[EXTRA] = extra[0]  # a cell beyond the header: a shifted row, reported below
         rows.append((number, row))
     return Sheet(kind, header, rows)
-
-
-def _unescape(text: str) -> str:
-    """Undo the export's formula guard, so an exported "'=x" comes back as "=x"."""
-    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
 
 
 # Checking rows ---------------------------------------------------------------------------
@@ -659,22 +653,15 @@ def customers_import(
     return result
 
 
-def errors_csv(errors: Iterable[RowError]) -> str:
+def errors_csv(errors: Iterable[RowError]) -> bytes:
     """The errors as a CSV a spreadsheet opens: sheet, line, column, value, message."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["sheet", "line", "column", "value", "message"])
-    for e in errors:
-        writer.writerow([e.kind, e.line, e.column, _escape(e.value), _escape(e.message)])
-    return "\ufeff" + out.getvalue()  # the BOM makes Excel read it as UTF-8
+    header = ["sheet", "line", "column", "value", "message"]
+    return tables.csv_bytes(
+        [header, *([e.kind, e.line, e.column, e.value, e.message] for e in errors)]
+    )
 
 
 # Writing files ---------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    """A text cell a spreadsheet would run as a formula (=HYPERLINK(...)) is kept as text."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def export_rows(kind: str) -> Iterator[list[str]]:
@@ -689,7 +676,7 @@ def export_rows(kind: str) -> Iterator[list[str]]:
     else:
         query = query.select_related("customer")
     for obj in query.iterator(chunk_size=BATCH):
-        yield [_escape(_export_value(obj, column)) for column in columns]
+        yield [_export_value(obj, column) for column in columns]
 
 
 def _export_value(obj: Any, column: str) -> str:
@@ -714,28 +701,13 @@ def _export_value(obj: Any, column: str) -> str:
 def customers_export(*, kind: str | None = None, xlsx: bool = True) -> bytes:
     """An .xlsx with a sheet per kind (or only `kind`), or a CSV of one kind (customers)."""
     if not xlsx:
-        out = io.StringIO()
-        csv.writer(out).writerows(export_rows(kind or "customers"))
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    for name in [kind] if kind else KINDS:
-        sheet = book.create_sheet(name)
-        for row in export_rows(name):
-            sheet.append(row)
-    out_bytes = io.BytesIO()
-    book.save(out_bytes)
-    return out_bytes.getvalue()
+        return tables.csv_bytes(export_rows(kind or "customers"))
+    return tables.xlsx_bytes({name: export_rows(name) for name in ([kind] if kind else KINDS)})
 
 
 def template_file(kind: str) -> bytes:
     """A CSV with the kind's header and its example row, to fill in."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.name for c in COLUMNS[kind]])
-    writer.writerow([c.example for c in COLUMNS[kind]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tables.csv_bytes([[c.name for c in COLUMNS[kind]], [c.example for c in COLUMNS[kind]]])
 
 
 # Background imports ----------------------------------------------------------------------

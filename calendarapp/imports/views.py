@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from calendarapp.imports import ics, spreadsheet
 from calendarapp.imports.forms import ImportForm, SpreadsheetForm
 from calendarapp.imports.tasks import import_spreadsheet
+from calendarapp.lib import tables
 from calendarapp.models import IcsSource
 from calendarapp.roles import can_edit_customers
 
@@ -31,7 +32,6 @@ def _require_admin(request: HttpRequest) -> None:
         raise PermissionDenied("Only calendar admins import calendars.")
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING = "spreadsheet_import"
 # Problems listed on the page; the error file has them all.
 ERRORS_SHOWN = 200
@@ -159,9 +159,7 @@ def spreadsheet_errors(request: HttpRequest) -> HttpResponse:
         raise Http404("No previewed file.")
     data, filename, kind, _ = pending
     result = spreadsheet.customers_import(data=data, filename=filename, kind=kind, dry_run=True)
-    return _download(
-        spreadsheet.errors_csv(result.errors).encode("utf-8"), "import-errors.csv", "text/csv"
-    )
+    return _download(spreadsheet.errors_csv(result.errors), "import-errors.csv", "text/csv")
 
 
 def spreadsheet_template(request: HttpRequest, kind: str) -> HttpResponse:
@@ -186,7 +184,7 @@ def spreadsheet_export(request: HttpRequest) -> HttpResponse:
     xlsx = file_format == "xlsx"
     data = spreadsheet.customers_export(kind=kind, xlsx=xlsx)
     name = f"{kind or ('customers-all' if xlsx else 'customers')}.{file_format}"
-    content_type = XLSX_TYPE if xlsx else "text/csv"
+    content_type = tables.XLSX_TYPE if xlsx else "text/csv"
     return _download(data, name, content_type)
 
 

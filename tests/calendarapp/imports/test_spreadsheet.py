@@ -341,7 +341,7 @@ def test_each_template_imports_cleanly_in_a_dry_run(db, kind):
 def test_the_error_file_lists_each_failed_row_with_its_message(db):
     result = run("name,country\nA,Denmrk\n")
 
-    lines = errors_csv(result.errors).lstrip("\ufeff").splitlines()
+    lines = errors_csv(result.errors).decode("utf-8-sig").splitlines()
 
     assert lines[0] == "sheet,line,column,value,message"
     assert lines[1].startswith("customers,2,country,Denmrk,")

@@ -1,0 +1,68 @@
+"""`?format=csv` and `?format=xlsx` for API lists: the same rows as JSON, for spreadsheets.
+
+A list view adds `TABLE_RENDERERS` to its renderers. Each object becomes a row,
+its fields the columns in the serializer's order; errors keep the JSON shape
+(`TableFormatsMixin`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.settings import api_settings
+
+from calendarapp.lib import tables
+
+
+def _rows(data: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    header = list(data[0]) if data else []
+    return [header, *([item[name] for name in header] for item in data)]
+
+
+class CsvRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = None  # the bytes carry their own BOM
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        _name_download(renderer_context, "csv")
+        return tables.csv_bytes(_rows(data))
+
+
+class XlsxRenderer(BaseRenderer):
+    media_type = tables.XLSX_TYPE
+    format = "xlsx"
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        _name_download(renderer_context, "xlsx")
+        return tables.xlsx_bytes({"rows": _rows(data)})
+
+
+def _name_download(context: Any, extension: str) -> None:
+    response = (context or {}).get("response")
+    view = (context or {}).get("view")
+    if response is not None:
+        name = getattr(view, "download_name", "export")
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+
+
+TABLE_RENDERERS: list[type[BaseRenderer]] = [
+    *api_settings.DEFAULT_RENDERER_CLASSES,  # type: ignore[list-item]  # classes at run time
+    CsvRenderer,
+    XlsxRenderer,
+]
+
+
+class TableFormatsMixin:
+    """Errors of a view that also speaks CSV and .xlsx stay in the API's JSON shape."""
+
+    def handle_exception(self, exc: Exception) -> Any:
+        response = super().handle_exception(exc)  # type: ignore[misc]
+        request = self.request  # type: ignore[attr-defined]
+        if isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return response

@@ -1,0 +1,51 @@
+"""Rows to CSV and .xlsx bytes, with cells a spreadsheet would run as formulas kept as text.
+
+The spreadsheet export and the API's `?format=csv|xlsx` write through here, and the
+spreadsheet import undoes the escape, so a value survives the round trip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+# Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def escape_cell(value: Any) -> Any:
+    """A text cell that looks like a formula (=HYPERLINK(...)) gets a leading ' to stay text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unescape_cell(text: str) -> str:
+    """Undo `escape_cell`: "'=x" comes back as "=x"."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
+
+
+def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 CSV with a byte order mark, so Excel reads it as UTF-8; formula cells escaped."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([escape_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: Mapping[str, Iterable[Sequence[Any]]]) -> bytes:
+    """A workbook with one sheet per name, rows written as they come; formula cells escaped."""
+    import openpyxl  # slow to import; only .xlsx needs it
+
+    book = openpyxl.Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([escape_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
