@@ -141,8 +141,8 @@ def interests_note(
                     evidence=row, customer=customer, interest=name.strip(), **fields
                 )
             )
-        except ValidationError as error:
-            named = "; ".join(f"{f}: {m}" for f, ms in error.message_dict.items() for m in ms)
+        except ValidationError as problem:
+            named = "; ".join(f"{f}: {m}" for f, ms in problem.message_dict.items() for m in ms)
             raise ValidationError({"interests": f"Interest {number}: {named}"}) from None
     return saved
 

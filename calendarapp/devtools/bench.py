@@ -30,6 +30,7 @@ from django.utils import timezone
 from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import dates
 from calendarapp.models import Plan, PlanKind
+from calendarapp.occurrences.opportunities import customers_for, opportunities
 from calendarapp.occurrences.sources.public_holidays import holidays_in_year
 from calendarapp.occurrences.sources.touches import HORIZON_DAYS
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
@@ -38,7 +39,15 @@ from calendarapp.planning.drafts import Draft
 from calendarapp.planning.panel import planner_panel
 from calendarapp.planning.suggest import suggest_dates
 from calendarapp.roles import SALES_MANAGERS
-from customers.models import Channel, Contract, Customer, Interest, Outcome, Touchpoint
+from customers.models import (
+    Channel,
+    Contract,
+    Customer,
+    CustomerInterest,
+    Interest,
+    Outcome,
+    Touchpoint,
+)
 from traditions.models import Tradition, TraditionKind
 
 D = datetime.date
@@ -220,9 +229,8 @@ def _add_customers(first: int, count: int, users, interests, rng: random.Random)
         )
         for i in range(first, first + count)
     )
-    through = Customer.interests.through
-    through.objects.bulk_create(
-        through(customer=customer, interest=interest)
+    CustomerInterest.objects.bulk_create(
+        CustomerInterest(customer=customer, interest=interest)
         for customer in customers
         for interest in rng.sample(interests, 2)
     )
@@ -330,6 +338,13 @@ def touches_all(data: BenchData) -> float:
     today = timezone.localdate()
     window = today, today + datetime.timedelta(days=HORIZON_DAYS)
     return timed(lambda: calendar_between(*window, kinds=[TOUCH_DUE], reuse=False))
+
+
+@figure("opportunities_all_ms")
+def opportunities_all(data: BenchData) -> float:
+    """Opportunities now, the team view: every active customer's, 60 days ahead."""
+    customers = customers_for()
+    return timed(lambda: opportunities(customers, reuse=False))
 
 
 @figure("queries_expand_year", unit="queries")

@@ -30,6 +30,8 @@ from calendarapp.devtools.demo_data import (
     LOGINS,
     NAMES,
     PLANS,
+    STALE_INTERESTS,
+    STRATEGIES,
     TOUCH_STORIES,
     DemoDecision,
     DemoPlan,
@@ -40,6 +42,7 @@ from calendarapp.devtools.demo_data import (
 from calendarapp.models import Plan
 from calendarapp.planning.services import plan_save
 from customers.decisions import competitor_save, decision_factor_save, decision_step_save
+from customers.interests import strategy_save
 from customers.models import Contract, Customer, Interest, Person
 from customers.services import person_save, touchpoint_log
 from traditions.models import Tradition, TraditionKind
@@ -103,6 +106,7 @@ def load_demo(*, today: datetime.date) -> Summary:
             summary.people += _upsert_contacts(customer, story, users, today)
             if spec.name in DECISIONS:
                 _upsert_decisions(customer, DECISIONS[spec.name], today)
+            _upsert_strategies(customer, today)
         for local in LOCAL_TRADITIONS:
             lookup = {
                 "customer": None,
@@ -324,3 +328,21 @@ def spring_festival(year: int) -> datetime.date:
     """Return the Chinese New Year day of a year, as the `holidays` package knows it."""
     calendar = holidays.country_holidays("CN", years=year, language="en_US")
     return min(calendar.get_named("Spring Festival", lookup="contains"))
+
+
+def _upsert_strategies(customer: Customer, today: datetime.date) -> None:
+    """The customer's strategies (once each) and its stale interests, as `STRATEGIES` says."""
+    for spec in STRATEGIES.get(customer.name, ()):
+        if not customer.strategies.filter(title=spec.title).exists():
+            strategy_save(
+                customer=customer,
+                title=spec.title,
+                stage=spec.stage,
+                noted_on=today - datetime.timedelta(days=spec.noted_days_ago),
+                how_we_help=spec.how_we_help,
+            )
+    for (name, interest), days in STALE_INTERESTS.items():
+        if name == customer.name:
+            customer.interest_evidence.filter(interest__name=interest).update(
+                noted_on=today - datetime.timedelta(days=days), confirmed_on=None
+            )

@@ -931,3 +931,29 @@ DECISIONS = {
                                     noted_days_ago=400),),
     ),
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoStrategy:
+    """What a customer plans to change; `stage` is where it was when we first heard of it."""
+
+    title: str
+    stage: str
+    noted_days_ago: int
+    how_we_help: str = ""
+
+
+# Strategies: Nordlys told us while shaping; Havfrue's we first saw as an RFP (we came in late).
+STRATEGIES = {
+    "Nordlys Retail A/S": (
+        DemoStrategy(
+            "One loyalty programme across stores and webshop",
+            "shaping",
+            20,
+            "Our customer-data platform on their cloud",
+        ),
+    ),
+    "Havfrue Shipping ApS": (DemoStrategy("Telemetry on every vessel", "shopping_list", 12),),
+}
+# Interests last confirmed this many days ago: stale evidence, so the planner asks again.
+STALE_INTERESTS = {("Havfrue Shipping ApS", "sustainability"): 240}

@@ -92,8 +92,12 @@ def opportunities(
     days: int = DEFAULT_DAYS,
     kind: str = "",
     today: datetime.date | None = None,
+    reuse: bool = True,
 ) -> list[Opportunity]:
-    """What to act on in the next `days` days across the customers selected, sorted by date."""
+    """What to act on in the next `days` days across the customers selected, sorted by date.
+
+    `reuse=False` builds the calendar afresh (for the bench), as `calendar_between`.
+    """
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=days)
     # A budget close counts from its act-by day, so look past the horizon by the lead time.
@@ -102,6 +106,7 @@ def opportunities(
         horizon + datetime.timedelta(days=settings.BUDGET_CLOSE_LEAD_DAYS),
         customers=customers,
         kinds=STREAM_KINDS,
+        reuse=reuse,
     )
     names = {ref.id: ref.name for ref in calendar.customers}
     owner_ids = {ref.id: ref.owner_id for ref in calendar.customers}
@@ -118,8 +123,8 @@ def opportunities(
         .order_by("interest__name")
         .values_list("customer_id", "interest__name")
     )
-    for customer_id, name in rows:
-        interests[customer_id].append(name)
+    for with_interest, name in rows:
+        interests[with_interest].append(name)
     found = []
     for occurrence in calendar.occurrences:
         customer_id = occurrence.customer_id

@@ -8,7 +8,7 @@ the whole range to every candidate day at once, so the two always agree."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -136,7 +136,7 @@ def _any_start(occurrence: Occurrence, days: int) -> StartRange:
 
 
 def unknown_interests(
-    customers: list[CustomerRef],
+    customers: Iterable[CustomerRef],
     offer_ids: frozenset[int],
     offer_title: str,
     start: datetime.date,

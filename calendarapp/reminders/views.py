@@ -159,6 +159,7 @@ def opportunities_now(request: HttpRequest) -> HttpResponse:
             "kinds": OPPORTUNITY_KINDS,
             "interests": Interest.objects.values_list("name", flat=True),
             "days": params["days"] or DEFAULT_DAYS,
+            "today": timezone.localdate(),
             "csv_query": _with_csv(request),
         },
     )

@@ -25,6 +25,7 @@ from customers.models import (
     Interest,
     Outcome,
     Person,
+    Strength,
     Topic,
 )
 
@@ -180,6 +181,15 @@ class TouchpointForm(forms.Form):
     follow_up_on = IsoDateField(
         required=False, widget=DATE_INPUT, label="Follow up or ask again on"
     )
+    interests = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Interests they told us about",
+        help_text="Comma-separated, e.g. IoT, cloud: new ones are noted, known ones confirmed.",
+    )
+    interest_strength = forms.ChoiceField(
+        choices=Strength.choices, initial=Strength.CURIOUS, required=False, label="How strongly"
+    )
     new_name = forms.CharField(required=False, max_length=200, label="New person met: name")
     new_job_title = forms.CharField(required=False, max_length=200, label="Job title")
     new_email = forms.EmailField(required=False, label="Email")
@@ -231,6 +241,11 @@ class TouchpointForm(forms.Form):
             "outcome": data["outcome"],
             "follow_up_on": data["follow_up_on"],
             "new_people": new_people,
+            "interests": [
+                {"interest": name.strip(), "strength": data["interest_strength"] or "curious"}
+                for name in data["interests"].split(",")
+                if name.strip()
+            ],
         }
 
 

@@ -154,3 +154,12 @@ def test_every_demo_row_passes_validation(demo):
     for model in (Customer, Contract, Tradition):
         for obj in model.objects.all():
             obj.full_clean()
+
+
+def test_the_demo_has_a_strategy_we_came_in_late_on_and_stale_evidence(demo):
+    havfrue = Customer.objects.get(name="Havfrue Shipping ApS")
+    assert [s.came_in_late for s in havfrue.strategies.all()] == [True]
+    stale = {row.interest.name for row in havfrue.interest_evidence.all() if row.stale}
+    assert stale == {"sustainability"}
+    nordlys = Customer.objects.get(name="Nordlys Retail A/S")
+    assert [s.came_in_late for s in nordlys.strategies.all()] == [False]

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from calendarapp.roles import SALES_MANAGERS
-from customers.interests import strategy_save
 from customers.services import touchpoint_log
 from tests import factories
 
@@ -79,16 +78,3 @@ def test_a_bad_parameter_is_a_400_page_naming_it(sales_client, query, field):
     response = sales_client.get(f"/opportunities/?{query}")
     assert response.status_code == 400
     assert f"Parameter “{field}”" in response.content.decode()
-
-
-def test_the_customer_page_shows_interests_stale_ones_and_strategies(sales_client, sales_manager):
-    today = timezone.localdate()
-    customer = factories.customer("Havfrue Shipping", "DK", owner=sales_manager)
-    factories.interest(customer, "IoT", strength="committed", noted_on=today - 5 * DAY)
-    factories.interest(customer, "Cloud", noted_on=today - 400 * DAY)
-    strategy_save(customer=customer, title="Fleet telemetry", stage="shopping_list")
-    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
-    assert "IoT" in page and "committed" in page
-    assert "stale: ask again" in page
-    assert "Fleet telemetry" in page and "we came in late" in page
-    assert "Strategy season" in page
