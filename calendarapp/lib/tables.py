@@ -1,7 +1,7 @@
 """Rows to CSV and .xlsx bytes, with cells a spreadsheet would run as formulas kept as text.
 
 The spreadsheet export and the API's `?format=csv|xlsx` write through here, and the
-spreadsheet import undoes the escape, so a value survives the round trip.
+spreadsheet import undoes the CSV escape, so a value survives the round trip.
 """
 
 from __future__ import annotations
@@ -38,14 +38,27 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def xlsx_bytes(sheets: Mapping[str, Iterable[Sequence[Any]]]) -> bytes:
-    """A workbook with one sheet per name, rows written as they come; formula cells escaped."""
+    """A workbook with one sheet per name, rows written as they come.
+
+    Text that looks like a formula is stored as a text cell, which no spreadsheet
+    runs; it reads back unchanged (no quote is added, as a CSV needs).
+    """
     import openpyxl  # slow to import; only .xlsx needs it
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
-            sheet.append([escape_cell(cell) for cell in row])
+            sheet.append([_xlsx_cell(sheet, value, WriteOnlyCell) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any, cell_type: Any) -> Any:
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    cell = cell_type(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would take "=..." for a formula
+    return cell
