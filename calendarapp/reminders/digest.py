@@ -38,7 +38,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from calendarapp.kinds import ALL_KINDS, TOUCH_DUE
+from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.urls import absolute_url, site_url
 from calendarapp.models import (
@@ -52,7 +52,7 @@ from calendarapp.models import (
 )
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.decisions import risks, step_findings
-from calendarapp.occurrences.sources import budget, contracts, touches
+from calendarapp.occurrences.sources import budget, contracts, strategy_season, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
@@ -96,6 +96,8 @@ class Digest:
     open_now: list[Item] = field(default_factory=list)
     events: list[Item] = field(default_factory=list)
     seasons: list[Item] = field(default_factory=list)
+    # Strategy seasons open or starting soon: the time for open questions.
+    strategies: list[Item] = field(default_factory=list)
     conflicts: list[Item] = field(default_factory=list)
     touches: list[Item] = field(default_factory=list)
     # Decision steps on bad days, and customers where we may be just a data point.
@@ -122,6 +124,7 @@ class Digest:
             self.decisions,
             self.events,
             self.seasons,
+            self.strategies,
         )
 
     @property
@@ -143,6 +146,12 @@ class Digest:
             ),
             ("Customer events", "Your customers' own events in the next 14 days.", self.events),
             ("Busy seasons starting", "Hold back campaigns to these customers.", self.seasons),
+            (
+                "Strategy seasons starting",
+                "Shaping next year's strategy: ask open questions."
+                f" “{strategy_season.OPEN_QUESTION}”",
+                self.strategies,
+            ),
         ]
         return [section for section in sections if section[2]]
 
@@ -178,6 +187,7 @@ def build_digest(owner, today: datetime.date) -> Digest:
         digest.open_now,
         digest.events,
         digest.seasons,
+        digest.strategies,
         digest.touches,
         digest.decisions,
     ):
@@ -273,6 +283,13 @@ def _classify(
         when = _span(occurrence.start, occurrence.end, today)
         text = f"{names}: {occurrence.title}, {when}"
         digest.events.append(Item(occurrence.start, text, url, key=key))
+    elif occurrence.kind == STRATEGY_SEASON and starts_soon:
+        # Starting, not all six weeks: Opportunities now lists the open ones every day.
+        start, end = short_day(occurrence.start, today), short_day(occurrence.end, today)
+        text = (
+            f"{names}: shaping next year's strategy {start} to {end}: ask what they want to change"
+        )
+        digest.strategies.append(Item(occurrence.start, text, url, key=key))
     elif occurrence.kind == TraditionKind.BUSY_SEASON and starts_soon:
         text = (
             f"{names}: {occurrence.title} starts {short_day(occurrence.start, today)}, "

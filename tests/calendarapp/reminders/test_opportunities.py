@@ -9,6 +9,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from calendarapp.lib import evidence
 from calendarapp.roles import SALES_MANAGERS
 from customers.services import touchpoint_log
 from tests import factories
@@ -78,3 +79,24 @@ def test_a_bad_parameter_is_a_400_page_naming_it(sales_client, query, field):
     response = sales_client.get(f"/opportunities/?{query}")
     assert response.status_code == 400
     assert f"Parameter “{field}”" in response.content.decode()
+
+
+def test_this_week_lists_a_strategy_season_starting_soon_with_the_open_question(
+    sales_client, sales_manager
+):
+    today = timezone.localdate()
+    next_month = today.replace(day=1) + 32 * DAY
+    close = evidence.budget_close_day(next_month.year, next_month.month)
+    weeks = (close - today).days // 7  # so the season starts this week, on or after today
+    factories.customer(
+        "Nordlys Retail",
+        "NO",
+        owner=sales_manager,
+        budget_close_month=close.month,
+        strategy_weeks_before_start=weeks,
+        strategy_weeks_before_end=weeks - 2,
+    )
+    page = sales_client.get("/this-week/").content.decode()
+    assert "Strategy seasons starting" in page
+    assert "Nordlys Retail: shaping next year&#x27;s strategy" in page
+    assert "If you could change one thing in your business next year" in page
