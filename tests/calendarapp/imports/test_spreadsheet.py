@@ -391,3 +391,18 @@ def test_the_readme_documents_every_column_of_every_kind():
         for column in columns:
             star = " *" if column.required else ""
             assert f"| {kind} | `{column.name}`{star} | {column.meaning} |" in readme
+
+
+def _export_queries(customers: int) -> int:
+    owner = factories.user(f"owner{customers}")
+    for n in range(customers):
+        acme = factories.customer(f"C{customers}-{n}", "DK", owner=owner)
+        factories.contract(acme, datetime.date(2027, 1, 31), name="X")
+        Person.objects.create(customer=acme, name="Anna")
+    with CaptureQueriesContext(connection) as queries:
+        customers_export()
+    return len(queries)
+
+
+def test_the_export_reads_a_fixed_number_of_queries_however_many_customers(db):
+    assert _export_queries(2) == _export_queries(20)
