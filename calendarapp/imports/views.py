@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 import kombu.exceptions
+import redis.exceptions
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -133,10 +134,10 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
         return redirect("feed-import")
     data, filename, kind, rows = pending
     if spreadsheet.runs_in_background(rows):
-        job = spreadsheet.job_create(data=data, filename=filename, kind=kind)
         try:
+            job = spreadsheet.job_create(data=data, filename=filename, kind=kind)
             import_spreadsheet.delay(job)
-        except (kombu.exceptions.KombuError, OSError):
+        except (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError):
             messages.error(request, "The task queue is not answering; try the import again.")
             return redirect("feed-import")
         del request.session[PENDING]

@@ -157,3 +157,21 @@ def test_a_background_import_with_a_problem_reports_it_and_writes_nothing(db):
     assert status["message"] == "1 problem; nothing was imported."
     assert status["errors"][0].startswith("line 3, country: “Denmrk”")
     assert not Customer.objects.exists()
+
+
+def test_a_background_import_that_cannot_be_queued_says_so_and_keeps_the_preview(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr(spreadsheet, "ROWS_IN_REQUEST", 0)
+
+    def broker_down(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr("calendarapp.imports.views.import_spreadsheet.delay", broker_down)
+    token = admin_client.post(PREVIEW, upload("name,country\nA,DK\n")).context["token"]
+
+    response = admin_client.post(IMPORT, {"token": token}, follow=True)
+
+    assert "The task queue is not answering; try the import again." in response.content.decode()
+    assert not Customer.objects.exists()
+    assert admin_client.session["spreadsheet_import"]["token"] == token
