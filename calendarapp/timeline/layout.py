@@ -18,6 +18,7 @@ from typing import Protocol
 
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,7 +30,7 @@ from calendarapp.occurrences.sources import budget
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import needing_touch, touch_states
 from calendarapp.occurrences.value import Occurrence
-from customers.models import Customer
+from customers.models import Customer, CustomerInterest, current_interest_evidence
 
 PAGE_SIZE = 100
 # The rolling ranges: weeks shown after today's week, after two weeks of context before it.
@@ -275,8 +276,12 @@ def filtered_customers(query: TimelineQuery, base: QuerySet[Customer] | None = N
         customers = customers.filter(owner_id=query.owner_id)
     if query.country:
         customers = customers.filter(country=query.country)
-    if query.interest_id is not None:
-        customers = customers.filter(interests=query.interest_id)
+    if query.interest_id is not None:  # as the planner's audience: current evidence only
+        customers = customers.filter(
+            pk__in=CustomerInterest.objects.filter(
+                current_interest_evidence(timezone.localdate()), interest_id=query.interest_id
+            ).values("customer_id")
+        )
     if query.search:
         customers = customers.filter(name__icontains=query.search)
     if query.touch == TOUCH_DUE_FILTER:

@@ -43,3 +43,14 @@ def test_logging_a_touch_on_the_page_notes_and_confirms_interests(sales_client, 
     known.refresh_from_db()
     assert (known.confirmed_on, known.strength, known.current) == (today, "evaluating", True)
     assert customer.interest_evidence.get(interest__name="emissions data").noted_on == today
+
+
+def test_the_timelines_interest_filter_shows_only_current_evidence(sales_client):
+    today = timezone.localdate()
+    keen = factories.customer("Keen", "DK")
+    factories.interest(keen, "IoT", noted_on=today)
+    once = factories.customer("Once", "DK")
+    iot = factories.interest(once, "IoT", noted_on=today - 400 * DAY).interest
+    page = sales_client.get(f"/?interest={iot.name}").content.decode()
+    assert "Keen" in page
+    assert "Once" not in page
