@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id is on every log line, the request's own line times everything.
     "calendarapp.lib.middleware.RequestIdMiddleware",
+    # Right after a failed connect, answer 503 before anything waits on the database.
+    "calendarapp.health.database.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "calendarapp.lib.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -169,6 +171,8 @@ DATABASES = {
 # its whole timeout: connecting and each statement are bounded (PostgreSQL only).
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
+# After a failed connect, each process answers 503 at once this long before trying again.
+DATABASE_RETRY_SECONDS = env_float("DATABASE_RETRY_SECONDS", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -380,3 +384,6 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = logs.logging_config(LOG_FORMAT, LOG_LEVEL)
 # django-axes logs every successful login and clean-up at INFO; failures and lockouts are WARNING.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+# During a database outage each 503 would log a traceback; the outage is logged once a minute.
+LOGGING["filters"]["quiet_during_outage"] = {"()": "calendarapp.health.database.QuietDuringOutage"}
+LOGGING["loggers"]["django.request"] = {"filters": ["quiet_during_outage"]}

@@ -10,6 +10,7 @@ import os
 import pytest
 from django.contrib.auth.models import User
 
+from calendarapp.health.database import DATABASE
 from calendarapp.lib.cache import reset_outage
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
 from tests import factories
@@ -17,11 +18,13 @@ from tests.support import REQUIRE_SERVICES, skip_or_fail
 
 
 @pytest.fixture(autouse=True)
-def cache_outage_forgotten():
-    """A test that breaks the cache must not leave the next one skipping it."""
+def outages_forgotten():
+    """A test that breaks the cache or the database must not leave the next one skipping it."""
     reset_outage()
+    DATABASE.reset()
     yield
     reset_outage()
+    DATABASE.reset()
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ cache round trip, so it is cheap enough to ask every few seconds.
 `server_error` is the site's 500 handler: Django calls it for any uncaught
 exception, also one raised in a middleware (loading the session, say), so a
 database outage answers 503 in each client's own format, with Retry-After:
-the 503 page, the API's JSON error shape, and plain text for feeds.
+the 503 page, the API's JSON error shape, and plain text for feeds. A failed
+connect also makes the next requests answer 503 at once for a while
+(calendarapp/health/database.py).
 """
 
 from __future__ import annotations
@@ -17,26 +19,33 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from calendarapp.health.database import (
+    DATABASE,
+    connect_failed,
+    outage_response,
+    unavailable_response,
+)
 from calendarapp.lib.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 PROBE_KEY = "healthz"
-UNAVAILABLE = "The database is not answering; try again in a minute."
-RETRY_AFTER_SECONDS = "30"
 
 
 def _database() -> str:
+    if not DATABASE.available():
+        return "unavailable: a connect failed moments ago"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
+        if connect_failed():
+            DATABASE.failed("connect", error)
         return f"unavailable: {error}".strip()
     return "ok"
 
@@ -66,17 +75,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if not isinstance(error, OperationalError | InterfaceError):
         return defaults.server_error(request)
+    if connect_failed():
+        DATABASE.failed("connect", error)  # logged once a minute, not per request
+        return outage_response(request)
     logger.error("Database unavailable for %s: %s", request.path, error)
-    response = _unavailable(request.path)
-    response["Retry-After"] = RETRY_AFTER_SECONDS
-    return response
-
-
-def _unavailable(path: str) -> HttpResponse:
-    if path.startswith("/api/"):
-        return JsonResponse({"errors": {"detail": [UNAVAILABLE]}}, status=503)
-    if path.startswith("/feeds/") and path.endswith(".ics"):
-        plain = "text/plain; charset=utf-8"
-        return HttpResponse(UNAVAILABLE + "\n", status=503, content_type=plain)
-    # Rendered without the request: its context processors would ask the database again.
-    return HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE}), status=503)
+    return unavailable_response(request)

@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from calendarapp.health import views
+from calendarapp.health import database, views
 from calendarapp.timeline import views as timeline_views
 
 
@@ -71,7 +72,7 @@ def test_the_api_answers_503_in_its_json_error_shape(outage_client, sales_manage
     monkeypatch.setattr("calendarapp.api.views.calendar_between", database_down)
     response = outage_client.get("/api/occurrences")
     assert response.status_code == 503
-    assert response.json() == {"errors": {"detail": [views.UNAVAILABLE]}}
+    assert response.json() == {"errors": {"detail": [database.UNAVAILABLE]}}
 
 
 def test_a_feed_answers_503_in_plain_text(outage_client, monkeypatch):
@@ -79,7 +80,7 @@ def test_a_feed_answers_503_in_plain_text(outage_client, monkeypatch):
     response = outage_client.get("/feeds/some-token/all-customers.ics")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/plain")
-    assert views.UNAVAILABLE in response.content.decode()
+    assert database.UNAVAILABLE in response.content.decode()
 
 
 def test_other_errors_still_answer_the_500_page(outage_client, sales_manager, monkeypatch):
@@ -89,3 +90,76 @@ def test_other_errors_still_answer_the_500_page(outage_client, sales_manager, mo
     outage_client.force_login(sales_manager)
     monkeypatch.setattr(timeline_views, "build_timeline", bug)
     assert outage_client.get("/").status_code == 500
+
+
+class Unconnected:
+    """The connection as a failed connect leaves it: no connection made."""
+
+    connection = None
+
+
+@pytest.fixture
+def connect_fails(monkeypatch):
+    """Every view raises as a database that cannot be reached does; counts the calls."""
+    calls = []
+
+    def down(*args, **kwargs):
+        calls.append(1)
+        raise OperationalError("connection timeout expired")
+
+    monkeypatch.setattr(database, "connection", Unconnected())
+    monkeypatch.setattr(timeline_views, "build_timeline", down)
+    monkeypatch.setattr("calendarapp.api.views.calendar_between", down)
+    return calls
+
+
+def test_after_a_failed_connect_the_site_answers_503_at_once_in_each_format(
+    outage_client, sales_manager, connect_fails, django_assert_num_queries
+):
+    outage_client.force_login(sales_manager)
+    assert outage_client.get("/").status_code == 503
+    with django_assert_num_queries(0):
+        page = outage_client.get("/")
+        api = outage_client.get("/api/occurrences")
+        feed = outage_client.get("/feeds/some-token/all-customers.ics")
+        health = Client().get("/healthz")  # a load balancer's, with no session
+    assert connect_fails == [1], "only the first request waited on the database"
+    assert (page.status_code, page["Retry-After"]) == (503, "30")
+    assert "Back in a minute" in page.content.decode()
+    assert api.json() == {"errors": {"detail": [database.UNAVAILABLE]}}
+    assert feed["Content-Type"].startswith("text/plain")
+    assert health.status_code == 503
+    assert health.json()["database"].startswith("unavailable")
+
+
+def test_after_the_retry_time_requests_ask_the_database_again(
+    outage_client, sales_manager, connect_fails, settings
+):
+    settings.DATABASE_RETRY_SECONDS = 0
+    outage_client.force_login(sales_manager)
+    assert outage_client.get("/").status_code == 503
+    assert outage_client.get("/").status_code == 503
+    assert connect_fails == [1, 1]
+
+
+def test_an_outage_is_logged_once_a_minute_without_a_traceback_per_request(
+    outage_client, sales_manager, connect_fails, settings, caplog
+):
+    settings.DATABASE_RETRY_SECONDS = 0  # every request tries, and fails, again
+    outage_client.force_login(sales_manager)
+    for _ in range(3):
+        assert outage_client.get("/").status_code == 503
+    warnings = [r for r in caplog.records if "Database unreachable" in r.getMessage()]
+    assert len(warnings) == 1
+    assert not [r for r in caplog.records if r.name == "django.request" and r.exc_info]
+
+
+def test_a_failing_statement_on_a_working_connection_does_not_close_the_site(
+    outage_client, sales_manager, monkeypatch
+):
+    outage_client.force_login(sales_manager)
+    monkeypatch.setattr(timeline_views, "build_timeline", database_down)
+    assert outage_client.get("/").status_code == 503
+    monkeypatch.undo()
+    outage_client.force_login(sales_manager)
+    assert outage_client.get("/").status_code == 200

@@ -6,6 +6,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from calendarapp.lib import cache as guarded
+from calendarapp.lib import outages
 
 
 class BrokenCache:
@@ -43,7 +44,7 @@ def test_after_a_failure_the_cache_is_skipped_instead_of_paying_the_timeout_agai
 def test_the_cache_is_tried_again_after_the_retry_pause(broken, settings, monkeypatch):
     settings.CACHE_RETRY_SECONDS = 30
     clock = [1000.0]
-    monkeypatch.setattr(guarded.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(outages.time, "monotonic", lambda: clock[0])
     guarded.cache_get("feed:1")
     clock[0] += 29
     guarded.cache_get("feed:1")
@@ -56,7 +57,7 @@ def test_the_cache_is_tried_again_after_the_retry_pause(broken, settings, monkey
 def test_an_outage_is_logged_at_most_once_a_minute(broken, settings, monkeypatch, caplog):
     settings.CACHE_RETRY_SECONDS = 1
     clock = [1000.0]
-    monkeypatch.setattr(guarded.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(outages.time, "monotonic", lambda: clock[0])
     caplog.set_level(logging.WARNING, logger="calendarapp.lib.cache")
     for _ in range(30):  # a failure every two seconds for a minute
         guarded.cache_get("feed:1")
