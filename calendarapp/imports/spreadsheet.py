@@ -32,6 +32,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
@@ -349,8 +351,11 @@ class _Plan:
                     names.add(row["customer"].strip())
         for batch in _batches(sorted(ids)):
             self.customers_by_id.update(Customer.objects.in_bulk(batch))
+        # Names match in any case; the exact names too, as SQLite lowers ASCII letters only.
+        query = Customer.objects.annotate(name_lower=Lower("name"))
         for batch in _batches(sorted(names)):
-            for customer in Customer.objects.filter(name__in=batch):
+            lowered = [name.lower() for name in batch]
+            for customer in query.filter(Q(name__in=batch) | Q(name_lower__in=lowered)):
                 self.customers.setdefault(_customer_key(customer.name, customer.country), customer)
 
     def check(self) -> None:

@@ -60,9 +60,10 @@ def test_rows_match_existing_customers_by_id_or_by_name_and_country(db):
     other = factories.customer("Other", "SE")
 
     result = run(
-        f"id,name,country,notes\n,acme,DK,by name\n{other.pk},Renamed,SE,by id\nAcme,DE,\n".replace(
-            "\nAcme,DE,", "\n,Acme,DE,new"
-        )
+        "id,name,country,notes\n"
+        ",Acme,DK,by name\n"
+        f"{other.pk},Renamed,SE,by id\n"
+        ",Acme,DE,same name in another country\n"
     )
 
     assert [(row.line, row.action) for row in result.rows] == [
@@ -73,6 +74,15 @@ def test_rows_match_existing_customers_by_id_or_by_name_and_country(db):
     acme.refresh_from_db()
     other.refresh_from_db()
     assert (acme.notes, other.name, Customer.objects.count()) == ("by name", "Renamed", 3)
+
+
+def test_a_name_in_other_letter_case_is_the_same_customer(db):
+    factories.customer("Acme Nordic", "DK")
+
+    result = run("name,country,notes\nACME nordic,dk,x\n")
+
+    assert result.summary() == "Imported customers: 0 created, 1 updated."
+    assert Customer.objects.get().name == "ACME nordic"
 
 
 def test_the_preview_writes_nothing_and_says_what_would_happen(db):
