@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -134,13 +133,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token of {self.user}"
-
-    @classmethod
-    def issue(cls, user) -> str:
-        """Create a token for a user and return its only plain-text copy."""
-        token = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, token_hash=hash_token(token))
-        return token
 
 
 class FeedKind(models.TextChoices):

@@ -18,13 +18,13 @@ from urllib.parse import quote, urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from calendarapp.feeds.feeds import feed_url
 from calendarapp.kinds import ALL_KINDS, kind_of
 from calendarapp.lib import countries
+from calendarapp.lib.stamps import stamp_at_most_every
 from calendarapp.models import FeedKind, FeedToken, hash_token
 from customers.models import Customer
 
@@ -118,14 +118,13 @@ def subscription_kinds(
 
 def subscription_fetched(subscription: FeedToken) -> None:
     """Note that a calendar fetched the feed: one conditional write a minute at most."""
-    now = timezone.now()
-    last = subscription.last_fetched_at
-    if last is not None and now - last < FETCH_STAMP_EVERY:
-        return  # known without a query: most fetches cost nothing
-    # Conditional, so concurrent fetches of one feed write once.
-    FeedToken.objects.filter(pk=subscription.pk).filter(
-        Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lt=now - FETCH_STAMP_EVERY)
-    ).update(last_fetched_at=now)
+    stamp_at_most_every(
+        FeedToken.objects.filter(pk=subscription.pk),
+        "last_fetched_at",
+        last=subscription.last_fetched_at,
+        now=timezone.now(),
+        every=FETCH_STAMP_EVERY,
+    )
 
 
 def default_name(subscription: FeedToken) -> str:

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from calendarapp.accounts.tokens import api_token_create
 from calendarapp.models import ApiToken, Plan
 from customers.models import Customer
 from tests import factories
@@ -29,7 +30,7 @@ def week_42(db):
 
 
 def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='tests')[1]}"}
 
 
 def test_customer_fields(admin_client, dane, clock):
