@@ -5,7 +5,7 @@ from django.db import models
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
-from .models import Contract, Customer, CustomerInterest, Interest, Person
+from .models import Contract, Customer, CustomerInterest, Interest, Person, Strategy
 
 
 class ContractInline(admin.TabularInline):
@@ -67,6 +67,17 @@ class CustomerInterestInline(admin.TabularInline):
     extra = 0
 
 
+class StrategyInline(admin.TabularInline):
+    """What the customer plans to change; the stage first saved stays (“we came in late”)."""
+
+    model = Strategy
+    fields = ["title", "noted_on", "stage", "how_we_help"]
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}
+    }
+
+
 class CustomerForm(forms.ModelForm):
     country = forms.ChoiceField(choices=country_choices)
 
@@ -102,7 +113,13 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
         ("strategy_weeks_before_start", "strategy_weeks_before_end"),
         "notes",
     ]
-    inlines = [ContractInline, CustomerInterestInline, PersonInline, TraditionInline]
+    inlines = [
+        ContractInline,
+        CustomerInterestInline,
+        StrategyInline,
+        PersonInline,
+        TraditionInline,
+    ]
 
 
 @admin.register(Interest)

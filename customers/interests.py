@@ -164,9 +164,7 @@ def strategy_save(
         raise ValidationError({"customer": "A strategy stays with its customer."})
     for name, value in fields.items():
         setattr(strategy, name, value)
-    if not strategy.first_stage:
-        strategy.first_stage = strategy.stage
-    strategy.full_clean()
+    strategy.full_clean()  # its clean() keeps the stage first noted
     with transaction.atomic():
         strategy.save()
     return strategy

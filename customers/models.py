@@ -836,6 +836,8 @@ class Strategy(models.Model):
         return self.stage in LATE_STAGES and self.first_stage not in EARLY_STAGES
 
     def clean(self) -> None:
+        if not self.first_stage:  # set once, whoever saves it first (strategy_save, the admin)
+            self.first_stage = self.stage
         errors: dict[str, str] = {}
         if self.noted_on and self.noted_on > timezone.localdate():
             errors["noted_on"] = "Give today or an earlier day."

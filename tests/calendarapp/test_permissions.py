@@ -55,7 +55,7 @@ def customer_form(customer: Customer, **changes) -> dict[str, str]:
         "notes": customer.notes,
         "active": "on",
     }
-    for prefix in ("contracts", "interest_evidence", "people", "traditions"):
+    for prefix in ("contracts", "interest_evidence", "strategies", "people", "traditions"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",

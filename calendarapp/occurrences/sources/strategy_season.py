@@ -16,7 +16,8 @@ from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 
 NAME = "strategy_season"
-TITLE = "Strategy season"
+# On the timeline and in the feeds too, so the season carries what to do in it.
+TITLE = "Strategy season: ask open questions"
 # The prompt the season carries on the customer page, the feeds and This week.
 OPEN_QUESTION = "If you could change one thing in your business next year, what would it be?"
 
