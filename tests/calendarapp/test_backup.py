@@ -31,7 +31,7 @@ def client_environment(settings_dict: dict) -> tuple[list[str], dict[str, str]]:
     return arguments, environment
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_pg_dump_restored_into_a_fresh_database_has_the_customers(tmp_path):
     if connection.vendor != "postgresql":
         skip_or_fail("the backup test needs PostgreSQL (DATABASE_URL=postgres://…)")
