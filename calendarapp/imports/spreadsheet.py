@@ -530,10 +530,7 @@ class _Plan:
                 return model_field.get_default()
             return ""
         if isinstance(model_field, models.DateField):
-            try:
-                return datetime.date.fromisoformat(text.strip()[:10])
-            except ValueError:
-                raise ValidationError(f"“{text}” is not a date as YYYY-MM-DD.") from None
+            return _date(text.strip())
         if isinstance(model_field, models.IntegerField):
             try:
                 return int(text.strip())
@@ -589,6 +586,20 @@ class _Plan:
                 if new != before[name] and not (created and new == ""):
                     old = "" if created else before[name]
                     yield PersonChange(person=person, field=name, old_value=old, new_value=new)
+
+
+# Excel writes dates in a CSV as the computer's region does: 31-12-2026 in Denmark,
+# 31.12.2026 in Germany. Day first only: 01/02/2026 could be either, so it is refused.
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def _date(text: str) -> datetime.date:
+    for date_format in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text[:10], date_format).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"“{text}” is not a date as YYYY-MM-DD (or 31-12-2026, 31.12.2026).")
 
 
 def _update_rows(model: type[models.Model], objs: list[Any], attnames: list[str]) -> None:

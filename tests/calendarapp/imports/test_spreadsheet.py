@@ -240,10 +240,30 @@ def test_a_contract_is_checked_by_the_contract_model(db):
     result = run(text, kind="contracts")
 
     assert messages(result) == [
-        "contracts line 2, end_date: “2027-02-30” is not a date as YYYY-MM-DD.",
+        "contracts line 2, end_date: “2027-02-30” is not a date as YYYY-MM-DD (or 31-12-2026,"
+        " 31.12.2026).",
         "contracts line 3, pre_shopping_days: Pre-shopping must start no later than the"
         " notice deadline.",
     ]
+
+
+@pytest.mark.parametrize("end_date", ["2027-06-30", "30-06-2027", "30.06.2027"])
+def test_dates_as_danish_and_german_excel_write_them_are_read(db, end_date):
+    factories.customer("Acme", "DK")
+
+    run(f"customer;customer_country;name;end_date\nAcme;DK;Cloud;{end_date}\n", kind="contracts")
+
+    assert Contract.objects.get().end_date == datetime.date(2027, 6, 30)
+
+
+def test_a_date_that_could_be_either_day_or_month_first_is_refused(db):
+    factories.customer("Acme", "DK")
+
+    result = run(
+        "customer,customer_country,name,end_date\nAcme,DK,X,01/02/2027\n", kind="contracts"
+    )
+
+    assert result.errors[0].column == "end_date" and not result.written
 
 
 def test_traditions_of_a_customer_and_of_a_country(db):
