@@ -221,6 +221,8 @@ def read_sheets(data: bytes, filename: str, kind: str | None = None) -> list[She
         raise SpreadsheetError(f"Unknown kind “{kind}”; choose one of {', '.join(KINDS)}.")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, kind)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
+        raise SpreadsheetError("The file is UTF-16 text; save it as “CSV UTF-8” and try again.")
     if filename.lower().endswith((".xlsx", ".xls", ".ods")) or b"\x00" in data[:2048]:
         raise SpreadsheetError("The file is not a CSV or .xlsx file.")
     return [_read_csv(data, kind or "customers")]

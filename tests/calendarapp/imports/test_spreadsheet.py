@@ -179,6 +179,7 @@ def test_999_good_rows_and_one_bad_one_write_nothing(db):
         (b"\x00\x01\x02binary", "x.csv", "The file is not a CSV or .xlsx file."),
         (b"PK\x03\x04broken zip", "x.xlsx", "The file is not a CSV or .xlsx file."),
         ("name,country\nKøbenhavn,DK\n".encode("latin-1"), "x.csv", "The file is not UTF-8"),
+        ("name,country\nA,DK\n".encode("utf-16"), "x.csv", "The file is UTF-16 text"),
         (b"name,notes\nAcme,x\n", "x.csv", "The customers header has missing required columns"),
         (b"name,country,colour,size\nA,DK,,\n", "x.csv", "unknown columns: colour, size"),
     ],
