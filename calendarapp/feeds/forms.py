@@ -60,9 +60,13 @@ class SubscriptionForm(forms.Form):
         groups.append(
             ("Your feeds", [self._target(feed.value, feed.label, {}) for feed in OWN_FEEDS])
         )
-        if customers:
-            groups.append(("Your customers", [self._customer(c) for c in customers]))
-        codes = sorted({c.country for c in customers}, key=countries.country_name)
+        # The requested one is offered once, at the top, not again in its list below.
+        others = [c for c in customers if c != requested]
+        if others:
+            groups.append(("Your customers", [self._customer(c) for c in others]))
+        codes = sorted(
+            {c.country for c in customers if c.country != requested}, key=countries.country_name
+        )
         if codes:
             groups.append(("Countries of your customers", [self._country(c) for c in codes]))
         self.fields["feed"].choices = groups  # type: ignore[attr-defined]

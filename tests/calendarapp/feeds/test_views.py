@@ -400,3 +400,15 @@ def test_the_subscribe_page_costs_the_same_queries_for_more_feeds_and_customers(
     with django_assert_max_num_queries(7):
         page = client.get(f"/feeds/?customer={data.bavaria.pk}").content.decode()
     assert page.count(">Revoke</button>") == 2 * count + 1
+
+
+def test_the_requested_customer_or_country_is_offered_once_at_the_top(client, data):
+    client.force_login(data.acme.owner)
+    groups = client.get(f"/feeds/?customer={data.acme.pk}").context["form"].fields["feed"].choices
+    values = [value for _, options in groups for value, _ in options]
+    assert groups[0] == ("This customer", [(f"customer:{data.acme.pk}", "Acme A/S")])
+    assert values.count(f"customer:{data.acme.pk}") == 1
+    groups = client.get("/feeds/?country=DK").context["form"].fields["feed"].choices
+    values = [value for _, options in groups for value, _ in options]
+    assert groups[0][0] == "This country"
+    assert values.count("country:DK") == 1
