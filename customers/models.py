@@ -15,7 +15,7 @@ from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
 from calendarapp.lib import cadence, countries, dates, evidence, renewals
-from calendarapp.lib.validation import validate_calendar_date
+from calendarapp.lib.validation import validate_calendar_date, validate_month
 
 
 class Interest(models.Model):
@@ -54,7 +54,7 @@ class Customer(models.Model):
     )
     budget_close_month = models.PositiveSmallIntegerField(
         default=12,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        validators=[validate_month],
         help_text="The month the customer's fiscal year and budget close (1-12).",
     )
     # Each row of the through model is evidence: when, how and how strongly we learned it.

@@ -37,3 +37,11 @@ NOT_ISO_DATE = "Give the date as YYYY-MM-DD, for example 2026-10-12."
 def validate_calendar_date(value: datetime.date) -> None:
     if not EARLIEST <= value <= LATEST:
         raise ValidationError(FAR_DATE)
+
+
+def validate_month(value: int) -> None:
+    """A month number, 1 to 12; said the same way by forms, the admin, the API and imports."""
+    if not 1 <= value <= 12:
+        raise ValidationError(
+            "%(value)s is not a month 1–12", code="month", params={"value": value}
+        )

@@ -44,7 +44,7 @@ def test_known_subdivision_is_accepted():
 @pytest.mark.parametrize("month", [0, 13])
 def test_budget_close_month_outside_1_to_12_is_refused(month):
     errors = errors_of(Customer(name="Odd Month A/S", country="DK", budget_close_month=month))
-    assert "budget_close_month" in errors
+    assert errors["budget_close_month"] == [f"{month} is not a month 1–12"]
 
 
 def test_bad_time_zone_is_refused_on_the_timezone_field():
