@@ -159,8 +159,8 @@ class Bar:
     titled: bool = False
     # A budget close drawn from its act-by day: the share of the bar that is the lead-in band.
     lead_in: float = 0.0
-    # One of our plans with a blocker for this row's customer.
-    blocked: bool = False
+    # Ids of our plans in the bar that have a blocker for this row's customer.
+    blocked: tuple[str, ...] = ()
 
     @property
     def position(self) -> str:
@@ -221,13 +221,17 @@ def _bar_button(bar: Bar) -> str:
         classes += " lead-in"
     # A blocked plan says so in a mark and in words, not in colour alone.
     flag = '<span class="bar-flag" aria-hidden="true">!</span>' if bar.blocked else ""
+    blocked = ""
     if bar.blocked:
         classes += " blocked"
+        # Which of the bar's plans, so the details dialog says it beside each.
+        blocked = f' data-blocked="{html.escape(" ".join(bar.blocked))}"'
     title = f'<span class="bar-title">{html.escape(bar.label)}</span>' if bar.titled else ""
     tip = html.escape(bar.tip)
     return (
         f'<button type="button" class="{classes}" style="{bar.position}" '
-        f'data-ids="{html.escape(bar.ids)}" data-kind="{kind}" title="{tip}" aria-label="{tip}">'
+        f'data-ids="{html.escape(bar.ids)}"{blocked} data-kind="{kind}" '
+        f'title="{tip}" aria-label="{tip}">'
         f'{flag}<span class="bar-code">{bar.style.code}</span>{title}</button>'
     )
 
@@ -450,7 +454,7 @@ class _Layout:
                     lane=lane,
                     titled=days * self.day_px >= TITLE_MIN_PX,
                     lead_in=lead_in,
-                    blocked=any(occurrence.id in blocked for occurrence in cluster),
+                    blocked=tuple(o.id for o in cluster if o.id in blocked),
                 )
             )
         return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)))

@@ -7,8 +7,10 @@
   const itemTemplate = document.getElementById("tl-item");
   const details = dataNode ? JSON.parse(dataNode.textContent) : {};
 
-  function render(item, kind) {
+  function render(item, kind, blocked) {
     const node = itemTemplate.content.cloneNode(true);
+    // Blocked is per customer row, not per plan: the bar says which of its plans are.
+    node.querySelector("[data-blocked]").hidden = !blocked;
     for (const field of node.querySelectorAll("[data-if]")) field.hidden = !item[field.dataset.if];
     for (const field of node.querySelectorAll("[data-field]")) field.textContent = item[field.dataset.field] || "";
     for (const link of node.querySelectorAll("[data-link]")) link.href = item[link.dataset.link] || "#";
@@ -19,13 +21,17 @@
   }
 
   function open(bar) {
-    const items = bar.dataset.ids.split(" ").map(function (id) { return details[id]; }).filter(Boolean);
-    if (!items.length) return;
+    const ids = bar.dataset.ids.split(" ").filter(function (id) { return details[id]; });
+    if (!ids.length) return;
+    const items = ids.map(function (id) { return details[id]; });
+    const blocked = (bar.dataset.blocked || "").split(" ");
     const row = bar.closest("tr");
     dialog.querySelector("h2").textContent =
       items.length === 1 ? items[0].title : items.length + " × " + items[0].kind;
     const list = dialog.querySelector("[data-items]");
-    list.replaceChildren(...items.map(function (item) { return render(item, bar.dataset.kind); }));
+    list.replaceChildren(...ids.map(function (id) {
+      return render(details[id], bar.dataset.kind, blocked.includes(id));
+    }));
     // One item: its title is already the dialog's heading.
     if (items.length === 1) list.querySelector("h3").remove();
     const customer = dialog.querySelector("[data-customer]");

@@ -58,6 +58,27 @@ def test_the_forward_timeline_on_a_laptop_shows_titles_phases_and_marks(desktop)
     expect(page.locator(".print-legend")).to_be_hidden()
 
 
+@pytest.mark.parametrize("width", ["laptop", "phone"])
+def test_a_blocked_plans_details_say_it_is_blocked_in_words(width, desktop, phone):
+    session = desktop if width == "laptop" else phone
+    page = session.page
+    session.login("sales", "demo-sales")
+    session.go("/?range=next-year")
+    bar = page.locator(".bar.blocked").first
+    bar.scroll_into_view_if_needed()
+    bar.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("⚠ Blocked for this customer:")).to_be_visible()
+    expect(dialog.get_by_role("link", name="Open the plan").first).to_be_visible()
+    session.shot(f"timeline-blocked-details-{width}")
+    page.keyboard.press("Escape")
+    # A plan without a blocker on its row says nothing of the kind.
+    page.locator(".bar.ours:not(.blocked)").first.focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".detail-blocked:visible")).to_have_count(0)
+
+
 def test_my_plans_all_plans_and_a_plan_page(desktop):
     page = desktop.page
     desktop.login("sales", "demo-sales")

@@ -145,6 +145,9 @@ def test_our_plan_with_a_blocker_for_the_customer_carries_a_mark(danes, sales_ma
     assert plans["Seminar"].blocked and not plans["Clear"].blocked
     assert "(blocker for this customer)" in plans["Seminar"].tip
     assert row.bars_html.count('class="bar-flag"') == 1
+    # The details dialog reads which plan of the bar is blocked here.
+    assert f'data-blocked="{plans["Seminar"].occurrences[0].id}"' in row.bars_html
+    assert row.bars_html.count("data-blocked=") == 1
     assert seminar.pk
 
 
