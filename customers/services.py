@@ -103,14 +103,18 @@ def touchpoint_log(
     outcome: str = Outcome.NONE,
     follow_up_on: datetime.date | None = None,
     new_people: Iterable[Mapping[str, Any]] = (),
+    people_updates: Iterable[tuple[Person, Mapping[str, Any]]] = (),
     interests: Iterable[Mapping[str, Any]] = (),
 ) -> Touchpoint:
     """Log a touch with `customer` (or update `touchpoint`), adding `new_people`; all or nothing.
 
+    `people_updates` pairs a person of the customer with the fields that changed (a new job
+    title, left on, their part or stance), saved by `person_save` so the history records them.
     `interests` are noted or confirmed as heard on this touch (see `interests_note`).
 
     The people met must be the customer's. Raises ValidationError naming the
-    field (`new_people` for a new person's error) and writes nothing then.
+    field (`new_people` or `people_updates`, with the person and their field) and writes
+    nothing then.
     """
     if touchpoint is None:
         touchpoint = Touchpoint(customer=customer)
@@ -123,10 +127,13 @@ def touchpoint_log(
     touchpoint.outcome = outcome
     touchpoint.follow_up_on = follow_up_on
     people = list(people)
+    people_updates = list(people_updates)
     strangers = [person.name for person in people if person.customer_id != customer.pk]
     errors: dict[str, Any] = {}
     if strangers:
         errors["people"] = f"Not a person of {customer.name}: {', '.join(strangers)}."
+    if others := [person.name for person, _ in people_updates if person.customer_id != customer.pk]:
+        errors["people_updates"] = f"Not a person of {customer.name}: {', '.join(others)}."
     try:
         touchpoint.full_clean(exclude=["people", "our_people"])
     except ValidationError as error:
@@ -139,6 +146,16 @@ def touchpoint_log(
         except ValidationError as error:
             named = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
             raise ValidationError({"new_people": named}) from None
+        for person, fields in people_updates:
+            try:
+                person_save(person=person, customer=customer, **fields)
+            except ValidationError as error:
+                named = [
+                    f"{person.name}, {field}: {m}"
+                    for field, ms in error.message_dict.items()
+                    for m in ms
+                ]
+                raise ValidationError({"people_updates": named}) from None
         touchpoint.save()
         touchpoint.people.set([*people, *met])
         touchpoint.our_people.set(list(our_people))
