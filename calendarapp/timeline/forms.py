@@ -22,9 +22,11 @@ from customers.models import (
     Competitor,
     Customer,
     DecisionFactor,
+    DecisionRole,
     Interest,
     Outcome,
     Person,
+    Stance,
     Strength,
     Topic,
 )
@@ -158,6 +160,21 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+PERSON_UPDATE_FIELDS = ("job_title", "left_on", "decision_role", "stance")
+
+
+def _person_update_fields() -> dict[str, forms.Field]:
+    """What a touch may tell about someone met, fresh fields for each person."""
+    return {
+        "job_title": forms.CharField(required=False, max_length=200, label="Job title"),
+        "left_on": IsoDateField(required=False, widget=DATE_INPUT, label="Left on"),
+        "decision_role": forms.ChoiceField(
+            choices=DecisionRole.choices, required=False, label="Part in decisions"
+        ),
+        "stance": forms.ChoiceField(choices=Stance.choices, required=False, label="Stance to us"),
+    }
+
+
 class TouchpointForm(forms.Form):
     """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
 
@@ -198,6 +215,12 @@ class TouchpointForm(forms.Form):
         super().__init__(data, **kwargs)
         self.customer = customer
         choice_field(self, "people").queryset = customer.people.all()  # type: ignore[attr-defined]
+        # "Anything new about them?": each active person's fields, shown as they are now.
+        self.updatable = [p for p in customer.people.order_by("name") if p.active]
+        for person in self.updatable:
+            for name, field in _person_update_fields().items():
+                field.initial = getattr(person, name)
+                self.fields[f"p{person.pk}_{name}"] = field
         for row in range(CHANGE_ROWS):
             self.fields[f"topic_{row}"] = forms.ChoiceField(
                 choices=[("", "Topic…"), *Topic.choices], required=False, label="Topic"
@@ -211,6 +234,27 @@ class TouchpointForm(forms.Form):
 
     def change_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"topic_{row}"], self[f"text_{row}"]) for row in range(CHANGE_ROWS)]
+
+    def person_rows(self) -> list[tuple[Person, list[forms.BoundField]]]:
+        """Each active person with their fields to update, for the template."""
+        return [
+            (person, [self[f"p{person.pk}_{name}"] for name in PERSON_UPDATE_FIELDS])
+            for person in self.updatable
+        ]
+
+    def _people_updates(self) -> list[tuple[Person, dict[str, Any]]]:
+        """Only what was sent and differs from the person as stored; the rest changes nothing."""
+        updates = []
+        for person in self.updatable:
+            fields = {
+                name: self.cleaned_data[key]
+                for name in PERSON_UPDATE_FIELDS
+                if (key := f"p{person.pk}_{name}") in self.data
+                and self.cleaned_data[key] != getattr(person, name)
+            }
+            if fields:
+                updates.append((person, fields))
+        return updates
 
     def log_arguments(self) -> dict[str, Any]:
         """The arguments of `touchpoint_log`; call only after is_valid()."""
@@ -241,6 +285,7 @@ class TouchpointForm(forms.Form):
             "outcome": data["outcome"],
             "follow_up_on": data["follow_up_on"],
             "new_people": new_people,
+            "people_updates": self._people_updates(),
             "interests": [
                 {"interest": name.strip(), "strength": data["interest_strength"] or "curious"}
                 for name in data["interests"].split(",")

@@ -88,6 +88,55 @@ def test_a_bad_touch_in_the_form_names_the_field_and_saves_nothing(sales_client,
     assert not Person.objects.exists()
 
 
+def test_the_form_updates_the_people_met_with_the_touch(sales_client, customer, clock):
+    mette = person_save(customer=customer, name="Mette", job_title="Controller")
+    ole = person_save(customer=customer, name="Ole", job_title="CIO", started_on=D(2024, 1, 1))
+    page = sales_client.get(f"/customers/{customer.pk}/touches/new").content.decode()
+    assert "Anything new about them?" in page
+    assert f'name="p{mette.pk}_job_title" value="Controller"' in page
+    touch = {"date": "2026-06-12", "channel": "visit", "outcome": "none", "people": [mette.pk]}
+    shown = {  # the form as it opened, with Mette's news and Ole untouched
+        f"p{mette.pk}_job_title": "CFO",
+        f"p{mette.pk}_left_on": "",
+        f"p{mette.pk}_decision_role": "economic_buyer",
+        f"p{mette.pk}_stance": "supporter",
+        f"p{ole.pk}_job_title": "CIO",
+        f"p{ole.pk}_left_on": "",
+        f"p{ole.pk}_decision_role": "none",
+        f"p{ole.pk}_stance": "unknown",
+    }
+    response = sales_client.post(f"/customers/{customer.pk}/touches/new", {**touch, **shown})
+    assert response.status_code == 302
+    mette.refresh_from_db()
+    assert (mette.job_title, mette.decision_role, mette.stance) == (
+        "CFO",
+        "economic_buyer",
+        "supporter",
+    )
+    assert sorted(c.field for c in mette.changes.all()) == ["decision_role", "stance"]
+    assert not ole.changes.exists()
+    assert Touchpoint.objects.get().people.get() == mette
+
+
+def test_a_bad_update_of_someone_met_names_them_and_saves_nothing(sales_client, customer, clock):
+    ole = person_save(customer=customer, name="Ole", job_title="CIO", started_on=D(2024, 1, 1))
+    response = sales_client.post(
+        f"/customers/{customer.pk}/touches/new",
+        {
+            "date": "2026-06-12",
+            "channel": "visit",
+            "outcome": "none",
+            f"p{ole.pk}_job_title": "CTO",
+            f"p{ole.pk}_left_on": "2023-12-31",
+        },
+    )
+    assert response.status_code == 400
+    assert "Ole, left_on: A person cannot leave before they started." in response.content.decode()
+    ole.refresh_from_db()
+    assert (ole.job_title, ole.left_on) == ("CIO", None)
+    assert not Touchpoint.objects.exists()
+
+
 def test_the_form_opens_with_the_last_known_state_and_the_question(sales_client, customer, clock):
     person_save(customer=customer, name="Mette", job_title="CFO")
     touchpoint_log(
