@@ -96,6 +96,17 @@ def customer_interest_save(
     return evidence
 
 
+def customer_interest_confirm(*, evidence: CustomerInterest, on: datetime.date) -> CustomerInterest:
+    """They told us again on `on`: the evidence is current again, even if it had ended."""
+    return customer_interest_save(
+        evidence=evidence,
+        customer=evidence.customer,
+        interest=evidence.interest,
+        confirmed_on=max(on, evidence.confirmed_on or evidence.noted_on),
+        no_longer_on=None,
+    )
+
+
 def customer_interest_delete(*, evidence: CustomerInterest) -> None:
     """Forget evidence noted by mistake (an interest that ended is `no_longer_on`, not deleted)."""
     with transaction.atomic():

@@ -8,6 +8,7 @@ from typing import Any
 import recurrence
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.kinds import KIND_CHOICES
@@ -17,16 +18,19 @@ from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
 from customers.decisions import COMPETITOR_FIELDS, FACTOR_FIELDS
+from customers.interests import EVIDENCE_FIELDS, INTEREST_NAME_MAX, STRATEGY_FIELDS
 from customers.models import (
     Channel,
     Competitor,
     Customer,
+    CustomerInterest,
     DecisionFactor,
     DecisionRole,
     Interest,
     Outcome,
     Person,
     Stance,
+    Strategy,
     Strength,
     Topic,
 )
@@ -469,3 +473,60 @@ class CompetitorForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("value_proposition", "strengths", "weaknesses")
         }
+
+
+def _customer_choices(form: forms.ModelForm, customer: Customer) -> None:
+    """Offer only the customer's own touchpoints (newest first) and people."""
+    if "touchpoint" in form.fields:
+        touchpoints = customer.touchpoints.select_related("customer").order_by("-date", "-id")
+        choice_field(form, "touchpoint").queryset = touchpoints  # type: ignore[attr-defined]
+    if "person" in form.fields:
+        choice_field(form, "person").queryset = customer.people.all()  # type: ignore[attr-defined]
+
+
+class CustomerInterestForm(forms.ModelForm):
+    """Note an interest (a new name creates it) or edit its evidence: confirmed, no longer.
+
+    Saved through `customer_interest_save`; a new one has no confirmation or end yet.
+    """
+
+    interest = forms.CharField(
+        max_length=INTEREST_NAME_MAX,
+        label="Interest",
+        help_text="For example IoT or sustainability: a new name is added to the list.",
+    )
+    noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)
+    confirmed_on = IsoDateField(required=False, widget=DATE_INPUT, label="Last confirmed on")
+    no_longer_on = IsoDateField(
+        required=False,
+        widget=DATE_INPUT,
+        label="No longer since",
+        help_text="The day they told us they no longer care; leave empty while they do.",
+    )
+
+    class Meta:
+        model = CustomerInterest
+        fields = list(EVIDENCE_FIELDS)
+
+    def __init__(self, *args: Any, instance: CustomerInterest, **kwargs: Any):
+        if instance.pk:
+            kwargs.setdefault("initial", {})["interest"] = instance.interest.name
+        super().__init__(*args, instance=instance, **kwargs)
+        _customer_choices(self, instance.customer)
+        if not instance.pk:
+            del self.fields["confirmed_on"], self.fields["no_longer_on"]
+
+
+class StrategyForm(forms.ModelForm):
+    """What the customer plans to change and how far it got; saved through `strategy_save`."""
+
+    noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)
+
+    class Meta:
+        model = Strategy
+        fields = list(STRATEGY_FIELDS)
+        widgets = {"how_we_help": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, instance: Strategy, **kwargs: Any):
+        super().__init__(*args, instance=instance, **kwargs)
+        _customer_choices(self, instance.customer)

@@ -44,6 +44,31 @@ urlpatterns = [
         {"kind": "competitor"},
         name="competitor-edit",
     ),
+    path(
+        "customers/<int:customer_id>/interests/new",
+        views.decision_record_form,
+        {"kind": "interest"},
+        name="interest-create",
+    ),
+    path(
+        "interests/<int:record_id>",
+        views.decision_record_form,
+        {"kind": "interest"},
+        name="interest-edit",
+    ),
+    path("interests/<int:evidence_id>/confirm", views.interest_confirm, name="interest-confirm"),
+    path(
+        "customers/<int:customer_id>/strategies/new",
+        views.decision_record_form,
+        {"kind": "strategy"},
+        name="strategy-create",
+    ),
+    path(
+        "strategies/<int:record_id>",
+        views.decision_record_form,
+        {"kind": "strategy"},
+        name="strategy-edit",
+    ),
     path("customers/<int:customer_id>/people/new", views.person_form, name="person-create"),
     path("people/<int:person_id>", views.person_form, name="person-edit"),
 ]

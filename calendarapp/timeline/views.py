@@ -6,6 +6,7 @@ import calendar as calendar_names
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import KINDS, PUBLIC_HOLIDAY, kind_of
 from calendarapp.lib import countries
@@ -32,9 +34,11 @@ from calendarapp.timeline.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
+    CustomerInterestForm,
     DecisionFactorForm,
     DecisionStepForm,
     PersonForm,
+    StrategyForm,
     TimelineForm,
     TouchpointForm,
     YearForm,
@@ -52,6 +56,13 @@ from customers.decisions import (
     decision_record_delete,
     decision_step_save,
 )
+from customers.interests import (
+    customer_interest_confirm,
+    customer_interest_delete,
+    customer_interest_save,
+    strategy_delete,
+    strategy_save,
+)
 from customers.models import (
     Competitor,
     Customer,
@@ -59,6 +70,7 @@ from customers.models import (
     DecisionFactor,
     DecisionStep,
     Person,
+    Strategy,
     Topic,
     Touchpoint,
 )
@@ -354,12 +366,27 @@ def decision_step_form(
 class RecordPage:
     """How one kind of customer record is edited on its page."""
 
-    model: type[DecisionFactor] | type[Competitor]
-    form: type[DecisionFactorForm] | type[CompetitorForm]
+    model: type[DecisionFactor] | type[Competitor] | type[CustomerInterest] | type[Strategy]
+    form: (
+        type[DecisionFactorForm]
+        | type[CompetitorForm]
+        | type[CustomerInterestForm]
+        | type[StrategyForm]
+    )
     save: Callable[..., Any]
+    delete: Callable[..., None]
     argument: str
     noun: str
     anchor: str
+    # The record's name in the page's heading.
+    label: Callable[[Any], str] = attrgetter("name")
+    # The keyword `delete` takes the record by (`save` takes it by `argument`).
+    delete_argument: str = "record"
+
+    @property
+    def a_noun(self) -> str:
+        """ "a competitor", "an interest"."""
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
 
 
 RECORD_PAGES = {
@@ -367,6 +394,7 @@ RECORD_PAGES = {
         DecisionFactor,
         DecisionFactorForm,
         decision_factor_save,
+        decision_record_delete,
         "factor",
         "decision factor",
         "#decision-title",
@@ -375,9 +403,33 @@ RECORD_PAGES = {
         Competitor,
         CompetitorForm,
         competitor_save,
+        decision_record_delete,
         "competitor",
         "competitor",
         "#competitors-title",
+    ),
+    # Interest evidence and strategies: the same small page, saved through customers/interests.
+    "interest": RecordPage(
+        CustomerInterest,
+        CustomerInterestForm,
+        customer_interest_save,
+        customer_interest_delete,
+        "evidence",
+        "interest",
+        "#interests-title",
+        label=attrgetter("interest.name"),
+        delete_argument="evidence",
+    ),
+    "strategy": RecordPage(
+        Strategy,
+        StrategyForm,
+        strategy_save,
+        strategy_delete,
+        "strategy",
+        "strategy",
+        "#strategies-title",
+        label=attrgetter("title"),
+        delete_argument="strategy",
     ),
 }
 
@@ -386,21 +438,23 @@ RECORD_PAGES = {
 def decision_record_form(
     request: HttpRequest, kind: str, customer_id: int | None = None, record_id: int | None = None
 ) -> HttpResponse:
-    """Add, edit or delete a decision factor or a competitor (account owner, calendar admins)."""
+    """Add, edit or delete a customer record: a decision factor, a competitor, an interest, a
+    strategy (the account owner and calendar admins)."""
     page = RECORD_PAGES[kind]
-    record: DecisionFactor | Competitor
+    record: DecisionFactor | Competitor | CustomerInterest | Strategy
     if record_id is not None:
-        found = get_object_or_404(page.model.objects.select_related("customer"), pk=record_id)
-        assert isinstance(found, DecisionFactor | Competitor)
+        related = ("customer", "interest") if page.model is CustomerInterest else ("customer",)
+        found = get_object_or_404(page.model.objects.select_related(*related), pk=record_id)
+        assert isinstance(found, DecisionFactor | Competitor | CustomerInterest | Strategy)
         record, customer = found, found.customer
     else:
         customer = get_object_or_404(Customer, pk=customer_id)
         record = page.model(customer=customer)
     if not can_edit_contacts(request.user, customer):
-        raise PermissionDenied(f"Only the account owner or a calendar admin edits a {page.noun}.")
+        raise PermissionDenied(f"Only the account owner or a calendar admin edits {page.a_noun}.")
     back = reverse("customer-detail", args=[customer.pk]) + page.anchor
     if request.method == "POST" and "delete" in request.POST and record.pk:
-        decision_record_delete(record=record)
+        page.delete(**{page.delete_argument: record})
         return redirect(back)
     form = page.form(request.POST if request.method == "POST" else None, instance=record)
     if form.is_valid():
@@ -412,6 +466,25 @@ def decision_record_form(
                 form.add_error(field if field in form.fields else None, messages)
         else:
             return redirect(back)
-    context = {"customer": customer, "form": form, "record": record, "page": page}
+    context = {
+        "customer": customer,
+        "form": form,
+        "record": record,
+        "record_label": page.label(record) if record.pk else "",
+        "page": page,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "customers/decision_record_form.html", context, status=status)
+
+
+@require_POST
+@calendar_reader_required
+def interest_confirm(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """They told us again today: one button on the customer page."""
+    evidence = get_object_or_404(
+        CustomerInterest.objects.select_related("customer", "interest"), pk=evidence_id
+    )
+    if not can_edit_contacts(request.user, evidence.customer):
+        raise PermissionDenied("Only the account owner or a calendar admin confirms an interest.")
+    customer_interest_confirm(evidence=evidence, on=timezone.localdate())
+    return redirect(reverse("customer-detail", args=[evidence.customer_id]) + "#interests-title")
