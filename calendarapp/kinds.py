@@ -38,6 +38,8 @@ class Kind:
     in_person: bool = False
     # The customer's people are not at work.
     people_away: bool = False
+    # What to do or ask in it, shown with each occurrence (feeds' DESCRIPTION, This week).
+    prompt: str = ""
 
 
 KINDS: dict[str, Kind] = {
@@ -61,7 +63,13 @@ KINDS: dict[str, Kind] = {
         # A step of the customer's decision process (customers' DecisionStep).
         Kind(DECISION_STEP, "Decision step", "D", "#0369a1"),
         # From each customer's budget-close month (the strategy_season source).
-        Kind(STRATEGY_SEASON, "Strategy season", "St", "#7c2d12"),
+        Kind(
+            STRATEGY_SEASON,
+            "Strategy season",
+            "St",
+            "#7c2d12",
+            prompt="If you could change one thing in your business next year, what would it be?",
+        ),
     )
 }
 UNKNOWN = KINDS[TraditionKind.OTHER]

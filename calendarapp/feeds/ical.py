@@ -19,6 +19,7 @@ import re
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Protocol
 
+from calendarapp.kinds import kind_of
 from calendarapp.lib.dates import ONE_DAY
 from calendarapp.occurrences.value import Occurrence
 
@@ -195,7 +196,11 @@ class EventWriter:
             )
             + fold(f"URL:{url}")
         )
-        rest = f"\\n{escape_text(occurrence.title)}\\nOpen in Customer Calendar: {escape_text(url)}"
+        # The kind's prompt (the strategy season's open question) follows the title.
+        about = occurrence.title
+        if prompt := kind_of(occurrence.kind).prompt:
+            about += f"\n“{prompt}”"
+        rest = f"\\n{escape_text(about)}\\nOpen in Customer Calendar: {escape_text(url)}"
         if occurrence.lead_time_days <= 0:
             return lines + fold(f"DESCRIPTION:No lead time.{rest}") + b"END:VEVENT\r\n", b"", False
         days = f" ({occurrence.lead_time_days} days ahead)."

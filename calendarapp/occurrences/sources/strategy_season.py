@@ -9,7 +9,7 @@ shopping list. A close in February puts the season in December and January.
 
 from __future__ import annotations
 
-from calendarapp.kinds import STRATEGY_SEASON
+from calendarapp.kinds import KINDS, STRATEGY_SEASON
 from calendarapp.lib import evidence
 from calendarapp.occurrences.source import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
@@ -19,7 +19,7 @@ NAME = "strategy_season"
 # On the timeline and in the feeds too, so the season carries what to do in it.
 TITLE = "Strategy season: ask open questions"
 # The prompt the season carries on the customer page, the feeds and This week.
-OPEN_QUESTION = "If you could change one thing in your business next year, what would it be?"
+OPEN_QUESTION = KINDS[STRATEGY_SEASON].prompt
 
 
 def load(scope: Scope) -> list[Occurrence]:

@@ -10,6 +10,7 @@ import recurring_ical_events
 from django.core.cache import cache
 from ical.calendar_stream import IcsCalendarStream
 
+from calendarapp.feeds.feeds import forget_rendered_rows
 from calendarapp.models import Plan
 from customers.models import Customer
 from tests.calendarapp.feeds import support as fs
@@ -109,6 +110,22 @@ def test_unchanged_data_gives_identical_bytes(client, data):
     path = fs.feed_paths(data)["all-customers"]
     first = get(client, path).getvalue()
     cache.clear()
+    assert get(client, path).getvalue() == first
+
+
+def test_a_strategy_season_asks_its_open_question_in_the_description(client, data):
+    path = fs.feed_paths(data)["customer"]
+    first = get(client, path).getvalue()
+    seasons = [e for e in fs.vevents(first) if e["UID"][1].startswith("strategy-")]
+    assert seasons, "every customer has a strategy season a year"
+    description = fs.unescape(seasons[0]["DESCRIPTION"][1])
+    assert (
+        "Strategy season: ask open questions\n"
+        "“If you could change one thing in your business next year, what would it be?”"
+    ) in description
+    fs.lint(first)
+    cache.clear()
+    forget_rendered_rows()
     assert get(client, path).getvalue() == first
 
 
