@@ -6,7 +6,9 @@ The daily email and the "This week" page show the same `Digest`:
   next 7 days, such as "Acme's budget closes 30 Sep: get into next year's budget
   by 1 Aug", a renewal's pre-shopping window or its notice deadline;
 - open now: a pre-shopping window or a budget lead-in whose act-by day has
-  passed but which is still open, so it does not vanish the day after its act-by;
+  passed but which is still open, so it does not vanish the day after its act-by,
+  and a strategy season for all the weeks it is open, with its open question;
+- strategy seasons starting in the next 14 days;
 - customer events in the next 14 days;
 - busy seasons starting in the next 14 days (hold back campaigns);
 - new conflicts (blockers and warnings) on the owner's plans since the last reminder;
@@ -134,7 +136,8 @@ class Digest:
             ("Act now", "Deadlines to act on in the next 7 days.", self.act_now),
             (
                 "Open now",
-                "Pre-shopping windows and budget lead-ins still open: their act-by day has passed.",
+                "Pre-shopping windows and budget lead-ins whose act-by day has passed,"
+                " and strategy seasons: still open.",
                 self.open_now,
             ),
             ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
@@ -283,8 +286,15 @@ def _classify(
         when = _span(occurrence.start, occurrence.end, today)
         text = f"{names}: {occurrence.title}, {when}"
         digest.events.append(Item(occurrence.start, text, url, key=key))
+    elif occurrence.kind == STRATEGY_SEASON and occurrence.start <= today:
+        # Open all season, like a pre-shopping window; the key stays, so done hides the season.
+        text = (
+            f"{names}: shaping next year's strategy until {short_day(occurrence.end, today)}:"
+            f" ask what they want to change, “{strategy_season.OPEN_QUESTION}”"
+            f" ({_days_left(occurrence.end, today)})"
+        )
+        digest.open_now.append(Item(occurrence.end, text, url, key=key))
     elif occurrence.kind == STRATEGY_SEASON and starts_soon:
-        # Starting, not all six weeks: Opportunities now lists the open ones every day.
         start, end = short_day(occurrence.start, today), short_day(occurrence.end, today)
         text = (
             f"{names}: shaping next year's strategy {start} to {end}: ask what they want to change"
@@ -324,8 +334,7 @@ def _open_now_text(
     today: datetime.date,
     closes: datetime.date,
 ) -> str:
-    left = (closes - today).days + 1
-    days_left = f"{left} day{'s' if left != 1 else ''} left"
+    days_left = _days_left(closes, today)
     if occurrence.source == budget.NAME:
         return (
             f"{possessive(names)} budget closes {short_day(closes, today)}: "
@@ -339,6 +348,11 @@ def _open_now_text(
         f"{possessive(names)} pre-shopping for {contract} {opens} until "
         f"{short_day(closes, today)}: make your offer ({days_left})"
     )
+
+
+def _days_left(closes: datetime.date, today: datetime.date) -> str:
+    left = (closes - today).days + 1
+    return f"{left} day{'s' if left != 1 else ''} left"
 
 
 def _act_now_text(

@@ -209,8 +209,11 @@ def test_email_has_text_and_html_with_links(acme, sales_manager, settings):
     message = reminder_message(sales_manager, digest)
 
     assert message.to == ["sam@example.com"]
-    assert message.subject == "This week: 1 reminder for your customers"
+    # The budget's act-by day, and the strategy season open since 22 Jul (10 weeks before 30 Sep).
+    assert message.subject == "This week: 2 reminders for your customers"
     assert "- Acme's budget closes 30 Sep: get into next year's budget by 1 Aug" in message.body
+    assert "- Acme: shaping next year's strategy until 2 Sep" in message.body
+    assert "If you could change one thing in your business next year" in message.body
     assert f"https://calendar.example.com/customers/{acme.pk}" in message.body
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"

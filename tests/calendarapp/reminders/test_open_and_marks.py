@@ -25,7 +25,94 @@ def texts(items) -> list[str]:
 
 @pytest.fixture
 def acme(sales_manager):
-    return factories.customer("Acme", "DK", owner=sales_manager, budget_close_month=9)
+    # Its strategy season (23-30 Sep) stays out of these August lists; tested on its own below.
+    return factories.customer(
+        "Acme",
+        "DK",
+        owner=sales_manager,
+        budget_close_month=9,
+        strategy_weeks_before_start=1,
+        strategy_weeks_before_end=0,
+    )
+
+
+@pytest.fixture
+def nordlys(sales_manager):
+    """Shapes next year's strategy 22 Jul - 2 Sep 2027 (10 to 4 weeks before 30 Sep)."""
+    return factories.customer("Nordlys Retail", "NO", owner=sales_manager, budget_close_month=9)
+
+
+def strategy_items(digest) -> dict[str, list[str]]:
+    return {
+        name: [i.text for i in getattr(digest, name) if "strategy" in i.text]
+        for name in ("open_now", "strategies")
+        if any("strategy" in i.text for i in getattr(digest, name))
+    }
+
+
+@pytest.mark.parametrize(
+    ("today", "section"),
+    [
+        (D(2027, 7, 8), None),  # 14 days before it starts
+        (D(2027, 7, 9), "strategies"),  # starting in the next 14 days
+        (D(2027, 7, 22), "open_now"),  # its first day
+        (D(2027, 8, 10), "open_now"),  # half way: still open
+        (D(2027, 9, 2), "open_now"),  # its last day
+        (D(2027, 9, 3), None),
+    ],
+)
+def test_a_strategy_season_is_listed_as_open_for_all_its_weeks(
+    nordlys, sales_manager, today, section
+):
+    found = strategy_items(build_digest(sales_manager, today))
+    assert list(found) == ([section] if section else [])
+
+
+def test_an_open_strategy_season_asks_the_open_question_and_counts_its_days(nordlys, sales_manager):
+    digest = build_digest(sales_manager, TODAY)
+    assert texts(digest.open_now) == [
+        "Nordlys Retail: shaping next year's strategy until 2 Sep: ask what they want to change,"
+        " “If you could change one thing in your business next year, what would it be?”"
+        " (24 days left)",
+        "Nordlys Retail's budget closes 30 Sep: get into next year's budget now (52 days left)",
+    ]
+
+
+def test_an_open_strategy_season_marked_done_stays_hidden_all_season_and_from_the_email(
+    nordlys, sales_manager, mailoutbox
+):
+    season = build_digest(sales_manager, TODAY).open_now[0]
+    digest_item_mark(user=sales_manager, item_key=season.key, status="done", today=TODAY)
+
+    later = build_digest(sales_manager, D(2027, 8, 30))
+    assert not strategy_items(later)
+    assert [(i.text.split(":")[0], i.state) for i in later.hidden] == [("Nordlys Retail", "done")]
+    deliver_reminder(sales_manager.pk, TODAY)
+    [email] = mailoutbox
+    assert "shaping next year" not in email.body and "budget closes 30 Sep" in email.body
+
+
+def test_an_open_strategy_season_snoozed_comes_back_in_a_week(nordlys, sales_manager):
+    season = build_digest(sales_manager, TODAY).open_now[0]
+    digest_item_mark(user=sales_manager, item_key=season.key, status="snoozed", today=TODAY)
+    assert not strategy_items(build_digest(sales_manager, D(2027, 8, 16)))
+    assert strategy_items(build_digest(sales_manager, D(2027, 8, 17))) == {
+        "open_now": [
+            "Nordlys Retail: shaping next year's strategy until 2 Sep: ask what they want to"
+            " change, “If you could change one thing in your business next year, what would it"
+            " be?” (17 days left)"
+        ]
+    }
+
+
+def test_the_morning_email_lists_an_open_strategy_season_with_its_question(
+    nordlys, sales_manager, mailoutbox
+):
+    deliver_reminder(sales_manager.pk, TODAY)
+    [email] = mailoutbox
+    assert "OPEN NOW (2)" in email.body
+    assert "- Nordlys Retail: shaping next year's strategy until 2 Sep" in email.body
+    assert "If you could change one thing in your business next year" in email.alternatives[0][0]
 
 
 @pytest.fixture
