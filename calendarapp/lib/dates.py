@@ -244,7 +244,11 @@ def validate_rule(text: str, start: Day, end: Day | None = None) -> str | None:
             f"The start date {start.isoformat()} is not a date of the rule; "
             f"its first date from there is {first.date().isoformat()}."
         )
-    length = (end - start).days if end else 0
+    return _overlap_error(following, (end - start).days if end else 0)
+
+
+def _overlap_error(following: list[datetime.datetime], length: int) -> str | None:
+    """An error when an occurrence `length` days long would begin again before it ended."""
     for earlier, later in itertools.pairwise(following):
         if (later - earlier).days <= length:
             return (
@@ -260,7 +264,8 @@ RULE_FROM_REACH_DAYS = 731
 
 
 def validate_rule_from(text: str, anchor: Day) -> str | None:
-    """An error when a rule without a start date is unreadable or gives no day within two years.
+    """An error when a rule without a start date is unreadable, gives no day within two years,
+    or repeats within a day (every hour would be 24 steps a day).
 
     Bounded like `validate_rule`: dateutil looks only at the rule's days after `anchor`.
     """
@@ -268,11 +273,12 @@ def validate_rule_from(text: str, anchor: Day) -> str | None:
         rules = _dateutil_rule(text, anchor)
         moment = datetime.datetime.combine(anchor, datetime.time())
         first = rules.after(moment, inc=True)
+        following = list(itertools.islice(rules.xafter(moment, inc=True), OVERLAP_CHECK_COUNT))
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         return f"This is not a valid RFC 5545 rule ({exc})."
     if first is None or (first.date() - anchor).days > RULE_FROM_REACH_DAYS:
         return "The rule gives no date in the next two years."
-    return None
+    return _overlap_error(following, 0)
 
 
 def expand(
