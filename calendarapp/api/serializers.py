@@ -99,6 +99,8 @@ class CleanedModelSerializer(serializers.ModelSerializer):
             source = field.source
             if source is None or source == "*" or field.read_only or name in many_to_many:
                 continue
+            if field.write_only and not hasattr(instance, source):
+                continue  # not the model's and not sent (a touch's people_updates)
             attrs[source] = getattr(instance, source)
         return attrs
 
@@ -501,6 +503,14 @@ class TouchpointSerializer(CleanedModelSerializer):
     our_people = serializers.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
     )
+    people_updates = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        write_only=True,
+        help_text='People of the customer whose facts changed, saved with the touch: [{"id": …, '
+        '"job_title": …, "left_on": …, "decision_role": …, "stance": …}], any field of '
+        "/api/people but customer; only the fields sent change.",
+    )
     # Validated by the model (topics, sentences); declared for the schema's shape.
     changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
 
@@ -517,6 +527,7 @@ class TouchpointSerializer(CleanedModelSerializer):
             "changes",
             "outcome",
             "follow_up_on",
+            "people_updates",
         ]
 
     def validate(self, attrs):
@@ -529,6 +540,8 @@ class TouchpointSerializer(CleanedModelSerializer):
             raise serializers.ValidationError(
                 {"people": [f"Not a person of {customer.name}: {', '.join(strangers)}."]}
             )
+        if "people_updates" in attrs:
+            attrs["people_updates"] = _people_updates(customer, attrs["people_updates"])
         return attrs
 
     def create(self, validated_data):
@@ -547,6 +560,45 @@ class TouchpointSerializer(CleanedModelSerializer):
             "follow_up_on": instance.follow_up_on,
         }
         return touchpoint_log(touchpoint=instance, **{**current, **validated_data})
+
+
+# What a touch may update about a person: the person's API fields but the id and customer.
+PERSON_UPDATE_FIELDS = frozenset(PersonSerializer.Meta.fields) - {"id", "customer"}
+
+
+def _people_updates(
+    customer: Customer, items: list[dict[str, Any]]
+) -> list[tuple[Person, dict[str, Any]]]:
+    """Read `people_updates` into (person, fields sent) pairs, each checked as /api/people does."""
+    ids = [item.get("id") for item in items]
+    if not all(type(pk) is int for pk in ids):
+        raise serializers.ValidationError(
+            {"people_updates": ["Each update needs the person's id."]}
+        )
+    people = Person.objects.filter(customer=customer).in_bulk(ids)
+    errors: list[str] = []
+    updates = []
+    for pk, item in zip(ids, items, strict=True):
+        person = people.get(pk)
+        if person is None:
+            errors.append(f"No person {pk} at {customer.name}.")
+            continue
+        fields = set(item) - {"id"}
+        if unknown := sorted(fields - PERSON_UPDATE_FIELDS):
+            errors.append(f"{person.name} ({pk}): unknown fields {', '.join(unknown)}.")
+            continue
+        checked = PersonSerializer(person, data=item, partial=True)
+        if not checked.is_valid():
+            errors.extend(
+                f"{person.name} ({pk}), {field}: {message}"
+                for field, messages in checked.errors.items()
+                for message in messages
+            )
+            continue
+        updates.append((person, {name: checked.validated_data[name] for name in fields}))
+    if errors:
+        raise serializers.ValidationError({"people_updates": errors})
+    return updates
 
 
 class ContactQuerySerializer(serializers.Serializer):

@@ -247,3 +247,100 @@ def test_a_new_customer_is_in_touch_as_often_as_the_setting_says(admin_client, s
     )
     assert response.status_code == 201, response.json()
     assert response.json()["contact_every_days"] == 14
+
+
+def test_a_touchpoint_updates_the_people_met_in_the_same_save(sales_client, cfo, clock):
+    ole = person_save(customer=cfo.customer, name="Ole", job_title="CIO")
+    response = sales_client.post(
+        "/api/touchpoints",
+        {
+            "customer": cfo.customer_id,
+            "date": "2026-06-10",
+            "channel": "visit",
+            "people": [cfo.pk, ole.pk],
+            "people_updates": [
+                {"id": cfo.pk, "stance": "sceptic", "decision_role": "economic_buyer"},
+                {"id": ole.pk, "job_title": "CTO", "left_on": "2026-06-30"},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert "people_updates" not in response.json()
+    cfo.refresh_from_db()
+    ole.refresh_from_db()
+    assert (cfo.stance, cfo.decision_role, cfo.job_title) == ("sceptic", "economic_buyer", "CFO")
+    assert (ole.job_title, ole.left_on, ole.active) == ("CTO", D(2026, 6, 30), True)
+    history = sales_client.get(f"/api/people/{cfo.pk}/history").json()
+    assert {(h["field"], h["new_value"]) for h in history} == {
+        ("stance", "sceptic"),
+        ("decision_role", "economic_buyer"),
+    }
+    # A PATCH may carry updates too, and leaves the touch's other fields as they were.
+    touch = response.json()["id"]
+    response = sales_client.patch(
+        f"/api/touchpoints/{touch}",
+        {"people_updates": [{"id": cfo.pk, "stance": "supporter"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    cfo.refresh_from_db()
+    assert cfo.stance == "supporter"
+    assert response.json()["people"] == [cfo.pk, ole.pk]
+
+
+@pytest.mark.parametrize(
+    ("update", "message"),
+    [
+        ({"left_on": "2020-01-01"}, "Ole ({pk}), left_on: A person cannot leave before"),
+        ({"stance": "fan"}, "Ole ({pk}), stance: "),
+        ({"left_on": "2026-6-30"}, "Ole ({pk}), left_on: "),
+        ({"jobtitle": "CTO"}, "Ole ({pk}): unknown fields jobtitle."),
+        ({"customer": 1}, "Ole ({pk}): unknown fields customer."),
+        ({"id": "x"}, "Each update needs the person's id."),
+        ({"id": 999999}, "No person 999999 at Aarhus A/S."),
+    ],
+)
+def test_a_bad_update_of_someone_met_is_a_400_naming_it_and_saves_nothing(
+    sales_client, cfo, clock, update, message
+):
+    ole = person_save(customer=cfo.customer, name="Ole", started_on=D(2024, 1, 1))
+    response = sales_client.post(
+        "/api/touchpoints",
+        {
+            "customer": cfo.customer_id,
+            "date": "2026-06-10",
+            "channel": "visit",
+            "people_updates": [
+                {"id": cfo.pk, "job_title": "CEO"},
+                {"id": ole.pk, **update},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]["people_updates"]
+    assert error.startswith(message.format(pk=ole.pk)), error
+    cfo.refresh_from_db()
+    assert cfo.job_title == "CFO"
+    assert not Touchpoint.objects.exists()
+
+
+def test_a_touchpoint_cannot_update_another_customers_person(sales_client, cfo, clock):
+    stranger = person_save(customer=factories.customer("Bornholm A/S", "DK"), name="Jonas")
+    response = sales_client.post(
+        "/api/touchpoints",
+        {
+            "customer": cfo.customer_id,
+            "date": "2026-06-10",
+            "channel": "phone",
+            "people_updates": [{"id": stranger.pk, "job_title": "CEO"}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["people_updates"] == [
+        f"No person {stranger.pk} at Aarhus A/S."
+    ]
+    stranger.refresh_from_db()
+    assert stranger.job_title == ""
