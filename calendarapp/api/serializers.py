@@ -20,6 +20,7 @@ from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import (
     END_BEFORE_START,
     ISO_DATE,
+    MAX_ID,
     NOT_ISO_DATE,
     SPAN_TOO_LONG,
     validate_calendar_date,
@@ -49,7 +50,7 @@ class StrictDateField(serializers.DateField):
 class CustomerListField(serializers.ListField):
     """Customer ids, loaded in one query however many; at most MAX_AUDIENCE_CUSTOMERS."""
 
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def to_internal_value(self, data: Any) -> list[Customer]:
         limit = settings.MAX_AUDIENCE_CUSTOMERS
@@ -604,5 +605,5 @@ def _people_updates(
 class ContactQuerySerializer(serializers.Serializer):
     """`?customer=` and, for touchpoints, `?since=` (YYYY-MM-DD)."""
 
-    customer = serializers.IntegerField(required=False, min_value=1)
+    customer = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     since = StrictDateField(required=False, validators=[validate_calendar_date])

@@ -29,6 +29,10 @@ SPAN_TOO_LONG = "This can span at most three years; choose an end closer to the 
 MAX_LEAD_TIME_DAYS = 366
 
 
+# The largest primary key a row can have (64-bit); a larger id names nothing, and SQLite
+# would overflow comparing it.
+MAX_ID = 2**63 - 1
+
 # Dates are written one way everywhere (API, URL parameters): 2026-1-1 is a typo, not a date.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 NOT_ISO_DATE = "Give the date as YYYY-MM-DD, for example 2026-10-12."

@@ -36,7 +36,7 @@ def test_the_timeline_refuses_a_date_parameter_not_written_yyyy_mm_dd(sales_clie
     assert "YYYY-MM-DD" in response.content.decode()
 
 
-@pytest.mark.parametrize("customer_id", ["1.5", 1.5, "one", -3])
+@pytest.mark.parametrize("customer_id", ["1.5", 1.5, "one", -3, 2**70])
 def test_a_customer_id_that_is_not_a_whole_number_is_a_400_naming_customers(
     sales_client, customer_id
 ):
@@ -44,6 +44,25 @@ def test_a_customer_id_that_is_not_a_whole_number_is_a_400_naming_customers(
     response = sales_client.post("/api/plans/check", body, content_type="application/json")
     assert response.status_code == 400
     assert "customers" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/people",
+        "/api/touchpoints",
+        "/api/decision-steps",
+        "/api/decision-factors",
+        "/api/competitors",
+        "/api/contracts",
+        "/api/customer-interests",
+        "/api/strategies",
+    ],
+)
+def test_a_customer_filter_past_the_largest_id_is_a_400_naming_customer(sales_client, path):
+    response = sales_client.get(f"{path}?customer={2**70}")
+    assert response.status_code == 400
+    assert "customer" in response.json()["errors"]
 
 
 def test_an_unknown_customer_id_is_named(sales_client, danes):
