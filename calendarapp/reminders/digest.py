@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -249,13 +250,24 @@ def digest_item_mark(
         if status is None:
             DigestItemState.objects.filter(user=user, item_key=item_key).delete()
             return None
-        state = DigestItemState.objects.filter(user=user, item_key=item_key).first()
-        state = state or DigestItemState(user=user, item_key=item_key)
-        state.status = status
-        state.snoozed_until = today + SNOOZE if status == DigestItemStatus.SNOOZED else None
-        state.full_clean()
-        state.save()
+        _validate_item_key(item_key)
+        # update_or_create: two clicks at once write one row, not an IntegrityError.
+        state, _ = DigestItemState.objects.update_or_create(
+            user=user,
+            item_key=item_key,
+            defaults={
+                "status": status,
+                "snoozed_until": today + SNOOZE if status == DigestItemStatus.SNOOZED else None,
+            },
+        )
         return state
+
+
+def _validate_item_key(item_key: str) -> None:
+    """Keys are the digest's own ids: short, printable text (PostgreSQL refuses a NUL byte)."""
+    limit = DigestItemState._meta.get_field("item_key").max_length or 0
+    if len(item_key) > limit or any(character < " " for character in item_key):
+        raise ValidationError({"item_key": "This names no item of the list."})
 
 
 def _contract_names(ids: Iterable[int | None]) -> dict[int, str]:

@@ -267,6 +267,7 @@ def test_the_page_marks_an_item_done_snoozes_and_brings_it_back(
         ({"item": "budget-1-2027", "action": "later"}, "action"),
         ({"item": "", "action": "done"}, "item"),
         ({"item": "x" * 201, "action": "done"}, "item"),
+        ({"item": "budget-1\x002027", "action": "done"}, "item"),
     ],
 )
 def test_a_bad_mark_is_refused_naming_the_field(frozen, sales_client, data, field):
