@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from calendarapp.lib import dates
+from calendarapp.lib.validation import LATEST
 from calendarapp.occurrences.stream import Calendar
 from calendarapp.planning.check import audience_calendar
 from calendarapp.planning.drafts import Draft
@@ -102,7 +103,8 @@ def search_range(
     if search_end is None:
         last_start = max(intended_start, search_start) + around
         search_end = last_start + datetime.timedelta(days=duration_days - 1)
-    return search_start, search_end
+    # A plan must end by the last day any date may have, so no suggestion is one it cannot save.
+    return search_start, min(search_end, LATEST)
 
 
 def candidate_starts(first: datetime.date, last: datetime.date, duration_days: int) -> list[int]:

@@ -236,6 +236,17 @@ def test_never_before_today_plus_the_kinds_lead_time(db, kind, earliest):
     assert result.search_end - result.search_start >= datetime.timedelta(weeks=6)
 
 
+def test_near_the_last_possible_day_no_suggestion_ends_past_it(db):
+    factories.customer("Dane", "DK")
+    draft = Draft(
+        kind="meeting", start=D(2199, 12, 22), end=D(2199, 12, 24), countries=frozenset({"DK"})
+    )
+    result = suggest_dates(draft, today=D(2199, 11, 1))
+    assert result.search_end == D(2199, 12, 31)
+    assert result.suggestions
+    assert all(s.start + datetime.timedelta(days=2) <= D(2199, 12, 31) for s in result.suggestions)
+
+
 def test_the_lead_times_come_from_settings(settings):
     settings.PLAN_MIN_LEAD_DAYS = {"event": 10}
     assert search_range("event", D(2026, 12, 1), 1, D(2026, 12, 1))[0] == D(2026, 12, 11)
