@@ -475,13 +475,23 @@ class CompetitorForm(forms.ModelForm):
         }
 
 
+def _touch_label(touchpoint: Any) -> str:
+    summary = f": {touchpoint.summary[:40]}" if touchpoint.summary else ""
+    return f"{touchpoint.date:%d %b %Y}, {touchpoint.get_channel_display()}{summary}"
+
+
 def _customer_choices(form: forms.ModelForm, customer: Customer) -> None:
     """Offer only the customer's own touchpoints (newest first) and people."""
     if "touchpoint" in form.fields:
-        touchpoints = customer.touchpoints.select_related("customer").order_by("-date", "-id")
-        choice_field(form, "touchpoint").queryset = touchpoints  # type: ignore[attr-defined]
+        field = choice_field(form, "touchpoint")
+        field.queryset = customer.touchpoints.order_by("-date", "-id")  # type: ignore[attr-defined]
+        # The day and channel, not the customer's name again: short enough for a phone.
+        field.label_from_instance = _touch_label  # type: ignore[attr-defined]
+        field.empty_label = "Not from a logged touch"  # type: ignore[attr-defined]
     if "person" in form.fields:
-        choice_field(form, "person").queryset = customer.people.all()  # type: ignore[attr-defined]
+        field = choice_field(form, "person")
+        field.queryset = customer.people.all()  # type: ignore[attr-defined]
+        field.empty_label = "Not recorded"  # type: ignore[attr-defined]
 
 
 class CustomerInterestForm(forms.ModelForm):
@@ -503,6 +513,8 @@ class CustomerInterestForm(forms.ModelForm):
         label="No longer since",
         help_text="The day they told us they no longer care; leave empty while they do.",
     )
+
+    field_order = ["interest"]
 
     class Meta:
         model = CustomerInterest
