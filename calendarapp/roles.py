@@ -35,6 +35,9 @@ GROUP_PERMISSIONS = {
             for a in ("view", "add", "change", "delete")
         ),
         "customers.view_personchange",
+        # Interests as evidence and strategies: edited by the account owner (can_edit_contacts).
+        "customers.view_customerinterest",
+        "customers.view_strategy",
     ],
     CALENDAR_ADMINS: [
         f"{app}.{action}_{model}"
@@ -48,6 +51,8 @@ GROUP_PERMISSIONS = {
             ("customers", "decisionstep"),
             ("customers", "competitor"),
             ("customers", "personchange"),
+            ("customers", "customerinterest"),
+            ("customers", "strategy"),
             ("traditions", "tradition"),
             ("traditions", "localtradition"),
             ("calendarapp", "plan"),

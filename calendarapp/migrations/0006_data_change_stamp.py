@@ -75,14 +75,14 @@ def drop(apps, schema_editor):
     run = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":
         for table in WATCHED_TABLES:
-            run(f"DROP TRIGGER {table}_changes ON {table}")
+            run(f"DROP TRIGGER IF EXISTS {table}_changes ON {table}")
         run(f"DROP FUNCTION {TABLE}_note()")
         run(f"DROP TABLE {TABLE}")
         run(f"DROP SEQUENCE {TABLE}_seq")
     else:
         for table in WATCHED_TABLES:
             for operation in ("insert", "update", "delete"):
-                run(f"DROP TRIGGER {table}_{operation}s")
+                run(f"DROP TRIGGER IF EXISTS {table}_{operation}s")
         run(f"DROP TABLE {TABLE}")
 
 
