@@ -84,7 +84,9 @@ def test_the_timeline_reads_through_its_indexes(sales_client, feed_data, path, i
     [
         ("my-customers", ["customer_owner_active_idx", "contract_customer_end_idx"]),
         ("country", ["tradition_country_idx"]),
-        ("all-customers", ["customer_active_name_idx", "importedevent_dates_idx"]),
+        # Every active customer: reading them all and sorting is the planner's fair choice,
+        # so only the dated rows are asked of an index.
+        ("all-customers", ["importedevent_dates_idx"]),
         ("plans-all", ["plan_dates_idx"]),
     ],
 )
