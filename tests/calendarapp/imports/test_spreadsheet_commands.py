@@ -12,6 +12,17 @@ from customers.models import Contract, Customer
 from tests import factories
 
 
+@pytest.fixture
+def manage_py(monkeypatch):
+    """Run a command as `manage.py` does, but keep the test's database connection open.
+
+    `run_from_argv` closes every connection when a command ends; on PostgreSQL that
+    would end the transaction the test runs in.
+    """
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    return lambda *argv: execute_from_command_line(["manage.py", *argv])
+
+
 def write(tmp_path, text: str, name: str = "in.csv"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -32,11 +43,11 @@ def test_a_dry_run_writes_nothing(db, tmp_path, capsys):
     assert not Customer.objects.exists()
 
 
-def test_errors_are_printed_and_the_command_exits_1(db, tmp_path, capsys):
+def test_errors_are_printed_and_the_command_exits_1(db, tmp_path, capsys, manage_py):
     path = write(tmp_path, "name,country\nAcme,DK\nBeta,Denmrk\n")
 
     with pytest.raises(SystemExit) as exit_:
-        execute_from_command_line(["manage.py", "import_customers", path])
+        manage_py("import_customers", path)
 
     assert exit_.value.code == 1
     err = capsys.readouterr().err
@@ -45,11 +56,11 @@ def test_errors_are_printed_and_the_command_exits_1(db, tmp_path, capsys):
     assert not Customer.objects.exists()
 
 
-def test_success_exits_0(db, tmp_path):
+def test_success_exits_0(db, tmp_path, manage_py):
     path = write(tmp_path, "name,country\nAcme,DK\n")
 
     # manage.py exits 0 when the command returns instead of raising SystemExit.
-    execute_from_command_line(["manage.py", "import_customers", path])
+    manage_py("import_customers", path)
 
     assert Customer.objects.count() == 1
 
