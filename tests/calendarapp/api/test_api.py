@@ -84,7 +84,7 @@ def test_admin_creates_customer_with_defaults(admin_client, sales_manager):
     [
         ({"country": "XX"}, "country", "not a country code"),
         ({"country": "DE", "subdivision": "ZZ"}, "subdivision", "not a subdivision of DE"),
-        ({"budget_close_month": 13}, "budget_close_month", "less than or equal to 12"),
+        ({"budget_close_month": 13}, "budget_close_month", "13 is not a month 1–12"),
         ({"timezone": "Mars/Olympus"}, "timezone", "not an IANA time zone"),
         ({"owner": "ghost"}, "owner", "does not exist"),
     ],

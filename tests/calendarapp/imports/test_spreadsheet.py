@@ -108,7 +108,7 @@ def test_a_misspelt_country_names_the_line_the_column_and_a_guess(db):
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [
-        ("A,DK,13", "line 2, budget_close_month: Ensure this value is less than or equal to 12."),
+        ("A,DK,13", "line 2, budget_close_month: 13 is not a month 1–12"),
         ("A,DK,June", "line 2, budget_close_month: “June” is not a whole number."),
         (",DK,6", "line 2, name: This field cannot be blank."),
         ("A,DK,6,nobody", "line 2, owner: there is no user “nobody”."),
