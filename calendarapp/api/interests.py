@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendarapp.api.decisions import CustomerOwnedSerializer, DecisionDetail, DecisionList
+from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.api.serializers import StrictDateField
 from calendarapp.occurrences.opportunities import (
     DEFAULT_DAYS,
@@ -146,6 +147,8 @@ class OpportunityQuerySerializer(serializers.Serializer):
 class OpportunitySerializer(serializers.Serializer):
     kind = serializers.CharField()
     customer = serializers.IntegerField()
+    customer_name = serializers.CharField()
+    owner = serializers.CharField(help_text="The customer's account owner; empty when none.")
     start = StrictDateField()
     end = StrictDateField()
     title = serializers.CharField()
@@ -153,8 +156,11 @@ class OpportunitySerializer(serializers.Serializer):
     interests = serializers.ListField(child=serializers.CharField())
 
 
-class OpportunityList(APIView):
-    """What to act on now: the same list as the Opportunities page."""
+class OpportunityList(TableFormatsMixin, APIView):
+    """What to act on now: the same list as the Opportunities page; `?format=csv|xlsx` too."""
+
+    renderer_classes = TABLE_RENDERERS
+    download_name = "opportunities"
 
     @extend_schema(
         parameters=[
@@ -162,6 +168,7 @@ class OpportunityList(APIView):
             OpenApiParameter("days", int, description=f"Days ahead (default {DEFAULT_DAYS})"),
             OpenApiParameter("kind", str, description="Only this kind of opportunity"),
             OpenApiParameter("interest", str, description="Only customers with this interest"),
+            FORMAT_PARAMETER,
         ],
         responses=OpportunitySerializer(many=True),
     )

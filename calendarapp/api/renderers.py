@@ -1,15 +1,17 @@
 """`?format=csv` and `?format=xlsx` for API lists: the same rows as JSON, for spreadsheets.
 
 A list view adds `TABLE_RENDERERS` to its renderers. Each object becomes a row,
-its fields the columns in the serializer's order; errors keep the JSON shape
+its fields the columns in the serializer's order (lists joined by "; "); errors keep the JSON shape
 (`TableFormatsMixin`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.settings import api_settings
 
@@ -18,7 +20,16 @@ from calendarapp.lib import tables
 
 def _rows(data: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
     header = list(data[0]) if data else []
-    return [header, *([item[name] for name in header] for item in data)]
+    return [header, *([_cell(item[name]) for name in header] for item in data)]
+
+
+def _cell(value: Any) -> Any:
+    """One cell per field: a list of names or ids joined by "; ", anything nested as JSON."""
+    if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 class CsvRenderer(BaseRenderer):
@@ -48,6 +59,8 @@ def _name_download(context: Any, extension: str) -> None:
         name = getattr(view, "download_name", "export")
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
 
+
+FORMAT_PARAMETER = OpenApiParameter("format", str, description="json (default), csv or xlsx")
 
 TABLE_RENDERERS: list[type[BaseRenderer]] = [
     *api_settings.DEFAULT_RENDERER_CLASSES,  # type: ignore[list-item]  # classes at run time

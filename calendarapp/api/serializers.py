@@ -514,12 +514,15 @@ class TouchpointSerializer(CleanedModelSerializer):
     )
     # Validated by the model (topics, sentences); declared for the schema's shape.
     changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
+    # Read only, so an exported sheet says whom each touch was with.
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
 
     class Meta:
         model = Touchpoint
         fields = [
             "id",
             "customer",
+            "customer_name",
             "date",
             "channel",
             "people",
@@ -603,7 +606,25 @@ def _people_updates(
 
 
 class ContactQuerySerializer(serializers.Serializer):
-    """`?customer=` and, for touchpoints, `?since=` (YYYY-MM-DD)."""
+    """`?customer=` and, for touchpoints, `?since=` and `?until=` (YYYY-MM-DD, both included)."""
 
     customer = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     since = StrictDateField(required=False, validators=[validate_calendar_date])
+    until = StrictDateField(required=False, validators=[validate_calendar_date])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "since" in attrs and "until" in attrs and attrs["until"] < attrs["since"]:
+            raise serializers.ValidationError({"until": ["The until date cannot be before since."]})
+        return attrs
+
+
+class AudienceCustomerSerializer(serializers.ModelSerializer):
+    """A customer a plan reaches, as its audience list shows it."""
+
+    owner: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "country", "subdivision", "owner"]

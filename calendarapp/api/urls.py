@@ -102,6 +102,11 @@ urlpatterns = [
     path("plans/check", login_not_required(views.PlanCheck.as_view()), name="api-plan-check"),
     path("plans/suggest", login_not_required(views.PlanSuggest.as_view()), name="api-plan-suggest"),
     path("plans/<int:pk>", login_not_required(views.PlanDetail.as_view()), name="api-plan"),
+    path(
+        "plans/<int:pk>/audience",
+        login_not_required(views.PlanAudience.as_view()),
+        name="api-plan-audience",
+    ),
     path("occurrences", login_not_required(views.OccurrenceList.as_view()), name="api-occurrences"),
     path("schema", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(

@@ -7,17 +7,18 @@ from django.http import HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendarapp.api import serializers
-from calendarapp.api.renderers import TABLE_RENDERERS, TableFormatsMixin
+from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touches import touch_states
 from calendarapp.planning.check import check_plan
-from calendarapp.planning.drafts import Draft, draft_of
+from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
 from calendarapp.roles import can_edit_contacts
@@ -70,6 +71,24 @@ class PlanList(generics.ListCreateAPIView):
         serializer.save(owner=self.request.user)
 
 
+class PlanAudience(TableFormatsMixin, APIView):
+    """The active customers a saved plan reaches, by name; `?format=csv|xlsx` as a spreadsheet."""
+
+    renderer_classes = TABLE_RENDERERS
+
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=serializers.AudienceCustomerSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        plan = get_object_or_404(PlanList.queryset, pk=pk)
+        self.download_name = f"plan-{plan.pk}-audience"
+        reached = draft_from_plan(plan).audience_queryset().select_related("owner")
+        return Response(
+            serializers.AudienceCustomerSerializer(reached.order_by("name", "id"), many=True).data
+        )
+
+
 class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
     queryset = PlanList.queryset
     serializer_class = serializers.PlanSerializer
@@ -86,10 +105,12 @@ class ContactList(generics.ListCreateAPIView):
     writes_contacts = True
 
     def filtered(self, queryset: QuerySet) -> QuerySet:
+        """Check the query and narrow to `?customer=`; the checked query stays in `self.query`."""
         query = serializers.ContactQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        if "customer" in query.validated_data:
-            queryset = queryset.filter(customer_id=query.validated_data["customer"])
+        self.query = query.validated_data
+        if "customer" in self.query:
+            queryset = queryset.filter(customer_id=self.query["customer"])
         return queryset
 
     def perform_create(self, serializer) -> None:
@@ -115,13 +136,33 @@ class PersonDetail(generics.RetrieveUpdateDestroyAPIView):
         person_delete(person=instance)
 
 
-class TouchpointList(ContactList):
+class TouchpointList(TableFormatsMixin, ContactList):
+    """The team's touchpoints, `?since=`/`?until=` a period; `?format=csv|xlsx` as a spreadsheet."""
+
     serializer_class = serializers.TouchpointSerializer
+    renderer_classes = TABLE_RENDERERS
+    download_name = "touchpoints"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("customer", int, description="Only this customer's touchpoints"),
+            OpenApiParameter("since", str, description="From this day, YYYY-MM-DD"),
+            OpenApiParameter("until", str, description="Up to this day, YYYY-MM-DD"),
+            FORMAT_PARAMETER,
+        ]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:
-        queryset = self.filtered(Touchpoint.objects.prefetch_related("people", "our_people"))
-        since = self.request.query_params.get("since")
-        return queryset.filter(date__gte=since) if since else queryset
+        queryset = self.filtered(
+            Touchpoint.objects.select_related("customer").prefetch_related("people", "our_people")
+        )
+        if "since" in self.query:
+            queryset = queryset.filter(date__gte=self.query["since"])
+        if "until" in self.query:
+            queryset = queryset.filter(date__lte=self.query["until"])
+        return queryset
 
 
 class TouchpointDetail(generics.RetrieveUpdateDestroyAPIView):
@@ -197,7 +238,7 @@ class OccurrenceList(TableFormatsMixin, APIView):
             OpenApiParameter("customer", int, description="Only this customer's calendar"),
             OpenApiParameter("country", str, description="Only this country (ISO 3166-1 alpha-2)"),
             OpenApiParameter("kind", str, description="Only this kind"),
-            OpenApiParameter("format", str, description="json (default), csv or xlsx"),
+            FORMAT_PARAMETER,
         ],
         responses=serializers.OccurrenceSerializer(many=True),
     )

@@ -1,7 +1,8 @@
 """Rows to CSV and .xlsx bytes, with cells a spreadsheet would run as formulas kept as text.
 
-The spreadsheet export and the API's `?format=csv|xlsx` write through here, and the
-spreadsheet import undoes the CSV escape, so a value survives the round trip.
+The spreadsheet export, the pages' download buttons (`download`) and the API's
+`?format=csv|xlsx` write through here, and the spreadsheet import undoes the CSV escape,
+so a value survives the round trip.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.http import HttpResponse
+
 # Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The file formats a page or the API offers as `?format=`, and their content types.
+CONTENT_TYPES = {"csv": "text/csv", "xlsx": XLSX_TYPE}
 
 
 def escape_cell(value: Any) -> Any:
@@ -62,3 +67,11 @@ def _xlsx_cell(sheet: Any, value: Any, cell_type: Any) -> Any:
     cell = cell_type(sheet, value=value)
     cell.data_type = "s"  # openpyxl would take "=..." for a formula
     return cell
+
+
+def download(rows: Sequence[Sequence[Any]], *, name: str, file_format: str) -> HttpResponse:
+    """`rows` (the header first) as an attachment `name.csv` or `name.xlsx` (one sheet, "rows")."""
+    data = csv_bytes(rows) if file_format == "csv" else xlsx_bytes({"rows": rows})
+    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -14,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from calendarapp.lib import tables
 from calendarapp.models import DigestItemStatus
 from calendarapp.occurrences.opportunities import (
     DEFAULT_DAYS,
     MAX_DAYS,
     OPPORTUNITY_KINDS,
+    Opportunity,
     customers_for,
     opportunities,
 )
@@ -93,7 +94,9 @@ class OpportunityFilter(forms.Form):
     )
     interest = forms.CharField(required=False, max_length=60)
     days = forms.IntegerField(required=False, min_value=1, max_value=MAX_DAYS)
-    format = forms.ChoiceField(required=False, choices=[("", "page"), ("csv", "CSV")])
+    format = forms.ChoiceField(
+        required=False, choices=[("", "page"), ("csv", "CSV"), ("xlsx", "Excel")]
+    )
 
     def clean_owner(self) -> Any:
         name = self.cleaned_data["owner"] or "me"
@@ -120,27 +123,12 @@ def opportunities_now(request: HttpRequest) -> HttpResponse:
         days=params["days"] or DEFAULT_DAYS,
         kind=params["kind"],
     )
-    if params["format"] == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="opportunities.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
+    if params["format"]:
+        return tables.download(
+            [OPPORTUNITY_COLUMNS, *(_opportunity_row(item) for item in found)],
+            name="opportunities",
+            file_format=params["format"],
         )
-        for item in found:
-            writer.writerow(
-                [
-                    item.start.isoformat(),
-                    item.end.isoformat(),
-                    item.kind,
-                    item.customer_name,
-                    item.owner,
-                    item.title,
-                    item.message,
-                    "; ".join(item.interests),
-                ]
-            )
-        return response
     owners = (
         get_user_model()
         .objects.filter(customers__active=True)
@@ -160,12 +148,29 @@ def opportunities_now(request: HttpRequest) -> HttpResponse:
             "interests": Interest.objects.values_list("name", flat=True),
             "days": params["days"] or DEFAULT_DAYS,
             "today": timezone.localdate(),
-            "csv_query": _with_csv(request),
+            "download_query": _download_query(request),
         },
     )
 
 
-def _with_csv(request: HttpRequest) -> str:
+OPPORTUNITY_COLUMNS = ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
+
+
+def _opportunity_row(item: Opportunity) -> list[Any]:
+    return [
+        item.start,
+        item.end,
+        item.kind,
+        item.customer_name,
+        item.owner,
+        item.title,
+        item.message,
+        "; ".join(item.interests),
+    ]
+
+
+def _download_query(request: HttpRequest) -> str:
+    """The page's own query without `format`, for the download links to add theirs."""
     query = request.GET.copy()
-    query["format"] = "csv"
+    query.pop("format", None)
     return query.urlencode()

@@ -147,8 +147,8 @@ def test_a_touchpoint_is_logged_with_exactly_the_issue_fields(
     )
     assert response.status_code == 201, response.json()
     assert set(response.json()) == {
-        "id", "customer", "date", "channel", "people", "our_people", "summary", "changes",
-        "outcome", "follow_up_on",
+        "id", "customer", "customer_name", "date", "channel", "people", "our_people", "summary",
+        "changes", "outcome", "follow_up_on",
     }  # fmt: skip
     assert response.json()["our_people"] == ["sam"]
     listed = sales_client.get(f"/api/touchpoints?customer={cfo.customer_id}&since=2026-06-01")

@@ -174,7 +174,12 @@ def test_opportunities_of_an_owner_with_the_customers_interests(
     assert mine, "a pre-shopping window opens within 60 days"
     assert {item["customer"] for item in mine} == {havfrue.pk}
     first = mine[0]
-    assert set(first) == {"kind", "customer", "start", "end", "title", "message", "interests"}
+    assert set(first) == {"kind", "customer", "customer_name", "owner", "start", "end"} | {
+        "title",
+        "message",
+        "interests",
+    }
+    assert (first["customer_name"], first["owner"]) == (havfrue.name, sales_manager.username)
     assert first["interests"] == ["IoT"]
     team = sales_client.get("/api/opportunities").json()
     assert {item["customer"] for item in team} >= {havfrue.pk, other.pk}

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -67,9 +68,42 @@ def test_the_csv_has_the_same_list(sales_client, sales_manager):
     page = sales_client.get("/opportunities/?owner=all").context["found"]
     response = sales_client.get("/opportunities/?owner=all&format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
     assert [(r[3], r[2]) for r in rows[1:]] == [(i.customer_name, i.kind) for i in page]
+
+
+def test_the_xlsx_has_the_same_list_with_a_formula_looking_name_kept_as_text(
+    sales_client, sales_manager
+):
+    [acme] = add_customers(sales_manager, 1, prefix='=HYPERLINK("http://evil")')
+    page = sales_client.get("/opportunities/").context["found"]
+
+    response = sales_client.get("/opportunities/?format=xlsx")
+
+    assert response["Content-Disposition"] == 'attachment; filename="opportunities.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["rows"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header[:4] == ("start", "end", "kind", "customer")
+    assert [(row[3], row[2]) for row in rows] == [(acme.name, item.kind) for item in page]
+    assert {cell.data_type for cell in sheet["D"][1:]} == {"s"}
+    assert rows[0][0] == datetime.datetime.combine(page[0].start, datetime.time())
+    csv_names = {
+        row[3]
+        for row in csv.reader(
+            io.StringIO(sales_client.get("/opportunities/?format=csv").content.decode("utf-8-sig"))
+        )
+    }
+    assert "'" + acme.name in csv_names
+
+
+def test_the_download_buttons_keep_the_pages_filters(sales_client, sales_manager):
+    add_customers(sales_manager, 1)
+
+    page = sales_client.get("/opportunities/?owner=all&days=90&format=").content.decode()
+
+    assert 'href="?owner=all&amp;days=90&amp;format=csv"' in page
+    assert 'href="?owner=all&amp;days=90&amp;format=xlsx"' in page
 
 
 @pytest.mark.parametrize(
