@@ -14,7 +14,7 @@ from calendarapp.health.database import DATABASE
 from calendarapp.lib.cache import reset_outage
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
 from tests import factories
-from tests.support import REQUIRE_SERVICES, skip_or_fail
+from tests.support import REQUIRE_SERVICES, celery_conf, skip_or_fail
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +136,10 @@ def pytest_sessionstart(session) -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if REQUIRE_SERVICES and not database_url.startswith("postgres"):
         pytest.exit("REQUIRE_SERVICES is set, but DATABASE_URL is not a PostgreSQL URL", 3)
+
+
+@pytest.fixture
+def eager():
+    """Run tasks in-process, as without REDIS_URL, even where CI sets one."""
+    with celery_conf(task_always_eager=True):
+        yield

@@ -1,4 +1,4 @@
-"""Helpers the tests share that are not fixtures: where screenshots go, and missing services.
+"""Helpers the tests share that are not fixtures: screenshots, missing services, Celery settings.
 
 With REQUIRE_SERVICES=1 (as CI sets it) a test that needs PostgreSQL, Redis
 or a browser fails instead of skipping when the service is not there.
@@ -6,10 +6,14 @@ or a browser fails instead of skipping when the service is not there.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from calendarapp.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
 
@@ -22,3 +26,14 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES is set, but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def celery_conf(**changes: object) -> Iterator[None]:
+    """Change Celery settings for a block (its Settings object defeats monkeypatch)."""
+    previous = {name: celery_app.conf[name] for name in changes}
+    celery_app.conf.update(changes)
+    try:
+        yield
+    finally:
+        celery_app.conf.update(previous)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 import os
@@ -26,28 +25,11 @@ from calendarapp.occurrences.sources import public_holidays
 from calendarapp.planning.services import plan_save
 from calendarapp.tasks import enqueue
 from tests import factories
+from tests.support import celery_conf
 
 D = datetime.date
 TODAY = D(2027, 7, 28)
 BUDGET_LINE = "Acme's budget closes 30 Sep: get into next year's budget by 1 Aug"
-
-
-@contextlib.contextmanager
-def celery_conf(**changes):
-    """Change Celery settings for a block (its Settings object defeats monkeypatch)."""
-    previous = {name: celery_app.conf[name] for name in changes}
-    celery_app.conf.update(changes)
-    try:
-        yield
-    finally:
-        celery_app.conf.update(previous)
-
-
-@pytest.fixture
-def eager():
-    """Run tasks in-process, as without REDIS_URL, even where CI sets one."""
-    with celery_conf(task_always_eager=True):
-        yield
 
 
 @pytest.fixture

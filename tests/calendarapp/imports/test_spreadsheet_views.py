@@ -118,8 +118,11 @@ def test_the_export_button_gives_a_workbook_the_import_reads(admin_client):
     assert admin_client.get("/feeds/import/spreadsheet/export?format=pdf").status_code == 400
 
 
-def test_a_large_file_runs_in_the_background_and_reports_its_progress(admin_client, monkeypatch):
+def test_a_large_file_runs_in_the_background_and_reports_its_progress(
+    admin_client, monkeypatch, eager
+):
     monkeypatch.setattr(spreadsheet, "ROWS_IN_REQUEST", 3)
+    monkeypatch.setattr(spreadsheet, "ROWS_IN_REQUEST_WITH_REDIS", 3)
     rows = "\n".join(f"Customer {n},DK" for n in range(5))
     token = admin_client.post(PREVIEW, upload("name,country\n" + rows)).context["token"]
 
@@ -163,6 +166,7 @@ def test_a_background_import_that_cannot_be_queued_says_so_and_keeps_the_preview
     admin_client, monkeypatch
 ):
     monkeypatch.setattr(spreadsheet, "ROWS_IN_REQUEST", 0)
+    monkeypatch.setattr(spreadsheet, "ROWS_IN_REQUEST_WITH_REDIS", 0)
 
     def broker_down(*args, **kwargs):
         raise OSError("Connection refused")
