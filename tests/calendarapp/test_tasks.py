@@ -71,7 +71,8 @@ def test_a_repeated_reminder_task_is_refused_by_the_sent_record(eager, acme, sal
     assert (first, second) == ("sent", "already sent")
     assert len(mail.outbox) == 1
     [sent] = SentReminder.objects.all()
-    assert (sent.owner, sent.day, sent.item_count) == (sales_manager, TODAY, 1)
+    # The budget close to act on, and the strategy season open since 22 Jul.
+    assert (sent.owner, sent.day, sent.item_count) == (sales_manager, TODAY, 2)
 
 
 def test_the_next_day_is_a_new_reminder(eager, acme, sales_manager):
