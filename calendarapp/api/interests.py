@@ -161,6 +161,7 @@ class OpportunityList(TableFormatsMixin, APIView):
 
     renderer_classes = TABLE_RENDERERS
     download_name = "opportunities"
+    table_serializer = OpportunitySerializer
 
     @extend_schema(
         parameters=[

@@ -1,8 +1,9 @@
 """`?format=csv` and `?format=xlsx` for API lists: the same rows as JSON, for spreadsheets.
 
 A list view adds `TABLE_RENDERERS` to its renderers. Each object becomes a row,
-its fields the columns in the serializer's order (lists joined by "; "); errors keep the JSON shape
-(`TableFormatsMixin`).
+its fields the columns in the serializer's order (lists joined by "; "; an APIView
+names its serializer in `table_serializer` so an empty list keeps its header); errors
+keep the JSON shape (`TableFormatsMixin`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,15 @@ from rest_framework.settings import api_settings
 from calendarapp.lib import tables
 
 
-def _rows(data: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-    header = list(data[0]) if data else []
+def _rows(data: Sequence[Mapping[str, Any]], context: Any) -> list[list[Any]]:
+    header = list(data[0]) if data else _columns((context or {}).get("view"))
     return [header, *([_cell(item[name]) for name in header] for item in data)]
+
+
+def _columns(view: Any) -> list[str]:
+    """An empty list still gets its header: the fields of the view's (table) serializer."""
+    serializer = getattr(view, "table_serializer", None) or getattr(view, "serializer_class", None)
+    return list(serializer().fields) if serializer else []
 
 
 def _cell(value: Any) -> Any:
@@ -39,7 +46,7 @@ class CsvRenderer(BaseRenderer):
 
     def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
         _name_download(renderer_context, "csv")
-        return tables.csv_bytes(_rows(data))
+        return tables.csv_bytes(_rows(data, renderer_context))
 
 
 class XlsxRenderer(BaseRenderer):
@@ -49,7 +56,7 @@ class XlsxRenderer(BaseRenderer):
 
     def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
         _name_download(renderer_context, "xlsx")
-        return tables.xlsx_bytes({"rows": _rows(data)})
+        return tables.xlsx_bytes({"rows": _rows(data, renderer_context)})
 
 
 def _name_download(context: Any, extension: str) -> None:

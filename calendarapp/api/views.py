@@ -75,6 +75,7 @@ class PlanAudience(TableFormatsMixin, APIView):
     """The active customers a saved plan reaches, by name; `?format=csv|xlsx` as a spreadsheet."""
 
     renderer_classes = TABLE_RENDERERS
+    table_serializer = serializers.AudienceCustomerSerializer
 
     @extend_schema(
         parameters=[FORMAT_PARAMETER],
@@ -228,6 +229,7 @@ class OccurrenceList(TableFormatsMixin, APIView):
 
     renderer_classes = TABLE_RENDERERS
     download_name = "occurrences"
+    table_serializer = serializers.OccurrenceSerializer
 
     @extend_schema(
         parameters=[

@@ -166,3 +166,17 @@ def test_opportunities_as_csv_name_the_customer_and_join_the_interests(sales_cli
     assert rows and all(row[2] == "'" + FORMULA and row[3] == "sam" for row in rows)
     assert {row[header.index("interests")] for row in rows} == {"IoT; cloud"}
     assert xlsx_rows(sales_client.get("/api/opportunities?format=xlsx"))[1][2] == FORMULA
+
+
+@pytest.mark.parametrize(
+    ("path", "first_columns"),
+    [
+        ("/api/touchpoints?since=2030-01-01&format=csv", ["id", "customer", "customer_name"]),
+        ("/api/opportunities?format=csv", ["kind", "customer", "customer_name"]),
+        ("/api/occurrences?kind=customer_event&format=csv", ["id", "start", "end"]),
+    ],
+)
+def test_an_empty_list_still_downloads_its_header(sales_client, path, first_columns):
+    [header] = csv_rows(sales_client.get(path))
+
+    assert header[: len(first_columns)] == first_columns
