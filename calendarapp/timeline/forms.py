@@ -520,10 +520,10 @@ class CustomerInterestForm(forms.ModelForm):
         model = CustomerInterest
         fields = list(EVIDENCE_FIELDS)
 
-    def __init__(self, *args: Any, instance: CustomerInterest, **kwargs: Any):
+    def __init__(self, data: Any = None, *, instance: CustomerInterest, **kwargs: Any):
         if instance.pk:
             kwargs.setdefault("initial", {})["interest"] = instance.interest.name
-        super().__init__(*args, instance=instance, **kwargs)
+        super().__init__(data, instance=instance, **kwargs)
         _customer_choices(self, instance.customer)
         if not instance.pk:
             del self.fields["confirmed_on"], self.fields["no_longer_on"]
@@ -539,6 +539,6 @@ class StrategyForm(forms.ModelForm):
         fields = list(STRATEGY_FIELDS)
         widgets = {"how_we_help": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, instance: Strategy, **kwargs: Any):
-        super().__init__(*args, instance=instance, **kwargs)
+    def __init__(self, data: Any = None, *, instance: Strategy, **kwargs: Any):
+        super().__init__(data, instance=instance, **kwargs)
         _customer_choices(self, instance.customer)

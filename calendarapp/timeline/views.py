@@ -456,7 +456,8 @@ def decision_record_form(
     if request.method == "POST" and "delete" in request.POST and record.pk:
         page.delete(**{page.delete_argument: record})
         return redirect(back)
-    form = page.form(request.POST if request.method == "POST" else None, instance=record)
+    data = request.POST if request.method == "POST" else None
+    form = page.form(data, instance=record)  # type: ignore[arg-type]  # each page's own model
     if form.is_valid():
         existing = record if record.pk else None
         try:
