@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calendarapp.lib import evidence
 from calendarapp.models import DigestItemState, PlanStatus
 from calendarapp.reminders.digest import build_digest, deliver_reminder, digest_item_mark
 from tests import factories
@@ -103,6 +104,29 @@ def test_an_open_strategy_season_snoozed_comes_back_in_a_week(nordlys, sales_man
             " be?” (17 days left)"
         ]
     }
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(today=st.dates(min_value=D(2027, 11, 1), max_value=D(2028, 3, 31)))
+def test_a_strategy_season_across_the_year_end_is_open_on_each_of_its_days_only(
+    sales_manager, today
+):
+    # A leap-day close (29 Feb 2028): the season runs 21 Dec 2027 - 1 Feb 2028.
+    if not sales_manager.customers.exists():
+        factories.customer("Leap", "DK", owner=sales_manager, budget_close_month=2)
+    start, end = evidence.strategy_season(2028, 2, 10, 4)
+    assert (start, end) == (D(2027, 12, 21), D(2028, 2, 1))
+
+    found = strategy_items(build_digest(sales_manager, today))
+
+    if start <= today <= end:
+        assert list(found) == ["open_now"] and len(found["open_now"]) == 1
+    elif today < start <= today + datetime.timedelta(days=13):
+        assert list(found) == ["strategies"]
+    else:
+        assert found == {}
 
 
 def test_the_morning_email_lists_an_open_strategy_season_with_its_question(
