@@ -137,8 +137,8 @@ class Digest:
             ("Act now", "Deadlines to act on in the next 7 days.", self.act_now),
             (
                 "Open now",
-                "Pre-shopping windows and budget lead-ins whose act-by day has passed,"
-                " and strategy seasons: still open.",
+                "Still open: pre-shopping windows and budget lead-ins past their act-by day,"
+                " and strategy seasons.",
                 self.open_now,
             ),
             ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
