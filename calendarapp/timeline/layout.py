@@ -370,6 +370,47 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     )
 
 
+SHEET_HEADER: list[object] = [
+    "customer",
+    "country",
+    "subdivision",
+    "kind",
+    "title",
+    "start",
+    "end",
+    "id",
+]
+
+
+def timeline_sheet(query: TimelineQuery) -> list[list[object]]:
+    """Every occurrence of the query's customers (all pages, not one) in its window: a sheet.
+
+    The header comes first; each customer's rows follow in name order, by date.
+    """
+    calendar = calendar_between(
+        query.start,
+        query.end,
+        customers=filtered_customers(query),
+        kinds=query.kinds or ALL_KINDS,
+    )
+    rows: list[list[object]] = [SHEET_HEADER]
+    for customer in calendar.customers:
+        rows += [
+            [
+                customer.name,
+                customer.country,
+                customer.subdivision,
+                kind_of(occurrence.kind).label,
+                occurrence.title,
+                occurrence.start,
+                occurrence.end,
+                occurrence.id,
+            ]
+            for occurrence in calendar.for_customer(customer)
+        ]
+    return rows
+
+
 def _group_totals(customers: QuerySet[Customer], group: str) -> dict[object, int]:
     """Count the customers of each group over all pages, in one query."""
     if group == "none":

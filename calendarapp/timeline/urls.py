@@ -6,6 +6,8 @@ from calendarapp.timeline import views
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
+    path("timeline.csv", views.timeline_download, {"file_format": "csv"}, name="timeline-csv"),
+    path("timeline.xlsx", views.timeline_download, {"file_format": "xlsx"}, name="timeline-xlsx"),
     path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
     path("countries/<str:code>", views.country_detail, name="country-detail"),
     path(

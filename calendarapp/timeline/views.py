@@ -11,14 +11,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import KINDS, PUBLIC_HOLIDAY, kind_of
-from calendarapp.lib import countries
+from calendarapp.lib import countries, tables
 from calendarapp.occurrences.decisions import (
     FINDINGS_DAYS,
     NOT_MET_DAYS,
@@ -49,6 +49,7 @@ from calendarapp.timeline.layout import (
     items,
     months_of_year,
     neighbours,
+    timeline_sheet,
 )
 from customers.decisions import (
     competitor_save,
@@ -104,6 +105,21 @@ def timeline(request: HttpRequest) -> HttpResponse:
             "page_size": PAGE_SIZE,
         },
     )
+
+
+@calendar_reader_required
+def timeline_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The timeline's occurrences with its filters, every page, as CSV or .xlsx."""
+    form = TimelineForm(request.GET, user=request.user, today=timezone.localdate())
+    if not form.is_valid():
+        problems = "; ".join(
+            f"parameter “{field}”: {' '.join(str(error) for error in errors)}"
+            for field, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    query = form.query()
+    name = f"timeline-{query.start.isoformat()}-{query.end.isoformat()}"
+    return tables.download(timeline_sheet(query), name=name, file_format=file_format)
 
 
 @calendar_reader_required
