@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import http.client
 import ipaddress
+import re
 import socket
 import time
 import urllib.error
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from calendarapp.lib import countries
 from calendarapp.lib.dates import ONE_DAY
+from calendarapp.lib.validation import FAR_DATE, LATEST
 from calendarapp.models import IcsSource, ImportedEvent, ImportKind
 from calendarapp.occurrences.stream import subscription_window
 from customers.models import Customer
@@ -119,10 +121,22 @@ def parse_events(
     return sorted(events.values(), key=lambda event: (event.start, event.uid))
 
 
+# The calendar keeps days: a rule repeating within a day adds nothing but copies, and one
+# repeating every minute would be expanded into millions before any cap could count them.
+SUB_DAILY = re.compile(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", re.IGNORECASE)
+
+
 def _check_events(calendar: icalendar.Calendar) -> None:
-    """Refuse events without DTSTART or with properties the parser could not read."""
+    """Refuse events without DTSTART, with unreadable properties or repeating within a day."""
     for number, event in enumerate(calendar.walk("VEVENT"), start=1):
         label = _label(event, number)
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+            if found := SUB_DAILY.search(rule.to_ical().decode()):
+                raise IcsImportError(
+                    f"{label} repeats more often than daily ({found.group(0)}); "
+                    "the calendar keeps days, so import it as a daily or rarer event."
+                )
         if "DTSTART" not in event:
             raise IcsImportError(f"{label} has no DTSTART (start date).")
         if not event.get("UID"):
@@ -146,9 +160,16 @@ def _to_event(component: icalendar.Event, tz: datetime.tzinfo, recurring: set[st
     else:
         last = first  # RFC 5545: a DTSTART alone lasts that day (or that instant)
     uid = str(component["UID"])
+    title = str(component.get("SUMMARY", "")).strip() or "(no title)"
+    label = f"The event “{title[:60]}” ({first.isoformat()})"
+    if "\x00" in uid or "\x00" in title:
+        raise IcsImportError(
+            f"{label} has a NUL byte in its UID or SUMMARY, which no text may hold."
+        )
+    if last > LATEST:
+        raise IcsImportError(f"{label} ends on {last.isoformat()}: {FAR_DATE}")
     if uid in recurring:
         uid = f"{uid}/{first.isoformat()}"
-    title = str(component.get("SUMMARY", "")).strip() or "(no title)"
     return ParsedEvent(uid=uid[:500], start=first, end=max(first, last), title=title[:500])
 
 

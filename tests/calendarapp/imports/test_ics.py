@@ -143,6 +143,19 @@ BAD_FILES = {
     "no UID": (ics("DTSTART;VALUE=DATE:20260601\r\nSUMMARY:Anon"), "has no UID"),
     "broken date": (ics("UID:x\r\nDTSTART;VALUE=DATE:2026130\r\nSUMMARY:Bad"), "invalid DTSTART"),
     "not a calendar": (b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nEND:VCARD\r\n", "no VCALENDAR"),
+    "NUL in SUMMARY": (
+        ics("UID:x\r\nDTSTART;VALUE=DATE:20260601\r\nSUMMARY:Sum\x00mit"),
+        "NUL byte",
+    ),
+    "ends in 3942": (
+        ics("UID:x\r\nDTSTART;VALUE=DATE:20260601\r\nDTEND;VALUE=DATE:39420101\r\nSUMMARY:Long"),
+        "ends on 3941-12-31",
+    ),
+    # 1.5 million occurrences in the window: refused before anything is expanded.
+    "every minute": (
+        ics("UID:x\r\nDTSTART:20260601T090000Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:Ping"),
+        "repeats more often than daily",
+    ),
 }
 
 
