@@ -37,7 +37,7 @@ def test_pages_run_their_scripts_under_the_recommended_policy(desktop, settings)
         "/plans/new",
         "/feeds/",
         "/this-week/",
-        "/customers/1",
+        f"/customers/{owned}",
         "/countries/DK",
         "/accounts/api-tokens/",
         "/plans/?who=all",
