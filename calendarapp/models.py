@@ -97,6 +97,10 @@ class Plan(models.Model):
             errors["countries"] = "Give a list of country codes."
         else:
             for code in self.countries:
+                # A nested list or a number is unhashable or no code at all; say so, not crash.
+                if not isinstance(code, str):
+                    errors["countries"] = "Give a list of country codes."
+                    break
                 if error := countries.validate_country(code):
                     errors["countries"] = error
                     break

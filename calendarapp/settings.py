@@ -310,6 +310,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["calendarapp.api.permissions.CalendarPermission"],
     "DEFAULT_SCHEMA_CLASS": "calendarapp.api.schema.CalendarAutoSchema",
     "EXCEPTION_HANDLER": "calendarapp.api.errors.exception_handler",
+    # DRF's defaults, with JSON that refuses a body nested too deep for the parser's stack.
+    "DEFAULT_PARSER_CLASSES": [
+        "calendarapp.api.parsers.DepthSafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
 }

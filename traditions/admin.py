@@ -3,6 +3,7 @@ import itertools
 from typing import Any
 
 import recurrence
+import recurrence.forms
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
@@ -47,6 +48,21 @@ class NextDates:
             for first, last in itertools.islice(spans, 3)
         ]
         return "; ".join(shown) or "None from today on."
+
+
+class RuleField(recurrence.forms.RecurrenceField):
+    """django-recurrence's field, but text it cannot read is a form error, not a 500.
+
+    Its own clean() catches only DeserializationError; a date such as
+    RDATE:99999999T000000Z raises ValueError from datetime, and a bad
+    parameter name raises KeyError.
+    """
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except (ValueError, KeyError, OverflowError) as error:
+            raise forms.ValidationError(f"This is not a valid RFC 5545 rule ({error}).") from None
 
 
 class IsoWeekRuleForm(forms.ModelForm):
@@ -101,6 +117,7 @@ class TraditionForm(IsoWeekRuleForm):
             "recurrence",
             "notes",
         ]
+        field_classes = {"recurrence": RuleField}
 
 
 class TraditionInline(NextDates, admin.StackedInline):
@@ -136,6 +153,7 @@ class LocalTraditionForm(IsoWeekRuleForm):
             "recurrence",
             "notes",
         ]
+        field_classes = {"recurrence": RuleField}
 
     def _update_errors(self, errors) -> None:
         """Show the model's "choose a customer or a country" once, on the country field.

@@ -353,3 +353,31 @@ def test_a_calendar_admin_may_plan_in_anothers_name(admin_client, sales_manager)
     admin_client.post(reverse("admin:calendarapp_plan_add"), plan_form(sales_manager.pk, "For Sam"))
     plan = Plan.objects.get(title="For Sam")
     assert (plan.owner, plan.status) == (sales_manager, "confirmed")
+
+
+@pytest.mark.parametrize("countries", ['[["DK"]]', '[{"DK": 1}]', "[7]", '"DK"', '{"DK": 1}'])
+def test_a_plans_countries_that_are_not_a_list_of_codes_is_a_form_error_naming_countries(
+    admin_client, calendar_admin, countries
+):
+    form = {**plan_form(calendar_admin.pk, "Odd audience"), "countries": countries}
+    response = admin_client.post(reverse("admin:calendarapp_plan_add"), form)
+    assert response.status_code == 200
+    assert "countries" in response.context["adminform"].form.errors
+    assert not Plan.objects.filter(title="Odd audience").exists()
+
+
+def test_a_recurrence_date_past_year_9999_is_a_form_error_naming_the_rule(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"),
+        local_tradition_form(recurrence="RDATE:99999999T000000Z"),
+    )
+    assert response.status_code == 200
+    assert "recurrence" in response.context["adminform"].form.errors
+    assert not LocalTradition.objects.filter(title="Winter school holiday (week 7)").exists()
+
+
+@pytest.mark.parametrize("query", ["?q=a%00b", "?country__exact=D%00K", "?o=1%00", "?a%00=1"])
+def test_a_nul_byte_in_an_admin_search_or_filter_is_a_400(admin_client, query):
+    response = admin_client.get(reverse("admin:customers_customer_changelist") + query)
+    assert response.status_code == 400
+    assert "NUL byte" in response.content.decode()

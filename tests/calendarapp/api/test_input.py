@@ -92,3 +92,22 @@ def test_an_audience_over_the_maximum_is_refused(sales_client, settings, danes):
     response = sales_client.post("/api/plans/check", body, content_type="application/json")
     assert response.status_code == 400
     assert "at most 3 customers" in response.json()["errors"]["customers"][0]
+
+
+@pytest.mark.parametrize("path", ["/api/plans/check", "/api/plans"])
+@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a":', "}")])
+def test_a_json_body_nested_a_thousand_levels_deep_is_a_400_not_a_crash(
+    sales_client, path, opener, closer
+):
+    body = opener * 1000 + "1" + closer * 1000
+    response = sales_client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested" in response.json()["errors"]["detail"][0]
+
+
+@pytest.mark.parametrize("path", ["/api/plans/check", "/api/plans"])
+def test_countries_nested_in_a_list_are_a_400_naming_countries(sales_client, danes, path):
+    body = {**PLAN, "customers": [danes[0].pk], "countries": [["DK"]]}
+    response = sales_client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "countries" in response.json()["errors"]
