@@ -171,7 +171,10 @@ def test_a_step_repeats_by_an_rrule_and_names_its_contract_and_people(sales_clie
         # Repeating within a day would flood every calendar showing the customer.
         ({"title": "Stand-up", "recurrence": "RRULE:FREQ=MINUTELY"}, "recurrence"),
         ({"title": "Stand-up", "recurrence": "RRULE:FREQ=HOURLY;INTERVAL=12"}, "recurrence"),
-        ({"title": "Stand-up", "date": "2027-03-12", "recurrence": "RRULE:FREQ=SECONDLY"}, "recurrence"),
+        (
+            {"title": "Stand-up", "date": "2027-03-12", "recurrence": "RRULE:FREQ=SECONDLY"},
+            "recurrence",
+        ),
     ],
 )
 def test_a_bad_step_is_a_400_naming_the_field_and_saves_nothing(
