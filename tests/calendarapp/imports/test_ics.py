@@ -8,6 +8,7 @@ import socket
 import pytest
 from django.core.cache import cache
 
+from calendarapp.imports import ics as ics_module
 from calendarapp.imports.ics import IcsImportError, check_url, import_ics, refresh_source
 from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.occurrences.sources import imported as imported_source
@@ -352,3 +353,54 @@ def test_the_connection_goes_to_the_address_that_was_checked(acme, site, monkeyp
     )
     assert connected == [("127.0.0.1", port)]
     assert {uid for uid, *_ in stored(source)} == {"summit"}
+
+
+def daily_events(count: int, rule: str = "FREQ=DAILY") -> bytes:
+    return ics(
+        *(
+            f"UID:d{n}\r\nDTSTART;VALUE=DATE:20250701\r\nRRULE:{rule}\r\nSUMMARY:Daily {n}"
+            for n in range(count)
+        )
+    )
+
+
+def test_rules_that_would_expand_past_the_cap_are_refused_before_expanding(acme, monkeypatch):
+    # 200 daily events over the three-year window are 220,000 occurrences; expanding them
+    # first and counting after cost a worker most of a minute and gigabytes.
+    def expand(*args, **kwargs):
+        raise AssertionError("expanded before counting")
+
+    monkeypatch.setattr(ics_module.recurring_ical_events, "of", expand)
+    before = counts()
+    with pytest.raises(IcsImportError, match="more than 20000 events in the window"):
+        import_ics(name="Flood", kind="customer_event", customer=acme, data=daily_events(200))
+    assert nothing_changed(before)
+
+
+@pytest.mark.parametrize(
+    "rule, each",
+    [
+        ("FREQ=DAILY;COUNT=3", 3),
+        ("FREQ=DAILY;UNTIL=20250703", 3),
+        ("FREQ=WEEKLY;INTERVAL=2;COUNT=4", 4),
+        ("FREQ=YEARLY", 3),  # 2025-07-01, 2026 and 2027 in the window to 2028-06-14
+        # The last weekday of 6 months, and DTSTART (always an occurrence, RFC 5545).
+        ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=6", 7),
+    ],
+)
+def test_many_recurring_events_that_stay_under_the_cap_are_imported(acme, rule, each):
+    source, result = import_ics(
+        name="Short", kind="customer_event", customer=acme, data=daily_events(200, rule)
+    )
+    assert result.created == 200 * each
+
+
+def test_a_daily_rule_kept_to_one_weekday_counts_only_those_days_against_the_cap(acme):
+    # 30 rules of every day would be 32,880 occurrences; on Mondays alone they are 4,650.
+    source, result = import_ics(
+        name="Mondays",
+        kind="customer_event",
+        customer=acme,
+        data=daily_events(30, "FREQ=DAILY;BYDAY=MO"),
+    )
+    assert result.created == 30 * (154 + 1)  # the Mondays in the window and DTSTART, a Tuesday
