@@ -18,7 +18,7 @@ import ipaddress
 import math
 import re
 import socket
-import time
+import threading
 import urllib.error
 import urllib.request
 import zoneinfo
@@ -330,6 +330,51 @@ def check_url(url: str) -> str:
     return url
 
 
+class _Deadline:
+    """Cuts every connection of one download when its total time is up.
+
+    The socket timeout limits each read alone: a server that sends a header
+    line every few seconds, or the body 16 bytes at a time, would keep a
+    worker for hours. Shutting the sockets down from a timer ends any read
+    under way, whether of the status line, the headers or the body.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _cut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _cut(sock)
+
+
+def _cut(sock: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown: on a TLS socket it ends the reading thread's
+        # recv without touching the TLS state that thread is using.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
 class _PinnedConnection(http.client.HTTPConnection):
     """A connection that connects to the address `public_address` checked.
 
@@ -337,8 +382,11 @@ class _PinnedConnection(http.client.HTTPConnection):
     host answer with a public address first and a private one next.
     """
 
-    def __init__(self, host: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, host: str, *args: Any, deadline: _Deadline | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(host, *args, **kwargs)
+        self._deadline = deadline
         address = public_address(self.host, self.port)
         if address is not None:
             port = self.port
@@ -348,22 +396,35 @@ class _PinnedConnection(http.client.HTTPConnection):
 
             self._create_connection = connect_to_checked_address
 
+    def connect(self) -> None:
+        super().connect()
+        if self._deadline is not None:
+            self._deadline.watch(self.sock)
+
 
 class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
     pass
 
 
 class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
     def http_open(self, req):  # noqa: ANN001
-        return self.do_open(_PinnedConnection, req)
+        return self.do_open(_PinnedConnection, req, deadline=self.deadline)
 
 
 class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
     def https_open(self, req):  # noqa: ANN001
         # typeshed leaves out the handler's private `_context`, which HTTPSHandler.https_open
         # passes the same way.
         context = self._context  # type: ignore[attr-defined]
-        return self.do_open(_PinnedHTTPSConnection, req, context=context)
+        return self.do_open(_PinnedHTTPSConnection, req, context=context, deadline=self.deadline)
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
@@ -374,41 +435,44 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def fetch(url: str) -> bytes:
-    """Download an .ics URL within the size limit and the total time limit."""
+    """Download an .ics URL within the size limit and the total time limit.
+
+    The time limit covers the whole exchange: connecting, the status line,
+    the headers, redirects and the body.
+    """
     url = check_url(url)
     limit = settings.ICS_IMPORT_MAX_BYTES
     timeout = settings.ICS_IMPORT_TIMEOUT_SECONDS
-    deadline = time.monotonic() + timeout
-    # No proxies from the environment: the address checks apply to the calendar's own host.
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler, _CheckedRedirects
-    )
     request = urllib.request.Request(
         url, headers={"User-Agent": "CustomerCalendar/1.0", "Accept": "text/calendar, */*"}
     )
     chunks: list[bytes] = []
     size = 0
+    deadline = _Deadline(timeout)
     try:
-        with opener.open(request, timeout=timeout) as response:
-            # read1 returns after each network read, so a server that trickles bytes
-            # still meets the total time limit.
-            while chunk := response.read1(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise IcsImportError(too_big_message())
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-                chunks.append(chunk)
+        with deadline:
+            # No proxies from the environment: the address checks apply to the calendar's host.
+            opener = urllib.request.build_opener(
+                urllib.request.ProxyHandler({}),
+                _PublicHTTPHandler(deadline),
+                _PublicHTTPSHandler(deadline),
+                _CheckedRedirects,
+            )
+            with opener.open(request, timeout=timeout) as response:
+                while chunk := response.read1(CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise IcsImportError(too_big_message())
+                    chunks.append(chunk)
+            if deadline.expired:
+                raise TimeoutError  # a cut connection ends like a short body
     except urllib.error.HTTPError as error:
         raise IcsImportError(f"The server answered {error.code} {error.reason}.") from None
-    except TimeoutError:
-        raise IcsImportError(_too_slow_message(timeout)) from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
+    except (OSError, http.client.HTTPException) as error:
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        if deadline.expired or isinstance(reason, TimeoutError):
             raise IcsImportError(_too_slow_message(timeout)) from None
-        raise IcsImportError(f"The calendar could not be downloaded: {error.reason}.") from None
-    except OSError as error:
-        raise IcsImportError(f"The calendar could not be downloaded: {error}.") from None
+        raise IcsImportError(f"The calendar could not be downloaded: {reason}.") from None
     return b"".join(chunks)
 
 

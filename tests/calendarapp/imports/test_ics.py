@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import socket
+import time
 
 import pytest
 from django.core.cache import cache
@@ -212,6 +213,18 @@ def test_a_server_that_trickles_bytes_still_times_out(acme, site, settings):
     before = counts()
     with pytest.raises(IcsImportError, match="did not send the calendar within 1 s "):
         import_ics(name="Drip", kind="customer_event", customer=acme, url=url)
+    assert nothing_changed(before)
+
+
+def test_a_server_that_trickles_header_lines_still_times_out(acme, site, settings):
+    # Each read succeeds within the socket timeout, so only a total deadline ends it.
+    settings.ICS_IMPORT_TIMEOUT_SECONDS = 1
+    url = site.put("/headers.ics", ics(SUMMIT), header_trickle=0.2)
+    before = counts()
+    started = time.monotonic()
+    with pytest.raises(IcsImportError, match="did not send the calendar within 1 s "):
+        import_ics(name="Drip", kind="customer_event", customer=acme, url=url)
+    assert time.monotonic() - started < 3
     assert nothing_changed(before)
 
 
