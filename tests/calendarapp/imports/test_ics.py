@@ -390,6 +390,25 @@ def test_rules_that_would_expand_past_the_cap_are_refused_before_expanding(acme,
     assert nothing_changed(before)
 
 
+def test_rules_from_centuries_ago_are_refused_before_expanding(acme, monkeypatch):
+    # None falls in the window, but expanding steps through 374,000 days for each.
+    def expand(*args, **kwargs):
+        raise AssertionError("expanded before counting")
+
+    monkeypatch.setattr(ics_module.recurring_ical_events, "of", expand)
+    old = ics(
+        *(
+            f"UID:o{n}\r\nDTSTART;VALUE=DATE:10000101\r\nRRULE:FREQ=DAILY;UNTIL=20250101"
+            f"\r\nSUMMARY:Old {n}"
+            for n in range(3)
+        )
+    )
+    before = counts()
+    with pytest.raises(IcsImportError, match="start too long before today"):
+        import_ics(name="Old", kind="customer_event", customer=acme, data=old)
+    assert nothing_changed(before)
+
+
 @pytest.mark.parametrize(
     "rule, each",
     [
