@@ -242,6 +242,7 @@ def digest_item_mark(
     *, user, item_key: str, status: str | None, today: datetime.date
 ) -> DigestItemState | None:
     """Mark one item of the user's digest done, or snooze it for a week; None brings it back."""
+    _validate_item_key(item_key)  # before any query: PostgreSQL refuses a NUL byte outright
     with transaction.atomic():
         # Snoozes that have run out mean nothing any more: drop them while here.
         DigestItemState.objects.filter(
@@ -250,7 +251,6 @@ def digest_item_mark(
         if status is None:
             DigestItemState.objects.filter(user=user, item_key=item_key).delete()
             return None
-        _validate_item_key(item_key)
         # update_or_create: two clicks at once write one row, not an IntegrityError.
         state, _ = DigestItemState.objects.update_or_create(
             user=user,
