@@ -31,7 +31,7 @@ from calendarapp.occurrences.touches import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
 from customers.models import Customer, Interest, Person, Touchpoint
-from customers.services import person_save, touchpoint_log
+from customers.services import PERSON_FIELDS, person_save, touchpoint_log
 from traditions.models import Tradition
 
 if TYPE_CHECKING:
@@ -467,25 +467,7 @@ class SuggestionsSerializer(serializers.Serializer):
 class PersonSerializer(CleanedModelSerializer):
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "customer",
-            "name",
-            "job_title",
-            "email",
-            "phone",
-            "country",
-            "subdivision",
-            "reports_to",
-            "active",
-            "started_on",
-            "left_on",
-            "notes",
-            "decision_role",
-            "stance",
-            "influence",
-            "personal_stake",
-        ]
+        fields = ["id", "customer", *PERSON_FIELDS]
 
     def create(self, validated_data):
         return person_save(**validated_data)
