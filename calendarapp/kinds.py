@@ -40,6 +40,9 @@ class Kind:
     people_away: bool = False
     # What to do or ask in it, shown with each occurrence (feeds' DESCRIPTION, This week).
     prompt: str = ""
+    # Worked out from what we know of the customer (cadence, decision steps, fiscal year), not a
+    # day of their own calendar: placing a touch never reads these.
+    inferred: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -59,9 +62,9 @@ KINDS: dict[str, Kind] = {
         Kind(PlanKind.TRADE_FAIR, "Our trade fair", "TF", "#713f12", ours=True, in_person=True),
         Kind(PlanKind.VISIT, "Our visit", "Vi", "#4c1d95", ours=True, in_person=True),
         # Placed by the touches source on a good day of the customer's calendar.
-        Kind(TOUCH_DUE, "Touch due", "T", "#0f766e"),
+        Kind(TOUCH_DUE, "Touch due", "T", "#0f766e", inferred=True),
         # A step of the customer's decision process (customers' DecisionStep).
-        Kind(DECISION_STEP, "Decision step", "D", "#0369a1"),
+        Kind(DECISION_STEP, "Decision step", "D", "#0369a1", inferred=True),
         # From each customer's budget-close month (the strategy_season source).
         Kind(
             STRATEGY_SEASON,
@@ -69,6 +72,7 @@ KINDS: dict[str, Kind] = {
             "St",
             "#7c2d12",
             prompt="If you could change one thing in your business next year, what would it be?",
+            inferred=True,
         ),
     )
 }
@@ -79,6 +83,8 @@ KIND_CHOICES: list[tuple[str, str]] = [(kind.value, kind.label) for kind in KIND
 OUR_KINDS = frozenset(kind.value for kind in KINDS.values() if kind.ours)
 IN_PERSON = frozenset(kind.value for kind in KINDS.values() if kind.in_person)
 PEOPLE_AWAY = frozenset(kind.value for kind in KINDS.values() if kind.people_away)
+# The customer's own calendar: neither our plans nor what we infer.
+CUSTOMER_CALENDAR = frozenset(k.value for k in KINDS.values() if not (k.ours or k.inferred))
 
 
 def kind_of(value: str) -> Kind:

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from calendarapp.api.serializers import CleanedModelSerializer, RecurrenceRuleField
 from calendarapp.api.views import EDIT_METHODS, ContactList
-from calendarapp.occurrences.decisions import risks
+from calendarapp.occurrences.decision_checks import risks
 from customers.decisions import (
     COMPETITOR_FIELDS,
     CONTRACT_FIELDS,

@@ -27,7 +27,7 @@ from calendarapp.lib.validation import (
 )
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
-from calendarapp.occurrences.touches import TouchState, touch_states
+from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
 from customers.models import Customer, Interest, Person, Touchpoint

@@ -16,7 +16,7 @@ from calendarapp.api import serializers
 from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between
-from calendarapp.occurrences.touches import touch_states
+from calendarapp.occurrences.touch_states import touch_states
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete

@@ -36,7 +36,7 @@ from calendarapp.lib.countries import subdivision_names
 from calendarapp.lib.validation import MAX_SPAN_DAYS
 from calendarapp.occurrences.audience import AudienceIndex
 from calendarapp.occurrences.customers import CustomerRef, load_customers
-from calendarapp.occurrences.source import Region, Scope
+from calendarapp.occurrences.scope import Region, Scope
 from calendarapp.occurrences.sources import SOURCES
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.version import data_version

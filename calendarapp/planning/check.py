@@ -26,20 +26,20 @@ from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.audience import Audience, audience_queryset
-from calendarapp.occurrences.customers import CustomerRef
-from calendarapp.occurrences.stream import Calendar, calendar_between
-from calendarapp.occurrences.value import Occurrence
-from calendarapp.planning.drafts import Draft, draft_from_plan
-from calendarapp.planning.rules import (
+from calendarapp.occurrences.conflicts import (
     RULES,
+    RULES_FOR,
     SEVERITIES,
     WEEKEND_SOURCE,
     Rule,
-    RulesFor,
     Severity,
     unknown_interests,
     weekends,
 )
+from calendarapp.occurrences.customers import CustomerRef
+from calendarapp.occurrences.stream import Calendar, calendar_between
+from calendarapp.occurrences.value import Occurrence
+from calendarapp.planning.drafts import Draft, draft_from_plan
 from traditions.models import Tradition
 
 
@@ -206,7 +206,7 @@ class Matcher:
             ),
             plan_kind=draft.kind,
         )
-        rules = RulesFor(draft.kind)
+        rules = RULES_FOR[draft.kind]
         nearby = itertools.chain(
             self.near(draft.start, draft.end, margin),
             weekends(draft.start, draft.end),

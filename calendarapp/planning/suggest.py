@@ -26,17 +26,17 @@ from django.utils import timezone
 
 from calendarapp.lib import dates
 from calendarapp.lib.validation import LATEST
-from calendarapp.occurrences.stream import Calendar
-from calendarapp.planning.check import audience_calendar
-from calendarapp.planning.drafts import Draft
-from calendarapp.planning.rules import (
+from calendarapp.occurrences.conflicts import (
+    RULES_FOR,
     SEVERITIES,
     WEEKEND_SOURCE,
-    RulesFor,
     Severity,
     unknown_interests,
     weekends,
 )
+from calendarapp.occurrences.stream import Calendar
+from calendarapp.planning.check import audience_calendar
+from calendarapp.planning.drafts import Draft
 
 SUGGESTION_COUNT = 5
 # A heat-map cell names at most this many causes.
@@ -231,7 +231,7 @@ def _count_clashes(
         return {severity: [] for severity in SEVERITIES}, causes
     audience = calendar.audience
     everyone = list(calendar.customers)
-    rules = RulesFor(draft.kind)
+    rules = RULES_FOR[draft.kind]
     own_id = f"plan-{draft.plan_id}" if draft.plan_id is not None else None
     search_end = search_start + datetime.timedelta(days=candidate_count + duration_days - 2)
     asked = unknown_interests(

@@ -53,14 +53,14 @@ from calendarapp.models import (
     ReminderPreference,
     SentReminder,
 )
+from calendarapp.occurrences.conflicts import SEVERITIES, Severity
 from calendarapp.occurrences.customers import CustomerRef
-from calendarapp.occurrences.decisions import risks, step_findings
+from calendarapp.occurrences.decision_checks import risks, step_findings
 from calendarapp.occurrences.sources import budget, contracts, strategy_season, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.check import Finding, check_plans
-from calendarapp.planning.rules import SEVERITIES, Severity
 from customers.models import Contract, Customer
 from traditions.models import TraditionKind
 

@@ -12,9 +12,8 @@ import datetime
 import functools
 import html
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
@@ -24,11 +23,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp.kinds import ALL_KINDS, Kind, kind_of
 from calendarapp.lib import countries, dates
+from calendarapp.occurrences.conflicts import RULES_FOR, Severity
 from calendarapp.occurrences.customers import CustomerRef
-from calendarapp.occurrences.decisions import risks
+from calendarapp.occurrences.decision_checks import risks
 from calendarapp.occurrences.sources import budget
 from calendarapp.occurrences.stream import calendar_between
-from calendarapp.occurrences.touches import needing_touch, touch_states
+from calendarapp.occurrences.touch_states import needing_touch, touch_states
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer, CustomerInterest, current_interest_evidence
 
@@ -52,8 +52,6 @@ MIN_BAR_PX = 16
 MIN_PLAN_BAR_PX = 40
 # A bar this wide (at the page's week width) shows its title after its letter.
 TITLE_MIN_PX = 44
-# The severity of a finding that the people are not there (planning's Severity.BLOCKER).
-BLOCKER = "blocker"
 
 
 RANGE_CHOICES = [
@@ -531,34 +529,6 @@ class _Layout:
         return [(start, shown_end, cluster) for start, shown_end, cluster in done]
 
 
-class _Rule(Protocol):
-    @property
-    def severity(self) -> str: ...
-
-    def start_range(
-        self, occurrence: Occurrence, days: int
-    ) -> tuple[datetime.date, datetime.date] | None: ...
-
-
-class PlanRules(Protocol):
-    """The conflict check's rules for one kind of plan (planning's `RulesFor`)."""
-
-    def applying_to(self, occurrence: Occurrence) -> Sequence[_Rule]: ...
-
-
-_plan_rules: dict[str, PlanRules] = {}
-
-
-def use_plan_rules(rules: Mapping[str, PlanRules]) -> None:
-    """Mark blocked plans by these rules per plan kind; `CalendarConfig.ready` passes the check's.
-
-    The timeline may not import another feature, so the table is handed over at start-up, as
-    it is to the touches source: the mark and the planner's check read one table.
-    """
-    _plan_rules.clear()
-    _plan_rules.update(rules)
-
-
 def _blocked_plans(occurrences: Sequence[Occurrence]) -> set[str]:
     """Ids of our plans that one of the customer's own occurrences blocks, by the check's rules."""
     plans = [occurrence for occurrence in occurrences if occurrence.ours]
@@ -567,12 +537,12 @@ def _blocked_plans(occurrences: Sequence[Occurrence]) -> set[str]:
     others = [occurrence for occurrence in occurrences if not occurrence.ours]
     blocked = set()
     for plan in plans:
-        rules = _plan_rules.get(plan.kind)
+        rules = RULES_FOR.get(plan.kind)
         if rules is None:
             continue
         for other in others:
             for rule in rules.applying_to(other):
-                starts = rule.severity == BLOCKER and rule.start_range(other, plan.days)
+                starts = rule.severity == Severity.BLOCKER and rule.start_range(other, plan.days)
                 if starts and starts[0] <= plan.start <= starts[1]:
                     blocked.add(plan.id)
     return blocked

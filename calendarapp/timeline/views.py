@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import KINDS, PUBLIC_HOLIDAY, kind_of
 from calendarapp.lib import countries, tables
-from calendarapp.occurrences.decisions import (
+from calendarapp.occurrences.decision_checks import (
     FINDINGS_DAYS,
     NOT_MET_DAYS,
     decision_map,
@@ -28,7 +28,7 @@ from calendarapp.occurrences.decisions import (
 )
 from calendarapp.occurrences.opportunities import interest_context
 from calendarapp.occurrences.stream import Calendar, calendar_between
-from calendarapp.occurrences.touches import touch_states
+from calendarapp.occurrences.touch_states import touch_states
 from calendarapp.roles import calendar_reader_required, can_edit_contacts
 from calendarapp.timeline.forms import (
     CHANGE_ROWS,

@@ -4,7 +4,7 @@ A new source is one module here with a `SOURCE` and one entry in `SOURCES`;
 the stream, the feeds' data version and the contract test read this tuple.
 """
 
-from calendarapp.occurrences.source import OccurrenceSource
+from calendarapp.occurrences.scope import OccurrenceSource
 from calendarapp.occurrences.sources import (
     budget,
     contracts,

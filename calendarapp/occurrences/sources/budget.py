@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 
 from calendarapp.lib import dates
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 from traditions.models import Tradition, TraditionKind

@@ -6,7 +6,7 @@ import datetime
 from enum import StrEnum
 
 from calendarapp.lib import dates, renewals
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Contract
 from traditions.models import TraditionKind

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from calendarapp.kinds import DECISION_STEP
 from calendarapp.lib import dates
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Contract, DecisionStep
 

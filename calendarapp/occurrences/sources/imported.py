@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from calendarapp.models import IcsSource, ImportedEvent, ImportKind
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 
 NAME = "imported_event"

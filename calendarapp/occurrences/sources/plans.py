@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from calendarapp.models import Plan, PlanKind, PlanStatus
 from calendarapp.occurrences.audience import Audience
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Interest
 

@@ -19,7 +19,7 @@ import functools
 import holidays
 
 from calendarapp.kinds import PUBLIC_HOLIDAY
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 
 NAME = "public_holiday"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from calendarapp.kinds import KINDS, STRATEGY_SEASON
 from calendarapp.lib import evidence
-from calendarapp.occurrences.source import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer
 

@@ -11,31 +11,27 @@ where possible, no warning such as their busy season. A follow-up or
 ask-again date from a touchpoint replaces it when earlier.
 
 "No blocker for a meeting" is the conflict check's own table (`RULES` in
-planning), so the two never disagree. The stream may not import a feature,
-so the table is handed to this module when the app starts
-(`use_meeting_rules`, called by `CalendarConfig.ready`): the import points
-from the wiring down to both, and a new rule (say, busy seasons that block
-events) moves touches too without a change here.
+`occurrences/conflicts.py`), so the two never disagree: a new rule (say, busy
+seasons that block events) moves touches too without a change here.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from calendarapp.kinds import KINDS, OUR_KINDS, TOUCH_DUE
+from calendarapp.kinds import CUSTOMER_CALENDAR, TOUCH_DUE
 from calendarapp.lib import cadence, dates
-from calendarapp.occurrences.source import OccurrenceSource, Scope, fetch_rows
-from calendarapp.occurrences.sources import budget, contracts, imported, public_holidays
-from calendarapp.occurrences.sources import traditions as tradition_source
+from calendarapp.models import PlanKind
+from calendarapp.occurrences import conflicts, sources
+from calendarapp.occurrences.scope import OccurrenceSource, Scope, fetch_rows
+from calendarapp.occurrences.sources import contracts, imported
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer, Touchpoint
 from traditions.models import Tradition, TraditionKind
@@ -43,45 +39,14 @@ from traditions.models import Tradition, TraditionKind
 NAME = "touch"
 # Aim this long before a deadline the touch should prepare.
 AIM_BEFORE = datetime.timedelta(days=7)
-# The sources whose occurrences can block, warn about or give an aim to a touch.
-CALENDAR_SOURCES = (
-    tradition_source.SOURCE,
-    contracts.SOURCE,
-    budget.SOURCE,
-    public_holidays.SOURCE,
-    imported.SOURCE,
-)
 SATURDAY = 5
-# The kinds a meeting rule or an aim can read: the customer's calendar, not our plans, not
-# "other" (no rule reads it) and not touches themselves.
-PLACEMENT_KINDS = frozenset(KINDS) - OUR_KINDS - {TraditionKind.OTHER, TOUCH_DUE}
+# The kinds a meeting rule or an aim can read: the customer's own calendar but "other" (no rule
+# reads it).
+PLACEMENT_KINDS = CUSTOMER_CALENDAR - {TraditionKind.OTHER}
 # The next touch is never further ahead than the longest interval and a quarter of it.
 HORIZON_DAYS = cadence.MAX_DAYS + cadence.MAX_DAYS // 4 + 1
 # Occurrence titles read "Get in touch: every 30 days; moved from …".
 TITLE_PREFIX = "Get in touch: "
-
-
-class _Rule(Protocol):
-    @property
-    def severity(self) -> str: ...
-
-    def start_range(
-        self, occurrence: Occurrence, days: int
-    ) -> tuple[datetime.date, datetime.date] | None: ...
-
-
-class MeetingRules(Protocol):
-    """The conflict check's rules for a one-day meeting (planning's `RulesFor`)."""
-
-    def applying_to(self, occurrence: Occurrence) -> Sequence[_Rule]: ...
-
-
-_meeting_rules: list[MeetingRules] = []
-
-
-def use_meeting_rules(rules: MeetingRules) -> None:
-    """Place touches by these rules; `CalendarConfig.ready` passes the conflict check's."""
-    _meeting_rules[:] = [rules]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +68,12 @@ class _DayMarks:
     blockers: int = 0
     warnings: int = 0
     titles: list[str] | None = None
+
+
+def calendar_sources() -> list[OccurrenceSource]:
+    """The sources whose occurrences can block, warn about or give an aim to a touch."""
+    # Read at call time: this module is one of `SOURCES`, so the tuple is not built at import.
+    return [source for source in sources.SOURCES if source.kinds & PLACEMENT_KINDS]
 
 
 def load(scope: Scope) -> list[Occurrence]:
@@ -168,7 +139,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     by_customer, by_region = _calendar(
         scope, today, reach + datetime.timedelta(days=settings.BUDGET_CLOSE_LEAD_DAYS)
     )
-    rules = _rules()
+    rules = conflicts.RULES_FOR[PlanKind.MEETING]
 
     placed = []
     for customer in scope.customers:
@@ -207,12 +178,6 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     return placed
 
 
-def _rules() -> MeetingRules:
-    if not _meeting_rules:
-        raise RuntimeError("Touches need the conflict check's rules: see use_meeting_rules().")
-    return _meeting_rules[0]
-
-
 def _calendar(
     scope: Scope, start: datetime.date, end: datetime.date
 ) -> tuple[dict[int, list[Occurrence]], dict[tuple[str, str], list[Occurrence]]]:
@@ -228,7 +193,7 @@ def _calendar(
     )
     by_customer: dict[int, list[Occurrence]] = defaultdict(list)
     by_region: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
-    for source in CALENDAR_SOURCES:
+    for source in calendar_sources():
         for occurrence in source.load(window):
             if occurrence.customer_id is not None:
                 by_customer[occurrence.customer_id].append(occurrence)
@@ -263,7 +228,7 @@ def _good_day(
     target: datetime.date,
     reach: int,
     occurrences: list[Occurrence],
-    rules: MeetingRules,
+    rules: conflicts.RulesFor,
     today: datetime.date,
 ) -> tuple[datetime.date, str]:
     """The best working day within `reach` days of `target`, and why it moved (or "")."""
@@ -297,7 +262,10 @@ _NO_MARKS = _DayMarks()
 
 
 def _marks(
-    first: datetime.date, last: datetime.date, occurrences: list[Occurrence], rules: MeetingRules
+    first: datetime.date,
+    last: datetime.date,
+    occurrences: list[Occurrence],
+    rules: conflicts.RulesFor,
 ) -> dict[datetime.date, _DayMarks]:
     """Blockers and warnings a one-day meeting would meet on each day from `first` to `last`."""
     marks: dict[datetime.date, _DayMarks] = {}

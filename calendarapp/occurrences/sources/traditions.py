@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from calendarapp.lib import dates
-from calendarapp.occurrences.source import OccurrenceSource, Region, Scope, fetch_rows
+from calendarapp.occurrences.scope import OccurrenceSource, Region, Scope, fetch_rows
 from calendarapp.occurrences.value import Occurrence
 from traditions.models import Tradition, TraditionKind
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from calendarapp.devtools.demo import load_demo
-from calendarapp.occurrences.touches import touch_states
+from calendarapp.occurrences.touch_states import touch_states
 from customers.models import Customer, Person, Touchpoint
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from calendarapp.devtools.demo import load_demo
-from calendarapp.occurrences.decisions import risks, step_findings
+from calendarapp.occurrences.decision_checks import risks, step_findings
 from customers.models import Competitor, Customer, DecisionFactor, DecisionStep, PersonChange
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,14 @@
 """One contract over every source in SOURCES, as python-holidays tests every country."""
 
 import datetime
+import pathlib
 
 import pytest
 from django.db import models
 
-from calendarapp.kinds import ALL_KINDS
-from calendarapp.occurrences.sources import SOURCES
+from calendarapp.kinds import ALL_KINDS, CUSTOMER_CALENDAR, OUR_KINDS
+from calendarapp.occurrences import sources
+from calendarapp.occurrences.sources import SOURCES, touches
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.version import versioned_models
 
@@ -54,3 +56,20 @@ def test_every_source_makes_only_the_kinds_it_declares(every_source):
     for occurrence in calendar_between(D(2026, 1, 1), D(2026, 12, 31), kinds=ALL_KINDS).occurrences:
         source = next(s for s in SOURCES if s.name == occurrence.source)
         assert occurrence.kind in source.kinds, occurrence.id
+
+
+def test_every_module_in_sources_is_listed_in_sources_once():
+    folder = pathlib.Path(sources.__file__).parent
+    modules = {path.stem for path in folder.glob("*.py")} - {"__init__"}
+    listed = [source.load.__module__.rsplit(".", 1)[-1] for source in SOURCES]
+    assert sorted(listed) == sorted(modules)
+
+
+def test_touches_are_placed_on_the_customers_own_calendar_only():
+    # Derived from SOURCES by kind: a new source of the customer's calendar moves touches too.
+    placing = {source.name for source in touches.calendar_sources()}
+    assert placing == {
+        source.name for source in SOURCES if source.kinds & (CUSTOMER_CALENDAR - {"other"})
+    }
+    assert touches.SOURCE.name not in placing
+    assert not placing & {s.name for s in SOURCES if s.kinds <= OUR_KINDS}

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from calendarapp.models import Plan
+from calendarapp.occurrences.conflicts import RULES
 from calendarapp.planning.check import check_plan, check_plans
 from calendarapp.planning.drafts import Draft
-from calendarapp.planning.rules import RULES
 from customers.models import Customer
 from tests import factories
 

@@ -7,7 +7,12 @@ import recurrence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendarapp.occurrences.decisions import FINDINGS_DAYS, decision_map, risks, step_findings
+from calendarapp.occurrences.decision_checks import (
+    FINDINGS_DAYS,
+    decision_map,
+    risks,
+    step_findings,
+)
 from calendarapp.occurrences.stream import calendar_between
 from customers.decisions import competitor_save, decision_step_save
 from customers.models import Customer

@@ -11,7 +11,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import cadence
 from calendarapp.occurrences.stream import calendar_between
-from calendarapp.occurrences.touches import touch_states
+from calendarapp.occurrences.touch_states import touch_states
 from customers.models import Customer
 from customers.services import touchpoint_log
 from tests import factories

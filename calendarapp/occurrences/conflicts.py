@@ -291,3 +291,7 @@ class RulesFor:
             names = {rule.name for rule in applying}
             found = self._by_shape[shape] = [r for r in applying if r.yields_to not in names]
         return found
+
+
+# One per plan kind, shared: the check, the finder, touches and the timeline's marks ask these.
+RULES_FOR: dict[str, RulesFor] = {kind: RulesFor(kind) for kind in PlanKind.values}
