@@ -1,15 +1,33 @@
 """Plans in the admin; customers and traditions register their own."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from calendarapp.accounts.tokens import api_token_revoke, status_of
 from calendarapp.models import ApiToken, Plan
+from calendarapp.planning.services import audience_error
 from calendarapp.roles import can_edit_customers, can_edit_plan
+
+
+class PlanAdminForm(forms.ModelForm):
+    """The fields PlanAdmin lists, and the rule every plan keeps: it reaches someone. The plan's
+    `offers` are not among the fields, so they stay as they were."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        audience = (data.get(name) or () for name in ("customers", "countries", "interests"))
+        if error := audience_error(*audience):
+            self.add_error("customers", error)
+        return data
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     """Calendar admins see and correct every plan; sales managers plan in the planner."""
+
+    form = PlanAdminForm
 
     list_display = ["title", "kind", "status", "start", "end", "owner"]
     list_filter = ["status", "kind", "owner"]

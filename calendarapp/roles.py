@@ -19,7 +19,6 @@ CALENDAR_ADMINS = "Calendar admins"
 GROUP_PERMISSIONS = {
     SALES_MANAGERS: [
         "customers.view_customer",
-        "customers.view_contract",
         "customers.view_interest",
         "traditions.view_tradition",
         "traditions.view_localtradition",
@@ -27,17 +26,23 @@ GROUP_PERMISSIONS = {
         "calendarapp.add_plan",
         "calendarapp.change_plan",
         "calendarapp.delete_plan",
-        # People, touchpoints and how the customer decides: object-level, only of their own
-        # customers (can_edit_contacts).
+        # Every record kept about a customer: object-level, only of their own customers
+        # (can_change_record); the admin shows these to calendar admins only.
         *(
-            f"customers.{a}_{m}"
-            for m in ("person", "touchpoint", "decisionfactor", "decisionstep", "competitor")
-            for a in ("view", "add", "change", "delete")
+            f"customers.{action}_{model}"
+            for model in (
+                "person",
+                "touchpoint",
+                "decisionfactor",
+                "decisionstep",
+                "competitor",
+                "contract",
+                "customerinterest",
+                "strategy",
+            )
+            for action in ("view", "add", "change", "delete")
         ),
         "customers.view_personchange",
-        # Interests as evidence and strategies: edited by the account owner (can_edit_contacts).
-        "customers.view_customerinterest",
-        "customers.view_strategy",
     ],
     CALENDAR_ADMINS: [
         f"{app}.{action}_{model}"
@@ -69,7 +74,16 @@ EDIT_CUSTOMERS = "customers.change_customer"
 READ_PLANS = "calendarapp.view_plan"
 ADD_PLAN = "calendarapp.add_plan"
 CHANGE_PLAN = "calendarapp.change_plan"
-CHANGE_CONTACTS = "customers.change_touchpoint"
+# One per record type kept about a customer (relationships/records.py), each Django's own change
+# permission of its model, asked together with the customer's ownership (can_change_record).
+CHANGE_PERSON = "customers.change_person"
+CHANGE_TOUCHPOINT = "customers.change_touchpoint"
+CHANGE_DECISION_FACTOR = "customers.change_decisionfactor"
+CHANGE_DECISION_STEP = "customers.change_decisionstep"
+CHANGE_COMPETITOR = "customers.change_competitor"
+CHANGE_CONTRACT = "customers.change_contract"
+CHANGE_INTEREST_EVIDENCE = "customers.change_customerinterest"
+CHANGE_STRATEGY = "customers.change_strategy"
 
 
 def sync_roles(**kwargs: Any) -> None:
@@ -100,49 +114,36 @@ def sync_roles(**kwargs: Any) -> None:
         group.permissions.set([found[name] for name in names])
 
 
-def can_edit_customers(user) -> bool:
-    return user.has_perm(EDIT_CUSTOMERS)
+def can_edit_customers(user: Any) -> bool:
+    return bool(user.has_perm(EDIT_CUSTOMERS))
 
 
-def can_edit_plan(user, plan) -> bool:
+def can_edit_plan(user: Any, plan: Any) -> bool:
     """Sales managers edit their own plans; calendar admins edit all."""
     if plan.owner_id == user.pk:
-        return user.has_perm(CHANGE_PLAN)
-    return user.has_perm(CHANGE_PLAN) and can_edit_customers(user)
+        return bool(user.has_perm(CHANGE_PLAN))
+    return bool(user.has_perm(CHANGE_PLAN)) and can_edit_customers(user)
 
 
-def can_edit_contacts(user, customer) -> bool:
-    """A customer's people and touchpoints: calendar admins, and the customer's account owner."""
-    if not user.has_perm(CHANGE_CONTACTS):
+def can_change_record(user: Any, customer: Any, permission: str) -> bool:
+    """A record kept about `customer`: its account owner or a calendar admin, with `permission`."""
+    if not user.has_perm(permission):
         return False
-    return customer.owner_id == user.pk or can_edit_customers(user)
+    return bool(customer.owner_id == user.pk or can_edit_customers(user))
 
 
-def can_edit_person(user, person) -> bool:
-    return can_edit_contacts(user, person.customer)
-
-
-def can_edit_touchpoint(user, touchpoint) -> bool:
-    return can_edit_contacts(user, touchpoint.customer)
-
-
-def can_edit_decisions(user, record) -> bool:
-    """How a customer decides (factors, steps, competitors, contracts): as its people."""
-    return can_edit_contacts(user, record.customer)
-
-
-def can_read_calendar(user) -> bool:
+def can_read_calendar(user: Any) -> bool:
     """Both roles read the shared calendar; a user in neither group sees nothing."""
-    return user.has_perm(READ_CALENDAR)
+    return bool(user.has_perm(READ_CALENDAR))
 
 
-def can_plan(user) -> bool:
+def can_plan(user: Any) -> bool:
     """Both roles make plans of their own."""
-    return user.has_perm(ADD_PLAN)
+    return bool(user.has_perm(ADD_PLAN))
 
 
-def can_read_plans(user) -> bool:
-    return user.has_perm(READ_PLANS)
+def can_read_plans(user: Any) -> bool:
+    return bool(user.has_perm(READ_PLANS))
 
 
 # For views: a logged-in user outside both roles gets 403, not the team's customer data.

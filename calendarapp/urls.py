@@ -20,6 +20,7 @@ accounts = [
 
 urlpatterns = [
     path("", include("calendarapp.timeline.urls")),
+    path("", include("calendarapp.relationships.urls")),
     path("", include("calendarapp.health.urls")),
     path("this-week/", include("calendarapp.reminders.urls")),
     path("opportunities/", include("calendarapp.reminders.opportunity_urls")),

@@ -1,14 +1,36 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.db import models
+from django.http import HttpRequest
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
 from .models import Contract, Customer, CustomerInterest, Interest, Person, Strategy
 
 
-class ContractInline(admin.TabularInline):
+class CustomerRecordInline(admin.TabularInline):
+    """A record kept about the customer, changed here only by those who may change the customer
+    (calendar admins): a sales manager's record permissions are for their own customers, which
+    the admin cannot tell apart, so they edit those on the site."""
+
+    def _may_change_customer(self, request: HttpRequest) -> bool:
+        opts = Customer._meta
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change_customer(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change_customer(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change_customer(request)
+
+
+class ContractInline(CustomerRecordInline):
     model = Contract
     fields = ["name", "end_date", "notice_period_days", "pre_shopping_days", "notes"]
     extra = 0
@@ -18,7 +40,7 @@ class ContractInline(admin.TabularInline):
     }
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(CustomerRecordInline):
     """People at the customer; account owners edit theirs on the site and through the API."""
 
     model = Person
@@ -35,30 +57,15 @@ class PersonInline(admin.TabularInline):
     ]
     extra = 0
 
-    # Here only those who may change the customer (calendar admins): a sales manager's person
-    # permissions are for their own customers, which the admin cannot tell apart.
-    def _may_change_customer(self, request) -> bool:
-        opts = Customer._meta
-        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self._may_change_customer(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._may_change_customer(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._may_change_customer(request)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # Reports to: only people of this customer (the model refuses others anyway).
-        if db_field.name == "reports_to":
-            customer_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "reports_to" and request.resolver_match is not None:
+            customer_id = request.resolver_match.kwargs.get("object_id") or 0
             kwargs["queryset"] = Person.objects.filter(customer_id=customer_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CustomerInterestInline(admin.TabularInline):
+class CustomerInterestInline(CustomerRecordInline):
     """Interests as evidence: when and how strongly we learned them (the model checks the dates)."""
 
     model = CustomerInterest
@@ -67,7 +74,7 @@ class CustomerInterestInline(admin.TabularInline):
     extra = 0
 
 
-class StrategyInline(admin.TabularInline):
+class StrategyInline(CustomerRecordInline):
     """What the customer plans to change; the stage first saved stays (“we came in late”)."""
 
     model = Strategy

@@ -13,7 +13,15 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from customers.models import Competitor, Contract, Customer, DecisionFactor, DecisionStep, Person
+from customers.models import (
+    Competitor,
+    Contract,
+    Customer,
+    DecisionFactor,
+    DecisionStep,
+    Person,
+    strangers_error,
+)
 
 FACTOR_FIELDS = ("name", "weight", "note")
 STEP_FIELDS = ("contract", "title", "date", "recurrence", "done")
@@ -87,9 +95,8 @@ def decision_step_save(
     step = _filled(DecisionStep, step, customer, STEP_FIELDS, fields)
     errors: dict[str, Any] = {}
     people = None if people is None else list(people)
-    strangers = [p.name for p in people or () if p.customer_id != customer.pk]
-    if strangers:
-        errors["people"] = f"Not a person of {customer.name}: {', '.join(strangers)}."
+    if strangers := strangers_error(customer, people or ()):
+        errors["people"] = strangers
     try:
         step.full_clean(exclude=["people"])
     except ValidationError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -326,6 +327,14 @@ class Person(models.Model):
                 errors["subdivision"] = error
         if errors:
             raise ValidationError(errors)
+
+
+def strangers_error(customer: Customer, people: Iterable[Person]) -> str:
+    """The rule that the people a record names are its customer's: what is wrong, or ""."""
+    strangers = [person.name for person in people if person.customer_id != customer.pk]
+    if not strangers:
+        return ""
+    return f"Not a person of {customer.name}: {', '.join(strangers)}."
 
 
 class Channel(models.TextChoices):

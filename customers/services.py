@@ -26,6 +26,7 @@ from customers.models import (
     PersonChange,
     Stance,
     Touchpoint,
+    strangers_error,
 )
 
 PERSON_FIELDS = (
@@ -41,6 +42,21 @@ PERSON_FIELDS = (
     "left_on",
     "notes",
     *DECISION_FIELDS,
+)
+
+# What `touchpoint_log` takes besides the touchpoint and its customer.
+TOUCHPOINT_FIELDS = (
+    "date",
+    "channel",
+    "people",
+    "our_people",
+    "summary",
+    "changes",
+    "outcome",
+    "follow_up_on",
+    "new_people",
+    "people_updates",
+    "interests",
 )
 
 # The decision fields' defaults: a new person's history starts with what someone chose.
@@ -59,29 +75,38 @@ def person_save(*, person: Person | None = None, customer: Customer, **fields: A
         person = Person(customer=customer)
     elif person.customer_id != customer.pk:
         raise ValidationError({"customer": "A person stays with their customer."})
-    created = person.pk is None
     # As stored, not as on `person`: a model form has already set the new values on it.
-    stored = None if created else Person.objects.values(*DECISION_FIELDS).get(pk=person.pk)
-    before = stored or {name: getattr(person, name) for name in DECISION_FIELDS}
+    before = (
+        None if person.pk is None else Person.objects.values(*DECISION_FIELDS).get(pk=person.pk)
+    )
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
-    if created:  # a new person's defaults are no news; what someone chose starts the history
+    with transaction.atomic():
+        person.save()
+        PersonChange.objects.bulk_create(person_changes(person, before))
+    return person
+
+
+def person_changes(person: Person, before: Mapping[str, Any] | None) -> list[PersonChange]:
+    """The dated history of a person's part, stance, influence and stake: what changed against
+    `before` (as stored), or, for a new person (`before` None), what someone chose.
+
+    The one rule of the history, for `person_save` and the spreadsheet import's bulk writes.
+    """
+    if before is None:  # a new person's defaults are no news
         changed = [n for n in DECISION_FIELDS if getattr(person, n) not in _UNSET_DECISION]
     else:
         changed = [n for n in DECISION_FIELDS if getattr(person, n) != before[n]]
-    with transaction.atomic():
-        person.save()
-        PersonChange.objects.bulk_create(
-            PersonChange(
-                person=person,
-                field=name,
-                old_value="" if created else before[name],
-                new_value=getattr(person, name),
-            )
-            for name in changed
+    return [
+        PersonChange(
+            person=person,
+            field=name,
+            old_value="" if before is None else before[name],
+            new_value=getattr(person, name),
         )
-    return person
+        for name in changed
+    ]
 
 
 def person_delete(*, person: Person) -> None:
@@ -128,12 +153,11 @@ def touchpoint_log(
     touchpoint.follow_up_on = follow_up_on
     people = list(people)
     people_updates = list(people_updates)
-    strangers = [person.name for person in people if person.customer_id != customer.pk]
     errors: dict[str, Any] = {}
-    if strangers:
-        errors["people"] = f"Not a person of {customer.name}: {', '.join(strangers)}."
-    if others := [person.name for person, _ in people_updates if person.customer_id != customer.pk]:
-        errors["people_updates"] = f"Not a person of {customer.name}: {', '.join(others)}."
+    if strangers := strangers_error(customer, people):
+        errors["people"] = strangers
+    if strangers := strangers_error(customer, [person for person, _ in people_updates]):
+        errors["people_updates"] = strangers
     try:
         touchpoint.full_clean(exclude=["people", "our_people"])
     except ValidationError as error:

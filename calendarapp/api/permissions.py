@@ -5,31 +5,14 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from calendarapp.models import Plan
-from calendarapp.roles import (
-    can_edit_customers,
-    can_edit_decisions,
-    can_edit_person,
-    can_edit_plan,
-    can_edit_touchpoint,
-    can_plan,
-    can_read_calendar,
-)
-from customers.models import (
-    Competitor,
-    Contract,
-    CustomerInterest,
-    DecisionFactor,
-    DecisionStep,
-    Person,
-    Strategy,
-    Touchpoint,
-)
+from calendarapp.roles import can_edit_customers, can_edit_plan, can_plan, can_read_calendar
 
 
 class CalendarPermission(permissions.BasePermission):
     """Both roles may read; customer data is written by calendar admins only.
 
-    Plans are written by their owners (sales managers) and by calendar admins.
+    Plans are written by their owners (sales managers) and by calendar admins; the records
+    kept about a customer by its account owner and calendar admins (the view's `record`).
     """
 
     message = "Your role may not change this."
@@ -43,7 +26,7 @@ class CalendarPermission(permissions.BasePermission):
             return True
         if getattr(view, "writes_plans", False):
             return can_plan(request.user)
-        if getattr(view, "writes_contacts", False):
+        if getattr(view, "writes_records", False):
             return True  # whose customer it is decides: below, and on create in the view
         return can_edit_customers(request.user)
 
@@ -52,13 +35,6 @@ class CalendarPermission(permissions.BasePermission):
             return True
         if isinstance(obj, Plan):
             return can_edit_plan(request.user, obj)
-        if isinstance(obj, Person):
-            return can_edit_person(request.user, obj)
-        if isinstance(obj, Touchpoint):
-            return can_edit_touchpoint(request.user, obj)
-        if isinstance(
-            obj,
-            DecisionFactor | DecisionStep | Competitor | Contract | CustomerInterest | Strategy,
-        ):
-            return can_edit_decisions(request.user, obj)
+        if getattr(view, "writes_records", False):
+            return view.record.may_change(request.user, view.record.customer_of(obj))
         return can_edit_customers(request.user)

@@ -26,12 +26,12 @@ from calendarapp.lib.validation import (
     validate_calendar_date,
 )
 from calendarapp.models import Plan, PlanKind
+from calendarapp.occurrences.opportunities import MAX_DAYS, OPPORTUNITY_KINDS
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
-from customers.models import Customer, Interest, Person, Touchpoint
-from customers.services import PERSON_FIELDS, person_save, touchpoint_log
+from customers.models import Customer, Interest, PersonChange
 from traditions.models import Tradition
 
 if TYPE_CHECKING:
@@ -261,21 +261,6 @@ class PlanSerializer(CleanedModelSerializer):
     def validate_offers(self, names):
         return _interests_named(names)
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        audience = {
-            name: attrs.get(name, getattr(self.instance, name, None) if self.instance else None)
-            for name in ("customers", "countries", "interests")
-        }
-        if self.instance:
-            audience["customers"] = attrs.get("customers", self.instance.customers.all())
-            audience["interests"] = attrs.get("interests", self.instance.interests.all())
-        if not any(audience.values()):
-            raise serializers.ValidationError(
-                {"customers": ["Choose an audience: customers, countries or interests."]}
-            )
-        return attrs
-
     def create(self, validated_data):
         return plan_save(owner=validated_data.pop("owner"), **validated_data)
 
@@ -464,127 +449,48 @@ class SuggestionsSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="Why there are fewer than five suggestions, or empty.")
 
 
-class PersonSerializer(CleanedModelSerializer):
+class PersonChangeSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Person
-        fields = ["id", "customer", *PERSON_FIELDS]
-
-    def create(self, validated_data):
-        return person_save(**validated_data)
-
-    def update(self, instance, validated_data):
-        validated_data.setdefault("customer", instance.customer)
-        return person_save(person=instance, **validated_data)
+        model = PersonChange
+        fields = ["field", "old_value", "new_value", "changed_on"]
 
 
-class ChangeSerializer(serializers.Serializer):
-    topic = serializers.CharField()
+class SignalSerializer(serializers.Serializer):
+    code = serializers.CharField()
     text = serializers.CharField()
 
 
-class TouchpointSerializer(CleanedModelSerializer):
-    our_people = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
-    )
-    people_updates = serializers.ListField(
-        child=serializers.DictField(),
-        required=False,
-        write_only=True,
-        help_text='People of the customer whose facts changed, saved with the touch: [{"id": …, '
-        '"job_title": …, "left_on": …, "decision_role": …, "stance": …}], any field of '
-        "/api/people but customer; only the fields sent change.",
-    )
-    # Validated by the model (topics, sentences); declared for the schema's shape.
-    changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
-    # Read only, so an exported sheet says whom each touch was with.
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-
-    class Meta:
-        model = Touchpoint
-        fields = [
-            "id",
-            "customer",
-            "customer_name",
-            "date",
-            "channel",
-            "people",
-            "our_people",
-            "summary",
-            "changes",
-            "outcome",
-            "follow_up_on",
-            "people_updates",
-        ]
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        # A new touchpoint names its customer (required); an edited one keeps its own.
-        customer = attrs.get("customer") or getattr(self.instance, "customer", None)
-        assert customer is not None
-        strangers = [p.name for p in attrs.get("people", []) if p.customer_id != customer.pk]
-        if strangers:
-            raise serializers.ValidationError(
-                {"people": [f"Not a person of {customer.name}: {', '.join(strangers)}."]}
-            )
-        if "people_updates" in attrs:
-            attrs["people_updates"] = _people_updates(customer, attrs["people_updates"])
-        return attrs
-
-    def create(self, validated_data):
-        return touchpoint_log(**validated_data)
-
-    def update(self, instance, validated_data):
-        current = {
-            "customer": instance.customer,
-            "date": instance.date,
-            "channel": instance.channel,
-            "people": instance.people.all(),
-            "our_people": instance.our_people.all(),
-            "summary": instance.summary,
-            "changes": instance.changes,
-            "outcome": instance.outcome,
-            "follow_up_on": instance.follow_up_on,
-        }
-        return touchpoint_log(touchpoint=instance, **{**current, **validated_data})
+class RiskSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["low", "medium", "high"])
+    signals = SignalSerializer(many=True)
+    questions = serializers.ListField(child=serializers.CharField())
 
 
-# What a touch may update about a person: the person's API fields but the id and customer.
-PERSON_UPDATE_FIELDS = frozenset(PersonSerializer.Meta.fields) - {"id", "customer"}
+class OpportunityQuerySerializer(serializers.Serializer):
+    owner = serializers.CharField(required=False, help_text="A username, or `me`.")
+    days = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DAYS)
+    kind = serializers.ChoiceField(choices=list(OPPORTUNITY_KINDS), required=False)
+    interest = serializers.CharField(required=False, max_length=60)
+
+    def validate_owner(self, username: str) -> Any:
+        if username == "me":
+            return self.context["request"].user
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise serializers.ValidationError(f"No user is called “{username}”.")
+        return user
 
 
-def _people_updates(
-    customer: Customer, items: list[dict[str, Any]]
-) -> list[tuple[Person, dict[str, Any]]]:
-    """Read `people_updates` into (person, fields sent) pairs, each checked as /api/people does."""
-    ids = [item.get("id") for item in items]
-    if not all(type(pk) is int for pk in ids):
-        raise serializers.ValidationError(
-            {"people_updates": ["Each update needs the person's id."]}
-        )
-    people = Person.objects.filter(customer=customer).in_bulk(ids)
-    errors: list[str] = []
-    updates = []
-    for pk, item in zip(ids, items, strict=True):
-        person = people.get(pk)
-        if person is None:
-            errors.append(f"No person {pk} at {customer.name}.")
-            continue
-        fields = set(item) - {"id"}
-        if unknown := sorted(fields - PERSON_UPDATE_FIELDS):
-            errors.append(f"{person.name} ({pk}): unknown fields {', '.join(unknown)}.")
-            continue
-        checked = PersonSerializer(person, data=item, partial=True)
-        if not checked.is_valid():
-            errors.extend(
-                f"{person.name} ({pk}), {field}: {message}"
-                for field, messages in checked.errors.items()
-                for message in messages
-            )
-            continue
-        updates.append((person, {name: checked.validated_data[name] for name in fields}))
-    if errors:
-        raise serializers.ValidationError({"people_updates": errors})
-    return updates
+class OpportunitySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    customer = serializers.IntegerField()
+    customer_name = serializers.CharField()
+    owner = serializers.CharField(help_text="The customer's account owner; empty when none.")
+    start = StrictDateField()
+    end = StrictDateField()
+    title = serializers.CharField()
+    message = serializers.CharField()
+    interests = serializers.ListField(child=serializers.CharField())
 
 
 class ContactQuerySerializer(serializers.Serializer):

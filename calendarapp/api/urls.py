@@ -8,9 +8,53 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from calendarapp.api import decisions, interests, schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api import records, schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api.records import RecordDetail, RecordList
+
+# Every record kept about a customer: its list and its one, by the generic pair of views.
+RECORD_PATHS = [
+    ("people", "api-people", "api-person", records.PersonSerializer),
+    (
+        "decision-factors",
+        "api-decision-factors",
+        "api-decision-factor",
+        records.DecisionFactorSerializer,
+    ),
+    ("decision-steps", "api-decision-steps", "api-decision-step", records.DecisionStepSerializer),
+    ("competitors", "api-competitors", "api-competitor", records.CompetitorSerializer),
+    ("contracts", "api-contracts", "api-contract", records.ContractSerializer),
+    (
+        "customer-interests",
+        "api-customer-interests",
+        "api-customer-interest",
+        records.CustomerInterestSerializer,
+    ),
+    ("strategies", "api-strategies", "api-strategy", records.StrategySerializer),
+]
 
 urlpatterns = [
+    *(
+        route
+        for prefix, list_name, one_name, serializer in RECORD_PATHS
+        for route in (
+            path(
+                prefix,
+                login_not_required(RecordList.as_view(serializer_class=serializer)),
+                name=list_name,
+            ),
+            path(
+                f"{prefix}/<int:pk>",
+                login_not_required(RecordDetail.as_view(serializer_class=serializer)),
+                name=one_name,
+            ),
+        )
+    ),
+    path("touchpoints", login_not_required(views.TouchpointList.as_view()), name="api-touchpoints"),
+    path(
+        "touchpoints/<int:pk>",
+        login_not_required(RecordDetail.as_view(serializer_class=records.TouchpointSerializer)),
+        name="api-touchpoint",
+    ),
     path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
     path(
         "customers/<int:pk>",
@@ -23,80 +67,20 @@ urlpatterns = [
         login_not_required(views.TraditionDetail.as_view()),
         name="api-tradition",
     ),
-    path("people", login_not_required(views.PersonList.as_view()), name="api-people"),
-    path("people/<int:pk>", login_not_required(views.PersonDetail.as_view()), name="api-person"),
     path(
         "people/<int:pk>/history",
-        login_not_required(decisions.PersonHistory.as_view()),
+        login_not_required(views.PersonHistory.as_view()),
         name="api-person-history",
     ),
     path(
         "customers/<int:pk>/risk",
-        login_not_required(decisions.CustomerRisk.as_view()),
+        login_not_required(views.CustomerRisk.as_view()),
         name="api-customer-risk",
     ),
     path(
-        "decision-factors",
-        login_not_required(decisions.DecisionFactorList.as_view()),
-        name="api-decision-factors",
-    ),
-    path(
-        "decision-factors/<int:pk>",
-        login_not_required(decisions.DecisionFactorDetail.as_view()),
-        name="api-decision-factor",
-    ),
-    path(
-        "decision-steps",
-        login_not_required(decisions.DecisionStepList.as_view()),
-        name="api-decision-steps",
-    ),
-    path(
-        "decision-steps/<int:pk>",
-        login_not_required(decisions.DecisionStepDetail.as_view()),
-        name="api-decision-step",
-    ),
-    path(
-        "competitors",
-        login_not_required(decisions.CompetitorList.as_view()),
-        name="api-competitors",
-    ),
-    path(
-        "competitors/<int:pk>",
-        login_not_required(decisions.CompetitorDetail.as_view()),
-        name="api-competitor",
-    ),
-    path("contracts", login_not_required(decisions.ContractList.as_view()), name="api-contracts"),
-    path(
-        "contracts/<int:pk>",
-        login_not_required(decisions.ContractDetail.as_view()),
-        name="api-contract",
-    ),
-    path(
-        "customer-interests",
-        login_not_required(interests.CustomerInterestList.as_view()),
-        name="api-customer-interests",
-    ),
-    path(
-        "customer-interests/<int:pk>",
-        login_not_required(interests.CustomerInterestDetail.as_view()),
-        name="api-customer-interest",
-    ),
-    path("strategies", login_not_required(interests.StrategyList.as_view()), name="api-strategies"),
-    path(
-        "strategies/<int:pk>",
-        login_not_required(interests.StrategyDetail.as_view()),
-        name="api-strategy",
-    ),
-    path(
         "opportunities",
-        login_not_required(interests.OpportunityList.as_view()),
+        login_not_required(views.OpportunityList.as_view()),
         name="api-opportunities",
-    ),
-    path("touchpoints", login_not_required(views.TouchpointList.as_view()), name="api-touchpoints"),
-    path(
-        "touchpoints/<int:pk>",
-        login_not_required(views.TouchpointDetail.as_view()),
-        name="api-touchpoint",
     ),
     path("plans", login_not_required(views.PlanList.as_view()), name="api-plans"),
     path("plans/check", login_not_required(views.PlanCheck.as_view()), name="api-plan-check"),

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendarapp.api import serializers
+from calendarapp.api import records, serializers
+from calendarapp.api.records import EDIT_METHODS, RecordList
 from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.models import Plan
+from calendarapp.occurrences.decision_checks import risks
+from calendarapp.occurrences.opportunities import DEFAULT_DAYS, customers_for, opportunities
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touch_states import touch_states
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
-from calendarapp.roles import can_edit_contacts
-from customers.models import Customer, Person, Touchpoint
-from customers.services import person_delete, touchpoint_delete
+from customers.models import Customer, Person
 from traditions.models import Tradition
-
-EDIT_METHODS = ["get", "patch", "delete", "head", "options"]
 
 
 class CustomerList(generics.ListCreateAPIView):
@@ -100,47 +99,10 @@ class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
         plan_delete(plan=instance)
 
 
-class ContactList(generics.ListCreateAPIView):
-    """People or touchpoints, `?customer=` narrows; only a customer's editors add to it."""
-
-    writes_contacts = True
-
-    def filtered(self, queryset: QuerySet) -> QuerySet:
-        """Check the query and narrow to `?customer=`; the checked query stays in `self.query`."""
-        query = serializers.ContactQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        self.query = query.validated_data
-        if "customer" in self.query:
-            queryset = queryset.filter(customer_id=self.query["customer"])
-        return queryset
-
-    def perform_create(self, serializer) -> None:
-        if not can_edit_contacts(self.request.user, serializer.validated_data["customer"]):
-            raise PermissionDenied("Only the customer's account owner or a calendar admin may.")
-        serializer.save()
-
-
-class PersonList(ContactList):
-    serializer_class = serializers.PersonSerializer
-
-    def get_queryset(self) -> QuerySet:
-        return self.filtered(Person.objects.all())
-
-
-class PersonDetail(generics.RetrieveUpdateDestroyAPIView):
-    queryset = Person.objects.select_related("customer")
-    serializer_class = serializers.PersonSerializer
-    http_method_names = EDIT_METHODS
-    writes_contacts = True
-
-    def perform_destroy(self, instance: Person) -> None:
-        person_delete(person=instance)
-
-
-class TouchpointList(TableFormatsMixin, ContactList):
+class TouchpointList(TableFormatsMixin, RecordList):
     """The team's touchpoints, `?since=`/`?until=` a period; `?format=csv|xlsx` as a spreadsheet."""
 
-    serializer_class = serializers.TouchpointSerializer
+    serializer_class = records.TouchpointSerializer
     renderer_classes = TABLE_RENDERERS
     download_name = "touchpoints"
 
@@ -156,26 +118,12 @@ class TouchpointList(TableFormatsMixin, ContactList):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:
-        queryset = self.filtered(
-            Touchpoint.objects.select_related("customer").prefetch_related("people", "our_people")
-        )
+        queryset = super().get_queryset()
         if "since" in self.query:
             queryset = queryset.filter(date__gte=self.query["since"])
         if "until" in self.query:
             queryset = queryset.filter(date__lte=self.query["until"])
         return queryset
-
-
-class TouchpointDetail(generics.RetrieveUpdateDestroyAPIView):
-    queryset = Touchpoint.objects.select_related("customer").prefetch_related(
-        "people", "our_people"
-    )
-    serializer_class = serializers.TouchpointSerializer
-    http_method_names = EDIT_METHODS
-    writes_contacts = True
-
-    def perform_destroy(self, instance: Touchpoint) -> None:
-        touchpoint_delete(touchpoint=instance)
 
 
 def draft_from_data(data: dict) -> Draft:
@@ -263,6 +211,59 @@ class OccurrenceList(TableFormatsMixin, APIView):
             kinds=[params["kind"]] if "kind" in params else None,
         )
         return Response(serializers.OccurrenceSerializer(calendar.occurrences, many=True).data)
+
+
+class PersonHistory(generics.ListAPIView):
+    """A person's dated changes of part, stance, influence and personal stake, newest first."""
+
+    serializer_class = serializers.PersonChangeSerializer
+
+    def get_queryset(self) -> QuerySet:
+        person = get_object_or_404(Person, pk=self.kwargs["pk"])
+        return person.changes.all()
+
+
+class CustomerRisk(generics.GenericAPIView):
+    """The "are we just a data point?" check: level, the signals behind it, what to ask next."""
+
+    queryset = Customer.objects.all()
+
+    @extend_schema(responses=serializers.RiskSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        customer = self.get_object()
+        risk = risks(Customer.objects.filter(pk=customer.pk), timezone.localdate())[customer.pk]
+        return Response(serializers.RiskSerializer(risk).data)
+
+
+class OpportunityList(TableFormatsMixin, APIView):
+    """What to act on now: the same list as the Opportunities page; `?format=csv|xlsx` too."""
+
+    renderer_classes = TABLE_RENDERERS
+    download_name = "opportunities"
+    table_serializer = serializers.OpportunitySerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("owner", str, description="A username or `me`; default the team"),
+            OpenApiParameter("days", int, description=f"Days ahead (default {DEFAULT_DAYS})"),
+            OpenApiParameter("kind", str, description="Only this kind of opportunity"),
+            OpenApiParameter("interest", str, description="Only customers with this interest"),
+            FORMAT_PARAMETER,
+        ],
+        responses=serializers.OpportunitySerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = serializers.OpportunityQuerySerializer(
+            data=request.query_params, context={"request": request}
+        )
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        found = opportunities(
+            customers_for(owner=params.get("owner"), interest=params.get("interest", "")),
+            days=params.get("days", DEFAULT_DAYS),
+            kind=params.get("kind", ""),
+        )
+        return Response(serializers.OpportunitySerializer(found, many=True).data)
 
 
 def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:

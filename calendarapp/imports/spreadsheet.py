@@ -39,6 +39,7 @@ from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import tables
 from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange
+from customers.services import person_changes
 from traditions.models import Tradition, rule_text_of
 
 # Rows per bulk query: queries grow with the file by one per batch, not one per row.
@@ -573,21 +574,16 @@ class _Plan:
             if changed:
                 names = set().union(*(f for _, created, f in self.saves[kind] if not created))
                 _update_rows(model, changed, [*sorted(names), "updated_at"])
-        PersonChange.objects.bulk_create(self._person_changes(), batch_size=BATCH)
-
-    def _person_changes(self) -> Iterator[PersonChange]:
-        """The decision fields a row changed, as person_save records them."""
-        for person, created, _ in self.saves["people"]:
-            # A new person's defaults are no news; what someone chose starts the history.
-            before = self.people_before.get(person.pk) or {
-                n: Person._meta.get_field(n).get_default()  # type: ignore[union-attr]
-                for n in DECISION_FIELDS
-            }
-            for name in DECISION_FIELDS:
-                new = getattr(person, name)
-                if new != before[name] and not (created and new == ""):
-                    old = "" if created else before[name]
-                    yield PersonChange(person=person, field=name, old_value=old, new_value=new)
+        PersonChange.objects.bulk_create(
+            (
+                change
+                for person, created, _ in self.saves["people"]
+                for change in person_changes(
+                    person, None if created else self.people_before[person.pk]
+                )
+            ),
+            batch_size=BATCH,
+        )
 
 
 # Excel writes dates in a CSV as the computer's region does: 31-12-2026 in Denmark,

@@ -1,4 +1,4 @@
-"""Form pieces every page shares: the date input and the 1900-2199 bounds."""
+"""Form pieces every page shares: the date input, the 1900-2199 bounds, the year and region."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from calendarapp.lib import countries
 from calendarapp.lib.validation import EARLIEST, FAR_DATE, ISO_DATE, LATEST, NOT_ISO_DATE
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,3 +35,17 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField), name
     return field
+
+
+class YearForm(forms.Form):
+    """The ?year= and ?subdivision= of the customer and country pages."""
+
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2200, label="Year")
+    subdivision = forms.ChoiceField(required=False, label="Region")
+
+    def __init__(self, data: Any, *, country: str = ""):
+        super().__init__(data)
+        choice_field(self, "subdivision").choices = [("", "Nationwide only")] + [
+            (code, name if name == code else f"{name} ({code})")
+            for code, name in sorted(countries.subdivision_names(country).items())
+        ]

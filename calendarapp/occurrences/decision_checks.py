@@ -71,6 +71,7 @@ def step_findings(
     A caller that already holds the customers' calendar from today on (with decision steps,
     vacations and busy seasons) passes it, and this costs one query.
     """
+    last_day = today + datetime.timedelta(days=FINDINGS_DAYS)
     if calendar is None:
         calendar = calendar_between(
             today,
@@ -87,7 +88,9 @@ def step_findings(
     }
     found: dict[int, list[StepFinding]] = {}
     for customer in calendar.customers:
-        occurrences = [o for o in calendar.for_customer(customer) if o.end >= today]
+        occurrences = [
+            o for o in calendar.for_customer(customer) if o.end >= today and o.start <= last_day
+        ]
         steps = [o for o in occurrences if o.kind == DECISION_STEP and o.phase != DONE]
         away = [o for o in occurrences if o.kind in AWAY_KINDS]
         findings = [*_late(steps, deadlines), *_away(steps, away)]
@@ -299,14 +302,22 @@ class MapPerson:
     reports: list[MapPerson] = field(default_factory=list)
 
 
-def decision_map(customer: Customer, today: datetime.date) -> list[MapPerson]:
-    """The customer's active people as trees by reporting line, in two queries."""
+def people_of(customer: Customer) -> list[Person]:
+    """The customer's people by name, each with its manager and `last_touch`, in one query."""
     # Each person's last touch comes with them (MAX over their touchpoints, GROUP BY person).
-    people = list(
-        customer.people.filter(active=True)
+    return list(
+        customer.people.select_related("reports_to")
         .annotate(last_touch=Max("touchpoints__date"))
-        .order_by("name")
+        .order_by("name", "id")
     )
+
+
+def decision_map(
+    customer: Customer, today: datetime.date, people: list[Person] | None = None
+) -> list[MapPerson]:
+    """The customer's active people as trees by reporting line, in two queries (one when the
+    caller passes `people_of(customer)`)."""
+    people = [p for p in (people_of(customer) if people is None else people) if p.active]
     # Real changes of part, stance or influence, newest first; not a new person's first values.
     changes: dict[int, list[PersonChange]] = defaultdict(list)
     for change in (

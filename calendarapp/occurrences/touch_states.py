@@ -16,6 +16,7 @@ from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import cadence
 from calendarapp.occurrences.sources.touches import HORIZON_DAYS, TITLE_PREFIX
 from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer, Touchpoint
 
 
@@ -49,15 +50,20 @@ def touch_states(customers: QuerySet[Customer]) -> dict[int, TouchState]:
         .values_list("customer_id", "last")
     )
     return {
-        occurrence.customer_id: TouchState(
-            last_touch=last.get(occurrence.customer_id),
-            next_touch=occurrence.start,
-            status=cadence.TouchStatus(occurrence.phase),
-            reason=occurrence.title.removeprefix(TITLE_PREFIX),
-        )
+        occurrence.customer_id: touch_state(occurrence, last.get(occurrence.customer_id))
         for occurrence in calendar.occurrences
         if occurrence.customer_id is not None
     }
+
+
+def touch_state(touch_due: Occurrence, last_touch: datetime.date | None) -> TouchState:
+    """A customer's contact state from its `touch_due` occurrence and its last touch."""
+    return TouchState(
+        last_touch=last_touch,
+        next_touch=touch_due.start,
+        status=cadence.TouchStatus(touch_due.phase),
+        reason=touch_due.title.removeprefix(TITLE_PREFIX),
+    )
 
 
 def needing_touch(customers: QuerySet[Customer]) -> list[int]:

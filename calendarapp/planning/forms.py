@@ -10,6 +10,7 @@ from calendarapp.lib import countries
 from calendarapp.lib.forms import DATE_INPUT, choice_field
 from calendarapp.lib.validation import END_BEFORE_START, MAX_SPAN_DAYS
 from calendarapp.models import Plan, PlanKind, PlanStatus
+from calendarapp.planning.services import audience_error
 from customers.models import Customer, Interest
 
 
@@ -96,10 +97,9 @@ class PlanForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if not (data.get("customers") or data.get("countries") or data.get("interests")):
-            self.add_error(
-                "customers", "Choose an audience: customers, whole countries or interests."
-            )
+        audience = (data.get(name) or () for name in ("customers", "countries", "interests"))
+        if error := audience_error(*audience):
+            self.add_error("customers", error)
         return data
 
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from calendarapp.models import Plan, PlanStatus
 from customers.models import Customer, Interest
+
+NO_AUDIENCE = "Choose an audience: customers, whole countries or interests."
+
+
+def audience_error(
+    customers: Iterable[Customer], countries: Iterable[str], interests: Iterable[Interest]
+) -> str:
+    """The rule that a plan reaches someone, asked by `plan_save`, the planner and the admin."""
+    return "" if any(customers) or any(countries) or any(interests) else NO_AUDIENCE
 
 
 def plan_save(
@@ -31,6 +41,9 @@ def plan_save(
     Raises ValidationError (naming the field) before anything is written.
     `owner` is only used for a new plan: editing never changes who owns it.
     """
+    customers, countries, interests = list(customers), list(countries), list(interests)
+    if error := audience_error(customers, countries, interests):
+        raise ValidationError({"customers": error})
     if plan is None:
         plan = Plan(owner=owner)
     plan.kind = kind

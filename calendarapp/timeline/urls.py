@@ -1,4 +1,4 @@
-"""The timeline (the home page), and the customer and country pages."""
+"""The timeline (the home page) and the country page."""
 
 from django.urls import path
 
@@ -8,69 +8,5 @@ urlpatterns = [
     path("", views.timeline, name="timeline"),
     path("timeline.csv", views.timeline_download, {"file_format": "csv"}, name="timeline-csv"),
     path("timeline.xlsx", views.timeline_download, {"file_format": "xlsx"}, name="timeline-xlsx"),
-    path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
     path("countries/<str:code>", views.country_detail, name="country-detail"),
-    path(
-        "customers/<int:customer_id>/touches/new",
-        views.touchpoint_form,
-        name="touchpoint-create",
-    ),
-    path("touches/<int:touchpoint_id>", views.touchpoint_form, name="touchpoint-edit"),
-    path(
-        "customers/<int:customer_id>/steps/new",
-        views.decision_step_form,
-        name="decision-step-create",
-    ),
-    path("steps/<int:step_id>", views.decision_step_form, name="decision-step-edit"),
-    path(
-        "customers/<int:customer_id>/factors/new",
-        views.decision_record_form,
-        {"kind": "factor"},
-        name="decision-factor-create",
-    ),
-    path(
-        "factors/<int:record_id>",
-        views.decision_record_form,
-        {"kind": "factor"},
-        name="decision-factor-edit",
-    ),
-    path(
-        "customers/<int:customer_id>/competitors/new",
-        views.decision_record_form,
-        {"kind": "competitor"},
-        name="competitor-create",
-    ),
-    path(
-        "competitors/<int:record_id>",
-        views.decision_record_form,
-        {"kind": "competitor"},
-        name="competitor-edit",
-    ),
-    path(
-        "customers/<int:customer_id>/interests/new",
-        views.decision_record_form,
-        {"kind": "interest"},
-        name="interest-create",
-    ),
-    path(
-        "interests/<int:record_id>",
-        views.decision_record_form,
-        {"kind": "interest"},
-        name="interest-edit",
-    ),
-    path("interests/<int:evidence_id>/confirm", views.interest_confirm, name="interest-confirm"),
-    path(
-        "customers/<int:customer_id>/strategies/new",
-        views.decision_record_form,
-        {"kind": "strategy"},
-        name="strategy-create",
-    ),
-    path(
-        "strategies/<int:record_id>",
-        views.decision_record_form,
-        {"kind": "strategy"},
-        name="strategy-edit",
-    ),
-    path("customers/<int:customer_id>/people/new", views.person_form, name="person-create"),
-    path("people/<int:person_id>", views.person_form, name="person-edit"),
 ]

@@ -241,6 +241,7 @@ def test_sales_manager_cannot_reach_the_admins_edit_pages(desktop):
         title="Admin's visit",
         start=week_42(datetime.date.today().year + 1),
         end=week_42(datetime.date.today().year + 1),
+        customers=[customer],
     )
     response = page.goto(f"{desktop.base}/plans/{admin_plan.pk}")
     assert response.status == 403

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from customers.models import Customer
+from customers.models import Customer, Interest
 from tests import factories
 from tests.calendarapp.feeds import support as fs
 
@@ -30,5 +30,30 @@ def retailer(db) -> Customer:
         start=datetime.date(2024, 11, 15),
         end=datetime.date(2024, 12, 31),
         rule="RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15",
+    )
+    return customer
+
+
+@pytest.fixture
+def dansk_retail(db):
+    """A Danish customer with a busy season, a contract, an interest and the autumn holiday."""
+    customer = factories.customer("Dansk Retail", "DK", budget_close_month=9)
+    customer.interests.add(Interest.objects.create(name="cloud"))
+    factories.danish_autumn_school_holiday()
+    factories.tradition(
+        title="Peak season",
+        kind="busy_season",
+        customer=customer,
+        start=datetime.date(2025, 11, 15),
+        end=datetime.date(2026, 1, 10),
+        rule="RRULE:FREQ=YEARLY",
+        lead_time_days=30,
+    )
+    factories.contract(
+        customer,
+        datetime.date(2027, 3, 31),
+        name="Support",
+        notice_period_days=90,
+        pre_shopping_days=240,
     )
     return customer

@@ -339,7 +339,9 @@ def test_a_staff_sales_manager_plans_only_in_their_own_name_in_the_admin(
     sales_manager.save()
     client.force_login(sales_manager)
     client.post(reverse("admin:calendarapp_plan_add"), plan_form(calendar_admin.pk, "Not theirs"))
-    mine = factories.plan(owner=sales_manager, kind="visit", start=datetime.date(2026, 5, 5))
+    mine = factories.plan(
+        owner=sales_manager, kind="visit", start=datetime.date(2026, 5, 5), countries=["DK"]
+    )
     client.post(
         reverse("admin:calendarapp_plan_change", args=[mine.pk]),
         plan_form(calendar_admin.pk, "Handed away"),
@@ -381,3 +383,47 @@ def test_a_nul_byte_in_an_admin_search_or_filter_is_a_400(admin_client, query):
     response = admin_client.get(reverse("admin:customers_customer_changelist") + query)
     assert response.status_code == 400
     assert "NUL byte" in response.content.decode()
+
+
+def test_a_plan_that_reaches_nobody_is_refused_in_the_admin_naming_its_audience(
+    admin_client, calendar_admin
+):
+    form = {**plan_form(calendar_admin.pk, "For nobody"), "countries": "[]"}
+    response = admin_client.post(reverse("admin:calendarapp_plan_add"), form)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["customers"] == ["Choose an audience: customers, whole countries or interests."]
+    assert not Plan.objects.filter(title="For nobody").exists()
+
+
+def test_editing_a_plan_in_the_admin_keeps_what_it_offers(admin_client, calendar_admin):
+    cloud = Interest.objects.create(name="cloud")
+    plan = factories.plan(
+        owner=calendar_admin, start=datetime.date(2026, 5, 5), countries=["DK"], offers=[cloud]
+    )
+    admin_client.post(
+        reverse("admin:calendarapp_plan_change", args=[plan.pk]),
+        plan_form(calendar_admin.pk, "Renamed"),
+    )
+    plan.refresh_from_db()
+    assert plan.title == "Renamed"
+    assert list(plan.offers.all()) == [cloud]
+
+
+def test_a_staff_sales_manager_sees_but_cannot_change_a_customers_records_in_the_admin(
+    client, sales_manager
+):
+    # Sales managers keep their own customers' records on the site; the admin cannot tell whose.
+    sales_manager.is_staff = True
+    sales_manager.save()
+    customer = factories.customer(owner=sales_manager)
+    client.force_login(sales_manager)
+    response = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    assert response.status_code == 200
+    inlines = {
+        formset.opts.model._meta.model_name: formset
+        for formset in response.context["inline_admin_formsets"]
+    }
+    for name in ("contract", "person", "customerinterest", "strategy"):
+        assert not inlines[name].has_change_permission, name
+        assert not inlines[name].has_add_permission, name

@@ -233,7 +233,12 @@ def test_plans_crud_and_ownership(sales_client, sales_manager, calendar_admin, d
         "offers": [],
     }
     other = factories.plan(
-        kind="visit", title="Admin's", start=D(2026, 1, 5), end=D(2026, 1, 5), owner=calendar_admin
+        kind="visit",
+        title="Admin's",
+        start=D(2026, 1, 5),
+        end=D(2026, 1, 5),
+        owner=calendar_admin,
+        countries=["DK"],
     )
     assert (
         sales_client.patch(
@@ -607,6 +612,19 @@ def test_patching_a_plan_keeps_its_audience(sales_client, dane):
     assert response.status_code == 200, response.json()
     assert response.json()["customers"] == [dane.pk]
     assert Plan.objects.get().end == D(2026, 5, 7)
+
+
+def test_patching_away_a_plans_whole_audience_is_400_naming_customers(sales_client, dane):
+    body = {"kind": "event", "title": "Roadshow", "start": "2026-05-05", "end": "2026-05-06"}
+    created = sales_client.post(
+        "/api/plans", {**body, "customers": [dane.pk]}, content_type="application/json"
+    ).json()
+    response = sales_client.patch(
+        f"/api/plans/{created['id']}", {"customers": []}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "audience" in response.json()["errors"]["customers"][0]
+    assert list(Plan.objects.get().customers.all()) == [dane]
 
 
 def test_a_user_outside_both_roles_is_refused(client, nobody, dane):

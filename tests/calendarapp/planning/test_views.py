@@ -59,6 +59,22 @@ def test_plan_save_writes_plan_and_audience(sales_manager, danes):
     assert list(plan.interests.all()) == [cloud]
 
 
+def test_plan_save_refuses_a_plan_that_reaches_nobody(sales_manager):
+    # The one home of the rule: the planner, the API and the admin all reach it.
+    with pytest.raises(ValidationError) as error:
+        plan_save(
+            owner=sales_manager,
+            kind="event",
+            title="For nobody",
+            start=D(2026, 11, 3),
+            end=D(2026, 11, 3),
+        )
+    assert error.value.message_dict == {
+        "customers": ["Choose an audience: customers, whole countries or interests."]
+    }
+    assert not Plan.objects.exists()
+
+
 def test_plan_save_refuses_bad_input_and_writes_nothing(sales_manager, danes):
     with pytest.raises(ValidationError) as error:
         plan_save(

@@ -330,7 +330,9 @@ def test_owners_to_remind(sales_manager, calendar_admin, acme):
     factories.customer("Silent's customer", "DK", owner=silent)
     ReminderPreference.objects.create(user=silent, reminders_enabled=False)
     planner = factories.user("planner", email="planner@example.com")
-    factories.plan(kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner)
+    factories.plan(
+        kind="campaign", title="Mailing", start=TODAY, end=TODAY, owner=planner, countries=["DK"]
+    )
 
     assert digest.owners_to_remind(TODAY) == [sales_manager.pk, planner.pk]
 

@@ -1,4 +1,4 @@
-"""The customer page, the country page, the account pages and the error pages."""
+"""The country page, the account pages and the error pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 
-from customers.models import Interest
 from tests import factories
 
 D = datetime.date
@@ -20,76 +19,11 @@ def frozen_today():
         yield
 
 
-@pytest.fixture
-def dane(db):
-    customer = factories.customer("Dansk Retail", "DK", budget_close_month=9)
-    customer.interests.add(Interest.objects.create(name="cloud"))
-    factories.danish_autumn_school_holiday()
-    factories.tradition(
-        title="Peak season",
-        kind="busy_season",
-        customer=customer,
-        start=D(2025, 11, 15),
-        end=D(2026, 1, 10),
-        rule="RRULE:FREQ=YEARLY",
-        lead_time_days=30,
-    )
-    factories.contract(
-        customer, D(2027, 3, 31), name="Support", notice_period_days=90, pre_shopping_days=240
-    )
-    return customer
-
-
-def test_pages_need_a_login(client, dane):
-    for url in ["/", f"/customers/{dane.pk}", "/countries/DK", "/plans/", "/plans/new"]:
+def test_pages_need_a_login(client, dansk_retail):
+    for url in ["/", f"/customers/{dansk_retail.pk}", "/countries/DK", "/plans/", "/plans/new"]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
-
-
-def test_customer_page_shows_year_upcoming_contracts_and_traditions(sales_client, dane):
-    response = sales_client.get(f"/customers/{dane.pk}")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "2026 at a glance" in html
-    # Upcoming, with lead-time hints: budget closes 30 Sep, 60 days' lead by default.
-    assert 'Budget closes</strong> 30 Sep 2026: <span class="hint">act by 1 Aug 2026</span>' in html
-    assert "Autumn school holiday</strong> 12–16 Oct 2026" in html
-    # The contract and its renewal window.
-    assert "Support" in html
-    assert "3 Aug 2026" in html  # pre-shopping opens 240 days before 31 Mar 2027
-    assert "31 Dec 2026" in html  # notice deadline, 90 days before
-    # The tradition, without edit links for a sales manager.
-    assert "Peak season" in html and "repeats annually" in html
-    assert "/admin/" not in html
-    assert "Denmark" in html and "cloud" in html
-
-
-def test_customer_page_year_at_a_glance_lists_each_month(sales_client, dane):
-    html = sales_client.get(f"/customers/{dane.pk}", {"year": "2027"}).content.decode()
-    assert "2027 at a glance" in html
-    # A season across New Year shows in both months it touches, once as a whole.
-    assert html.count("Peak season") >= 2
-    assert "15 Nov 2027 – 10 Jan 2028" in html
-    assert 'href="?year=2026"' in html and 'href="?year=2028"' in html
-
-
-def test_admins_get_edit_links(admin_client, dane):
-    html = admin_client.get(f"/customers/{dane.pk}").content.decode()
-    assert f"/admin/customers/customer/{dane.pk}/change/" in html
-    assert "#traditions-group" in html
-
-
-def test_customer_page_bad_year_and_unknown_customer(sales_client, dane):
-    response = sales_client.get(f"/customers/{dane.pk}", {"year": "next"})
-    assert response.status_code == 400
-    assert "Parameter “year”: Enter a whole number." in response.content.decode()
-    assert sales_client.get("/customers/999999").status_code == 404
-
-
-def test_customer_page_feed_area_is_present(sales_client, dane):
-    html = sales_client.get(f"/customers/{dane.pk}").content.decode()
-    assert 'id="feed-title"' in html
 
 
 def test_country_page_switches_subdivision(sales_client, db):
@@ -107,7 +41,7 @@ def test_country_page_switches_subdivision(sales_client, db):
     assert '<option value="BY" selected>' in html
 
 
-def test_country_page_lists_local_traditions(sales_client, dane):
+def test_country_page_lists_local_traditions(sales_client, dansk_retail):
     html = sales_client.get("/countries/DK", {"year": "2027"}).content.decode()
     assert "Autumn school holiday" in html
     assert "18–22 Oct 2027" in html
@@ -196,7 +130,7 @@ def test_country_page_links_to_its_feed(admin_client):
     assert "countries/DK.ics" in page
 
 
-def test_a_lower_case_country_code_leads_to_the_country_page(sales_client, dane):
+def test_a_lower_case_country_code_leads_to_the_country_page(sales_client, dansk_retail):
     response = sales_client.get("/countries/dk", {"year": "2027"})
     assert response.status_code == 301
     assert response["Location"] == "/countries/DK?year=2027"

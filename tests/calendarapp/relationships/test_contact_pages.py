@@ -50,10 +50,10 @@ def test_the_customer_page_costs_the_same_queries_for_more_people_and_touches(
             people=[person],
             changes=[{"topic": "other", "text": f"Change {i}"}],
         )
-    # The same at 2 and 20: the year, the next touch and the history are each loaded at once,
-    # and how the customer decides (the map, steps, factors, competitors, the risk check),
-    # its interests with their evidence and its strategies.
-    with django_assert_num_queries(44):
+    # The same at 2 and 20: one calendar (the year, the next touch, the steps' findings), the
+    # people once (the list and the map), the history, how the customer decides (steps, factors,
+    # competitors, the risk check), its interests with their evidence and its strategies.
+    with django_assert_num_queries(39):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
 
 

@@ -1,0 +1,432 @@
+"""The customer's records on the site: log a touch, a person, a decision step, factor,
+competitor, interest or strategy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import recurrence
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from recurrence.exceptions import DeserializationError
+
+from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
+from customers.decisions import COMPETITOR_FIELDS, FACTOR_FIELDS
+from customers.interests import EVIDENCE_FIELDS, INTEREST_NAME_MAX, STRATEGY_FIELDS
+from customers.models import (
+    Channel,
+    Competitor,
+    Customer,
+    CustomerInterest,
+    DecisionFactor,
+    DecisionRole,
+    Outcome,
+    Person,
+    Stance,
+    Strategy,
+    Strength,
+    Topic,
+)
+
+# Django's form classes are generic only to the type checker (django-stubs), not at run time.
+if TYPE_CHECKING:
+    ModelForm = forms.ModelForm[Any]
+    ModelMultipleChoiceField = forms.ModelMultipleChoiceField[Any]
+else:
+    ModelForm = forms.ModelForm
+    ModelMultipleChoiceField = forms.ModelMultipleChoiceField
+
+CHANGE_ROWS = 3
+PROMPTS = (
+    "e.g. New CFO since March; signs everything over 50k",
+    "e.g. Sustainability is now their first priority",
+    "e.g. Next year's budget is set in October",
+)
+
+
+class PeopleChoiceField(ModelMultipleChoiceField):
+    """Users by their names, as colleagues know them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+ASKED_ABOUT_PEOPLE = ("job_title", "left_on", "decision_role", "stance")
+
+
+def _person_update_fields() -> dict[str, forms.Field]:
+    """What a touch may tell about someone met, fresh fields for each person."""
+    return {
+        "job_title": forms.CharField(required=False, max_length=200, label="Job title"),
+        "left_on": IsoDateField(required=False, widget=DATE_INPUT, label="Left on"),
+        "decision_role": forms.ChoiceField(
+            choices=DecisionRole.choices, required=False, label="Part in decisions"
+        ),
+        "stance": forms.ChoiceField(choices=Stance.choices, required=False, label="Stance to us"),
+    }
+
+
+class TouchpointForm(forms.Form):
+    """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
+
+    date = IsoDateField(widget=DATE_INPUT, label="Date")
+    channel = forms.ChoiceField(choices=Channel.choices, label="Channel")
+    people = forms.ModelMultipleChoiceField(
+        Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Met"
+    )
+    our_people = PeopleChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("first_name", "username"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="From our side",
+    )
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Summary"
+    )
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices, initial=Outcome.NONE, widget=forms.RadioSelect, label="Outcome"
+    )
+    follow_up_on = IsoDateField(
+        required=False, widget=DATE_INPUT, label="Follow up or ask again on"
+    )
+    interests = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Interests they told us about",
+        help_text="Comma-separated, e.g. IoT, cloud: new ones are noted, known ones confirmed.",
+    )
+    interest_strength = forms.ChoiceField(
+        choices=Strength.choices, initial=Strength.CURIOUS, required=False, label="How strongly"
+    )
+    new_name = forms.CharField(required=False, max_length=200, label="New person met: name")
+    new_job_title = forms.CharField(required=False, max_length=200, label="Job title")
+    new_email = forms.EmailField(required=False, label="Email")
+
+    def __init__(self, data: Any, *, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.customer = customer
+        choice_field(self, "people").queryset = customer.people.all()  # type: ignore[attr-defined]
+        # "Anything new about them?": each active person's fields, shown as they are now.
+        self.updatable = [p for p in customer.people.order_by("name") if p.active]
+        for person in self.updatable:
+            for name, field in _person_update_fields().items():
+                field.initial = getattr(person, name)
+                self.fields[f"p{person.pk}_{name}"] = field
+        for row in range(CHANGE_ROWS):
+            self.fields[f"topic_{row}"] = forms.ChoiceField(
+                choices=[("", "Topic…"), *Topic.choices], required=False, label="Topic"
+            )
+            self.fields[f"text_{row}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label="What changed",
+                widget=forms.TextInput(attrs={"placeholder": PROMPTS[row]}),
+            )
+
+    def change_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"topic_{row}"], self[f"text_{row}"]) for row in range(CHANGE_ROWS)]
+
+    def person_rows(self) -> list[tuple[Person, list[forms.BoundField]]]:
+        """Each active person with their fields to update, for the template."""
+        return [
+            (person, [self[f"p{person.pk}_{name}"] for name in ASKED_ABOUT_PEOPLE])
+            for person in self.updatable
+        ]
+
+    def _people_updates(self) -> list[tuple[Person, dict[str, Any]]]:
+        """Only what was sent and differs from the person as stored; the rest changes nothing."""
+        updates = []
+        for person in self.updatable:
+            fields = {
+                name: self.cleaned_data[key]
+                for name in ASKED_ABOUT_PEOPLE
+                if (key := f"p{person.pk}_{name}") in self.data
+                and self.cleaned_data[key] != getattr(person, name)
+            }
+            if fields:
+                updates.append((person, fields))
+        return updates
+
+    def log_arguments(self) -> dict[str, Any]:
+        """The arguments of `touchpoint_log`; call only after is_valid()."""
+        data = self.cleaned_data
+        changes = [
+            {"topic": data[f"topic_{row}"], "text": data[f"text_{row}"]}
+            for row in range(CHANGE_ROWS)
+            if data[f"topic_{row}"] or data[f"text_{row}"]
+        ]
+        new_people = []
+        if data["new_name"]:
+            new_people.append(
+                {
+                    "name": data["new_name"],
+                    "job_title": data["new_job_title"],
+                    "email": data["new_email"],
+                    "started_on": None,
+                }
+            )
+        return {
+            "customer": self.customer,
+            "date": data["date"],
+            "channel": data["channel"],
+            "people": list(data["people"]),
+            "our_people": list(data["our_people"]),
+            "summary": data["summary"],
+            "changes": changes,
+            "outcome": data["outcome"],
+            "follow_up_on": data["follow_up_on"],
+            "new_people": new_people,
+            "people_updates": self._people_updates(),
+            "interests": [
+                {"interest": name.strip(), "strength": data["interest_strength"] or "curious"}
+                for name in data["interests"].split(",")
+                if name.strip()
+            ],
+        }
+
+
+# The person's part, stance and influence: chosen from a list, each with a default.
+CHOSEN_DECISION_FIELDS = ("decision_role", "stance", "influence")
+
+
+class PersonForm(ModelForm):
+    """Add or edit a person at the customer; saved through `person_save`."""
+
+    started_on = IsoDateField(required=False, widget=DATE_INPUT, label="In the role since")
+    left_on = IsoDateField(required=False, widget=DATE_INPUT, label="Left on")
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "job_title",
+            "email",
+            "phone",
+            "reports_to",
+            "decision_role",
+            "stance",
+            "influence",
+            "personal_stake",
+            "country",
+            "subdivision",
+            "active",
+            "started_on",
+            "left_on",
+            "notes",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "personal_stake": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        others = Person.objects.filter(customer_id=self.instance.customer_id)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        choice_field(self, "reports_to").queryset = others  # type: ignore[attr-defined]
+        for name in CHOSEN_DECISION_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A post without them (a script, a bookmarked older form) keeps the person's current ones.
+        for name in CHOSEN_DECISION_FIELDS:
+            data[name] = data.get(name) or getattr(self.instance, name)
+        return data
+
+
+# Common ways a step repeats, as RRULE text; "monthly_weekday" is worked out from the date.
+REPEATS = [
+    ("", "Does not repeat"),
+    ("RRULE:FREQ=WEEKLY", "Every week, on the date's weekday"),
+    ("RRULE:FREQ=WEEKLY;INTERVAL=2", "Every second week, on the date's weekday"),
+    ("monthly_weekday", "Every month, on the same weekday (e.g. the second Tuesday)"),
+    ("RRULE:FREQ=MONTHLY", "Every month, on the date's day"),
+    ("RRULE:FREQ=MONTHLY;INTERVAL=3", "Every quarter, on the date's day"),
+    ("custom", "Another rule (write it below)"),
+]
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+STEP_TITLES = (
+    "Requirements",
+    "Evaluation",
+    "Committee meeting",
+    "Board approval",
+    "Legal review",
+    "Procurement",
+)
+
+
+class DecisionStepForm(forms.Form):
+    """A step of how the customer decides: on a date, or repeating; `decision_step_save` checks."""
+
+    title = forms.CharField(
+        max_length=200, label="Step", widget=forms.TextInput(attrs={"list": "step-titles"})
+    )
+    contract = forms.ModelChoiceField(
+        Customer.objects.none(), required=False, label="Decides on", empty_label="No contract"
+    )
+    date = IsoDateField(required=False, widget=DATE_INPUT, label="Date (the first, if it repeats)")
+    repeats = forms.ChoiceField(choices=REPEATS, required=False, label="Repeats")
+    rule = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Rule (RFC 5545)",
+        help_text="For example RRULE:FREQ=MONTHLY;BYDAY=2TU (the second Tuesday of each month).",
+    )
+    people = forms.ModelMultipleChoiceField(
+        Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="People involved",
+    )
+    done = forms.BooleanField(required=False, label="Done")
+
+    def __init__(self, data: Any, *, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["contract"].queryset = customer.contracts.all()  # type: ignore[attr-defined]
+        self.fields["people"].queryset = customer.people.filter(active=True)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        repeats, day = data.get("repeats", ""), data.get("date")
+        if repeats == "monthly_weekday":
+            if day is None:
+                self.add_error("date", "Give the first date, so the weekday is known.")
+            else:
+                nth = (day.day - 1) // 7 + 1
+                data["rule_text"] = f"RRULE:FREQ=MONTHLY;BYDAY={nth}{WEEKDAY_CODES[day.weekday()]}"
+        elif repeats == "custom":
+            if not data.get("rule"):
+                self.add_error("rule", "Write the rule, or choose how it repeats above.")
+            data["rule_text"] = data.get("rule", "")
+        else:
+            data["rule_text"] = repeats
+        if data.get("rule_text"):
+            try:
+                data["recurrence"] = recurrence.deserialize(data["rule_text"])
+            except (DeserializationError, ValueError, KeyError) as error:
+                self.add_error("rule", f"This is not a valid RFC 5545 rule ({error}).")
+        else:
+            data["recurrence"] = None
+        return data
+
+    def save_arguments(self) -> dict[str, Any]:
+        """The arguments of `decision_step_save`; call only after is_valid()."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "contract": data["contract"],
+            "date": data["date"],
+            "recurrence": data["recurrence"],
+            "people": list(data["people"]),
+            "done": data["done"],
+        }
+
+    @staticmethod
+    def initial_of(step: Any) -> dict[str, Any]:
+        """The form's values for an existing step; its rule shows as written."""
+        rule = step.rule_text
+        known = {value for value, _ in REPEATS}
+        return {
+            "title": step.title,
+            "contract": step.contract,
+            "date": step.date,
+            "repeats": rule if rule in known else ("custom" if rule else ""),
+            "rule": "" if rule in known else rule,
+            "people": step.people.all(),
+            "done": step.done,
+        }
+
+
+class DecisionFactorForm(ModelForm):
+    """What counts in the customer's decision; saved through `decision_factor_save`."""
+
+    class Meta:
+        model = DecisionFactor
+        fields = list(FACTOR_FIELDS)
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class CompetitorForm(ModelForm):
+    """Someone else the customer considers; saved through `competitor_save`."""
+
+    noted_on = IsoDateField(widget=DATE_INPUT, label="First noted on")
+
+    class Meta:
+        model = Competitor
+        fields = list(COMPETITOR_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("value_proposition", "strengths", "weaknesses")
+        }
+
+
+def _touch_label(touchpoint: Any) -> str:
+    summary = f": {touchpoint.summary[:40]}" if touchpoint.summary else ""
+    return f"{touchpoint.date:%d %b %Y}, {touchpoint.get_channel_display()}{summary}"
+
+
+def _customer_choices(form: ModelForm, customer: Customer) -> None:
+    """Offer only the customer's own touchpoints (newest first) and people."""
+    if "touchpoint" in form.fields:
+        field = choice_field(form, "touchpoint")
+        field.queryset = customer.touchpoints.order_by("-date", "-id")  # type: ignore[attr-defined]
+        # The day and channel, not the customer's name again: short enough for a phone.
+        field.label_from_instance = _touch_label  # type: ignore[attr-defined]
+        field.empty_label = "Not from a logged touch"  # type: ignore[attr-defined]
+    if "person" in form.fields:
+        field = choice_field(form, "person")
+        field.queryset = customer.people.all()  # type: ignore[attr-defined]
+        field.empty_label = "Not recorded"  # type: ignore[attr-defined]
+
+
+class CustomerInterestForm(ModelForm):
+    """Note an interest (a new name creates it) or edit its evidence: confirmed, no longer.
+
+    Saved through `customer_interest_save`; a new one has no confirmation or end yet.
+    """
+
+    interest = forms.CharField(
+        max_length=INTEREST_NAME_MAX,
+        label="Interest",
+        help_text="For example IoT or sustainability: a new name is added to the list.",
+    )
+    noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)
+    confirmed_on = IsoDateField(required=False, widget=DATE_INPUT, label="Last confirmed on")
+    no_longer_on = IsoDateField(
+        required=False,
+        widget=DATE_INPUT,
+        label="No longer since",
+        help_text="The day they told us they no longer care; leave empty while they do.",
+    )
+
+    field_order = ["interest"]
+
+    class Meta:
+        model = CustomerInterest
+        fields = list(EVIDENCE_FIELDS)
+
+    def __init__(self, data: Any = None, *, instance: CustomerInterest, **kwargs: Any):
+        if instance.pk:
+            kwargs.setdefault("initial", {})["interest"] = instance.interest.name
+        super().__init__(data, instance=instance, **kwargs)
+        _customer_choices(self, instance.customer)
+        if not instance.pk:
+            del self.fields["confirmed_on"], self.fields["no_longer_on"]
+
+
+class StrategyForm(ModelForm):
+    """What the customer plans to change and how far it got; saved through `strategy_save`."""
+
+    noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)
+
+    class Meta:
+        model = Strategy
+        fields = list(STRATEGY_FIELDS)
+        widgets = {"how_we_help": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, data: Any = None, *, instance: Strategy, **kwargs: Any):
+        super().__init__(data, instance=instance, **kwargs)
+        _customer_choices(self, instance.customer)

@@ -1,0 +1,333 @@
+"""The customer page and the pages of its records (people, touches, how they decide, interests,
+strategies). Thin: each record type is declared in `records.py` and written by `customers/`."""
+
+from __future__ import annotations
+
+import calendar as calendar_names
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
+from calendarapp.lib import countries
+from calendarapp.lib.forms import YearForm
+from calendarapp.occurrences.decision_checks import (
+    NOT_MET_DAYS,
+    decision_map,
+    people_of,
+    risks,
+    step_findings,
+)
+from calendarapp.occurrences.opportunities import interest_context
+from calendarapp.occurrences.sources.touches import HORIZON_DAYS as TOUCH_HORIZON_DAYS
+from calendarapp.occurrences.stream import Calendar, calendar_between
+from calendarapp.occurrences.touch_states import touch_state
+from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.wording import items, months_of_year
+from calendarapp.relationships import records
+from calendarapp.relationships.forms import (
+    CHANGE_ROWS,
+    STEP_TITLES,
+    CompetitorForm,
+    CustomerInterestForm,
+    DecisionFactorForm,
+    DecisionStepForm,
+    ModelForm,
+    PersonForm,
+    StrategyForm,
+    TouchpointForm,
+)
+from calendarapp.relationships.records import Record
+from calendarapp.roles import calendar_reader_required
+from customers.interests import customer_interest_confirm
+from customers.models import Customer, CustomerInterest, Person, Topic
+
+# "Upcoming" reaches this far ahead: far enough to act on a budget close's lead time.
+UPCOMING_DAYS = 120
+
+
+@calendar_reader_required
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = get_object_or_404(
+        Customer.objects.select_related("owner").prefetch_related(
+            Prefetch(
+                "interest_evidence",
+                CustomerInterest.objects.select_related("interest", "person"),
+            ),
+            "strategies",
+        ),
+        pk=customer_id,
+    )
+    form = YearForm(request.GET)
+    context: dict[str, Any] = {
+        "customer": customer,
+        "form": form,
+        "country_name": countries.country_name(customer.country),
+        "subdivision_name": countries.subdivision_name(customer.country, customer.subdivision),
+    }
+    if not form.is_valid():
+        return render(request, "relationships/customer_detail.html", context, status=400)
+    today = timezone.localdate()
+    people = people_of(customer)
+    year = form.cleaned_data["year"] or today.year
+    horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
+    # One calendar for the whole page: the year, the next touch (as far ahead as one can be
+    # placed) and the decision steps' findings (which reach FINDINGS_DAYS ahead).
+    calendar = calendar_between(
+        min(datetime.date(year, 1, 1), today),
+        max(datetime.date(year, 12, 31), today + datetime.timedelta(days=TOUCH_HORIZON_DAYS)),
+        customers=Customer.objects.filter(pk=customer.pk),
+        kinds=ALL_KINDS,
+    )
+    everything = calendar.for_customer(calendar.customers[0])
+    touch_due = next(o for o in everything if o.kind == TOUCH_DUE)
+    # The next touch has its own card; the year and what is coming up list the rest.
+    occurrences = [o for o in everything if o.kind != TOUCH_DUE]
+    context.update(
+        {
+            "year": year,
+            "today": today,
+            "months": months_of_year(occurrences, year, today),
+            "upcoming": items(
+                (o for o in occurrences if o.end >= today and o.start <= horizon), today
+            ),
+            "upcoming_days": UPCOMING_DAYS,
+            "contracts": customer.contracts.all(),
+            "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
+            "budget_month": calendar_names.month_name[customer.budget_close_month],
+            **_contacts(customer, people, touch_due, request.user),
+            **_decisions(customer, people, today, calendar),
+            **interest_context(customer, occurrences, today),
+        }
+    )
+    return render(request, "relationships/customer_detail.html", context)
+
+
+def _contacts(
+    customer: Customer, people: list[Person], touch_due: Occurrence, user: Any
+) -> dict[str, Any]:
+    """People, touch history, "what changed" newest first and the next touch, fully loaded."""
+    touchpoints = list(
+        customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
+    )
+    topics = dict(Topic.choices)
+    return {
+        "people": people,
+        "touchpoints": touchpoints,
+        "changes": [
+            (touchpoint, topics.get(change["topic"], change["topic"]), change["text"])
+            for touchpoint in touchpoints
+            for change in touchpoint.changes
+        ],
+        "touch": touch_state(touch_due, touchpoints[0].date if touchpoints else None),
+        "may": records.may_change(user, customer),
+    }
+
+
+@calendar_reader_required
+def touchpoint_form(
+    request: HttpRequest, customer_id: int | None = None, touchpoint_id: int | None = None
+) -> HttpResponse:
+    """Log a touch (or edit one) beside the last known state, asking "What has changed?"."""
+    touchpoint, customer = _record_and_customer(records.TOUCHPOINT, customer_id, touchpoint_id)
+    _allowed(request, records.TOUCHPOINT, customer)
+    today = timezone.localdate()
+    initial = {"date": today, "outcome": "none"}
+    if touchpoint is not None:
+        initial = {
+            "date": touchpoint.date,
+            "channel": touchpoint.channel,
+            "people": touchpoint.people.all(),
+            "our_people": touchpoint.our_people.all(),
+            "summary": touchpoint.summary,
+            "outcome": touchpoint.outcome,
+            "follow_up_on": touchpoint.follow_up_on,
+        }
+        for row, change in enumerate(touchpoint.changes[:CHANGE_ROWS]):
+            initial[f"topic_{row}"], initial[f"text_{row}"] = change["topic"], change["text"]
+    else:
+        initial["our_people"] = [request.user.pk]
+    form = TouchpointForm(
+        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+    )
+    if form.is_valid():
+        try:
+            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments())
+        except ValidationError as error:
+            _refused(form, error, {})
+        else:
+            return redirect(customer)
+    touchpoints = list(customer.touchpoints.order_by("-date", "-id"))
+    topics = dict(Topic.choices)
+    latest: dict[str, tuple[str, datetime.date]] = {}
+    for earlier in touchpoints:
+        for change in earlier.changes:
+            latest.setdefault(change["topic"], (change["text"], earlier.date))
+    context = {
+        "customer": customer,
+        "form": form,
+        "touchpoint": touchpoint,
+        "people": list(customer.people.select_related("reports_to")),
+        "last_changes": [(topics[t], *latest[t]) for t in topics if t in latest],
+        "last_touch": touchpoints[0] if touchpoints else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/touchpoint_form.html", context, status=status)
+
+
+@calendar_reader_required
+def person_form(
+    request: HttpRequest, customer_id: int | None = None, person_id: int | None = None
+) -> HttpResponse:
+    """Add a person at the customer, or edit one (a new role, a start or leaving date)."""
+    found, customer = _record_and_customer(records.PERSON, customer_id, person_id)
+    _allowed(request, records.PERSON, customer)
+    person = found or Person(customer=customer)
+    form = PersonForm(request.POST if request.method == "POST" else None, instance=person)
+    if form.is_valid():
+        try:
+            records.PERSON.save_record(found, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error, {})
+        else:
+            return redirect(customer)
+    status = 400 if request.method == "POST" else 200
+    context = {"customer": customer, "form": form, "person": person}
+    return render(request, "relationships/person_form.html", context, status=status)
+
+
+def _decisions(
+    customer: Customer, people: list[Person], today: datetime.date, calendar: Calendar
+) -> dict[str, Any]:
+    """How the customer decides: the map, factors, steps and their findings, competitors, risk.
+
+    `calendar` is the customer's from today on at least `FINDINGS_DAYS` ahead.
+    """
+    selected = Customer.objects.filter(pk=customer.pk)
+    return {
+        "decision_map": decision_map(customer, today, people),
+        "factors": list(customer.decision_factors.all()),
+        "steps": list(
+            customer.decision_steps.select_related("contract").prefetch_related("people")
+        ),
+        "step_findings": step_findings(selected, today, calendar).get(customer.pk, []),
+        "competitors": list(customer.competitors.all()),
+        "risk": risks(selected, today)[customer.pk],
+        "not_met_days": NOT_MET_DAYS,
+        "competitor_topic": Topic.COMPETITORS.label,
+    }
+
+
+@calendar_reader_required
+def decision_step_form(
+    request: HttpRequest, customer_id: int | None = None, step_id: int | None = None
+) -> HttpResponse:
+    """Add or edit a step of how the customer decides; the account owner and calendar admins."""
+    step, customer = _record_and_customer(records.STEP, customer_id, step_id)
+    _allowed(request, records.STEP, customer)
+    back = reverse("customer-detail", args=[customer.pk]) + records.STEP.anchor
+    if request.method == "POST" and "delete" in request.POST and step is not None:
+        records.STEP.delete_record(step)
+        return redirect(back)
+    initial = DecisionStepForm.initial_of(step) if step else {}
+    form = DecisionStepForm(
+        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+    )
+    if form.is_valid():
+        try:
+            records.STEP.save_record(step, customer=customer, **form.save_arguments())
+        except ValidationError as error:
+            _refused(form, error, {"recurrence": "rule"})
+        else:
+            return redirect(back)
+    context = {"customer": customer, "form": form, "step": step, "titles": STEP_TITLES}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/decision_step_form.html", context, status=status)
+
+
+# The form of each record type that has the plain page (`record_form`).
+RECORD_FORMS: dict[str, type[ModelForm]] = {
+    records.FACTOR.key: DecisionFactorForm,
+    records.COMPETITOR.key: CompetitorForm,
+    records.INTEREST.key: CustomerInterestForm,
+    records.STRATEGY.key: StrategyForm,
+}
+
+
+def _record_and_customer(
+    record_type: Record, customer_id: int | None, record_id: int | None
+) -> tuple[Any, Customer]:
+    """The record asked for with its customer, or a new one of the customer asked for."""
+    if record_id is not None:
+        record = get_object_or_404(record_type.objects(), pk=record_id)
+        return record, record_type.customer_of(record)
+    customer = get_object_or_404(Customer, pk=customer_id)
+    return None, customer
+
+
+def _allowed(request: HttpRequest, record_type: Record, customer: Customer) -> None:
+    if not record_type.may_change(request.user, customer):
+        raise PermissionDenied(
+            f"Only the account owner or a calendar admin edits {record_type.a_noun}."
+        )
+
+
+def _refused(form: forms.BaseForm, error: ValidationError, renamed: dict[str, str]) -> None:
+    """Show a write function's errors on the form, each on its field where the form has it."""
+    for field, messages in error.message_dict.items():
+        field = renamed.get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
+
+
+@calendar_reader_required
+def record_form(
+    request: HttpRequest, kind: str, customer_id: int | None = None, record_id: int | None = None
+) -> HttpResponse:
+    """Add, edit or delete a customer record: a decision factor, a competitor, an interest, a
+    strategy (the account owner and calendar admins)."""
+    record_type = records.RECORDS[kind]
+    found, customer = _record_and_customer(record_type, customer_id, record_id)
+    _allowed(request, record_type, customer)
+    record = found or record_type.model(customer=customer)
+    back = reverse("customer-detail", args=[customer.pk]) + record_type.anchor
+    if request.method == "POST" and "delete" in request.POST and found is not None:
+        record_type.delete_record(found)
+        return redirect(back)
+    data = request.POST if request.method == "POST" else None
+    form = RECORD_FORMS[kind](data, instance=record)
+    if form.is_valid():
+        try:
+            record_type.save_record(found, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error, {})
+        else:
+            return redirect(back)
+    context = {
+        "customer": customer,
+        "form": form,
+        "record": record,
+        "record_label": record_type.label(record) if found else "",
+        "page": record_type,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/record_form.html", context, status=status)
+
+
+@require_POST
+@calendar_reader_required
+def interest_confirm(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """They told us again today: one button on the customer page."""
+    evidence = get_object_or_404(records.INTEREST.objects(), pk=evidence_id)
+    _allowed(request, records.INTEREST, evidence.customer)
+    customer_interest_confirm(evidence=evidence, on=timezone.localdate())
+    return redirect(
+        reverse("customer-detail", args=[evidence.customer_id]) + records.INTEREST.anchor
+    )
