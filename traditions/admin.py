@@ -80,7 +80,8 @@ class IsoWeekRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         rule = dates.parse_yearly_rule(dates.serialize_recurrence(self.instance.recurrence))
-        if rule is not None and rule.weekno is not None:
+        # Only a plain ISO week rule (weeks from Monday, no end) is what this field says.
+        if rule is not None and rule.weekno is not None and not rule.wkst and not rule.until:
             self.fields["iso_week"].initial = rule.weekno
             # The widget has no ISO weeks: it reads BYWEEKNO=42;BYDAY=MO as "the first
             # Monday" (recurrence.js, Rule display). The week is edited here alone.

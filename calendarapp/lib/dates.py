@@ -34,7 +34,7 @@ class YearlyRule(NamedTuple):
 
     Exactly one shape is set: a month and day of month (negative counts from
     the end), a month and an nth weekday (negative counts from the end), or an
-    ISO week number and weekday.
+    week number and weekday (weeks begin on `wkst`, Monday being ISO weeks).
     """
 
     month: int | None = None
@@ -43,12 +43,15 @@ class YearlyRule(NamedTuple):
     ordinal: int | None = None
     weekno: int | None = None
     until: Day | None = None
+    wkst: int = 0
 
     def day_in_year(self, year: int) -> Day | None:
-        """Return the rule's day in a calendar year (ISO year for week rules), or None."""
+        """Return the rule's day in a calendar year (its week year for week rules), or None."""
         # Each shape sets its own fields (see the class docstring); the asserts say which.
         if self.weekno is not None:
             assert self.weekday is not None
+            if self.wkst:
+                return day_of_week_number(year, self.weekno, self.weekday, self.wkst)
             if self.weekno > weeks_in_iso_year(year):
                 return None
             return Day.fromisocalendar(year, self.weekno, self.weekday + 1)
@@ -63,6 +66,26 @@ class YearlyRule(NamedTuple):
 def weeks_in_iso_year(year: int) -> int:
     """Return 52 or 53: 28 December always lies in the last ISO week of its year."""
     return Day(year, 12, 28).isocalendar().week
+
+
+def first_week_start(year: int, wkst: int) -> Day:
+    """Return the first day of week 1 when weeks begin on `wkst` (RFC 5545 3.3.10).
+
+    Week 1 is the first week with at least four days in the year, as in ISO 8601
+    (which is the case `wkst` = Monday).
+    """
+    new_year = Day(year, 1, 1)
+    offset = (new_year.weekday() - wkst) % 7
+    start = new_year - datetime.timedelta(days=offset)
+    return start + datetime.timedelta(days=7) if offset > 3 else start
+
+
+def day_of_week_number(year: int, weekno: int, weekday: int, wkst: int) -> Day | None:
+    """Return a weekday of week `weekno` of a year whose weeks begin on `wkst`, or None."""
+    first = first_week_start(year, wkst)
+    if weekno > (first_week_start(year + 1, wkst) - first).days // 7:
+        return None
+    return first + datetime.timedelta(days=7 * (weekno - 1) + (weekday - wkst) % 7)
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -121,14 +144,23 @@ def serialize_recurrence(value: object) -> str:
 
 
 def with_local_instants(text: str, zone: datetime.tzinfo) -> str:
-    """Rewrite UTC instants in RDATE and EXDATE lines as local, naive midnights."""
-    if "DATE:" not in text:
+    """Rewrite UTC instants in RDATE and EXDATE lines as local, naive midnights, and UTC
+    UNTILs as the local day they fall on.
+
+    django-recurrence stores every UNTIL as a UTC instant (UNTIL=20301215 becomes
+    20301214T230000Z in Copenhagen), which dateutil refuses next to our naive
+    starts; our occurrences begin at local midnight, so the last one is on the
+    local day of that instant.
+    """
+    if "DATE:" not in text and "UNTIL=" not in text:
         return text
     lines = []
     for line in text.splitlines():
         name, _, values = line.partition(":")
         if name in ("RDATE", "EXDATE"):
             values = ",".join(_local_midnight(value, zone) for value in values.split(","))
+        elif name in ("RRULE", "EXRULE") and "UNTIL=" in values:
+            values = ";".join(_local_until(part, zone) for part in values.split(";"))
         lines.append(f"{name}:{values}")
     return "\n".join(lines)
 
@@ -136,8 +168,18 @@ def with_local_instants(text: str, zone: datetime.tzinfo) -> str:
 def _local_midnight(value: str, zone: datetime.tzinfo) -> str:
     if not value.endswith("Z"):
         return value
+    return f"{_local_moment(value, zone):%Y%m%d}T000000"
+
+
+def _local_until(part: str, zone: datetime.tzinfo) -> str:
+    if not (part.startswith("UNTIL=") and part.endswith("Z")):
+        return part
+    return f"UNTIL={_local_moment(part[6:], zone):%Y%m%d}"
+
+
+def _local_moment(value: str, zone: datetime.tzinfo) -> datetime.datetime:
     moment = datetime.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
-    return f"{moment.astimezone(zone):%Y%m%d}T000000"
+    return moment.astimezone(zone)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -154,11 +196,14 @@ def parse_yearly_rule(text: str) -> YearlyRule | None:
     parts = dict(part.split("=", 1) for part in lines[0][6:].split(";") if "=" in part)
     if parts.pop("FREQ", None) != "YEARLY" or parts.pop("INTERVAL", "1") != "1":
         return None
-    parts.pop("WKST", None)
+    wkst = parts.pop("WKST", "MO")
     until = parts.pop("UNTIL", None)
+    if until and until.endswith("Z"):
+        return None  # a UTC instant: its day depends on the zone (see with_local_instants)
     try:
         until_day = _parse_until(until) if until else None
         rule = _simple_yearly_shape(parts)
+        week_start = WEEKDAYS.index(wkst)
     except (ValueError, KeyError):
         return None
     if rule is None:
@@ -170,6 +215,8 @@ def parse_yearly_rule(text: str) -> YearlyRule | None:
         ordinal=rule.ordinal,
         weekno=rule.weekno,
         until=until_day,
+        # Only week numbers depend on the week's first day.
+        wkst=week_start if rule.weekno is not None else 0,
     )
 
 

@@ -1,7 +1,8 @@
 """Whom an occurrence concerns, and whom a plan reaches: the audience rules in one place.
 
 A customer's own items concern that customer; a region's items concern every
-customer in the country (no subdivision) or in that subdivision; a plan
+customer in the country (no subdivision), in that subdivision or, marked
+`unsubdivided`, those in the country without a subdivision; a plan
 concerns the customers it reaches: the chosen customers, every active
 customer in the chosen countries, and every active customer with one of the
 chosen interests. "Interested" means current evidence: an interest noted or
@@ -17,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from calendarapp.occurrences.customers import CustomerRef
-from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence
 from customers.models import Customer, CustomerInterest, current_interest_evidence
 
 
@@ -87,8 +88,7 @@ class AudienceIndex:
         self.by_region: dict[tuple[str, str], list[CustomerRef]] = defaultdict(list)
         for customer in self.by_id.values():
             self.by_region[customer.country, ""].append(customer)
-            if customer.subdivision:
-                self.by_region[customer.country, customer.subdivision].append(customer)
+            self.by_region[customer.country, customer.subdivision or UNSUBDIVIDED].append(customer)
 
     def concerned(
         self, occurrence: Occurrence, audience: frozenset[int] | None = None
@@ -100,7 +100,7 @@ class AudienceIndex:
             customer = self.by_id.get(occurrence.customer_id)
             found = [customer] if customer else []
         else:
-            found = self.by_region.get((occurrence.country, occurrence.subdivision), [])
+            found = self.by_region.get(occurrence.region, [])
         if audience is None:
             return found
         return [customer for customer in found if customer.id in audience]

@@ -38,7 +38,7 @@ from calendarapp.occurrences.audience import AudienceIndex
 from calendarapp.occurrences.customers import CustomerRef, load_customers
 from calendarapp.occurrences.scope import Region, Scope
 from calendarapp.occurrences.sources import SOURCES
-from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence
 from calendarapp.occurrences.version import data_version
 from customers.models import Customer
 
@@ -106,7 +106,7 @@ class Calendar:
         by_region: dict[Region, list[Occurrence]] = defaultdict(list)
         for occurrence in self.occurrences:
             if occurrence.customer_id is None and not occurrence.ours:
-                by_region[occurrence.country, occurrence.subdivision].append(occurrence)
+                by_region[occurrence.region].append(occurrence)
         return by_region
 
     def for_customer(self, customer: CustomerRef) -> list[Occurrence]:
@@ -114,10 +114,10 @@ class Calendar:
         return list(self._by_customer.get(customer.id, ()))
 
     def for_region(self, country: str, subdivision: str = "") -> list[Occurrence]:
-        """A region's own items: the country's, and the subdivision's when one is given."""
+        """A region's own items: the country's, and the subdivision's when one is given
+        (without one, the national days that only customers with no subdivision keep)."""
         found = list(self._by_region.get((country, ""), ()))
-        if subdivision:
-            found += self._by_region.get((country, subdivision), ())
+        found += self._by_region.get((country, subdivision or UNSUBDIVIDED), ())
         found.sort(key=BY_DATE)
         return found
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from calendarapp.kinds import OUR_KINDS
 
+# The region key of the customers with no subdivision; no subdivision code looks like it.
+UNSUBDIVIDED = "(none)"
+
 
 # Not frozen: a frozen dataclass's __init__ costs four times as much, and the
 # stream builds tens of thousands per request. Treat occurrences as values.
@@ -20,7 +23,8 @@ class Occurrence:
     """One thing on the calendar, from `start` to `end` inclusive.
 
     It belongs to a customer (`customer_id`), to a region (`country` and
-    `subdivision`, empty for the whole country), or, for a plan, to the
+    `subdivision`, empty for the whole country or, `unsubdivided`, for the
+    customers in it with no subdivision), or, for a plan, to the
     customers it reaches (`audience`). `id` is stable across requests:
     the source's prefix, its primary key and the first day. `source` is the
     name of the source that made it (see `calendarapp.occurrences.sources`).
@@ -44,6 +48,14 @@ class Occurrence:
     modified: datetime.datetime | str | None = None
     # A busy season marked "blocks events": in-person plans may not overlap it.
     blocks_events: bool = False
+    # A national item only for customers with no subdivision: a public holiday that
+    # some subdivisions do not keep (each keeping subdivision has its own).
+    unsubdivided: bool = False
+
+    @property
+    def region(self) -> tuple[str, str]:
+        """The (country, subdivision) whose customers a regional item concerns."""
+        return (self.country, UNSUBDIVIDED if self.unsubdivided else self.subdivision)
 
     @property
     def updated_at(self) -> datetime.datetime | None:

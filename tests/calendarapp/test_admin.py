@@ -124,6 +124,27 @@ def test_adding_a_local_tradition_in_the_admin_saves_it(admin_client):
     assert saved.country == "SE"
 
 
+def test_a_local_tradition_repeating_until_a_day_is_saved_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"),
+        {
+            "country": "DK",
+            "subdivision": "",
+            "kind": "vacation",
+            "title": "Winter break",
+            "start": "2026-12-15",
+            "end": "2026-12-15",
+            "lead_time_days": "30",
+            "recurrence": "RRULE:FREQ=YEARLY;UNTIL=20301215",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    saved = LocalTradition.objects.get(title="Winter break")
+    page = admin_client.get(reverse("admin:traditions_localtradition_change", args=[saved.pk]))
+    assert "Tue 15 Dec 2026; Wed 15 Dec 2027; Fri 15 Dec 2028" in page.content.decode()
+
+
 def test_a_local_busy_season_can_be_marked_to_block_events_in_the_admin(admin_client):
     response = admin_client.post(
         reverse("admin:traditions_localtradition_add"),
@@ -242,6 +263,25 @@ def test_an_iso_week_rule_is_shown_as_its_week_not_in_the_widget_and_saved_uncha
     saved.refresh_from_db()
     assert recurrence.serialize(saved.recurrence) == "RRULE:FREQ=YEARLY;BYDAY=MO;BYWEEKNO=7"
     assert saved.lead_time_days == 14
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=YEARLY;BYWEEKNO=7;BYDAY=MO;WKST=SU",
+        "RRULE:FREQ=YEARLY;BYWEEKNO=7;BYDAY=MO;UNTIL=20300211",
+    ],
+    ids=["weeks from sunday", "with an end"],
+)
+def test_a_week_rule_that_is_not_a_plain_iso_week_stays_in_the_widget(admin_client, rule):
+    response = admin_client.post(
+        reverse("admin:traditions_localtradition_add"), local_tradition_form(recurrence=rule)
+    )
+    assert response.status_code == 302, response.content.decode()
+    saved = LocalTradition.objects.get()
+    url = reverse("admin:traditions_localtradition_change", args=[saved.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert form["iso_week"].value() is None and form["recurrence"].value() is not None
 
 
 def test_iso_week_that_misses_the_start_date_is_a_field_error(admin_client):

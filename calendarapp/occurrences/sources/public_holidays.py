@@ -1,9 +1,13 @@
 """Public holidays from the `holidays` package, as occurrences, cached per year.
 
-A region's holidays are split so that nothing appears twice: the national
-ones carry an empty subdivision, and each subdivision carries only the days
-it adds (Corpus Christi for Bavaria). A customer in Bavaria sees both lists;
-a customer with no subdivision sees the national one.
+A region's holidays are split so that nothing appears twice: a day every
+subdivision keeps, under the national name, is one national occurrence (empty
+subdivision); each subdivision carries its other days under its own names
+(Corpus Christi for Bavaria, Columbus Day for New York but not for
+California, "Emancipation Day In Texas"); and the national list's other days
+are one occurrence marked `unsubdivided`, for customers with no subdivision.
+A customer in Bavaria sees the national and Bavarian lists; a customer with no
+subdivision sees the national list as the package gives it.
 
 Some countries' people are away on days the package files outside its
 `public` category (Christmas Eve in Denmark and Sweden). Which categories
@@ -19,6 +23,7 @@ import functools
 import holidays
 
 from calendarapp.kinds import PUBLIC_HOLIDAY
+from calendarapp.lib.countries import subdivision_names
 from calendarapp.occurrences.scope import OccurrenceSource, Scope
 from calendarapp.occurrences.value import Occurrence
 
@@ -35,17 +40,25 @@ DAYS_OFF_CATEGORIES: dict[str, tuple[str, ...]] = {
 DE_FACTO = "de facto"
 
 
+@functools.cache
+def _language(country: str) -> str | None:
+    """English names where the package has them (None when they are its default, which
+    saves reading the translations: half the time of a subdivision's year)."""
+    calendar = holidays.country_holidays(country)
+    if calendar.default_language == "en_US" or "en_US" not in calendar.supported_languages:
+        return None
+    return "en_US"
+
+
 def _calendar(
     country: str, subdivision: str, year: int, categories: tuple[str, ...] = ("public",)
 ) -> dict[datetime.date, str]:
-    calendar_class = holidays.country_holidays(country)
-    language = "en_US" if "en_US" in calendar_class.supported_languages else None
     return dict(
         holidays.country_holidays(
             country,
             subdiv=subdivision or None,
             years=year,
-            language=language,
+            language=_language(country),
             categories=categories,
         )
     )
@@ -60,11 +73,53 @@ def _days_off(country: str, subdivision: str, year: int) -> dict[datetime.date, 
     return days
 
 
+Days = dict[datetime.date, str]
+
+
+@functools.lru_cache(maxsize=1024)
+def _split(country: str, year: int) -> tuple[Days, Days, dict[str, Days]]:
+    """A country's days off in a year: those every subdivision keeps under the national name,
+    the national list's others, and each subdivision's others."""
+    national = _days_off(country, "", year)
+    regional = {code: _days_off(country, code, year) for code in subdivision_names(country)}
+    everywhere = {
+        day: name
+        for day, name in national.items()
+        if all(days.get(day) == name for days in regional.values())
+    }
+    return (
+        everywhere,
+        {day: name for day, name in national.items() if day not in everywhere},
+        {code: _without(days, everywhere) for code, days in regional.items()},
+    )
+
+
+def _without(days: Days, everywhere: Days) -> Days:
+    return {day: name for day, name in days.items() if day not in everywhere}
+
+
 @functools.lru_cache(maxsize=8192)
 def holidays_in_year(country: str, subdivision: str, year: int) -> tuple[Occurrence, ...]:
-    """Return one region's public holidays of a year; a subdivision's adds to the national list."""
-    days = _days_off(country, subdivision, year)
-    national = _days_off(country, "", year) if subdivision else {}
+    """Return one region's public holidays of a year: without a subdivision the national
+    ones (some only for customers with no subdivision), with one the subdivision's others."""
+    everywhere, national_only, regional = _split(country, year)
+    if subdivision:
+        days = regional.get(subdivision)
+        if days is None:  # a code the package reads but does not list
+            days = _without(_days_off(country, subdivision, year), everywhere)
+        return _occurrences(country, subdivision, days)
+    return tuple(
+        sorted(
+            _occurrences(country, "", everywhere)
+            + _occurrences(country, "", national_only, unsubdivided=True),
+            key=lambda occurrence: occurrence.start,
+        )
+    )
+
+
+def _occurrences(
+    country: str, subdivision: str, days: Days, unsubdivided: bool = False
+) -> tuple[Occurrence, ...]:
     region = f"{country}-{subdivision}" if subdivision else country
     return tuple(
         Occurrence(
@@ -76,16 +131,22 @@ def holidays_in_year(country: str, subdivision: str, year: int) -> tuple[Occurre
             source=NAME,
             country=country,
             subdivision=subdivision,
+            unsubdivided=unsubdivided,
         )
         for day, name in sorted(days.items())
-        if day not in national
     )
+
+
+def clear_cache() -> None:
+    """Forget every year computed (the benchmark's cold start)."""
+    holidays_in_year.cache_clear()
+    _split.cache_clear()
 
 
 def public_holidays(
     country: str, subdivision: str, start: datetime.date, end: datetime.date
 ) -> list[Occurrence]:
-    """Return the holidays of one region (national, or one subdivision's own) in a window."""
+    """Return the holidays of one region (national, or one subdivision's others) in a window."""
     return [
         occurrence
         for year in range(start.year, end.year + 1)

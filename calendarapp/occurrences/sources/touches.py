@@ -32,7 +32,7 @@ from calendarapp.models import PlanKind
 from calendarapp.occurrences import conflicts, sources
 from calendarapp.occurrences.scope import OccurrenceSource, Scope, fetch_rows
 from calendarapp.occurrences.sources import contracts, imported
-from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence
 from customers.models import Customer, Touchpoint
 from traditions.models import Tradition, TraditionKind
 
@@ -149,11 +149,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
         occurrences = [
             *by_customer.get(customer.id, ()),
             *by_region.get((customer.country, ""), ()),
-            *(
-                by_region.get((customer.country, customer.subdivision), ())
-                if customer.subdivision
-                else ()
-            ),
+            *by_region.get((customer.country, customer.subdivision or UNSUBDIVIDED), ()),
         ]
         status = cadence.touch_status(last, every, today)
         reason = f"every {every} days"
@@ -198,7 +194,7 @@ def _calendar(
             if occurrence.customer_id is not None:
                 by_customer[occurrence.customer_id].append(occurrence)
             else:
-                by_region[occurrence.country, occurrence.subdivision].append(occurrence)
+                by_region[occurrence.region].append(occurrence)
     return by_customer, by_region
 
 

@@ -84,7 +84,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
         key = (rule, first_start, first_end)
         spans = expansions.get(key)
         if spans is None:
-            if rule and "DATE:" in rule:
+            if rule and ("DATE:" in rule or "UNTIL=" in rule):
                 rule = dates.with_local_instants(rule, local_zone)
             spans = expansions[key] = [
                 (day, last_day, day.isoformat())

@@ -126,6 +126,30 @@ def test_tradition_round_trip_with_rrule(admin_client, dane):
 
 
 @pytest.mark.parametrize(
+    "until",
+    ["20301215", "20301215T000000", "20301214T230000Z"],
+    ids=["a day", "local time", "utc"],
+)
+def test_a_tradition_repeating_until_a_day_is_saved_and_ends_on_that_day(admin_client, dane, until):
+    body = {
+        "customer": dane.pk,
+        "kind": "customer_event",
+        "title": "Winter party",
+        "start": "2026-12-15",
+        "end": "2026-12-15",
+        "recurrence": f"RRULE:FREQ=YEARLY;UNTIL={until}",
+    }
+    response = admin_client.post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    # Stored, as django-recurrence does, as the UTC instant of Copenhagen's midnight.
+    assert response.json()["recurrence"] == "RRULE:FREQ=YEARLY;UNTIL=20301214T230000Z"
+    found = admin_client.get(
+        "/api/occurrences", {"start": "2029-01-01", "end": "2031-12-31", "kind": "customer_event"}
+    ).json()
+    assert [o["start"] for o in found] == ["2029-12-15", "2030-12-15"]
+
+
+@pytest.mark.parametrize(
     ("payload", "field"),
     [
         ({"end": "2026-01-01"}, "end"),

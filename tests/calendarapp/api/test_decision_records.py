@@ -157,6 +157,24 @@ def test_a_step_repeats_by_an_rrule_and_names_its_contract_and_people(sales_clie
     assert detail == step
 
 
+def test_a_step_repeating_until_a_day_is_saved_and_its_last_date_is_that_day(
+    sales_client, customer
+):
+    response = post(
+        sales_client,
+        "/api/decision-steps",
+        {"customer": customer.pk, "title": "Budget round", "date": "2026-12-15",
+         "recurrence": "RRULE:FREQ=YEARLY;UNTIL=20301215"},
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    step = DecisionStep.objects.get()
+    assert step.rule_text == "RRULE:FREQ=YEARLY;UNTIL=20301215"
+    found = sales_client.get(
+        "/api/occurrences", {"start": "2029-01-01", "end": "2031-12-31", "kind": "decision_step"}
+    ).json()
+    assert [o["start"] for o in found] == ["2029-12-15", "2030-12-15"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -287,6 +287,18 @@ def test_traditions_of_a_customer_and_of_a_country(db):
     assert Tradition.objects.get(title="Week 42").country == "DK"
 
 
+def test_a_tradition_repeating_until_a_day_is_imported(db):
+    text = (
+        "customer,customer_country,country,kind,title,start,end,recurrence\n"
+        ",,DK,vacation,Winter break,2026-12-15,2026-12-15,RRULE:FREQ=YEARLY;UNTIL=20301215\n"
+    )
+
+    result = run(text, kind="traditions")
+
+    assert not messages(result) and result.written
+    assert Tradition.objects.get(title="Winter break").recurrence
+
+
 def test_people_are_imported_with_their_decision_history(db):
     factories.customer("Acme", "DK")
 

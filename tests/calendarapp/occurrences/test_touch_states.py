@@ -66,6 +66,21 @@ def test_a_touch_due_in_danish_week_42_moves_to_the_friday_before(clock):
     assert touch.reason == "every 30 days; moved from 14 Oct, Autumn school holiday"
 
 
+def test_a_touch_on_columbus_day_moves_where_the_customer_keeps_it_and_stays_in_california(clock):
+    clock.move_to(datetime.datetime(2026, 9, 20, 9, 0, tzinfo=datetime.UTC))
+    customers = [
+        factories.customer(name, "US", subdivision=subdivision)
+        for name, subdivision in [("Golden Gate", "CA"), ("Hudson", "NY"), ("Anywhere", "")]
+    ]
+    for customer in customers:
+        touchpoint_log(customer=customer, date=D(2026, 9, 12), channel="visit")
+    california, new_york, anywhere = (state(customer) for customer in customers)
+    assert california.next_touch == D(2026, 10, 12)
+    for touch in (new_york, anywhere):
+        assert touch.next_touch != D(2026, 10, 12)
+        assert touch.reason.endswith("moved from 12 Oct, Columbus Day")
+
+
 def test_a_touch_aims_a_week_before_a_notice_deadline_that_comes_first(clock):
     customer = factories.customer("Aarhus A/S", "DK")
     factories.contract(customer, D(2026, 12, 31), notice_period_days=90)  # notice by 2 Oct

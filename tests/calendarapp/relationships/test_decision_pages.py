@@ -113,6 +113,16 @@ def test_the_owner_adds_a_repeating_step_on_the_second_tuesday(owner_client, cus
     assert step.rule_text == "RRULE:FREQ=MONTHLY;BYDAY=2TU"
 
 
+def test_the_owner_adds_a_step_repeating_until_a_day(owner_client, customer):
+    response = owner_client.post(
+        f"/customers/{customer.pk}/steps/new",
+        {"title": "Budget round", "date": "2027-02-09", "repeats": "custom",
+         "rule": "RRULE:FREQ=YEARLY;UNTIL=20300209"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    assert DecisionStep.objects.get().rule_text == "RRULE:FREQ=YEARLY;UNTIL=20300209"
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
