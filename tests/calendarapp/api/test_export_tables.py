@@ -199,3 +199,23 @@ def test_the_teams_touchpoints_as_xlsx_have_dates_as_dates_a_frozen_header_and_w
     assert sheet["A2"].data_type == "n"  # the id
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width > 0
+
+
+def test_the_api_touchpoints_keep_their_json_columns_people_as_ids_and_changes_as_json(
+    sales_client, sales_manager
+):
+    acme = factories.customer("Acme", "DK", owner=sales_manager)
+    ida = person_save(customer=acme, name="Ida")
+    change = {"topic": "budget", "text": "moved to March"}
+    touchpoint_log(
+        customer=acme,
+        date=datetime.date(2026, 6, 1),
+        channel="visit",
+        people=[ida],
+        changes=[change],
+    )
+
+    header, row = csv_rows(sales_client.get("/api/touchpoints?format=csv"))
+
+    assert row[header.index("people")] == str(ida.pk)
+    assert row[header.index("changes")] == '[{"topic": "budget", "text": "moved to March"}]'
