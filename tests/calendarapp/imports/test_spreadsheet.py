@@ -483,7 +483,16 @@ def test_the_workbook_has_numbers_and_dates_as_such_a_frozen_header_and_widths(d
 
 
 # Text as a database keeps it: no NUL (PostgreSQL refuses it), no lone surrogates.
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+# Any text, often starting as a formula or a quote, or ending in CRLF and spaces.
+TEXT = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", "=", "'", "'=", "''", "-", "@", "\r\n", " "]),
+        ANY_TEXT,
+        st.sampled_from(["", " ", "  \r\n", "\r\n\r\n", "\r", "_x000D_"]),
+    ),
+)
 # One-line fields lose surrounding spaces in every writer (forms, API, import), as here.
 NAMES = st.lists(
     TEXT.map(str.strip).filter(lambda name: 0 < len(name) <= 200),
