@@ -2,17 +2,20 @@
 
 A list view adds `TABLE_RENDERERS` to its renderers. Each object becomes a row,
 its fields the columns in the serializer's order (lists joined by "; "; an APIView
-names its serializer in `table_serializer` so an empty list keeps its header); errors
-keep the JSON shape (`TableFormatsMixin`).
+names its serializer in `table_serializer` so an empty list keeps its header); a date
+field's column holds dates, so a workbook has date cells; errors keep the JSON shape
+(`TableFormatsMixin`).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.settings import api_settings
 
@@ -20,18 +23,22 @@ from calendarapp.lib import tables
 
 
 def _rows(data: Sequence[Mapping[str, Any]], context: Any) -> list[list[Any]]:
-    header = list(data[0]) if data else _columns((context or {}).get("view"))
-    return [header, *([_cell(item[name]) for name in header] for item in data)]
+    fields = _fields((context or {}).get("view"))
+    header = list(data[0]) if data else list(fields)
+    dates = {name for name, f in fields.items() if isinstance(f, serializers.DateField)}
+    return [header, *([_cell(item[name], name in dates) for name in header] for item in data)]
 
 
-def _columns(view: Any) -> list[str]:
-    """An empty list still gets its header: the fields of the view's (table) serializer."""
+def _fields(view: Any) -> Mapping[str, Any]:
+    """The fields of the view's (table) serializer: an empty list's header, the date columns."""
     serializer = getattr(view, "table_serializer", None) or getattr(view, "serializer_class", None)
-    return list(serializer().fields) if serializer else []
+    return serializer().fields if serializer else {}
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, is_date: bool = False) -> Any:
     """One cell per field: a list of names or ids joined by "; ", anything nested as JSON."""
+    if is_date and isinstance(value, str):
+        return datetime.date.fromisoformat(value)  # the API writes YYYY-MM-DD and nothing else
     if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
         return "; ".join(str(item) for item in value)
     if isinstance(value, list | dict):

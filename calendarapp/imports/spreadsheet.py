@@ -7,7 +7,9 @@ queries (a constant number per batch of `BATCH` rows). A dry run returns the
 same result without writing: what would be created and updated, and every
 problem as line (as a spreadsheet numbers it, the header being line 1),
 column, value and message. `customers_export` writes the same columns back,
-so an export imports whole into an empty database.
+so an export imports whole into an empty database, and an unchanged export
+imports again as unchanged: free text keeps its line breaks (CRLF too) and
+spaces. `touch_history_rows` is a customer's touch history for a download.
 
 Why not django-import-export: its instance loader can match rows on one key
 only (we match on `id` or name plus country), so it would query once per row;
@@ -38,7 +40,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import tables
-from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange
+from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange, Topic
 from customers.services import person_changes
 from traditions.models import Tradition, rule_text_of
 
@@ -241,7 +243,7 @@ def _read_csv(data: bytes, kind: str) -> Sheet:
     # Excel in Denmark and Germany writes semicolons; the header tells which was used.
     delimiter = ";" if first.count(";") > first.count(",") else ","
     lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _sheet(kind, lines)
+    return _sheet(kind, [[tables.unescape_cell(cell) for cell in line] for line in lines])
 
 
 def _read_xlsx(data: bytes, kind: str | None) -> list[Sheet]:
@@ -271,6 +273,9 @@ def _read_xlsx(data: bytes, kind: str | None) -> list[Sheet]:
 
 
 def _cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV would hold (a text cell as entered, unquoted)."""
+    if isinstance(value, str):
+        return tables.xlsx_text(value)
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -309,7 +314,8 @@ def _sheet(kind: str, lines: list[list[str]]) -> Sheet:
     for number, line in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in line):
             continue
-        row = {h: tables.unescape_cell(cell.strip()) for h, cell in zip(header, line, strict=False)}
+        # As written: each column strips what it reads (`_Plan._set`); free text keeps its spaces.
+        row = dict(zip(header, line, strict=False))
         if extra := [cell.strip() for cell in line[len(header) :] if cell.strip()]:
             row[EXTRA] = extra[0]  # a cell beyond the header: a shifted row, reported below
         rows.append((number, row))
@@ -509,9 +515,13 @@ class _Plan:
 
     def _set(self, kind: str, line: int, obj: Any, column: str, text: str) -> None:
         model_field: Any = MODELS[kind]._meta.get_field(column)
+        if not isinstance(model_field, models.TextField):
+            # A one-line cell loses the spaces around it, as forms and the API strip them;
+            # free text (notes) is kept as entered, line breaks and spaces alike.
+            text = text.strip()
         is_code = isinstance(model_field, models.CharField) and model_field.max_length == 2
-        if column == "subdivision" or (is_code and len(text.strip()) <= 2):
-            text = text.strip().upper()  # codes: "dk" is DK; "Denmrk" stays as written
+        if column == "subdivision" or (is_code and len(text) <= 2):
+            text = text.upper()  # codes: "dk" is DK; "Denmrk" stays as written
         try:
             value = self._value(model_field, text)
         except ValidationError as error:
@@ -526,7 +536,7 @@ class _Plan:
             if word not in TRUE_WORDS | FALSE_WORDS:
                 raise ValidationError(f"“{text}” is not yes or no.")
             return word in TRUE_WORDS
-        if text.strip() == "":
+        if text == "":
             if model_field.null:
                 return None
             if model_field.has_default():
@@ -678,8 +688,11 @@ def errors_csv(errors: Iterable[RowError]) -> bytes:
 # Writing files ---------------------------------------------------------------------------
 
 
-def export_rows(kind: str) -> Iterator[list[str]]:
-    """The header and one row per stored object, in the columns the import reads."""
+def export_rows(kind: str) -> Iterator[list[Any]]:
+    """The header and one row per stored object, in the columns the import reads.
+
+    Numbers and dates stay numbers and dates (typed cells in a workbook), yes/no is text.
+    """
     columns = [c.name for c in COLUMNS[kind]]
     yield columns
     query = MODELS[kind]._default_manager.order_by("pk")
@@ -693,7 +706,7 @@ def export_rows(kind: str) -> Iterator[list[str]]:
         yield [_export_value(obj, column) for column in columns]
 
 
-def _export_value(obj: Any, column: str) -> str:
+def _export_value(obj: Any, column: str) -> Any:
     if column == "customer":
         return obj.customer.name if obj.customer_id else ""
     if column == "customer_country":
@@ -705,11 +718,7 @@ def _export_value(obj: Any, column: str) -> str:
     value = getattr(obj, column)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+    return value
 
 
 def customers_export(*, kind: str | None = None, xlsx: bool = True) -> bytes:
@@ -722,6 +731,41 @@ def customers_export(*, kind: str | None = None, xlsx: bool = True) -> bytes:
 def template_file(kind: str) -> bytes:
     """A CSV with the kind's header and its example row, to fill in."""
     return tables.csv_bytes([[c.name for c in COLUMNS[kind]], [c.example for c in COLUMNS[kind]]])
+
+
+TOUCH_HISTORY_HEADER = "date channel people our_people summary changes outcome follow_up_on".split()
+
+
+def touch_history_rows(customer: Customer) -> list[list[Any]]:
+    """The header and the customer's touches, newest first, as people read them.
+
+    People by name, ours by full name (else username), each change a line such as
+    "Budget: moved to March"; write them with `tables.download`. Three queries.
+    (`/api/touchpoints?format=` keeps its JSON columns instead, as every API table.)
+    """
+    topics = dict(Topic.choices)
+    touches = customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
+    rows: list[list[Any]] = [list(TOUCH_HISTORY_HEADER)]
+    for touch in touches:
+        people = sorted((person.name for person in touch.people.all()), key=str.casefold)
+        ours = sorted(
+            (user.get_full_name() or user.get_username() for user in touch.our_people.all()),
+            key=str.casefold,
+        )
+        changes = [f"{topics.get(c['topic'], c['topic'])}: {c['text']}" for c in touch.changes]
+        rows.append(
+            [
+                touch.date,
+                touch.get_channel_display(),
+                "; ".join(people),
+                "; ".join(ours),
+                touch.summary,
+                "\n".join(changes),
+                touch.get_outcome_display(),
+                touch.follow_up_on,
+            ]
+        )
+    return rows
 
 
 # Background imports ----------------------------------------------------------------------

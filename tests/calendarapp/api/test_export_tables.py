@@ -180,3 +180,42 @@ def test_an_empty_list_still_downloads_its_header(sales_client, path, first_colu
     [header] = csv_rows(sales_client.get(path))
 
     assert header[: len(first_columns)] == first_columns
+
+
+def test_the_teams_touchpoints_as_xlsx_have_dates_as_dates_a_frozen_header_and_widths(
+    sales_client, touches
+):
+    response = sales_client.get("/api/touchpoints", {"since": "2026-06-01", "format": "xlsx"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["rows"]
+    header = [cell.value for cell in sheet[1]]
+    dates = [row[header.index("date")] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value.date() for cell in dates] == [
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 6, 30),
+        datetime.date(2026, 6, 1),
+    ]
+    assert all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in dates)
+    assert sheet["A2"].data_type == "n"  # the id
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width > 0
+
+
+def test_the_api_touchpoints_keep_their_json_columns_people_as_ids_and_changes_as_json(
+    sales_client, sales_manager
+):
+    acme = factories.customer("Acme", "DK", owner=sales_manager)
+    ida = person_save(customer=acme, name="Ida")
+    change = {"topic": "budget", "text": "moved to March"}
+    touchpoint_log(
+        customer=acme,
+        date=datetime.date(2026, 6, 1),
+        channel="visit",
+        people=[ida],
+        changes=[change],
+    )
+
+    header, row = csv_rows(sales_client.get("/api/touchpoints?format=csv"))
+
+    assert row[header.index("people")] == str(ida.pk)
+    assert row[header.index("changes")] == '[{"topic": "budget", "text": "moved to March"}]'
