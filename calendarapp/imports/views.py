@@ -84,6 +84,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
             form.add_error(error.field or ("file" if upload else "url"), str(error))
         else:
             messages.success(request, f"Imported “{source.name}”: {result}.")
+            for warning in result.warnings:
+                messages.warning(request, warning.text)
             return redirect("feed-import")
     return _page(request, form=form)
 

@@ -100,3 +100,14 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(admin_client, acme, 
     response = admin_client.post(PAGE, form(customer=acme.pk, file=big))
     assert "larger than the limit of 1 MB" in response.content.decode()
     assert not IcsSource.objects.exists()
+
+
+def test_an_import_with_a_skipped_line_shows_the_warning(admin_client, acme):
+    odd = 'UID:talk\r\nDTSTART;VALUE=DATE:20261111\r\nSUMMARY:Talk\r\nLOCATION;X-LABEL=a"b:Hall'
+    page = admin_client.post(
+        PAGE, form(customer=acme.pk, file=upload(ics(odd))), follow=True
+    ).content.decode()
+    assert "Imported “Acme events”: 1 added, 0 updated, 0 removed." in page
+    assert (
+        "Event 1 at line 4 (“Talk”): line 8 could not be read and was skipped (LOCATION)." in page
+    )
