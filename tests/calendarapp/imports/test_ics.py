@@ -668,3 +668,17 @@ def test_the_migration_moves_day_keys_so_rows_keep_their_ids(clock):
     )
     for uid, pk in ids.items():
         assert ImportedEvent.objects.get(uid=uid).pk == pk
+
+
+def test_a_webcal_url_is_imported_and_stored_as_https(acme, settings, monkeypatch):
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["calendar.example.com"]  # no DNS needed
+    fetched: list[str] = []
+    monkeypatch.setattr(ics_module, "fetch", lambda url: fetched.append(url) or ics(SUMMIT))
+    source, result = import_ics(
+        name="Acme", kind="vacation", customer=acme, url="webcal://calendar.example.com/a.ics"
+    )
+    assert source.url == "https://calendar.example.com/a.ics" == fetched[0]
+    again, _ = import_ics(
+        name="Acme", kind="vacation", customer=acme, url="webcal://calendar.example.com/a.ics"
+    )
+    assert again.pk == source.pk and result.created == 1
