@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from calendarapp.api import decisions, interests, schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api.ics_sources import IcsSourceList
 
 urlpatterns = [
     path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
@@ -108,6 +109,11 @@ urlpatterns = [
         name="api-plan-audience",
     ),
     path("occurrences", login_not_required(views.OccurrenceList.as_view()), name="api-occurrences"),
+    path(
+        "ics-sources",
+        login_not_required(IcsSourceList.as_view()),
+        name="api-ics-sources",
+    ),
     path("schema", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "docs",

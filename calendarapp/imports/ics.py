@@ -821,19 +821,22 @@ def import_ics(
     """Import a file (`data`) or a URL for a customer or a region, all or nothing.
 
     Importing the same URL, or a file of the same name, for the same customer or
-    region again updates that source's events in place by UID instead of
-    adding a second copy of every event.
+    region again updates that source's events in place by key instead of
+    adding a second copy of every event. A URL's `name` may be empty: a
+    re-import keeps the source's name, a new source is named after the host.
     """
     if (data is None) == (not url):
         raise IcsImportError("Give either a file or a URL.")
     url = _webcal_as_https(url)  # before the model's URL check, which knows no webcal://
-    source = _validated_source(
-        name=name, kind=kind, customer=customer, country=country, subdivision=subdivision, url=url
-    )
     same = IcsSource.objects.filter(
         customer=customer, country=country, subdivision=subdivision, url=url
     )
     existing = (same if url else same.filter(name=name)).first()
+    if url and not name:
+        name = existing.name if existing else urlsplit(url).hostname or ""
+    source = _validated_source(
+        name=name, kind=kind, customer=customer, country=country, subdivision=subdivision, url=url
+    )
     if existing is not None:
         existing.name, existing.kind = source.name, source.kind
         source = existing
