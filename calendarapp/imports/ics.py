@@ -121,9 +121,12 @@ def parse_events(
     except UnicodeDecodeError:
         raise IcsImportError("The file is not an iCalendar file: it is not UTF-8 text.") from None
     try:
-        calendar = icalendar.Calendar.from_ical(text)
+        calendar = icalendar.Calendar.from_ical(_without_alarms(text))
     except ValueError as error:
-        raise IcsImportError(f"The file is not a valid iCalendar file: {error}") from None
+        raise IcsImportError(
+            f"The file is not a valid iCalendar file: {error}. Export it again from its "
+            "calendar app, or correct the line the message quotes, and import it again."
+        ) from None
     if calendar.name != "VCALENDAR":
         raise IcsImportError("The file is not an iCalendar file: it has no VCALENDAR.")
     warnings = _prepare_events(calendar, _event_lines(text))
@@ -159,6 +162,16 @@ def parse_events(
         events=sorted(events.values(), key=lambda event: (event.start, event.uid)),
         warnings=warnings,
     )
+
+
+ALARM = re.compile(r"^BEGIN:VALARM\r?$.*?^END:VALARM\r?(\n|$)", re.I | re.M | re.S)
+
+
+def _without_alarms(text: str) -> str:
+    """The file without its VALARMs: the calendar keeps no reminders, and icalendar refuses
+    a whole file for one alarm's unreadable TRIGGER where it only marks an event's property.
+    (Lines are numbered in the file as sent, so the warnings' line numbers stay right.)"""
+    return ALARM.sub("", text)
 
 
 def _too_many_message() -> str:

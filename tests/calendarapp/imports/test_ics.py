@@ -682,3 +682,17 @@ def test_a_webcal_url_is_imported_and_stored_as_https(acme, settings, monkeypatc
         name="Acme", kind="vacation", customer=acme, url="webcal://calendar.example.com/a.ics"
     )
     assert again.pk == source.pk and result.created == 1
+
+
+def test_an_alarm_with_an_unreadable_trigger_does_not_refuse_the_file(acme):
+    alarmed = (
+        "UID:alarm\r\nDTSTART;VALUE=DATE:20261110\r\nSUMMARY:Reminded\r\n"
+        'BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:soon\r\nEND:VALARM\r\nLOCATION;X-A=a"b:Hall'
+    )
+    source, result = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(alarmed)
+    )
+    assert days(source) == [(datetime.date(2026, 11, 10), "Reminded")]
+    assert [w.text for w in result.warnings] == [
+        "Event 1 at line 4 (“Reminded”): line 12 could not be read and was skipped (LOCATION)."
+    ]
