@@ -216,6 +216,8 @@ def import_refresh(request: HttpRequest, source_id: int) -> HttpResponse:
         messages.error(request, f"“{source.name}” was not refreshed: {error}")
     else:
         messages.success(request, f"Refreshed “{source.name}”: {result}.")
+        for warning in result.warnings if result else ():
+            messages.warning(request, warning.text)
     return redirect("feed-import")
 
 

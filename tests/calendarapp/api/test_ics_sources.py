@@ -157,3 +157,14 @@ def test_without_a_login_or_a_role_the_api_says_so(client, nobody):
     assert client.get(PATH).status_code == 401
     client.force_login(nobody)
     assert client.get(PATH).status_code == 403
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_list_costs_the_same_queries_for_any_number_of_sources(
+    admin_client, count, django_assert_num_queries
+):
+    for n in range(count):
+        IcsSource.objects.create(name=f"S{n}", country="DK", kind="vacation")
+    # The session, its user, the user's permissions (two) and the sources.
+    with django_assert_num_queries(5):
+        assert len(admin_client.get(PATH).json()) == count
