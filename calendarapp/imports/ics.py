@@ -168,9 +168,11 @@ ALARM = re.compile(r"^BEGIN:VALARM\r?$.*?^END:VALARM\r?(\n|$)", re.I | re.M | re
 
 
 def _without_alarms(text: str) -> str:
-    """The file without its VALARMs: the calendar keeps no reminders, and icalendar refuses
-    a whole file for one alarm's unreadable TRIGGER where it only marks an event's property.
-    (Lines are numbered in the file as sent, so the warnings' line numbers stay right.)"""
+    """The file without its VALARMs: the calendar keeps no reminders, and icalendar refuses a
+    whole file for one alarm's unreadable TRIGGER where it only marks an event's property.
+
+    Warnings number the lines of the file as sent (`_event_lines`), not of this text.
+    """
     return ALARM.sub("", text)
 
 
@@ -362,8 +364,8 @@ def _prepare_events(calendar: icalendar.Calendar, where: list[_EventLines]) -> l
             # value it cannot read as a broken one (named), which would fail when read.
             line_text = lines.unparsed(message) if broken is None else ""
             name = broken or _property_name(line_text) or "a property"
-            number = lines.number_of(name=name, text=line_text)
-            line = f"line {number}" if number else "a line"
+            found_at = lines.number_of(name=name, text=line_text)
+            line = f"line {found_at}" if found_at else "a line"
             if name in READ_PROPERTIES:
                 raise IcsImportError(
                     f"{label} has an invalid {name} on {line}: {message}. Correct that "
