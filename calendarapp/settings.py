@@ -327,10 +327,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Plans, traditions and occurrences each have a `kind` with their own choices.
+    # Plans, traditions, occurrences and .ics sources each have a `kind` with their own choices.
     "ENUM_NAME_OVERRIDES": {
         "PlanKindEnum": "calendarapp.models.PlanKind",
         "TraditionKindEnum": "traditions.models.TraditionKind",
+        "ImportKindEnum": "calendarapp.models.ImportKind",
     },
 }
 

@@ -1,4 +1,5 @@
-"""Helpers the tests share that are not fixtures: screenshots, missing services, Celery settings.
+"""Helpers the tests share that are not fixtures: screenshots, missing services, Celery settings,
+migrating the test database.
 
 With REQUIRE_SERVICES=1 (as CI sets it) a test that needs PostgreSQL, Redis
 or a browser fails instead of skipping when the service is not there.
@@ -12,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps.registry import Apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from calendarapp.celery import app as celery_app
 
@@ -37,3 +41,14 @@ def celery_conf(**changes: object) -> Iterator[None]:
         yield
     finally:
         celery_app.conf.update(previous)
+
+
+def migrate(targets: list[tuple[str, str]] | None = None) -> Apps:
+    """Migrate the test database to `targets` (default: the latest); the models as they are there.
+
+    For tests of data migrations, marked `django_db(transaction=True, serialized_rollback=True)`.
+    """
+    executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from calendarapp.api import records, schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api.ics_sources import IcsSourceList
 from calendarapp.api.records import RecordDetail, RecordList
 
 # Every record kept about a customer: its list and its one, by the generic pair of views.
@@ -92,6 +93,11 @@ urlpatterns = [
         name="api-plan-audience",
     ),
     path("occurrences", login_not_required(views.OccurrenceList.as_view()), name="api-occurrences"),
+    path(
+        "ics-sources",
+        login_not_required(IcsSourceList.as_view()),
+        name="api-ics-sources",
+    ),
     path("schema", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "docs",

@@ -1,9 +1,10 @@
 """Import events from .ics files and URLs, and keep URL sources up to date.
 
 An import is all or nothing: the file is fetched and parsed completely
-before anything is written, and the writes (update in place by UID, delete
+before anything is written, and the writes (update in place by key, delete
 what vanished) run in one transaction. Every problem raises `IcsImportError`
-with a message that names it; the data stays as it was.
+with a message that names it and says what to do; the data stays as it was.
+A line the import does not need and cannot read is skipped with a warning.
 
 URLs are fetched with a size limit, a total time limit, and never from
 private or loopback addresses (a server-side request forgery guard) unless
@@ -12,7 +13,9 @@ private or loopback addresses (a server-side request forgery guard) unless
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
 import http.client
 import ipaddress
 import math
@@ -65,6 +68,23 @@ class ParsedEvent:
     start: datetime.date
     end: datetime.date
     title: str
+    # The key a row stored before occurrences had their own keys carries (`UID/YYYYMMDD`, the
+    # day the occurrence starts); a row under it is taken over instead of removed and added.
+    former_uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportWarning:
+    """Something in the file that was skipped or kept differently; `text` names event and line."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCalendar:
+    events: list[ParsedEvent]
+    warnings: list[ImportWarning]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +92,8 @@ class SyncResult:
     created: int
     updated: int
     deleted: int
+    warnings: tuple[ImportWarning, ...] = ()
+    new_source: bool = False  # the import made its source, rather than re-importing into it
 
     def __str__(self) -> str:
         return f"{self.created} added, {self.updated} updated, {self.deleted} removed"
@@ -85,11 +107,12 @@ def parse_events(
     *,
     window: tuple[datetime.date, datetime.date],
     tz: datetime.tzinfo,
-) -> list[ParsedEvent]:
+) -> ParsedCalendar:
     """Parse an .ics file into all-day events in the window, recurring ones expanded.
 
-    A recurring event's occurrences get the UID `UID/YYYY-MM-DD` so that each
-    is updated in place on the next refresh.
+    Each occurrence of a recurring event is keyed `UID/<its RECURRENCE-ID>`
+    (`UID/20261012`, `UID/20261012T080000Z`), so occurrences sharing a day
+    are all kept and each is updated in place on the next refresh.
     """
     if len(data) > settings.ICS_IMPORT_MAX_BYTES:
         raise IcsImportError(too_big_message())
@@ -98,12 +121,15 @@ def parse_events(
     except UnicodeDecodeError:
         raise IcsImportError("The file is not an iCalendar file: it is not UTF-8 text.") from None
     try:
-        calendar = icalendar.Calendar.from_ical(text)
+        calendar = icalendar.Calendar.from_ical(_without_alarms(text))
     except ValueError as error:
-        raise IcsImportError(f"The file is not a valid iCalendar file: {error}") from None
+        raise IcsImportError(
+            f"The file is not a valid iCalendar file: {error}. Export it again from its "
+            "calendar app, or correct the line the message quotes, and import it again."
+        ) from None
     if calendar.name != "VCALENDAR":
         raise IcsImportError("The file is not an iCalendar file: it has no VCALENDAR.")
-    _check_events(calendar)
+    warnings = _prepare_events(calendar, _event_lines(text))
     start, end = window
     in_window, steps = _rule_occurrences(calendar, start, end)
     if in_window > MAX_EVENTS:
@@ -118,10 +144,12 @@ def parse_events(
         for event in calendar.walk("VEVENT")
         if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(event)
     }
+    # The window is in the customer's zone and the expansion compares in each event's own:
+    # a day more on each side keeps what lies just inside, the filter below drops the rest.
     try:
-        expanded = recurring_ical_events.of(calendar).between(start, end + ONE_DAY)
+        expanded = recurring_ical_events.of(calendar).between(start - ONE_DAY, end + 2 * ONE_DAY)
     except Exception as error:  # the library raises many types for broken rules and dates
-        raise IcsImportError(f"The events could not be read: {error}") from None
+        raise IcsImportError(_unreadable_message(calendar, error)) from None
     events: dict[str, ParsedEvent] = {}
     for component in expanded:
         event = _to_event(component, tz, recurring)
@@ -130,7 +158,22 @@ def parse_events(
         events[event.uid] = event
         if len(events) > MAX_EVENTS:
             raise IcsImportError(_too_many_message())
-    return sorted(events.values(), key=lambda event: (event.start, event.uid))
+    return ParsedCalendar(
+        events=sorted(events.values(), key=lambda event: (event.start, event.uid)),
+        warnings=warnings,
+    )
+
+
+ALARM = re.compile(r"^BEGIN:VALARM\r?$.*?^END:VALARM\r?(\n|$)", re.I | re.M | re.S)
+
+
+def _without_alarms(text: str) -> str:
+    """The file without its VALARMs: the calendar keeps no reminders, and icalendar refuses a
+    whole file for one alarm's unreadable TRIGGER where it only marks an event's property.
+
+    Warnings number the lines of the file as sent (`_event_lines`), not of this text.
+    """
+    return ALARM.sub("", text)
 
 
 def _too_many_message() -> str:
@@ -227,28 +270,205 @@ def _estimate(rule: Any, first: datetime.date, start: datetime.date, end: dateti
 SUB_DAILY = re.compile(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", re.IGNORECASE)
 
 
-def _check_events(calendar: icalendar.Calendar) -> None:
-    """Refuse events without DTSTART, with unreadable properties or repeating within a day."""
-    for number, event in enumerate(calendar.walk("VEVENT"), start=1):
-        label = _label(event, number)
-        rules = event.get("RRULE")
-        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
-            if found := SUB_DAILY.search(rule.to_ical().decode()):
+# What the import reads of an event: a broken one of these refuses the file, any other
+# broken property is skipped with a warning.
+READ_PROPERTIES = frozenset(
+    {"UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
+)
+# An event has at most one of each of these (RFC 5545 3.6.1).
+SINGLE_PROPERTIES = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
+# The content an event without UID is known by: a change to any of it is a new event.
+CONTENT_KEY_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "SUMMARY", "RRULE", "RDATE", "EXDATE")
+# icalendar's message for a line it dropped: "… parts: '<the line>': <why>".
+UNPARSED_LINE = "could not be parsed into parts: '"
+
+
+@dataclass(frozen=True, slots=True)
+class _EventLines:
+    """Where one VEVENT is in the file: its BEGIN line and its own (unfolded) lines."""
+
+    begin: int
+    lines: list[tuple[int, str]]
+
+    def unparsed(self, message: str) -> str:
+        """The event's line an icalendar message about a line it could not split quotes."""
+        _, found, rest = message.partition(UNPARSED_LINE)
+        if not found:
+            return ""
+        quoted = [line for _, line in self.lines if rest.startswith(f"{line}': ")]
+        return max(quoted, key=len, default=rest.split("': ", 1)[0])
+
+    def number_of(self, name: str = "", text: str = "") -> int:
+        """The file line of the event's first `name` property, or of the line `text`."""
+        for number, line in self.lines:
+            if text and line == text:
+                return number
+        for number, line in self.lines:
+            if name and re.match(rf"{re.escape(name)}[;:]", line, re.IGNORECASE):
+                return number
+        return self.begin
+
+
+def _event_lines(text: str) -> list[_EventLines]:
+    """Each top-level VEVENT's lines with their numbers in the file, in the file's order."""
+    found: list[_EventLines] = []
+    current: _EventLines | None = None
+    depth = 0
+    unfolded: list[tuple[int, str]] = []
+    for number, line in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
+        if line[:1] in (" ", "\t") and unfolded:
+            unfolded[-1] = (unfolded[-1][0], unfolded[-1][1] + line[1:])
+        else:
+            unfolded.append((number, line))
+    for number, line in unfolded:
+        upper = line.upper()
+        if upper.startswith("BEGIN:"):
+            if upper == "BEGIN:VEVENT" and current is None:
+                current, depth = _EventLines(begin=number, lines=[]), 0
+                found.append(current)
+                continue
+            depth += 1
+        elif upper.startswith("END:") and current is not None:
+            if depth == 0:
+                current = None
+                continue
+            depth -= 1
+        elif current is not None and depth == 0:
+            current.lines.append((number, line))
+    return found
+
+
+def _prepare_events(calendar: icalendar.Calendar, where: list[_EventLines]) -> list[ImportWarning]:
+    """Refuse what cannot be imported right, skip what is not needed, key UID-less events.
+
+    Refused, naming the event and line and what to do: no DTSTART, two of a property an
+    event has once, an unreadable date or rule, a rule repeating within a day or in another
+    calendar scale (RSCALE). Skipped with a warning: any other unreadable line.
+    """
+    warnings: list[ImportWarning] = []
+    events = calendar.walk("VEVENT")
+    if len(where) != len(events):  # a file this cannot number: name events without lines
+        where = [_EventLines(begin=0, lines=[]) for _ in events]
+    for number, (event, lines) in enumerate(zip(events, where, strict=True), start=1):
+        label = _label(event, number, lines.begin)
+        for name in SINGLE_PROPERTIES:
+            if isinstance(values := event.get(name), list):
+                numbers = [n for n, line in lines.lines if _property_name(line) == name]
+                at = f" (lines {', '.join(map(str, numbers))})" if numbers else ""
                 raise IcsImportError(
-                    f"{label} repeats more often than daily ({found.group(0)}); "
-                    "the calendar keeps days, so import it as a daily or rarer event."
+                    f"{label} has {len(values)} {name} lines{at}; an event has one. "
+                    "Remove the extra ones and import the file again."
                 )
+        for broken, message in event.errors:
+            # icalendar drops a line it cannot split into parts, and keeps a property whose
+            # value it cannot read as a broken one (named), which would fail when read.
+            line_text = lines.unparsed(message) if broken is None else ""
+            name = broken or _property_name(line_text) or "a property"
+            found_at = lines.number_of(name=name, text=line_text)
+            line = f"line {found_at}" if found_at else "a line"
+            if name in READ_PROPERTIES:
+                raise IcsImportError(
+                    f"{label} has an invalid {name} on {line}: {message}. Correct that "
+                    "line in the calendar (or the file) and import it again."
+                )
+            warnings.append(
+                ImportWarning(
+                    code="unreadable_property",
+                    text=f"{label}: {line} could not be read and was skipped ({name}).",
+                )
+            )
+            if broken is not None and broken in event:
+                del event[broken]
         if "DTSTART" not in event:
-            raise IcsImportError(f"{label} has no DTSTART (start date).")
+            raise IcsImportError(
+                f"{label} has no DTSTART (start date). Add one, or remove the event, "
+                "and import the file again."
+            )
+        _check_rules(event, label, lines)
         if not event.get("UID"):
-            raise IcsImportError(f"{label} has no UID, so it could not be updated later.")
-        for name, message in event.errors:
-            raise IcsImportError(f"{label} has an invalid {name}: {message}.")
+            event["UID"] = icalendar.vText(_content_key(event))
+            warnings.append(
+                ImportWarning(
+                    code="no_uid",
+                    text=(
+                        f"{label} has no UID; it is kept by its dates and title, so a change "
+                        "to them removes it and adds it again."
+                    ),
+                )
+            )
+    return warnings
 
 
-def _label(event: icalendar.Component, number: int) -> str:
+def _check_rules(event: icalendar.Component, label: str, lines: _EventLines) -> None:
+    rules = event.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+        line = lines.number_of(name="RRULE")
+        if found := SUB_DAILY.search(rule.to_ical().decode()):
+            raise IcsImportError(
+                f"{label} repeats more often than daily ({found.group(0)}, line {line}); "
+                "the calendar keeps days, so import it as a daily or rarer event."
+            )
+        if "RSCALE" not in rule:
+            continue
+        scale = str(rule["RSCALE"][0]).upper()
+        skip = str(rule.get("SKIP", ["OMIT"])[0]).upper()
+        if scale == "GREGORIAN" and skip == "OMIT":
+            # RFC 7529: the Gregorian scale skipping invalid dates is the plain RFC 5545 rule.
+            for part in ("RSCALE", "SKIP"):
+                rule.pop(part, None)
+            continue
+        raise IcsImportError(
+            f"{label} repeats by the {scale.lower()} calendar (RSCALE={scale}"
+            + (f";SKIP={skip}" if skip != "OMIT" else "")
+            + f", line {line}), which this import cannot expand. Export the event from its "
+            "calendar with its dates written out (single events, or RDATE lines), and import "
+            "the file again."
+        )
+
+
+def _property_name(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0].strip().upper()
+
+
+def _content_key(event: icalendar.Component) -> str:
+    """A key for an event without UID from its dates, rule and title: the same every import."""
+    parts = []
+    for name in CONTENT_KEY_PROPERTIES:
+        values = event.get(name)
+        for value in values if isinstance(values, list) else [values] if values else []:
+            params = ";".join(f"{key}={param}" for key, param in sorted(value.params.items()))
+            parts.append(f"{name};{params}:{value.to_ical().decode()}")
+    return "no-uid-" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _label(event: icalendar.Component, number: int, line: int = 0) -> str:
     summary = str(event.get("SUMMARY", "")).strip()
-    return f"Event {number}" + (f" (“{summary}”)" if summary else "")
+    return (
+        f"Event {number}"
+        + (f" at line {line}" if line else "")
+        + (f" (“{summary[:60]}”)" if summary else "")
+    )
+
+
+def _unreadable_message(calendar: icalendar.Calendar, error: Exception) -> str:
+    """Name the event the expansion failed on, found by expanding each UID alone."""
+    events = calendar.walk("VEVENT")
+    for number, event in enumerate(events, start=1):
+        alone = icalendar.Calendar()
+        for other in events:
+            if other.get("UID") == event.get("UID"):
+                alone.add_component(other)
+        try:
+            recurring_ical_events.of(alone).count()
+        except Exception as own:  # noqa: BLE001 (the same library errors as above)
+            return (
+                f"{_label(event, number)} could not be read ({own}). Check its DTSTART, DTEND, "
+                "RRULE, RDATE and EXDATE lines in the calendar (or the file) and import it again."
+            )
+    return (
+        f"The events could not be read ({error}). Check the recurring events' RRULE, RDATE and "
+        "EXDATE lines in the calendar (or the file) and import it again."
+    )
 
 
 def _to_event(component: icalendar.Event, tz: datetime.tzinfo, recurring: set[str]) -> ParsedEvent:
@@ -269,9 +489,30 @@ def _to_event(component: icalendar.Event, tz: datetime.tzinfo, recurring: set[st
         )
     if last > LATEST:
         raise IcsImportError(f"{label} ends on {last.isoformat()}: {FAR_DATE}")
+    former = ""
     if uid in recurring:
-        uid = f"{uid}/{first.isoformat()}"
-    return ParsedEvent(uid=uid[:500], start=first, end=max(first, last), title=title[:500])
+        occurrence = _occurrence_key(component.decoded("RECURRENCE-ID", dtstart))
+        former = f"{uid[: KEY_LENGTH - 9]}/{first:%Y%m%d}"
+        uid = f"{uid[: KEY_LENGTH - len(occurrence) - 1]}/{occurrence}"
+    return ParsedEvent(
+        uid=uid[:KEY_LENGTH],
+        start=first,
+        end=max(first, last),
+        title=title[:500],
+        former_uid=former if former != uid else "",
+    )
+
+
+KEY_LENGTH = 500  # ImportedEvent.uid
+
+
+def _occurrence_key(value: datetime.date | datetime.datetime) -> str:
+    """An occurrence's RECURRENCE-ID as iCalendar writes it: a date, a UTC or a floating time."""
+    if not isinstance(value, datetime.datetime):
+        return f"{value:%Y%m%d}"
+    if value.tzinfo is None:
+        return f"{value:%Y%m%dT%H%M%S}"
+    return f"{value.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}"
 
 
 def _day(
@@ -331,10 +572,16 @@ def public_address(host: str, port: int) -> str | None:
     return addresses[0]
 
 
+def _webcal_as_https(url: str) -> str:
+    """webcal:// is https:// that opens a calendar app; stored and fetched as https."""
+    if url.lower().startswith("webcal://"):
+        return "https://" + url[len("webcal://") :]
+    return url
+
+
 def check_url(url: str) -> str:
     """Return the URL to fetch (webcal:// becomes https://); refuse other schemes, private hosts."""
-    if url.lower().startswith("webcal://"):
-        url = "https://" + url[len("webcal://") :]
+    url = _webcal_as_https(url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise IcsImportError("The URL must start with https://, http:// or webcal://.")
@@ -505,30 +752,63 @@ def _timezone(source: IcsSource) -> datetime.tzinfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def sync_events(source: IcsSource, events: list[ParsedEvent]) -> SyncResult:
-    """Make the source's stored events equal `events`: update by UID, add, delete vanished."""
+def sync_events(source: IcsSource, parsed: ParsedCalendar) -> SyncResult:
+    """Make the source's stored events equal the parsed ones: update by key, add, delete vanished.
+
+    A row stored under an occurrence's former day key (see the migration
+    `0012_imported_occurrence_keys`) is taken over by that occurrence, so it keeps its id.
+    """
+    events = parsed.events
     existing = {event.uid: event for event in source.events.all()}
+    incoming = {event.uid for event in events}
+    spare = {uid: row for uid, row in existing.items() if uid not in incoming}
+    # Of the occurrences a day-keyed row could be, the one it shows takes it over first.
+    heirs = sorted(
+        (e for e in events if e.uid not in existing and e.former_uid in spare),
+        key=lambda e: _content(spare[e.former_uid]) != (e.start, e.end, e.title),
+    )
+    for event in heirs:
+        if (row := spare.pop(event.former_uid, None)) is not None:
+            existing[event.uid] = row
     changed: list[ImportedEvent] = []
-    created = [
-        ImportedEvent(source=source, uid=e.uid, start=e.start, end=e.end, title=e.title)
-        for e in events
-        if e.uid not in existing
-    ]
+    created: list[ImportedEvent] = []
     for event in events:
         stored = existing.get(event.uid)
-        if stored and (stored.start, stored.end, stored.title) != (
+        if stored is None:
+            created.append(
+                ImportedEvent(
+                    source=source,
+                    uid=event.uid,
+                    start=event.start,
+                    end=event.end,
+                    title=event.title,
+                )
+            )
+        elif (stored.uid, stored.start, stored.end, stored.title) != (
+            event.uid,
             event.start,
             event.end,
             event.title,
         ):
-            stored.start, stored.end, stored.title = event.start, event.end, event.title
+            stored.uid, stored.start, stored.end = event.uid, event.start, event.end
+            stored.title = event.title
             stored.updated_at = timezone.now()
             changed.append(stored)
-    vanished = set(existing) - {event.uid for event in events}
+    source.events.filter(uid__in=spare).delete()
+    ImportedEvent.objects.bulk_update(
+        changed, ["uid", "start", "end", "title", "updated_at"], batch_size=1000
+    )
     ImportedEvent.objects.bulk_create(created, batch_size=1000)
-    ImportedEvent.objects.bulk_update(changed, ["start", "end", "title", "updated_at"], 1000)
-    source.events.filter(uid__in=vanished).delete()
-    return SyncResult(created=len(created), updated=len(changed), deleted=len(vanished))
+    return SyncResult(
+        created=len(created),
+        updated=len(changed),
+        deleted=len(spare),
+        warnings=tuple(parsed.warnings),
+    )
+
+
+def _content(row: ImportedEvent) -> tuple[datetime.date, datetime.date, str]:
+    return row.start, row.end, row.title
 
 
 def _validated_source(**fields) -> IcsSource:
@@ -556,18 +836,22 @@ def import_ics(
     """Import a file (`data`) or a URL for a customer or a region, all or nothing.
 
     Importing the same URL, or a file of the same name, for the same customer or
-    region again updates that source's events in place by UID instead of
-    adding a second copy of every event.
+    region again updates that source's events in place by key instead of
+    adding a second copy of every event. A URL's `name` may be empty: a
+    re-import keeps the source's name, a new source is named after the host.
     """
     if (data is None) == (not url):
         raise IcsImportError("Give either a file or a URL.")
-    source = _validated_source(
-        name=name, kind=kind, customer=customer, country=country, subdivision=subdivision, url=url
-    )
+    url = _webcal_as_https(url)  # before the model's URL check, which knows no webcal://
     same = IcsSource.objects.filter(
         customer=customer, country=country, subdivision=subdivision, url=url
     )
     existing = (same if url else same.filter(name=name)).first()
+    if url and not name:
+        name = existing.name if existing else urlsplit(url).hostname or ""
+    source = _validated_source(
+        name=name, kind=kind, customer=customer, country=country, subdivision=subdivision, url=url
+    )
     if existing is not None:
         existing.name, existing.kind = source.name, source.kind
         source = existing
@@ -575,15 +859,15 @@ def import_ics(
         source.url = check_url(url)
         data = fetch(source.url)
     assert data is not None, "a file or a URL, checked above"
-    events = parse_events(
+    parsed = parse_events(
         data, window=subscription_window(timezone.localdate()), tz=_timezone(source)
     )
     with transaction.atomic():
         source.last_fetched_at = timezone.now()
         source.last_error = ""
         source.save()
-        result = sync_events(source, events)
-    return source, result
+        result = sync_events(source, parsed)
+    return source, dataclasses.replace(result, new_source=existing is None)
 
 
 def refresh_source(source_id: int) -> SyncResult | None:
@@ -597,11 +881,11 @@ def refresh_source(source_id: int) -> SyncResult | None:
         return None
     try:
         window = subscription_window(timezone.localdate())
-        events = parse_events(fetch(source.url), window=window, tz=_timezone(source))
+        parsed = parse_events(fetch(source.url), window=window, tz=_timezone(source))
     except IcsImportError as error:
         IcsSource.objects.filter(pk=source.pk).update(last_error=str(error))
         raise
     with transaction.atomic():
-        result = sync_events(source, events)
+        result = sync_events(source, parsed)
         IcsSource.objects.filter(pk=source.pk).update(last_fetched_at=timezone.now(), last_error="")
     return result

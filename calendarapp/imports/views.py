@@ -84,6 +84,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
             form.add_error(error.field or ("file" if upload else "url"), str(error))
         else:
             messages.success(request, f"Imported “{source.name}”: {result}.")
+            for warning in result.warnings:
+                messages.warning(request, warning.text)
             return redirect("feed-import")
     return _page(request, form=form)
 
@@ -214,6 +216,8 @@ def import_refresh(request: HttpRequest, source_id: int) -> HttpResponse:
         messages.error(request, f"“{source.name}” was not refreshed: {error}")
     else:
         messages.success(request, f"Refreshed “{source.name}”: {result}.")
+        for warning in result.warnings if result else ():
+            messages.warning(request, warning.text)
     return redirect("feed-import")
 
 

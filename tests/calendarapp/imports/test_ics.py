@@ -18,6 +18,7 @@ from customers.models import Customer
 from tests import factories
 from tests.calendarapp.feeds import support as fs
 from tests.calendarapp.imports.support import MOVED_SUMMIT, NEW_YEAR, PICNIC, SUMMIT, ics
+from tests.support import migrate
 
 
 @pytest.fixture
@@ -97,9 +98,9 @@ def test_recurring_events_expand_with_one_uid_per_occurrence(acme):
     )
     source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(weekly))
     assert sorted(e.uid for e in source.events.all()) == [
-        "standup/2026-06-01",
-        "standup/2026-06-08",
-        "standup/2026-06-15",
+        "standup/20260601",
+        "standup/20260608",
+        "standup/20260615",
     ]
 
 
@@ -142,8 +143,25 @@ BAD_FILES = {
     "malformed": (b"this is not a calendar", "not a valid iCalendar file"),
     "not utf-8": (b"\xff\xfe\x00B", "not UTF-8"),
     "no DTSTART": (ics("UID:x\r\nSUMMARY:No start"), "“No start”. has no DTSTART"),
-    "no UID": (ics("DTSTART;VALUE=DATE:20260601\r\nSUMMARY:Anon"), "has no UID"),
-    "broken date": (ics("UID:x\r\nDTSTART;VALUE=DATE:2026130\r\nSUMMARY:Bad"), "invalid DTSTART"),
+    "broken date": (
+        ics("UID:x\r\nDTSTART;VALUE=DATE:2026130\r\nSUMMARY:Bad"),
+        r"Event 1 at line 4 \(“Bad”\) has an invalid DTSTART on line 6: .*Correct that line",
+    ),
+    "a start with a bad parameter": (
+        ics('UID:x\r\nDTSTART;X-A=a"b:20260601\r\nSUMMARY:Odd'),
+        r"“Odd”\) has an invalid DTSTART on line 6: .*Correct that line",
+    ),
+    "two starts": (
+        ics("UID:x\r\nDTSTART;VALUE=DATE:20260601\r\nDTSTART;VALUE=DATE:20260602\r\nSUMMARY:Two"),
+        r"“Two”\) has 2 DTSTART lines \(lines 6, 7\); an event has one. Remove the extra ones",
+    ),
+    "a rule in another calendar scale": (
+        ics(
+            "UID:x\r\nDTSTART;VALUE=DATE:20260217\r\nRRULE:RSCALE=CHINESE;FREQ=YEARLY\r\nSUMMARY:Tet"
+        ),
+        r"repeats by the chinese calendar \(RSCALE=CHINESE, line 7\), which this import cannot "
+        r"expand. Export the event .* with its dates written out",
+    ),
     "not a calendar": (b"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nEND:VCARD\r\n", "no VCALENDAR"),
     "NUL in SUMMARY": (
         ics("UID:x\r\nDTSTART;VALUE=DATE:20260601\r\nSUMMARY:Sum\x00mit"),
@@ -436,3 +454,245 @@ def test_a_daily_rule_kept_to_one_weekday_counts_only_those_days_against_the_cap
         data=daily_events(30, "FREQ=DAILY;BYDAY=MO"),
     )
     assert result.created == 30 * (154 + 1)  # the Mondays in the window and DTSTART, a Tuesday
+
+
+# Occurrences sharing a day, the window's edges, odd lines and events without UID (issue 25).
+
+WEEKLY_REVIEW = (
+    "UID:review\r\nDTSTART;TZID=Europe/Copenhagen:20261005T100000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Review"
+)
+# The 12 October review moved onto 19 October, the day of the next one.
+REVIEW_MOVED = (
+    "UID:review\r\nRECURRENCE-ID;TZID=Europe/Copenhagen:20261012T100000\r\n"
+    "DTSTART;TZID=Europe/Copenhagen:20261019T150000\r\nSUMMARY:Review (moved)"
+)
+
+
+def days(source: IcsSource) -> list[tuple[datetime.date, str]]:
+    return sorted((e.start, e.title) for e in source.events.all())
+
+
+@pytest.mark.parametrize(
+    "events, expected",
+    [
+        pytest.param(
+            (WEEKLY_REVIEW, REVIEW_MOVED),
+            [(5, "Review"), (19, "Review"), (19, "Review (moved)")],
+            id="moved onto another occurrence's day",
+        ),
+        pytest.param(
+            (
+                "UID:board\r\nDTSTART:20261005T070000Z\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\n"
+                "RDATE:20261012T130000Z\r\nSUMMARY:Board",
+            ),
+            [(5, "Board"), (12, "Board"), (12, "Board")],
+            id="an RDATE on a day of the rule",
+        ),
+        pytest.param(
+            (
+                "UID:shift\r\nDTSTART:20261005T070000Z\r\nRRULE:FREQ=DAILY;COUNT=2;BYHOUR=7,15\r\n"
+                "SUMMARY:Shift",
+            ),
+            [(5, "Shift"), (5, "Shift")],
+            id="two times of one rule in a day",
+        ),
+    ],
+)
+def test_occurrences_that_share_a_day_are_all_kept(acme, events, expected):
+    source, result = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(*events)
+    )
+    assert days(source) == [(datetime.date(2026, 10, day), title) for day, title in expected]
+    _, again = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(*events))
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_each_occurrence_is_keyed_by_its_recurrence_id(acme):
+    source, _ = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(WEEKLY_REVIEW, REVIEW_MOVED)
+    )
+    assert sorted(e.uid for e in source.events.all()) == [
+        "review/20261005T080000Z",
+        "review/20261012T080000Z",  # the moved one keeps the key of the day it was moved from
+        "review/20261019T080000Z",
+    ]
+
+
+@pytest.mark.parametrize(
+    "start, day",
+    [
+        # 20:00 in New York the day before the window is 02:00 in Copenhagen on its first day.
+        ("DTSTART;TZID=America/New_York:20250614T200000", datetime.date(2025, 6, 15)),
+        # 09:00 in Auckland the day after the window is 23:00 in Copenhagen on its last day.
+        ("DTSTART;TZID=Pacific/Auckland:20280615T090000", datetime.date(2028, 6, 14)),
+    ],
+)
+def test_an_event_just_inside_the_window_in_another_zone_is_kept(acme, start, day):
+    source, _ = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(f"UID:edge\r\n{start}")
+    )
+    assert [(e.start, e.end) for e in source.events.all()] == [(day, day)]
+
+
+def test_an_event_just_outside_the_window_in_another_zone_is_left_out(acme):
+    # 18:00 in New York the day before the window is 00:00 in Copenhagen: still the day before.
+    late = "UID:edge\r\nDTSTART;TZID=America/New_York:20250613T180000\r\nSUMMARY:Before"
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(late))
+    assert not source.events.exists()
+
+
+APPLE = (
+    "UID:fair\r\nDTSTART;VALUE=DATE:20261110\r\nSUMMARY:Trade fair\r\n"
+    "X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-ADDRESS=Center Blvd. 5; 2300 København;"
+    "X-TITLE=Bella Center:geo:55.637,12.578"
+)
+
+
+def test_an_unreadable_property_is_skipped_with_a_warning_naming_the_event_and_line(acme):
+    bad_parameter = (
+        'UID:talk\r\nDTSTART;VALUE=DATE:20261111\r\nSUMMARY:Talk\r\nLOCATION;X-LABEL=a"b:Hall'
+    )
+    source, result = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(APPLE, bad_parameter)
+    )
+    assert days(source) == [
+        (datetime.date(2026, 11, 10), "Trade fair"),
+        (datetime.date(2026, 11, 11), "Talk"),
+    ]
+    assert [(w.code, w.text) for w in result.warnings] == [
+        (
+            "unreadable_property",
+            "Event 1 at line 4 (“Trade fair”): line 8 could not be read and was skipped "
+            "(X-APPLE-STRUCTURED-LOCATION).",
+        ),
+        (
+            "unreadable_property",
+            "Event 2 at line 10 (“Talk”): line 14 could not be read and was skipped (LOCATION).",
+        ),
+    ]
+
+
+def test_events_without_uid_are_kept_by_their_content_across_reimports(acme):
+    autumn = "DTSTART;VALUE=DATE:20261012\r\nDTEND;VALUE=DATE:20261017\r\nSUMMARY:Autumn break"
+    winter = "DTSTART;VALUE=DATE:20261221\r\nDTEND;VALUE=DATE:20270102\r\nSUMMARY:Winter break"
+    source, result = import_ics(
+        name="Schools", kind="vacation", customer=acme, data=ics(autumn, winter)
+    )
+    assert days(source) == [
+        (datetime.date(2026, 10, 12), "Autumn break"),
+        (datetime.date(2026, 12, 21), "Winter break"),
+    ]
+    assert [w.code for w in result.warnings] == ["no_uid", "no_uid"]
+    assert "Event 1 at line 4 (“Autumn break”) has no UID" in result.warnings[0].text
+    ids = {e.title: e.pk for e in source.events.all()}
+    _, again = import_ics(name="Schools", kind="vacation", customer=acme, data=ics(autumn, winter))
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+    assert {e.title: e.pk for e in source.events.all()} == ids
+    # Without a UID a moved event is another event: the old one goes, the new one comes.
+    moved = autumn.replace("20261012", "20261019")
+    _, after_move = import_ics(
+        name="Schools", kind="vacation", customer=acme, data=ics(moved, winter)
+    )
+    assert (after_move.created, after_move.updated, after_move.deleted) == (1, 0, 1)
+    assert source.events.get(title="Winter break").pk == ids["Winter break"]
+
+
+def test_a_gregorian_rscale_rule_is_read_as_the_plain_rule(acme):
+    rule = "UID:x\r\nDTSTART;VALUE=DATE:20261110\r\nRRULE:RSCALE=GREGORIAN;FREQ=YEARLY;COUNT=2"
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(rule))
+    assert [e.start for e in source.events.order_by("start")] == [
+        datetime.date(2026, 11, 10),
+        datetime.date(2027, 11, 10),
+    ]
+
+
+def test_a_row_keyed_by_its_day_is_taken_over_by_that_days_occurrence(acme):
+    """A row the migration could only key by day keeps its id when its occurrence comes again."""
+    source, _ = import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(SUMMIT))
+    old = ImportedEvent.objects.create(
+        source=source,
+        uid="review/20261019",
+        start=datetime.date(2026, 10, 19),
+        end=datetime.date(2026, 10, 19),
+        title="Review",
+    )
+    _, result = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(WEEKLY_REVIEW, REVIEW_MOVED)
+    )
+    old.refresh_from_db()
+    assert old.uid == "review/20261019T080000Z"
+    assert (result.created, result.updated, result.deleted) == (2, 1, 1)  # summit vanished
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_moves_day_keys_so_rows_keep_their_ids(clock):
+    """0012 moves `UID/YYYY-MM-DD` to `UID/YYYYMMDD`; the next import finishes timed ones."""
+    before, after = (
+        ("calendarapp", "0011_plan_offers"),
+        ("calendarapp", "0012_imported_occurrence_keys"),
+    )
+    old_apps = migrate([before])
+    OldSource = old_apps.get_model("calendarapp", "IcsSource")
+    OldEvent = old_apps.get_model("calendarapp", "ImportedEvent")
+    source = OldSource.objects.create(name="Acme", country="DK", kind="customer_event")
+
+    def old_row(uid: str, day: int, title: str) -> int:
+        first = datetime.date(2026, 10, day)
+        row = OldEvent.objects.create(source=source, uid=uid, start=first, end=first, title=title)
+        return row.pk
+
+    ids = {
+        "standup/20261005": old_row("standup/2026-10-05", 5, "Standup"),
+        "review/20261005T080000Z": old_row("review/2026-10-05", 5, "Review"),
+        "review/20261019T080000Z": old_row("review/2026-10-19", 19, "Review"),
+        "summit": old_row("summit", 2, "Summit"),
+    }
+    migrate([after])
+    migrate()
+    assert set(ImportedEvent.objects.values_list("uid", flat=True)) == {
+        "standup/20261005",
+        "review/20261005",
+        "review/20261019",
+        "summit",
+    }
+    standup = (
+        "UID:standup\r\nDTSTART;VALUE=DATE:20261005\r\nRRULE:FREQ=WEEKLY;COUNT=1\r\nSUMMARY:Standup"
+    )
+    summit = "UID:summit\r\nDTSTART;VALUE=DATE:20261002\r\nSUMMARY:Summit"
+    import_ics(
+        name="Acme",
+        kind="customer_event",
+        country="DK",
+        data=ics(standup, summit, WEEKLY_REVIEW, REVIEW_MOVED),
+    )
+    for uid, pk in ids.items():
+        assert ImportedEvent.objects.get(uid=uid).pk == pk
+
+
+def test_a_webcal_url_is_imported_and_stored_as_https(acme, settings, monkeypatch):
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["calendar.example.com"]  # no DNS needed
+    fetched: list[str] = []
+    monkeypatch.setattr(ics_module, "fetch", lambda url: fetched.append(url) or ics(SUMMIT))
+    source, result = import_ics(
+        name="Acme", kind="vacation", customer=acme, url="webcal://calendar.example.com/a.ics"
+    )
+    assert source.url == "https://calendar.example.com/a.ics" == fetched[0]
+    again, _ = import_ics(
+        name="Acme", kind="vacation", customer=acme, url="webcal://calendar.example.com/a.ics"
+    )
+    assert again.pk == source.pk and result.created == 1
+
+
+def test_an_alarm_with_an_unreadable_trigger_does_not_refuse_the_file(acme):
+    alarmed = (
+        "UID:alarm\r\nDTSTART;VALUE=DATE:20261110\r\nSUMMARY:Reminded\r\n"
+        'BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:soon\r\nEND:VALARM\r\nLOCATION;X-A=a"b:Hall'
+    )
+    source, result = import_ics(
+        name="Acme", kind="customer_event", customer=acme, data=ics(alarmed)
+    )
+    assert days(source) == [(datetime.date(2026, 11, 10), "Reminded")]
+    assert [w.text for w in result.warnings] == [
+        "Event 1 at line 4 (“Reminded”): line 12 could not be read and was skipped (LOCATION)."
+    ]

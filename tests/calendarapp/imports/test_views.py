@@ -100,3 +100,25 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(admin_client, acme, 
     response = admin_client.post(PAGE, form(customer=acme.pk, file=big))
     assert "larger than the limit of 1 MB" in response.content.decode()
     assert not IcsSource.objects.exists()
+
+
+def test_an_import_with_a_skipped_line_shows_the_warning(admin_client, acme):
+    odd = 'UID:talk\r\nDTSTART;VALUE=DATE:20261111\r\nSUMMARY:Talk\r\nLOCATION;X-LABEL=a"b:Hall'
+    page = admin_client.post(
+        PAGE, form(customer=acme.pk, file=upload(ics(odd))), follow=True
+    ).content.decode()
+    assert "Imported “Acme events”: 1 added, 0 updated, 0 removed." in page
+    assert (
+        "Event 1 at line 4 (“Talk”): line 8 could not be read and was skipped (LOCATION)." in page
+    )
+
+
+def test_a_refresh_with_a_skipped_line_shows_the_warning(admin_client, acme, site):
+    url = site.put("/acme.ics", ics(SUMMIT))
+    admin_client.post(PAGE, form(customer=acme.pk, url=url))
+    source = IcsSource.objects.get()
+    odd = 'UID:talk\r\nDTSTART;VALUE=DATE:20261111\r\nSUMMARY:Talk\r\nLOCATION;X-LABEL=a"b:Hall'
+    site.put("/acme.ics", ics(SUMMIT, odd))
+    page = admin_client.post(f"{PAGE}{source.pk}/refresh", follow=True).content.decode()
+    assert "Refreshed “Acme events”: 1 added, 0 updated, 0 removed." in page
+    assert "Event 2 at line 10 (“Talk”): line 14 could not be read and was skipped" in page
