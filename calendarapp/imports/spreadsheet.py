@@ -40,7 +40,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import tables
-from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange, Topic
+from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange
 from customers.services import person_changes
 from traditions.models import Tradition, rule_text_of
 
@@ -731,41 +731,6 @@ def customers_export(*, kind: str | None = None, xlsx: bool = True) -> bytes:
 def template_file(kind: str) -> bytes:
     """A CSV with the kind's header and its example row, to fill in."""
     return tables.csv_bytes([[c.name for c in COLUMNS[kind]], [c.example for c in COLUMNS[kind]]])
-
-
-TOUCH_HISTORY_HEADER = "date channel people our_people summary changes outcome follow_up_on".split()
-
-
-def touch_history_rows(customer: Customer) -> list[list[Any]]:
-    """The header and the customer's touches, newest first, as people read them.
-
-    People by name, ours by full name (else username), each change a line such as
-    "Budget: moved to March"; write them with `tables.download`. Three queries.
-    (`/api/touchpoints?format=` keeps its JSON columns instead, as every API table.)
-    """
-    topics = dict(Topic.choices)
-    touches = customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
-    rows: list[list[Any]] = [list(TOUCH_HISTORY_HEADER)]
-    for touch in touches:
-        people = sorted((person.name for person in touch.people.all()), key=str.casefold)
-        ours = sorted(
-            (user.get_full_name() or user.get_username() for user in touch.our_people.all()),
-            key=str.casefold,
-        )
-        changes = [f"{topics.get(c['topic'], c['topic'])}: {c['text']}" for c in touch.changes]
-        rows.append(
-            [
-                touch.date,
-                touch.get_channel_display(),
-                "; ".join(people),
-                "; ".join(ours),
-                touch.summary,
-                "\n".join(changes),
-                touch.get_outcome_display(),
-                touch.follow_up_on,
-            ]
-        )
-    return rows
 
 
 # Background imports ----------------------------------------------------------------------

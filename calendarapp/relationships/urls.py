@@ -7,6 +7,18 @@ from calendarapp.relationships import views
 urlpatterns = [
     path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
     path(
+        "customers/<int:customer_id>/touches.csv",
+        views.touch_history_download,
+        {"file_format": "csv"},
+        name="touch-history-csv",
+    ),
+    path(
+        "customers/<int:customer_id>/touches.xlsx",
+        views.touch_history_download,
+        {"file_format": "xlsx"},
+        name="touch-history-xlsx",
+    ),
+    path(
         "customers/<int:customer_id>/touches/new",
         views.touchpoint_form,
         name="touchpoint-create",

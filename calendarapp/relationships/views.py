@@ -14,10 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
-from calendarapp.lib import countries
+from calendarapp.lib import countries, tables
 from calendarapp.lib.forms import YearForm
 from calendarapp.occurrences.decision_checks import (
     NOT_MET_DAYS,
@@ -33,6 +34,7 @@ from calendarapp.occurrences.touch_states import touch_state
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import items, months_of_year
 from calendarapp.relationships import records
+from calendarapp.relationships.exports import touch_history_rows
 from calendarapp.relationships.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
@@ -319,6 +321,16 @@ def record_form(
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "relationships/record_form.html", context, status=status)
+
+
+@calendar_reader_required
+def touch_history_download(
+    request: HttpRequest, customer_id: int, file_format: str
+) -> HttpResponse:
+    """The customer's touch history as CSV or .xlsx, people by name and changes as sentences."""
+    customer = get_object_or_404(Customer, pk=customer_id)
+    name = f"touches-{slugify(customer.name) or customer.pk}"
+    return tables.download(touch_history_rows(customer), name=name, file_format=file_format)
 
 
 @require_POST

@@ -10,6 +10,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils.text import slugify
 from playwright.sync_api import expect
 
 from calendarapp.models import Plan
@@ -71,12 +72,15 @@ def test_a_customers_touch_history_downloads_as_csv_and_xlsx(desktop):
     )
 
     name, data = downloaded(page, "Download CSV of the touch history")
-    assert name == "touchpoints.csv"
+    assert name == f"touches-{slugify(customer.name)}.csv"
     name, data = downloaded(page, "Download .xlsx of the touch history")
     rows = sheet_rows(data)
-    assert name == "touchpoints.xlsx"
+    assert name == f"touches-{slugify(customer.name)}.xlsx"
     assert len(rows) - 1 == history.locator("li").count()
-    assert {row[rows[0].index("customer_name")] for row in rows[1:]} == {customer.name}
+    # For people to read: whom each touch was with by name, not ids.
+    met = {person.name for t in customer.touchpoints.all() for person in t.people.all()}
+    people = rows[0].index("people")
+    assert met == {name for row in rows[1:] if row[people] for name in row[people].split("; ")}
 
 
 def test_opportunities_download_as_xlsx(desktop):

@@ -22,10 +22,8 @@ from calendarapp.imports.spreadsheet import (
     customers_import,
     errors_csv,
     template_file,
-    touch_history_rows,
 )
 from customers.models import Contract, Customer, Person, PersonChange
-from customers.services import touchpoint_log
 from tests import factories
 from traditions.models import Tradition
 
@@ -530,62 +528,3 @@ def test_an_export_imported_again_is_a_fixed_point_for_any_text(db, names, notes
     assert not result.errors
     assert result.count("unchanged") == len(names) == len(result.rows)
     assert _rows("customers") == before
-
-
-def test_the_touch_history_names_people_and_says_what_changed(db):
-    mette = factories.user("mette", first_name="Mette", last_name="Holm")
-    kenji = factories.user("kenji")
-    acme = factories.customer("Acme", "DK", owner=mette)
-    anna = Person.objects.create(customer=acme, name="Anna Berg")
-    ole = Person.objects.create(customer=acme, name="Ole")
-    touchpoint_log(
-        customer=acme,
-        date=datetime.date(2026, 6, 1),
-        channel="visit",
-        people=[anna, ole],
-        our_people=[mette, kenji],
-        summary="=Lunch",
-        changes=[
-            {"topic": "budget", "text": "moved to March"},
-            {"topic": "people", "text": "Ole is the new CFO"},
-        ],
-        outcome="follow_up",
-        follow_up_on=datetime.date(2026, 7, 1),
-    )
-    touchpoint_log(customer=acme, date=datetime.date(2026, 5, 1), channel="email")
-
-    header, *rows = touch_history_rows(acme)
-
-    assert header == "date channel people our_people summary changes outcome follow_up_on".split()
-    assert rows == [
-        [
-            datetime.date(2026, 6, 1),
-            "Visit",
-            "Anna Berg; Ole",
-            "kenji; Mette Holm",
-            "=Lunch",
-            "Budget: moved to March\nPeople: Ole is the new CFO",
-            "Follow up on a date",
-            datetime.date(2026, 7, 1),
-        ],
-        [datetime.date(2026, 5, 1), "Email", "", "", "", "", "Nothing to follow up", None],
-    ]
-
-
-@pytest.mark.parametrize("count", [2, 20])
-def test_the_touch_history_costs_the_same_queries_however_many_touches(
-    db, count, django_assert_num_queries
-):
-    acme = factories.customer("Acme", "DK")
-    anna = Person.objects.create(customer=acme, name="Anna")
-    for number in range(count):
-        touchpoint_log(
-            customer=acme,
-            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=number),
-            channel="phone",
-            people=[anna],
-            our_people=[factories.user(f"user{number}")],
-        )
-
-    with django_assert_num_queries(3):
-        assert len(touch_history_rows(acme)) == count + 1
