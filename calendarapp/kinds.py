@@ -18,10 +18,22 @@ from traditions.models import TraditionKind
 PUBLIC_HOLIDAY = "public_holiday"
 # The next touch with a customer, from their contact cadence.
 TOUCH_DUE = "touch_due"
+# A renewal's phases we act on: its pre-shopping window opens, its notice deadline nears.
+PRE_SHOPPING = "pre_shopping"
+NOTICE_DEADLINE = "notice_deadline"
 # A step of how a customer decides (evaluation, committee meeting, board approval).
 DECISION_STEP = "decision_step"
 # The weeks before a customer's budget close when they shape next year's strategy.
 STRATEGY_SEASON = "strategy_season"
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A part of a kind's occurrences shown on its own: a renewal's pre-shopping window."""
+
+    value: str
+    label: str
+    colour: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,8 @@ class Kind:
     # Worked out from what we know of the customer (cadence, decision steps, fiscal year), not a
     # day of their own calendar: placing a touch never reads these.
     inferred: bool = False
+    # Parts named on their own where we act on them (Opportunities now).
+    phases: tuple[Phase, ...] = ()
 
 
 KINDS: dict[str, Kind] = {
@@ -53,7 +67,16 @@ KINDS: dict[str, Kind] = {
         Kind(TraditionKind.BUSY_SEASON, "Busy season", "S", "#8a4b00"),
         Kind(TraditionKind.CUSTOMER_EVENT, "Customer event", "C", "#0e6b6b"),
         Kind(TraditionKind.BUDGET_CLOSE, "Budget close", "B", "#17663a"),
-        Kind(TraditionKind.CONTRACT_RENEWAL, "Contract renewal", "R", "#1d4ed8"),
+        Kind(
+            TraditionKind.CONTRACT_RENEWAL,
+            "Contract renewal",
+            "R",
+            "#1d4ed8",
+            phases=(
+                Phase(PRE_SHOPPING, "Pre-shopping window", "#1d4ed8"),
+                Phase(NOTICE_DEADLINE, "Notice deadline", "#1d4ed8"),
+            ),
+        ),
         Kind(TraditionKind.OTHER, "Other", "O", "#4b5563"),
         Kind(PlanKind.CAMPAIGN, "Our campaign", "Cm", "#9d174d", ours=True),
         Kind(PlanKind.EVENT, "Our event", "Ev", "#1e3a8a", ours=True, in_person=True),
@@ -92,11 +115,23 @@ def kind_of(value: str) -> Kind:
     return KINDS.get(value, UNKNOWN)
 
 
+PHASES: dict[str, Phase] = {phase.value: phase for k in KINDS.values() for phase in k.phases}
+
+
+def label_of(value: str) -> str:
+    """The label of a kind or of a phase named on its own."""
+    return PHASES[value].label if value in PHASES else kind_of(value).label
+
+
 def kind_css() -> str:
-    """The colour rules of every kind, written from the table; our plans are striped."""
-    return "\n".join(
+    """The colour rules of every kind, written from the table; our plans are striped. A kind's or
+    phase's tag on Opportunities now is edged in its colour."""
+    backgrounds = (
         f".k-{kind.value} {{ background-color: {kind.colour};"
         + (" background-image: var(--ours-stripes);" if kind.ours else "")
         + " }"
         for kind in KINDS.values()
     )
+    entries: list[Kind | Phase] = [*KINDS.values(), *PHASES.values()]
+    edges = (f".op-{e.value} .op-kind {{ border-color: {e.colour}; }}" for e in entries)
+    return "\n".join((*backgrounds, *edges))

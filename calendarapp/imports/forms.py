@@ -61,7 +61,7 @@ class SpreadsheetForm(forms.Form):
     )
     kind = forms.ChoiceField(
         choices=[("", "Every sheet of the workbook (a CSV: customers)")]
-        + [(kind, kind.capitalize()) for kind in spreadsheet.KINDS],
+        + [(kind, kind.capitalize()) for kind in spreadsheet.SHEETS],
         required=False,
         label="What the file holds",
     )

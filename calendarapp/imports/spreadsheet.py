@@ -109,7 +109,7 @@ class ImportResult:
         return f"{count} problem{'' if count == 1 else 's'}; nothing was imported."
 
     def summary(self) -> str:
-        kinds = [k for k in KINDS if any(r.kind == k for r in self.rows)]
+        kinds = [k for k in SHEETS if any(r.kind == k for r in self.rows)]
         parts = [
             f"{k}: {self.count('create', k)} created, {self.count('update', k)} updated"
             + (f", {same} unchanged" if (same := self.count("unchanged", k)) else "")
@@ -191,7 +191,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("notes", "free text", ""),
     ),
 }
-KINDS: tuple[str, ...] = tuple(COLUMNS)
+# The sheets of a workbook (and the `kind` of a CSV), in the order they are read.
+SHEETS: tuple[str, ...] = tuple(COLUMNS)
 MODELS: dict[str, type[models.Model]] = {
     "customers": Customer,
     "contracts": Contract,
@@ -220,8 +221,8 @@ def read_sheets(data: bytes, filename: str, kind: str | None = None) -> list[She
         raise SpreadsheetError(too_big_message())
     if not data.strip():
         raise SpreadsheetError("The file is empty.")
-    if kind is not None and kind not in KINDS:
-        raise SpreadsheetError(f"Unknown kind “{kind}”; choose one of {', '.join(KINDS)}.")
+    if kind is not None and kind not in SHEETS:
+        raise SpreadsheetError(f"Unknown kind “{kind}”; choose one of {', '.join(SHEETS)}.")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, kind)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
@@ -254,12 +255,12 @@ def _read_xlsx(data: bytes, kind: str | None) -> list[Sheet]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise SpreadsheetError("The file is not a CSV or .xlsx file.") from None
     names = {name.strip().casefold(): name for name in book.sheetnames}
-    wanted = [kind] if kind else [k for k in KINDS if k in names]
+    wanted = [kind] if kind else [k for k in SHEETS if k in names]
     if kind and kind not in names and len(book.sheetnames) == 1:
         names[kind] = book.sheetnames[0]  # a one-sheet workbook holds the kind asked for
     if not wanted or any(k not in names for k in wanted):
         raise SpreadsheetError(
-            f"The workbook has no sheet named {kind or ', '.join(KINDS)}; "
+            f"The workbook has no sheet named {kind or ', '.join(SHEETS)}; "
             f"its sheets: {', '.join(book.sheetnames)}."
         )
     sheets = []
@@ -337,7 +338,7 @@ class _Plan:
         self.result = result
         self.customers: dict[tuple[str, str], Customer] = {}  # by name and country
         self.customers_by_id: dict[int, Customer] = {}
-        self.saves: dict[str, list[tuple[Any, bool, set[str]]]] = {k: [] for k in KINDS}
+        self.saves: dict[str, list[tuple[Any, bool, set[str]]]] = {k: [] for k in SHEETS}
         # People's decision fields as stored, for their history (as person_save keeps it).
         self.people_before: dict[int, dict[str, str]] = {}
         self._users: dict[str, Any] | None = None
@@ -574,7 +575,7 @@ class _Plan:
 
     def write(self) -> None:
         now = timezone.now()
-        for kind in KINDS:
+        for kind in SHEETS:
             model = MODELS[kind]
             new = [obj for obj, created, _ in self.saves[kind] if created]
             changed = [obj for obj, created, _ in self.saves[kind] if not created]
@@ -666,7 +667,7 @@ def customers_import(
         progress("checking")
     plan = _Plan(sheets, result)
     plan.check()
-    result.errors.sort(key=lambda e: (KINDS.index(e.kind), e.line))
+    result.errors.sort(key=lambda e: (SHEETS.index(e.kind), e.line))
     if dry_run or result.errors:
         return result
     if progress:
@@ -725,7 +726,7 @@ def customers_export(*, kind: str | None = None, xlsx: bool = True) -> bytes:
     """An .xlsx with a sheet per kind (or only `kind`), or a CSV of one kind (customers)."""
     if not xlsx:
         return tables.csv_bytes(export_rows(kind or "customers"))
-    return tables.xlsx_bytes({name: export_rows(name) for name in ([kind] if kind else KINDS)})
+    return tables.xlsx_bytes({name: export_rows(name) for name in ([kind] if kind else SHEETS)})
 
 
 def template_file(kind: str) -> bytes:

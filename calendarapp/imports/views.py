@@ -46,7 +46,7 @@ def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpRespon
     job = request.GET.get("job", "")
     context |= {
         "sources": sources,
-        "kinds": spreadsheet.KINDS,
+        "kinds": spreadsheet.SHEETS,
         "job": job,
         "job_status": spreadsheet.job_status(job) if job else None,
     }
@@ -168,7 +168,7 @@ def spreadsheet_errors(request: HttpRequest) -> HttpResponse:
 def spreadsheet_template(request: HttpRequest, kind: str) -> HttpResponse:
     """A CSV with the kind's columns and an example row."""
     _require_admin(request)
-    if kind not in spreadsheet.KINDS:
+    if kind not in spreadsheet.SHEETS:
         raise Http404("No such kind.")
     return _download(spreadsheet.template_file(kind), f"{kind}-template.csv", "text/csv")
 
@@ -178,9 +178,9 @@ def spreadsheet_export(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     kind = request.GET.get("kind") or None
     file_format = request.GET.get("format", "xlsx")
-    if kind not in (None, *spreadsheet.KINDS) or file_format not in ("xlsx", "csv"):
+    if kind not in (None, *spreadsheet.SHEETS) or file_format not in ("xlsx", "csv"):
         return HttpResponse(
-            "Use format=xlsx or format=csv, and kind one of " + ", ".join(spreadsheet.KINDS),
+            "Use format=xlsx or format=csv, and kind one of " + ", ".join(spreadsheet.SHEETS),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from calendarapp.kinds import STRATEGY_SEASON, TOUCH_DUE
+from calendarapp.kinds import NOTICE_DEADLINE, PRE_SHOPPING, STRATEGY_SEASON, TOUCH_DUE, label_of
 from calendarapp.lib import cadence, dates
 from calendarapp.occurrences.sources import budget, contracts, strategy_season, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
@@ -34,19 +34,25 @@ MAX_DAYS = 366
 
 
 class OpportunityKind:
-    PRE_SHOPPING = "pre_shopping"
-    NOTICE_DEADLINE = "notice_deadline"
-    BUDGET_CLOSE = "budget_close"
-    STRATEGY_SEASON = "strategy_season"
-    TOUCH_DUE = "touch_due"
+    """What an opportunity is: a kind of the one table, or a renewal's phase named there."""
+
+    PRE_SHOPPING = PRE_SHOPPING
+    NOTICE_DEADLINE = NOTICE_DEADLINE
+    BUDGET_CLOSE = str(TraditionKind.BUDGET_CLOSE)
+    STRATEGY_SEASON = STRATEGY_SEASON
+    TOUCH_DUE = TOUCH_DUE
 
 
+# Labels (and, in `kind_css`, colours) from the one table of kinds.
 OPPORTUNITY_KINDS: dict[str, str] = {
-    OpportunityKind.PRE_SHOPPING: "Pre-shopping window",
-    OpportunityKind.NOTICE_DEADLINE: "Notice deadline",
-    OpportunityKind.BUDGET_CLOSE: "Budget close",
-    OpportunityKind.STRATEGY_SEASON: "Strategy season",
-    OpportunityKind.TOUCH_DUE: "Touch due",
+    value: label_of(value)
+    for value in (
+        OpportunityKind.PRE_SHOPPING,
+        OpportunityKind.NOTICE_DEADLINE,
+        OpportunityKind.BUDGET_CLOSE,
+        OpportunityKind.STRATEGY_SEASON,
+        OpportunityKind.TOUCH_DUE,
+    )
 }
 STREAM_KINDS = [
     TraditionKind.CONTRACT_RENEWAL,

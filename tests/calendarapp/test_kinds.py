@@ -4,6 +4,7 @@ import re
 
 from calendarapp import kinds
 from calendarapp.models import ImportKind, PlanKind
+from calendarapp.occurrences.opportunities import OPPORTUNITY_KINDS
 from calendarapp.occurrences.sources import SOURCES
 from traditions.models import TraditionKind
 
@@ -48,3 +49,14 @@ def test_the_colour_rules_name_every_kind_and_stripe_only_ours():
 
 def test_an_unknown_stored_kind_shows_as_other():
     assert kinds.kind_of("no_longer_a_kind").label == "Other"
+
+
+def test_opportunities_read_their_labels_and_colours_from_the_table():
+    # A renewal's phases are entries of the table too, so a new one is named in one place.
+    css = kinds.kind_css()
+    for value, label in OPPORTUNITY_KINDS.items():
+        assert label == kinds.label_of(value)
+        entry = kinds.PHASES.get(value) or kinds.KINDS[value]
+        assert f".op-{value} .op-kind {{ border-color: {entry.colour}; }}" in css
+    assert OPPORTUNITY_KINDS["pre_shopping"] == "Pre-shopping window"
+    assert OPPORTUNITY_KINDS["touch_due"] == kinds.KINDS["touch_due"].label

@@ -113,7 +113,7 @@ def test_the_export_button_gives_a_workbook_the_import_reads(admin_client):
     response = admin_client.get("/feeds/import/spreadsheet/export?format=xlsx")
 
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == list(spreadsheet.KINDS)
+    assert book.sheetnames == list(spreadsheet.SHEETS)
     assert book["customers"]["B2"].value == "Acme"
     assert admin_client.get("/feeds/import/spreadsheet/export?format=pdf").status_code == 400
 
