@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from calendarapp.imports.spreadsheet import KINDS, customers_export
+from calendarapp.imports.spreadsheet import SHEETS, customers_export
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="Where to write: a name ending in .xlsx or .csv.")
         parser.add_argument(
-            "--kind", choices=KINDS, help="Only this kind (a CSV: default customers)."
+            "--kind", choices=SHEETS, help="Only this kind (a CSV: default customers)."
         )
 
     def handle(self, *args, file: str, kind: str | None, **options) -> None:

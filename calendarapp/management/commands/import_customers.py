@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from calendarapp.imports.spreadsheet import KINDS, SpreadsheetError, customers_import
+from calendarapp.imports.spreadsheet import SHEETS, SpreadsheetError, customers_import
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             help="Check and show what would change; write nothing.",
         )
         parser.add_argument(
-            "--kind", choices=KINDS, help="What a CSV holds (default customers), or the one sheet."
+            "--kind", choices=SHEETS, help="What a CSV holds (default customers), or the one sheet."
         )
 
     def handle(self, *args, file: str, dry_run: bool, kind: str | None, **options) -> None:
