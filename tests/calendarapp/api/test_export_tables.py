@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 import io
 
 import openpyxl
@@ -218,4 +219,5 @@ def test_the_api_touchpoints_keep_their_json_columns_people_as_ids_and_changes_a
     header, row = csv_rows(sales_client.get("/api/touchpoints?format=csv"))
 
     assert row[header.index("people")] == str(ida.pk)
-    assert row[header.index("changes")] == '[{"topic": "budget", "text": "moved to March"}]'
+    # As JSON (PostgreSQL's jsonb keeps the keys in its own order).
+    assert json.loads(row[header.index("changes")]) == [change]
