@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime
-import json
 import io
+import json
 
 import openpyxl
 import pytest
