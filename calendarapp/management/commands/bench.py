@@ -36,6 +36,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {database}")
         check_database_is_the_benchs(yes=yes)
         call_command("migrate", verbosity=0)
+        if unknown := sorted(set(only or ()) - set(bench.FIGURES)):
+            # A misspelt name would otherwise run nothing and print no figure at all.
+            raise CommandError(f"No such figure: {', '.join(unknown)}. See README's bench table.")
         figures = {name: entry for name, entry in bench.FIGURES.items() if not only or name in only}
         large = any(size == bench.LARGE for _, _, size in figures.values())
         self.stdout.write("Building the data set (first run only; the large size takes minutes)…")

@@ -47,6 +47,12 @@ def test_bench_says_which_database_it_used_and_reuses_the_data_set_it_made(
     assert Customer.objects.count() == 80
 
 
+def test_a_misspelt_figure_is_refused_by_name_before_any_data_is_built(db):
+    with pytest.raises(CommandError, match=r"No such figure: expand_year_all\. "):
+        call_command("bench", "--yes", "--only", "expand_year_all", "expand_year_all_ms")
+    assert not Customer.objects.exists()
+
+
 def test_every_figure_runs_on_a_small_data_set(db, small_sizes):
     data = bench.build_data()
     assert len(data.customer_ids) == 80
