@@ -458,6 +458,8 @@ def _changes_error(changes: object) -> str:
         text = change["text"]
         if not isinstance(text, str) or not text.strip():
             return f"Change {number}: say in a sentence what changed."
+        if "\x00" in text:  # PostgreSQL cannot store it, in a JSON text or anywhere
+            return f"Change {number}: remove the NUL character (\\x00) from the text."
         if len(text) > CHANGE_TEXT_MAX:
             return f"Change {number}: keep it to {CHANGE_TEXT_MAX} characters."
     return ""

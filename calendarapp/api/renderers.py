@@ -84,12 +84,22 @@ TABLE_RENDERERS: list[type[BaseRenderer]] = [
 
 
 class TableFormatsMixin:
-    """Errors of a view that also speaks CSV and .xlsx stay in the API's JSON shape."""
+    """Errors and OPTIONS of a view that also speaks CSV and .xlsx stay in the API's JSON shape:
+    neither is a table."""
 
     def handle_exception(self, exc: Exception) -> Any:
         response = super().handle_exception(exc)  # type: ignore[misc]
-        request = self.request  # type: ignore[attr-defined]
-        if isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+        _in_json(self.request)  # type: ignore[attr-defined]
         return response
+
+    def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().options(request, *args, **kwargs)  # type: ignore[misc]
+        _in_json(request)
+        return response
+
+
+def _in_json(request: Any) -> None:
+    """Answer in JSON although `?format=` asked for a table."""
+    if isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer):
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type

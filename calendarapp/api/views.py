@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.generics import get_object_or_404
@@ -266,6 +267,8 @@ class OpportunityList(TableFormatsMixin, APIView):
         return Response(serializers.OpportunitySerializer(found, many=True).data)
 
 
+# Any method: without the exemption a POST, PATCH or DELETE met Django's HTML CSRF page first.
+@csrf_exempt
 def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
     """An API path that names nothing (an id like -1 or 1.5 included): 404 in the API's shape."""
     return JsonResponse({"errors": {"detail": ["There is nothing at this address."]}}, status=404)

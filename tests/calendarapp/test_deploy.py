@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.test import Client
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -78,6 +79,18 @@ def test_no_policy_header_when_unset(client):
 @pytest.mark.parametrize("path", ["/api/customers/-1", "/api/customers/1.5", "/api/nothing"])
 def test_an_api_path_that_names_nothing_is_a_json_404(sales_client, path):
     response = sales_client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"errors": {"detail": ["There is nothing at this address."]}}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_any_method_on_an_api_path_that_names_nothing_is_a_json_404_not_a_csrf_page(
+    sales_manager, method
+):
+    # A logged-in browser session without a CSRF token, as a script using the session would be.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(sales_manager)
+    response = getattr(client, method)("/api/nothing/here", {}, content_type="application/json")
     assert response.status_code == 404
     assert response.json() == {"errors": {"detail": ["There is nothing at this address."]}}
 

@@ -162,6 +162,7 @@ def test_a_touchpoint_is_logged_with_exactly_the_issue_fields(
         ({"date": "2026-06-16"}, "date"),
         ({"channel": "pigeon"}, "channel"),
         ({"changes": [{"topic": "weather", "text": "Sunny."}]}, "changes"),
+        ({"changes": [{"topic": "budget", "text": "Cut\u0000 by half."}]}, "changes"),
         ({"outcome": "follow_up"}, "follow_up_on"),
         ({"outcome": "not_now"}, "follow_up_on"),
         ({"date": "2026-6-1"}, "date"),

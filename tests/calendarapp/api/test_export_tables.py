@@ -221,3 +221,26 @@ def test_the_api_touchpoints_keep_their_json_columns_people_as_ids_and_changes_a
     assert row[header.index("people")] == str(ida.pk)
     # As JSON (PostgreSQL's jsonb keeps the keys in its own order).
     assert json.loads(row[header.index("changes")]) == [change]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("path", ["/api/occurrences", "/api/touchpoints", "/api/opportunities"])
+def test_options_of_a_table_endpoint_asking_for_a_spreadsheet_answers_its_json_description(
+    sales_client, path, file_format
+):
+    response = sales_client.options(f"{path}?format={file_format}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "name" in response.json()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_options_of_a_plans_audience_asking_for_a_spreadsheet_answers_json(
+    sales_client, sales_manager, file_format
+):
+    plan = factories.plan(
+        owner=sales_manager, start=datetime.date(2026, 5, 5), countries=["DK"], title="Roadshow"
+    )
+    response = sales_client.options(f"/api/plans/{plan.pk}/audience?format={file_format}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
