@@ -9,7 +9,6 @@ YYYY-MM-DD), columns as wide as their text, and the header row frozen.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import itertools
@@ -27,6 +26,9 @@ CONTENT_TYPES = {"csv": "text/csv", "xlsx": XLSX_TYPE}
 # Text `escape_cell` quotes: a formula, and text already starting with the quote, so that
 # "'=x" as entered is told apart from the escaped "=x".
 _QUOTED_START = (*FORMULA_START, "'")
+# A CSV field holding one of these is quoted: the separators of any locale's spreadsheet, the
+# quote itself and line breaks.
+_CSV_QUOTED = re.compile(r'[,;\t"\r\n]')
 
 # Characters XML 1.0 cannot hold, and CR, which XML readers turn into LF: a workbook spells
 # them _xHHHH_ as Excel does (and "_x" that starts such a spelling as _x005F_x).
@@ -62,12 +64,20 @@ def xlsx_text(text: str) -> str:
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV with a byte order mark, so Excel reads it as UTF-8; formula cells escaped."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """UTF-8 CSV with a byte order mark, so Excel reads it as UTF-8; formula cells escaped.
+
+    A field holding a comma, a semicolon or a tab is quoted: Excel in Denmark or Germany splits
+    on ";", and "a;=HYPERLINK(…)" unquoted would become a field "=HYPERLINK(…)", a formula.
+    """
+    lines = (",".join(_csv_fields(row)) + "\r\n" for row in rows)
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
+
+
+def _csv_fields(row: Sequence[Any]) -> list[str]:
+    texts = ["" if cell is None else str(escape_cell(cell)) for cell in row]
+    if texts == [""]:
+        return ['""']  # a lone empty field, or the line would read as no field at all
+    return ['"' + t.replace('"', '""') + '"' if _CSV_QUOTED.search(t) else t for t in texts]
 
 
 def xlsx_bytes(sheets: Mapping[str, Iterable[Sequence[Any]]]) -> bytes:

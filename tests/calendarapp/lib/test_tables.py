@@ -77,3 +77,19 @@ def test_a_leading_quote_is_kept_as_written_not_taken_for_the_formula_escape():
     assert tables.escape_cell("'=x") == "''=x"
     assert tables.unescape_cell(tables.escape_cell("'=x")) == "'=x"
     assert tables.unescape_cell("'tis") == "'tis"  # a hand-written leading quote stays
+
+
+@given(TEXT)
+def test_a_field_read_by_a_spreadsheet_splitting_on_semicolons_or_tabs_stays_one_field(text):
+    # Excel in Denmark and Germany splits a CSV on ";": "a;=HYPERLINK(…)" unquoted became a
+    # field "=HYPERLINK(…)", a formula.
+    for value in (f"a;{text}", f"a\t{text}", f"a;={text}"):
+        data = tables.csv_bytes([[value]]).decode("utf-8-sig")
+        for delimiter in (";", "\t", ","):
+            [[field]] = list(csv.reader(io.StringIO(data, newline=""), delimiter=delimiter))
+            assert tables.unescape_cell(field) == value
+
+
+def test_a_field_with_a_semicolon_is_quoted_and_one_without_is_not():
+    data = tables.csv_bytes([["plain", "a;=b", 3, datetime.date(2026, 1, 2), None]])
+    assert data.decode("utf-8-sig") == 'plain,"a;=b",3,2026-01-02,\r\n'
