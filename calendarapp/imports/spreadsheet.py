@@ -240,10 +240,19 @@ def _read_csv(data: bytes, kind: str) -> Sheet:
             f"The file is not UTF-8 text (byte {error.start + 1} cannot be read); "
             "save it as “CSV UTF-8” and try again."
         ) from None
+    if (nul := text.find("\x00")) >= 0:  # no database stores it; the first 2 KB were checked
+        line = text.count("\n", 0, nul) + 1
+        raise SpreadsheetError(
+            f"Line {line} holds a NUL character (\\x00): remove it and try again."
+        )
     first = text.split("\n", 1)[0]
     # Excel in Denmark and Germany writes semicolons; the header tells which was used.
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as error:  # a field past csv's limit (131,072 characters), say
+        raise SpreadsheetError(f"Line {reader.line_num} cannot be read: {error}.") from None
     return _sheet(kind, [[tables.unescape_cell(cell) for cell in line] for line in lines])
 
 

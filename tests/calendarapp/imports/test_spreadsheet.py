@@ -184,6 +184,18 @@ def test_999_good_rows_and_one_bad_one_write_nothing(db):
         ("name,country\nA,DK\n".encode("utf-16"), "x.csv", "The file is UTF-16 text"),
         (b"name,notes\nAcme,x\n", "x.csv", "The customers header has missing required columns"),
         (b"name,country,colour,size\nA,DK,,\n", "x.csv", "unknown columns: colour, size"),
+        # A NUL past the first 2 KB: the preview said OK and the import answered 500.
+        (
+            b"name,country,notes\n" + b"Acme,DK,fine\n" * 300 + b"Bad,DK,nul\x00here\n",
+            "x.csv",
+            "Line 302 holds a NUL character",
+        ),
+        # A field past csv's limit answered 500.
+        (
+            b'name,country,notes\nAcme,DK,"' + b"x" * 131_073 + b'"\n',
+            "x.csv",
+            "Line 2 cannot be read: field larger than field limit",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_says_why_and_changes_nothing(db, data, name, expected):
