@@ -27,8 +27,10 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import recurrence
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -256,13 +258,33 @@ def _read_csv(data: bytes, kind: str) -> Sheet:
     return _sheet(kind, [[tables.unescape_cell(cell) for cell in line] for line in lines])
 
 
+# A workbook is a zip of XML: what it claims is not trusted. It may unpack to this much (a
+# 10 MB workbook of text is about 100 MB of XML), an entry of over a megabyte shrunk at most
+# this many times (a zip bomb shrinks thousands of times), and a sheet may hold this many
+# columns and rows (the import knows 14 columns; a CSV of the largest size has ~870,000 rows).
+XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+XLSX_MAX_COLUMNS = 100
+XLSX_MAX_ROWS = 1_000_000
+
+
 def _read_xlsx(data: bytes, kind: str | None) -> list[Sheet]:
     import openpyxl  # only .xlsx files need it; it is slow to import
 
+    _check_unpacked_size(data)
     try:
+        # openpyxl parses through defusedxml when it is installed (it is a dependency), so
+        # XML entities (a "billion laughs") are refused rather than expanded.
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise SpreadsheetError("The file is not a CSV or .xlsx file.") from None
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        ParseError,
+        DefusedXmlException,
+    ) as e:
+        raise _unreadable(e) from None
     names = {name.strip().casefold(): name for name in book.sheetnames}
     wanted = [kind] if kind else [k for k in SHEETS if k in names]
     if kind and kind not in names and len(book.sheetnames) == 1:
@@ -273,13 +295,60 @@ def _read_xlsx(data: bytes, kind: str | None) -> list[Sheet]:
             f"its sheets: {', '.join(book.sheetnames)}."
         )
     sheets = []
-    for name in wanted:
-        lines = [
-            [_cell_text(v) for v in row] for row in book[names[name]].iter_rows(values_only=True)
-        ]
-        sheets.append(_sheet(name, lines))
-    book.close()
+    try:
+        for name in wanted:
+            sheets.append(_sheet(name, _sheet_lines(book[names[name]], name)))
+    except (ParseError, DefusedXmlException, zipfile.BadZipFile, ValueError) as error:
+        raise _unreadable(error) from None
+    finally:
+        book.close()
     return sheets
+
+
+def _unreadable(error: BaseException) -> SpreadsheetError:
+    """What to say of a workbook openpyxl could not read (it wraps the XML's error)."""
+    if isinstance(error, ValueError) and (cause := error.__cause__ or error.__context__):
+        return _unreadable(cause)
+    if isinstance(error, DefusedXmlException):
+        return SpreadsheetError("The workbook declares XML entities; save it again from Excel.")
+    if isinstance(error, ParseError):
+        return SpreadsheetError(f"The workbook cannot be read ({error}); save it again from Excel.")
+    return SpreadsheetError("The file is not a CSV or .xlsx file.")
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook that would unpack to too much, before any of it is unpacked."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SpreadsheetError("The file is not a CSV or .xlsx file.") from None
+    unpacked = sum(entry.file_size for entry in entries)
+    packed_tight = any(
+        entry.file_size > 1024 * 1024
+        and entry.file_size > XLSX_MAX_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
+    if unpacked > XLSX_MAX_UNPACKED or packed_tight:
+        raise SpreadsheetError(
+            f"The workbook would unpack to {unpacked // (1024 * 1024):,} MB, more than a "
+            "spreadsheet of customers holds; save only the sheets to import, or as CSV."
+        )
+
+
+def _sheet_lines(sheet: Any, name: str) -> list[list[str]]:
+    """A sheet's rows as text, read as far as they really go: a sheet's declared size (A1:XFD
+    1048576, say) would have every row padded to 16,384 cells and a million rows read."""
+    sheet.reset_dimensions()
+    lines = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if number > XLSX_MAX_ROWS:
+            raise SpreadsheetError(f"The {name} sheet has more than {XLSX_MAX_ROWS:,} rows.")
+        if len(row) > XLSX_MAX_COLUMNS:
+            raise SpreadsheetError(
+                f"The {name} sheet's row {number} has more than {XLSX_MAX_COLUMNS} columns."
+            )
+        lines.append([_cell_text(value) for value in row])
+    return lines
 
 
 def _cell_text(value: Any) -> str:
