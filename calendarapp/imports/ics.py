@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from calendarapp.lib import countries
+from calendarapp.lib import countries, dates
 from calendarapp.lib.dates import ONE_DAY
 from calendarapp.lib.validation import FAR_DATE, LATEST
 from calendarapp.models import IcsSource, ImportedEvent, ImportKind
@@ -407,6 +407,10 @@ def _check_rules(event: icalendar.Component, label: str, lines: _EventLines) -> 
             raise IcsImportError(
                 f"{label} repeats more often than daily ({found.group(0)}, line {line}); "
                 "the calendar keeps days, so import it as a daily or rarer event."
+            )
+        if error := dates.impossible_day_error(rule.to_ical().decode()):
+            raise IcsImportError(
+                f"{label} (line {line}): {error} Correct its RRULE, or leave it out."
             )
         if "RSCALE" not in rule:
             continue

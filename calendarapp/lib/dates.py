@@ -271,12 +271,42 @@ def _dateutil_rule(text: str, start: Day) -> rrule.rruleset:
 OVERLAP_CHECK_COUNT = 12
 
 
+# The most days each month can have (February in a leap year).
+LONGEST_MONTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def impossible_day_error(text: str) -> str | None:
+    """An error when the rule's months have none of its month days (BYMONTH=2;BYMONTHDAY=30).
+
+    dateutil looks for such a date year by year up to 9999 (seconds per rule), so this is
+    asked first, from the rule's text alone.
+    """
+    parts = dict(
+        part.split("=", 1) for part in text.upper().replace("RRULE:", ";").split(";") if "=" in part
+    )
+    if "BYMONTHDAY" not in parts:
+        return None
+    try:
+        months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m] or range(1, 13)
+        days = [abs(int(d)) for d in parts["BYMONTHDAY"].split(",") if d]
+    except ValueError:
+        return None  # unreadable: dateutil says what is wrong
+    if any(1 <= m <= 12 and 0 < d <= LONGEST_MONTHS[m - 1] for m in months for d in days):
+        return None
+    return (
+        f"The rule never gives a date: no month of BYMONTH={parts.get('BYMONTH', '1-12')} "
+        f"has day {parts['BYMONTHDAY']}."
+    )
+
+
 def validate_rule(text: str, start: Day, end: Day | None = None) -> str | None:
     """Return an error message when a rule is unreadable, misses its start, or overlaps itself.
 
     A tradition lasting from `start` to `end` must not begin again before it
     has ended ("every Monday" for a five-day holiday).
     """
+    if error := impossible_day_error(text):
+        return error
     try:
         rules = _dateutil_rule(text, start)
         moment = datetime.datetime.combine(start, datetime.time())

@@ -171,6 +171,14 @@ BAD_FILES = {
         ics("UID:x\r\nDTSTART;VALUE=DATE:20260601\r\nDTEND;VALUE=DATE:39420101\r\nSUMMARY:Long"),
         "ends on 3941-12-31",
     ),
+    # Never a date: dateutil looked for a 30 February year by year to 9999 (2.6 s an event).
+    "a rule that never occurs": (
+        ics(
+            "UID:x\r\nDTSTART;VALUE=DATE:20260601\r\n"
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\nSUMMARY:Never"
+        ),
+        r"“Never”\) \(line 7\): The rule never gives a date: no month of BYMONTH=2 has day 30",
+    ),
     # 1.5 million occurrences in the window: refused before anything is expanded.
     "every minute": (
         ics("UID:x\r\nDTSTART:20260601T090000Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:Ping"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+import pytest
 from dateutil import rrule
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -218,6 +219,27 @@ def test_other_rules_fall_back_to_dateutil():
     assert dates.parse_yearly_rule(rule) is None
     found = list(dates.expand(rule, D(2026, 1, 1), D(2026, 1, 1), D(2026, 3, 1), D(2026, 4, 30)))
     assert found == [(D(2026, 3, 1), D(2026, 3, 1)), (D(2026, 4, 1), D(2026, 4, 1))]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        "RRULE:FREQ=YEARLY;BYMONTH=4,6,9,11;BYMONTHDAY=31",
+        "RRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=-30,31",
+        "RRULE:FREQ=MONTHLY;BYMONTHDAY=32",
+    ],
+)
+def test_a_rule_that_never_gives_a_date_is_refused_without_searching_to_9999(rule):
+    assert "never gives a date" in dates.validate_rule(rule, D(2026, 2, 1))
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "RRULE:FREQ=MONTHLY;BYMONTHDAY=-31,15"],
+)
+def test_a_rare_but_possible_month_day_is_not_called_impossible(rule):
+    assert dates.impossible_day_error(rule) is None
 
 
 def test_rule_must_include_its_start():
