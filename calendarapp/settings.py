@@ -173,6 +173,9 @@ DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
 # After a failed connect, each process answers 503 at once this long before trying again.
 DATABASE_RETRY_SECONDS = env_float("DATABASE_RETRY_SECONDS", 5)
+# /healthz waits this long for the database's SELECT 1: a server frozen with its connections
+# open still acknowledges TCP, so nothing else would bound the wait.
+HEALTHZ_TIMEOUT_SECONDS = env_float("HEALTHZ_TIMEOUT_SECONDS", 2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -36,9 +39,23 @@ logger = logging.getLogger(__name__)
 PROBE_KEY = "healthz"
 
 
+# One thread asks the database for every /healthz of this process, so a probe can be given
+# up on: a frozen server never answers and no client timeout tells it from
+# a slow statement. A probe still hung makes the next ones wait their turn, and answer 503 too.
+_PROBE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+
+
 def _database() -> str:
     if not DATABASE.available():
         return "unavailable: a connect failed moments ago"
+    seconds = settings.HEALTHZ_TIMEOUT_SECONDS
+    try:
+        return _PROBE.submit(_select_one).result(timeout=seconds)
+    except FutureTimeout:
+        return f"unavailable: no answer within {seconds:g} s"
+
+
+def _select_one() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -47,6 +64,10 @@ def _database() -> str:
         if connect_failed():
             DATABASE.failed("connect", error)
         return f"unavailable: {error}".strip()
+    finally:
+        # The thread's own connection, not kept: a kept one would outlive the database it
+        # opened (a restart, a test database being dropped). A connect costs a few ms.
+        connection.close()
     return "ok"
 
 

@@ -1,5 +1,7 @@
 """/healthz for load balancers, and a database outage answering 503 in each client's format."""
 
+import threading
+
 import pytest
 from django.db import OperationalError
 from django.test import Client
@@ -43,6 +45,31 @@ def test_healthz_names_the_database_when_it_does_not_answer(client, monkeypatch)
 class HungConnection:
     def cursor(self):
         raise OperationalError("connection timeout expired")
+
+    def close(self):
+        pass
+
+
+@pytest.mark.django_db
+def test_healthz_gives_up_on_a_database_that_never_answers_and_says_so(
+    client, monkeypatch, settings
+):
+    # A server frozen with its connections open acknowledges TCP and never answers.
+    released = threading.Event()
+
+    def frozen():
+        released.wait(10)
+        return "ok"
+
+    monkeypatch.setattr(views, "_select_one", frozen)
+    settings.HEALTHZ_TIMEOUT_SECONDS = 0.05
+    try:
+        response = client.get("/healthz")
+    finally:
+        released.set()
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable: no answer within 0.05 s"
+    assert response.json()["cache"] == "ok"
 
 
 def database_down(*args, **kwargs):
