@@ -466,6 +466,53 @@ class RiskSerializer(serializers.Serializer):
     questions = serializers.ListField(child=serializers.CharField())
 
 
+class BriefChangeSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    text = serializers.CharField()
+
+
+class BriefTouchSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    channel = serializers.CharField()
+    summary = serializers.CharField()
+    changes = BriefChangeSerializer(many=True)
+
+
+class BriefFollowUpSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    outcome = serializers.CharField(help_text="`follow_up`, or `not_now` (ask again)")
+    summary = serializers.CharField()
+
+
+class BriefPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    job_title = serializers.CharField()
+    decision_role = serializers.CharField()
+    stance = serializers.CharField()
+    last_met = serializers.DateField(allow_null=True)
+    not_met_lately = serializers.BooleanField()
+    left_on = serializers.DateField(allow_null=True, help_text="Left within the last year")
+
+
+class BriefInterestSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    strength = serializers.CharField()
+    last_confirmed = serializers.DateField()
+    current = serializers.BooleanField(help_text="False: stale evidence, ask again")
+
+
+class BriefSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer.pk")
+    last_touch = BriefTouchSerializer(allow_null=True)
+    follow_ups = BriefFollowUpSerializer(many=True)
+    people = BriefPersonSerializer(many=True)
+    risk = RiskSerializer()
+    interests = BriefInterestSerializer(many=True)
+    strategy_season = OccurrenceSerializer(allow_null=True)
+    calendar = OccurrenceSerializer(many=True)
+
+
 class OpportunityQuerySerializer(serializers.Serializer):
     owner = serializers.CharField(required=False, help_text="A username, or `me`.")
     days = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DAYS)

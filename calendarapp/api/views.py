@@ -24,6 +24,7 @@ from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
+from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from customers.models import Customer, Person
 from traditions.models import Tradition
 
@@ -233,6 +234,17 @@ class CustomerRisk(generics.GenericAPIView):
         customer = self.get_object()
         risk = risks(Customer.objects.filter(pk=customer.pk), timezone.localdate())[customer.pk]
         return Response(serializers.RiskSerializer(risk).data)
+
+
+class CustomerBrief(generics.GenericAPIView):
+    """Before you call: last touch, follow-ups, people, risk, interests, season, four weeks."""
+
+    queryset = BRIEF_CUSTOMERS
+
+    @extend_schema(responses=serializers.BriefSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        brief = customer_brief(self.get_object(), timezone.localdate())
+        return Response(serializers.BriefSerializer(brief).data)
 
 
 class OpportunityList(TableFormatsMixin, APIView):

@@ -6,6 +6,7 @@ from calendarapp.relationships import views
 
 urlpatterns = [
     path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
+    path("customers/<int:customer_id>/brief", views.customer_brief_page, name="customer-brief"),
     path(
         "customers/<int:customer_id>/touches.csv",
         views.touch_history_download,

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +21,9 @@ from calendarapp.lib import countries, tables
 from calendarapp.lib.forms import YearForm
 from calendarapp.occurrences.decision_checks import (
     NOT_MET_DAYS,
+    Risk,
     decision_map,
     people_of,
-    risks,
     step_findings,
 )
 from calendarapp.occurrences.opportunities import interest_context
@@ -34,6 +33,7 @@ from calendarapp.occurrences.touch_states import touch_state
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import items, months_of_year
 from calendarapp.relationships import records
+from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.relationships.exports import touch_history_rows
 from calendarapp.relationships.forms import (
     CHANGE_ROWS,
@@ -50,7 +50,7 @@ from calendarapp.relationships.forms import (
 from calendarapp.relationships.records import Record
 from calendarapp.roles import calendar_reader_required
 from customers.interests import customer_interest_confirm
-from customers.models import Customer, CustomerInterest, Person, Topic
+from customers.models import Customer, Person, Topic
 
 # "Upcoming" reaches this far ahead: far enough to act on a budget close's lead time.
 UPCOMING_DAYS = 120
@@ -58,16 +58,7 @@ UPCOMING_DAYS = 120
 
 @calendar_reader_required
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = get_object_or_404(
-        Customer.objects.select_related("owner").prefetch_related(
-            Prefetch(
-                "interest_evidence",
-                CustomerInterest.objects.select_related("interest", "person"),
-            ),
-            "strategies",
-        ),
-        pk=customer_id,
-    )
+    customer = get_object_or_404(BRIEF_CUSTOMERS.prefetch_related("strategies"), pk=customer_id)
     form = YearForm(request.GET)
     context: dict[str, Any] = {
         "customer": customer,
@@ -93,8 +84,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     touch_due = next(o for o in everything if o.kind == TOUCH_DUE)
     # The next touch has its own card; the year and what is coming up list the rest.
     occurrences = [o for o in everything if o.kind != TOUCH_DUE]
+    brief = customer_brief(customer, today, people=people, calendar=calendar)
     context.update(
         {
+            "brief": brief,
             "year": year,
             "today": today,
             "months": months_of_year(occurrences, year, today),
@@ -106,11 +99,20 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
             "budget_month": calendar_names.month_name[customer.budget_close_month],
             **_contacts(customer, people, touch_due, request.user),
-            **_decisions(customer, people, today, calendar),
+            **_decisions(customer, people, today, calendar, brief.risk),
             **interest_context(customer, occurrences, today),
         }
     )
     return render(request, "relationships/customer_detail.html", context)
+
+
+@calendar_reader_required
+def customer_brief_page(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The brief alone, opened whole: to print on one page before a visit."""
+    customer = get_object_or_404(BRIEF_CUSTOMERS, pk=customer_id)
+    brief = customer_brief(customer, timezone.localdate())
+    context = {"customer": customer, "brief": brief}
+    return render(request, "relationships/customer_brief.html", context)
 
 
 def _contacts(
@@ -207,11 +209,16 @@ def person_form(
 
 
 def _decisions(
-    customer: Customer, people: list[Person], today: datetime.date, calendar: Calendar
+    customer: Customer,
+    people: list[Person],
+    today: datetime.date,
+    calendar: Calendar,
+    risk: Risk,
 ) -> dict[str, Any]:
     """How the customer decides: the map, factors, steps and their findings, competitors, risk.
 
-    `calendar` is the customer's from today on at least `FINDINGS_DAYS` ahead.
+    `calendar` is the customer's from today on at least `FINDINGS_DAYS` ahead; `risk` is the
+    brief's.
     """
     selected = Customer.objects.filter(pk=customer.pk)
     return {
@@ -222,7 +229,7 @@ def _decisions(
         ),
         "step_findings": step_findings(selected, today, calendar).get(customer.pk, []),
         "competitors": list(customer.competitors.all()),
-        "risk": risks(selected, today)[customer.pk],
+        "risk": risk,
         "not_met_days": NOT_MET_DAYS,
         "competitor_topic": Topic.COMPETITORS.label,
     }
