@@ -31,6 +31,7 @@ from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
+from calendarapp.relationships.finder import ORDERING_ERROR, ORDERINGS, risk_levels
 from customers.models import Customer, Interest, PersonChange
 from traditions.models import Tradition
 
@@ -153,6 +154,9 @@ class CustomerSerializer(CleanedModelSerializer):
     last_touch = serializers.SerializerMethodField()
     next_touch = serializers.SerializerMethodField()
     touch_status = serializers.SerializerMethodField()
+    risk_level = serializers.SerializerMethodField(
+        help_text="`low`, `medium` or `high`: the level of /api/customers/<id>/risk"
+    )
 
     class Meta:
         model = Customer
@@ -169,6 +173,7 @@ class CustomerSerializer(CleanedModelSerializer):
             "last_touch",
             "next_touch",
             "touch_status",
+            "risk_level",
         ]
 
     def get_interests(self, customer: Customer) -> list[dict[str, Any]]:
@@ -199,6 +204,23 @@ class CustomerSerializer(CleanedModelSerializer):
 
     def get_touch_status(self, customer: Customer) -> str:
         return self._touch(customer).status
+
+    def get_risk_level(self, customer: Customer) -> str:
+        """The list view puts every listed customer's level in the context; else this one's."""
+        levels = self.context.get("risk_levels")
+        if levels is None or customer.pk not in levels:
+            levels = risk_levels(Customer.objects.filter(pk=customer.pk), timezone.localdate())
+        return levels[customer.pk]
+
+
+class CustomerQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS),
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": ORDERING_ERROR},
+    )
 
 
 def _interests_named(names: list[str]) -> list[Interest]:

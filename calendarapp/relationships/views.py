@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
 from calendarapp.lib.forms import YearForm
+from calendarapp.lib.names import display_name
 from calendarapp.occurrences.decision_checks import (
     NOT_MET_DAYS,
     Risk,
@@ -35,11 +36,13 @@ from calendarapp.occurrences.wording import items, months_of_year
 from calendarapp.relationships import records
 from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.relationships.exports import touch_history_rows
+from calendarapp.relationships.finder import ORDERING_LABELS, Row, customer_rows
 from calendarapp.relationships.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
     CustomerInterestForm,
+    CustomerListForm,
     DecisionFactorForm,
     DecisionStepForm,
     ModelForm,
@@ -113,6 +116,76 @@ def customer_brief_page(request: HttpRequest, customer_id: int) -> HttpResponse:
     brief = customer_brief(customer, timezone.localdate())
     context = {"customer": customer, "brief": brief}
     return render(request, "relationships/customer_brief.html", context)
+
+
+# The customer list shows this many customers a page; the downloads hold them all.
+LIST_PAGE_SIZE = 100
+CUSTOMER_COLUMNS = [
+    "customer",
+    "country",
+    "owner",
+    "next_touch",
+    "touch_status",
+    "last_touch",
+    "risk",
+    "strategy_season_until",
+    "budget_close_month",
+]
+
+
+@calendar_reader_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """Every customer, found by name or by a person's name or email, filtered and sorted."""
+    form = CustomerListForm(request.GET, user=request.user)
+    context: dict[str, Any] = {"form": form, "rows": [], "ordering_labels": ORDERING_LABELS}
+    if not form.is_valid():
+        return render(request, "relationships/customer_list.html", context, status=400)
+    params = form.cleaned_data
+    rows = customer_rows(
+        form.customers(),
+        timezone.localdate(),
+        text=params["q"],
+        ordering=params["ordering"] or "name",
+        touch=params["touch"],
+        risk=params["risk"],
+        in_strategy_season=params["season"],
+    )
+    if params["format"]:
+        return tables.download(
+            [CUSTOMER_COLUMNS, *(_customer_row(row) for row in rows)],
+            name="customers",
+            file_format=params["format"],
+        )
+    page = params["page"] or 1
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    context.update(
+        {
+            "rows": rows[(page - 1) * LIST_PAGE_SIZE : page * LIST_PAGE_SIZE],
+            "total": len(rows),
+            "page": page,
+            "pages": max(1, -(-len(rows) // LIST_PAGE_SIZE)),
+            "query": query.urlencode(),
+            "q": params["q"],
+        }
+    )
+    return render(request, "relationships/customer_list.html", context)
+
+
+def _customer_row(row: Row) -> list[Any]:
+    customer = row.customer
+    return [
+        customer.name,
+        customer.country,
+        display_name(customer.owner),
+        row.touch.next_touch,
+        row.touch.status,
+        row.touch.last_touch,
+        row.risk,
+        row.strategy_season.end if row.strategy_season else None,
+        calendar_names.month_name[customer.budget_close_month],
+    ]
 
 
 def _contacts(

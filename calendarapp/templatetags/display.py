@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from typing import Any
 
 from django import template
 from django.utils import timezone
+
+from calendarapp.lib.names import display_name
 
 register = template.Library()
 
@@ -14,9 +17,7 @@ register = template.Library()
 @register.filter
 def person(user: Any) -> str:
     """A user's full name, or the username where none is recorded."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 @register.filter
@@ -27,3 +28,9 @@ def day(value: datetime.date | None) -> str:
     if value.year == timezone.localdate().year:
         return f"{value.day} {value:%b}"
     return f"{value.day} {value:%b %Y}"
+
+
+@register.filter
+def month_name(month: int) -> str:
+    """A month's number as its name: 9 is "September"."""
+    return calendar.month_name[month]
