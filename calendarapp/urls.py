@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 # Django's login and password pages, at the addresses people have bookmarked.
@@ -19,6 +22,13 @@ accounts = [
 ]
 
 urlpatterns = [
+    # Browsers ask every site for /favicon.ico on its first page, before any page names its icon.
+    path(
+        "favicon.ico",
+        login_not_required(
+            RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=True)
+        ),
+    ),
     path("", include("calendarapp.timeline.urls")),
     path("", include("calendarapp.relationships.urls")),
     path("", include("calendarapp.health.urls")),

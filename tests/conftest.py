@@ -127,8 +127,7 @@ def admin_page(browser_page, live_server, calendar_admin):
 
 
 def _record_console_error(page, message) -> None:
-    # Browsers ask for /favicon.ico on their own; the admin pages do not link one.
-    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+    if message.type == "error":
         page.problems.append(message.text)
 
 

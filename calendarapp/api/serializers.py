@@ -31,6 +31,7 @@ from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
+from calendarapp.relationships.finder import ORDERING_ERROR, ORDERINGS, risk_levels
 from customers.models import Customer, Interest, PersonChange
 from traditions.models import Tradition
 
@@ -153,6 +154,9 @@ class CustomerSerializer(CleanedModelSerializer):
     last_touch = serializers.SerializerMethodField()
     next_touch = serializers.SerializerMethodField()
     touch_status = serializers.SerializerMethodField()
+    risk_level = serializers.SerializerMethodField(
+        help_text="`low`, `medium` or `high`: the level of /api/customers/<id>/risk"
+    )
 
     class Meta:
         model = Customer
@@ -169,6 +173,7 @@ class CustomerSerializer(CleanedModelSerializer):
             "last_touch",
             "next_touch",
             "touch_status",
+            "risk_level",
         ]
 
     def get_interests(self, customer: Customer) -> list[dict[str, Any]]:
@@ -199,6 +204,23 @@ class CustomerSerializer(CleanedModelSerializer):
 
     def get_touch_status(self, customer: Customer) -> str:
         return self._touch(customer).status
+
+    def get_risk_level(self, customer: Customer) -> str:
+        """The list view puts every listed customer's level in the context; else this one's."""
+        levels = self.context.get("risk_levels")
+        if levels is None or customer.pk not in levels:
+            levels = risk_levels(Customer.objects.filter(pk=customer.pk), timezone.localdate())
+        return levels[customer.pk]
+
+
+class CustomerQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS),
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": ORDERING_ERROR},
+    )
 
 
 def _interests_named(names: list[str]) -> list[Interest]:
@@ -464,6 +486,53 @@ class RiskSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["low", "medium", "high"])
     signals = SignalSerializer(many=True)
     questions = serializers.ListField(child=serializers.CharField())
+
+
+class BriefChangeSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    text = serializers.CharField()
+
+
+class BriefTouchSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    channel = serializers.CharField()
+    summary = serializers.CharField()
+    changes = BriefChangeSerializer(many=True)
+
+
+class BriefFollowUpSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    outcome = serializers.CharField(help_text="`follow_up`, or `not_now` (ask again)")
+    summary = serializers.CharField()
+
+
+class BriefPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    job_title = serializers.CharField()
+    decision_role = serializers.CharField()
+    stance = serializers.CharField()
+    last_met = serializers.DateField(allow_null=True)
+    not_met_lately = serializers.BooleanField()
+    left_on = serializers.DateField(allow_null=True, help_text="Left within the last year")
+
+
+class BriefInterestSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    strength = serializers.CharField()
+    last_confirmed = serializers.DateField()
+    current = serializers.BooleanField(help_text="False: stale evidence, ask again")
+
+
+class BriefSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer.pk")
+    last_touch = BriefTouchSerializer(allow_null=True)
+    follow_ups = BriefFollowUpSerializer(many=True)
+    people = BriefPersonSerializer(many=True)
+    risk = RiskSerializer()
+    interests = BriefInterestSerializer(many=True)
+    strategy_season = OccurrenceSerializer(allow_null=True)
+    calendar = OccurrenceSerializer(many=True)
 
 
 class OpportunityQuerySerializer(serializers.Serializer):

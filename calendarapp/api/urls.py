@@ -79,6 +79,11 @@ urlpatterns = [
         name="api-customer-risk",
     ),
     path(
+        "customers/<int:pk>/brief",
+        login_not_required(views.CustomerBrief.as_view()),
+        name="api-customer-brief",
+    ),
+    path(
         "opportunities",
         login_not_required(views.OpportunityList.as_view()),
         name="api-opportunities",

@@ -20,27 +20,53 @@ from calendarapp.models import Plan
 from calendarapp.occurrences.decision_checks import risks
 from calendarapp.occurrences.opportunities import DEFAULT_DAYS, customers_for, opportunities
 from calendarapp.occurrences.stream import calendar_between
-from calendarapp.occurrences.touch_states import touch_states
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
+from calendarapp.relationships import finder
+from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from customers.models import Customer, Person
 from traditions.models import Tradition
 
 
 class CustomerList(generics.ListCreateAPIView):
+    """Customers; `?search=` a name, or a person's name or email there; `?ordering=`."""
+
     queryset = Customer.objects.select_related("owner").prefetch_related(
         "interest_evidence__interest"
     )
     serializer_class = serializers.CustomerSerializer
 
-    def get_serializer_context(self) -> dict:
-        # Every listed customer's touch state at once, in a fixed number of queries.
-        context = dict(super().get_serializer_context())
-        if self.request.method == "GET":
-            context["touches"] = touch_states(self.filter_queryset(self.get_queryset()))
-        return context
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "search", str, description="Part of a customer's or person's name or email"
+            ),
+            OpenApiParameter(
+                "ordering", str, enum=finder.ORDERINGS, description="Sort order (default name)"
+            ),
+        ]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        query = serializers.CustomerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        # Every listed customer's touch state and risk level at once, in a fixed number of
+        # queries; the rows come sorted, and the serializer reads their states from the context.
+        rows = finder.customer_rows(
+            self.get_queryset(),
+            timezone.localdate(),
+            text=params.get("search", ""),
+            ordering=params.get("ordering") or "name",
+        )
+        context = {
+            **self.get_serializer_context(),
+            "touches": {row.customer.pk: row.touch for row in rows},
+            "risk_levels": {row.customer.pk: row.risk for row in rows},
+        }
+        customers = [row.customer for row in rows]
+        return Response(serializers.CustomerSerializer(customers, many=True, context=context).data)
 
 
 class CustomerDetail(generics.RetrieveUpdateDestroyAPIView):
@@ -234,6 +260,17 @@ class CustomerRisk(generics.GenericAPIView):
         customer = self.get_object()
         risk = risks(Customer.objects.filter(pk=customer.pk), timezone.localdate())[customer.pk]
         return Response(serializers.RiskSerializer(risk).data)
+
+
+class CustomerBrief(generics.GenericAPIView):
+    """Before you call: last touch, follow-ups, people, risk, interests, season, four weeks."""
+
+    queryset = BRIEF_CUSTOMERS
+
+    @extend_schema(responses=serializers.BriefSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        brief = customer_brief(self.get_object(), timezone.localdate())
+        return Response(serializers.BriefSerializer(brief).data)
 
 
 class OpportunityList(TableFormatsMixin, APIView):

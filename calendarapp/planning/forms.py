@@ -37,29 +37,29 @@ class PlanForm(forms.ModelForm):
     countries = forms.MultipleChoiceField(
         required=False,
         label="Whole countries",
-        help_text="Every active customer in these countries. Ctrl-click (⌘-click) picks several.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Every active customer in these countries.",
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-chips": ""}),
     )
     customers = CustomerChoiceField(
         Customer.objects.filter(active=True).order_by("name"),
         required=False,
         label="Customers",
-        help_text="Ctrl-click (⌘-click) picks several.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Type a name to find them; pick as many as you need.",
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-chips": ""}),
     )
     interests = forms.ModelMultipleChoiceField(
         Interest.objects.all(),
         required=False,
         label="Customers interested in",
         help_text="Customers with current evidence (noted or confirmed in the last months).",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 4, "data-chips": ""}),
     )
     offers = forms.ModelMultipleChoiceField(
         Interest.objects.all(),
         required=False,
         label="What it offers",
         help_text="Customers who have not told us they care about any of it get a warning.",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs={"size": 4, "data-chips": ""}),
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from calendarapp.lib.names import display_name
 from customers.models import Customer, Topic
 
 TOUCH_HISTORY_HEADER = "date channel people our_people summary changes outcome follow_up_on".split()
@@ -22,7 +23,7 @@ def touch_history_rows(customer: Customer) -> list[list[Any]]:
     for touch in touches:
         people = sorted((person.name for person in touch.people.all()), key=str.casefold)
         ours = sorted(
-            (user.get_full_name() or user.get_username() for user in touch.our_people.all()),
+            (display_name(user) for user in touch.our_people.all()),
             key=str.casefold,
         )
         changes = [f"{topics.get(c['topic'], c['topic'])}: {c['text']}" for c in touch.changes]

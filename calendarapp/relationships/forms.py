@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING, Any
 import recurrence
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
+from calendarapp.lib import countries
 from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
+from calendarapp.lib.names import display_name
+from calendarapp.relationships import finder
 from customers.decisions import COMPETITOR_FIELDS, FACTOR_FIELDS
 from customers.interests import EVIDENCE_FIELDS, INTEREST_NAME_MAX, STRATEGY_FIELDS
 from customers.models import (
@@ -49,7 +53,7 @@ class PeopleChoiceField(ModelMultipleChoiceField):
     """Users by their names, as colleagues know them."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.get_username())
+        return display_name(obj)
 
 
 ASKED_ABOUT_PEOPLE = ("job_title", "left_on", "decision_role", "stance")
@@ -430,3 +434,53 @@ class StrategyForm(ModelForm):
     def __init__(self, data: Any = None, *, instance: Strategy, **kwargs: Any):
         super().__init__(data, instance=instance, **kwargs)
         _customer_choices(self, instance.customer)
+
+
+class CustomerListForm(forms.Form):
+    """The customer list's link: search, filters, sorting, page and download; errors name each."""
+
+    q = forms.CharField(required=False, max_length=200, label="Customer, person or email")
+    owner = forms.ChoiceField(required=False, label="Account owner")
+    country = forms.ChoiceField(required=False, label="Country")
+    touch = forms.ChoiceField(
+        required=False, label="Touch", choices=[("", "Any"), *finder.TOUCH_FILTERS.items()]
+    )
+    risk = forms.ChoiceField(
+        required=False,
+        label="Risk",
+        choices=[("", "Any"), *((level, level.capitalize()) for level in finder.RISK_LEVELS)],
+    )
+    season = forms.BooleanField(required=False, label="In their strategy season")
+    ordering = forms.ChoiceField(
+        required=False, label="Sort by", choices=list(finder.ORDERING_LABELS.items())
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    format = forms.ChoiceField(
+        required=False, choices=[("", "page"), ("csv", "CSV"), ("xlsx", "Excel")]
+    )
+
+    def __init__(self, data: Any, *, user: Any) -> None:
+        super().__init__(data)
+        self.user = user
+        owners = get_user_model().objects.filter(customers__isnull=False).distinct()
+        choice_field(self, "owner").choices = [
+            ("", "Everyone's customers"),
+            ("me", "My customers"),
+            *((u.get_username(), display_name(u)) for u in owners.order_by("username")),
+        ]
+        used = Customer.objects.order_by().values_list("country", flat=True).distinct()
+        choice_field(self, "country").choices = countries.country_choices(
+            used, blank="All countries"
+        )
+
+    def customers(self) -> QuerySet[Customer]:
+        """The customers the owner and country choose; call only after is_valid()."""
+        data = self.cleaned_data
+        selected = Customer.objects.all()
+        if data["owner"] == "me":
+            selected = selected.filter(owner=self.user)
+        elif data["owner"]:
+            selected = selected.filter(owner__username=data["owner"])
+        if data["country"]:
+            selected = selected.filter(country=data["country"])
+        return selected

@@ -5,7 +5,9 @@ from django.urls import path
 from calendarapp.relationships import views
 
 urlpatterns = [
+    path("customers/", views.customer_list, name="customer-list"),
     path("customers/<int:customer_id>", views.customer_detail, name="customer-detail"),
+    path("customers/<int:customer_id>/brief", views.customer_brief_page, name="customer-brief"),
     path(
         "customers/<int:customer_id>/touches.csv",
         views.touch_history_download,

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +19,12 @@ from django.views.decorators.http import require_POST
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
 from calendarapp.lib.forms import YearForm
+from calendarapp.lib.names import display_name
 from calendarapp.occurrences.decision_checks import (
     NOT_MET_DAYS,
+    Risk,
     decision_map,
     people_of,
-    risks,
     step_findings,
 )
 from calendarapp.occurrences.opportunities import interest_context
@@ -34,12 +34,15 @@ from calendarapp.occurrences.touch_states import touch_state
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import items, months_of_year
 from calendarapp.relationships import records
+from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.relationships.exports import touch_history_rows
+from calendarapp.relationships.finder import ORDERING_LABELS, Row, customer_rows
 from calendarapp.relationships.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
     CustomerInterestForm,
+    CustomerListForm,
     DecisionFactorForm,
     DecisionStepForm,
     ModelForm,
@@ -50,7 +53,7 @@ from calendarapp.relationships.forms import (
 from calendarapp.relationships.records import Record
 from calendarapp.roles import calendar_reader_required
 from customers.interests import customer_interest_confirm
-from customers.models import Customer, CustomerInterest, Person, Topic
+from customers.models import Customer, Person, Topic
 
 # "Upcoming" reaches this far ahead: far enough to act on a budget close's lead time.
 UPCOMING_DAYS = 120
@@ -58,16 +61,7 @@ UPCOMING_DAYS = 120
 
 @calendar_reader_required
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = get_object_or_404(
-        Customer.objects.select_related("owner").prefetch_related(
-            Prefetch(
-                "interest_evidence",
-                CustomerInterest.objects.select_related("interest", "person"),
-            ),
-            "strategies",
-        ),
-        pk=customer_id,
-    )
+    customer = get_object_or_404(BRIEF_CUSTOMERS.prefetch_related("strategies"), pk=customer_id)
     form = YearForm(request.GET)
     context: dict[str, Any] = {
         "customer": customer,
@@ -93,8 +87,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     touch_due = next(o for o in everything if o.kind == TOUCH_DUE)
     # The next touch has its own card; the year and what is coming up list the rest.
     occurrences = [o for o in everything if o.kind != TOUCH_DUE]
+    brief = customer_brief(customer, today, people=people, calendar=calendar)
     context.update(
         {
+            "brief": brief,
             "year": year,
             "today": today,
             "months": months_of_year(occurrences, year, today),
@@ -106,11 +102,90 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
             "budget_month": calendar_names.month_name[customer.budget_close_month],
             **_contacts(customer, people, touch_due, request.user),
-            **_decisions(customer, people, today, calendar),
+            **_decisions(customer, people, today, calendar, brief.risk),
             **interest_context(customer, occurrences, today),
         }
     )
     return render(request, "relationships/customer_detail.html", context)
+
+
+@calendar_reader_required
+def customer_brief_page(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The brief alone, opened whole: to print on one page before a visit."""
+    customer = get_object_or_404(BRIEF_CUSTOMERS, pk=customer_id)
+    brief = customer_brief(customer, timezone.localdate())
+    context = {"customer": customer, "brief": brief}
+    return render(request, "relationships/customer_brief.html", context)
+
+
+# The customer list shows this many customers a page; the downloads hold them all.
+LIST_PAGE_SIZE = 100
+CUSTOMER_COLUMNS = [
+    "customer",
+    "country",
+    "owner",
+    "next_touch",
+    "touch_status",
+    "last_touch",
+    "risk",
+    "strategy_season_until",
+    "budget_close_month",
+]
+
+
+@calendar_reader_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """Every customer, found by name or by a person's name or email, filtered and sorted."""
+    form = CustomerListForm(request.GET, user=request.user)
+    context: dict[str, Any] = {"form": form, "rows": [], "ordering_labels": ORDERING_LABELS}
+    if not form.is_valid():
+        return render(request, "relationships/customer_list.html", context, status=400)
+    params = form.cleaned_data
+    rows = customer_rows(
+        form.customers(),
+        timezone.localdate(),
+        text=params["q"],
+        ordering=params["ordering"] or "name",
+        touch=params["touch"],
+        risk=params["risk"],
+        in_strategy_season=params["season"],
+    )
+    if params["format"]:
+        return tables.download(
+            [CUSTOMER_COLUMNS, *(_customer_row(row) for row in rows)],
+            name="customers",
+            file_format=params["format"],
+        )
+    page = params["page"] or 1
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    context.update(
+        {
+            "rows": rows[(page - 1) * LIST_PAGE_SIZE : page * LIST_PAGE_SIZE],
+            "total": len(rows),
+            "page": page,
+            "pages": max(1, -(-len(rows) // LIST_PAGE_SIZE)),
+            "query": query.urlencode(),
+            "q": params["q"],
+        }
+    )
+    return render(request, "relationships/customer_list.html", context)
+
+
+def _customer_row(row: Row) -> list[Any]:
+    customer = row.customer
+    return [
+        customer.name,
+        customer.country,
+        display_name(customer.owner),
+        row.touch.next_touch,
+        row.touch.status,
+        row.touch.last_touch,
+        row.risk,
+        row.strategy_season.end if row.strategy_season else None,
+        calendar_names.month_name[customer.budget_close_month],
+    ]
 
 
 def _contacts(
@@ -207,11 +282,16 @@ def person_form(
 
 
 def _decisions(
-    customer: Customer, people: list[Person], today: datetime.date, calendar: Calendar
+    customer: Customer,
+    people: list[Person],
+    today: datetime.date,
+    calendar: Calendar,
+    risk: Risk,
 ) -> dict[str, Any]:
     """How the customer decides: the map, factors, steps and their findings, competitors, risk.
 
-    `calendar` is the customer's from today on at least `FINDINGS_DAYS` ahead.
+    `calendar` is the customer's from today on at least `FINDINGS_DAYS` ahead; `risk` is the
+    brief's.
     """
     selected = Customer.objects.filter(pk=customer.pk)
     return {
@@ -222,7 +302,7 @@ def _decisions(
         ),
         "step_findings": step_findings(selected, today, calendar).get(customer.pk, []),
         "competitors": list(customer.competitors.all()),
-        "risk": risks(selected, today)[customer.pk],
+        "risk": risk,
         "not_met_days": NOT_MET_DAYS,
         "competitor_topic": Topic.COMPETITORS.label,
     }

@@ -34,27 +34,6 @@
     timer = setTimeout(check, 350);
   }
 
-  // A long customer list gets a filter box; hidden options keep their selection.
-  const customers = form.elements.customers;
-  if (customers && customers.options.length > 15) {
-    const label = document.createElement("label");
-    label.htmlFor = "customer-filter";
-    label.textContent = "Find customers in the list";
-    label.className = "help";
-    const filter = document.createElement("input");
-    filter.type = "search";
-    filter.id = "customer-filter";
-    filter.autocomplete = "off";
-    customers.before(label, filter);
-    filter.addEventListener("input", function (event) {
-      event.stopPropagation(); // typing a filter does not change the plan
-      const wanted = filter.value.trim().toLowerCase();
-      for (const option of customers.options) {
-        option.hidden = wanted !== "" && !option.text.toLowerCase().includes(wanted);
-      }
-    });
-  }
-
   form.addEventListener("input", later);
   form.addEventListener("change", later);
 

@@ -49,9 +49,13 @@ def test_log_a_touch_with_a_new_person_and_see_it_on_the_customer_page(desktop):
     desktop.shot("touchpoint-form-update-laptop")
     page.get_by_role("button", name="Save the touch").click()
     page.wait_for_url(f"{desktop.base}/customers/{customer.pk}")
-    expect(page.get_by_text("Budget for next year approved, 10% up.")).to_be_visible()
+    changed = page.locator("section", has=page.locator("#changed-title"))
+    expect(changed).to_contain_text("Budget for next year approved, 10% up.")
+    # The brief before the next call leads with it too.
+    expect(page.locator("#brief")).to_contain_text("Budget: Budget for next year approved")
     expect(page.locator("#touch-title")).to_contain_text("on track")
-    expect(page.get_by_text("Kasper Dahl").first).to_be_visible()
+    people = page.locator("section", has=page.locator("#people-title"))
+    expect(people.get_by_text("Kasper Dahl").first).to_be_visible()
     touchpoint = Touchpoint.objects.filter(customer=customer).latest("id")
     assert [p.name for p in touchpoint.people.all()] == ["Kasper Dahl"]
     soren = Person.objects.get(customer=customer, name="Søren Nielsen")

@@ -58,6 +58,7 @@ def test_customer_fields(admin_client, dane, clock):
         "last_touch": None,
         "next_touch": "2026-06-15",  # never in touch: as soon as possible, a good day from today
         "touch_status": "never",
+        "risk_level": "medium",
     }
 
 
@@ -513,8 +514,9 @@ def test_schema_and_docs(sales_client):
 def test_customer_list_queries_constant(admin_client, count, django_assert_max_num_queries):
     for i in range(count):
         factories.customer(f"C{i}", "DK").interests.create(name=f"i{i}")
-    # 6 for the customers, 9 for every listed customer's touch state (last and next touch).
-    with django_assert_max_num_queries(15):
+    # 6 for the customers, 9 for every listed customer's touch state (last and next touch),
+    # 7 for their risk levels and 3 for the strategy seasons open today.
+    with django_assert_max_num_queries(25):
         assert len(admin_client.get("/api/customers").json()) == count
 
 

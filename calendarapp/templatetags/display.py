@@ -1,0 +1,36 @@
+"""How a person and a day read on every page: `{{ user|person }}`, `{{ day|day }}`."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from calendarapp.lib.names import display_name
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user's full name, or the username where none is recorded."""
+    return display_name(user)
+
+
+@register.filter
+def day(value: datetime.date | None) -> str:
+    """ "12 Oct", with the year when it is not this year: "12 Oct 2027"."""
+    if value is None:
+        return ""
+    if value.year == timezone.localdate().year:
+        return f"{value.day} {value:%b}"
+    return f"{value.day} {value:%b %Y}"
+
+
+@register.filter
+def month_name(month: int) -> str:
+    """A month's number as its name: 9 is "September"."""
+    return calendar.month_name[month]
