@@ -330,8 +330,8 @@ class Person(models.Model):
 
 
 def present_people(today: datetime.date, via: str = "") -> models.Q:
-    """People still there on `today` (active, not left on or before it); `via` is a lookup path
-    such as "person__". Computed at query time, since a leaving day passes without a save."""
+    """People still there on `today`: active and not left on or before it (`via`: "person__")."""
+    # Asked at query time, never stored: a leaving day passes without a save.
     return models.Q(**{f"{via}active": True}) & (
         models.Q(**{f"{via}left_on__isnull": True}) | models.Q(**{f"{via}left_on__gt": today})
     )
