@@ -18,6 +18,8 @@ from traditions.models import TraditionKind
 PUBLIC_HOLIDAY = "public_holiday"
 # The next touch with a customer, from their contact cadence.
 TOUCH_DUE = "touch_due"
+# School holidays from the `holidays` package: families away, a warning rather than a blocker.
+SCHOOL_HOLIDAY = "school_holiday"
 # A renewal's phases we act on: its pre-shopping window opens, its notice deadline nears.
 PRE_SHOPPING = "pre_shopping"
 NOTICE_DEADLINE = "notice_deadline"
@@ -64,6 +66,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         Kind(PUBLIC_HOLIDAY, "Public holiday", "H", "#b42318", people_away=True),
         Kind(TraditionKind.VACATION, "Vacation", "V", "#6b2c91", people_away=True),
+        Kind(SCHOOL_HOLIDAY, "School holiday", "Sc", "#a14d8c"),
         Kind(TraditionKind.BUSY_SEASON, "Busy season", "S", "#8a4b00"),
         Kind(TraditionKind.CUSTOMER_EVENT, "Customer event", "C", "#0e6b6b"),
         Kind(TraditionKind.BUDGET_CLOSE, "Budget close", "B", "#17663a"),

@@ -329,6 +329,25 @@ class Person(models.Model):
             raise ValidationError(errors)
 
 
+def present_people(today: datetime.date, via: str = "") -> models.Q:
+    """People still there on `today`: active and not left on or before it (`via`: "person__")."""
+    # Asked at query time, never stored: a leaving day passes without a save.
+    return models.Q(**{f"{via}active": True}) & (
+        models.Q(**{f"{via}left_on__isnull": True}) | models.Q(**{f"{via}left_on__gt": today})
+    )
+
+
+def people_to_choose(
+    customer: Customer, today: datetime.date, keep: Iterable[int | None] = ()
+) -> models.QuerySet[Person]:
+    """The customer's people a picker offers: those still there, and those in `keep` (the people
+    an edited record already names, which it keeps)."""
+    kept = [pk for pk in keep if pk is not None]
+    return Person.objects.filter(
+        models.Q(customer=customer) & (present_people(today) | models.Q(pk__in=kept))
+    )
+
+
 def strangers_error(customer: Customer, people: Iterable[Person]) -> str:
     """The rule that the people a record names are its customer's: what is wrong, or ""."""
     strangers = [person.name for person in people if person.customer_id != customer.pk]

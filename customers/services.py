@@ -133,6 +133,9 @@ def touchpoint_log(
 ) -> Touchpoint:
     """Log a touch with `customer` (or update `touchpoint`), adding `new_people`; all or nothing.
 
+    Each of `new_people` is met at this touch unless it says `"met": False` (only heard of):
+    then it is recorded but not among the touch's people, so nobody counts as met who was not.
+
     `people_updates` pairs a person of the customer with the fields that changed (a new job
     title, left on, their part or stance), saved by `person_save` so the history records them.
     `interests` are noted or confirmed as heard on this touch (see `interests_note`).
@@ -165,8 +168,14 @@ def touchpoint_log(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        met = []
         try:
-            met = [person_save(customer=customer, **fields) for fields in new_people]
+            for fields in new_people:
+                fields = dict(fields)
+                was_met = fields.pop("met", True)
+                person = person_save(customer=customer, **fields)
+                if was_met:
+                    met.append(person)
         except ValidationError as error:
             named = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
             raise ValidationError({"new_people": named}) from None

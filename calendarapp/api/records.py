@@ -19,11 +19,21 @@ from calendarapp.api.serializers import (
     CleanedModelSerializer,
     ContactQuerySerializer,
     RecurrenceRuleField,
+    SignalSerializer,
 )
+from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.relationships import records
 from calendarapp.relationships.records import Record
 from customers.interests import interest_name_error
-from customers.models import Customer, CustomerInterest, Person, Touchpoint
+from customers.models import (
+    Customer,
+    CustomerInterest,
+    DecisionRole,
+    Influence,
+    Person,
+    Stance,
+    Touchpoint,
+)
 
 EDIT_METHODS = ["get", "patch", "delete", "head", "options"]
 
@@ -137,6 +147,25 @@ class ChangeSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class NewPersonSerializer(serializers.Serializer):
+    """Someone new named at a touch: met there (the default) or only heard of."""
+
+    name = serializers.CharField(max_length=200)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    decision_role = serializers.ChoiceField(DecisionRole.choices, required=False)
+    stance = serializers.ChoiceField(Stance.choices, required=False)
+    influence = serializers.ChoiceField(Influence.choices, required=False)
+    met = serializers.BooleanField(
+        default=True, help_text="False: heard of, not met; recorded, but not among the people met."
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
 class TouchpointSerializer(RecordSerializer):
     record = records.TOUCHPOINT
 
@@ -150,6 +179,19 @@ class TouchpointSerializer(RecordSerializer):
         help_text='People of the customer whose facts changed, saved with the touch: [{"id": …, '
         '"job_title": …, "left_on": …, "decision_role": …, "stance": …}], any field of '
         "/api/people but customer; only the fields sent change.",
+    )
+    new_people = NewPersonSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        help_text="People first heard of at this touch, created with it.",
+    )
+    # Only in the answer to a POST or PATCH (a write sets them), so a list costs no calendar.
+    warnings = SignalSerializer(
+        many=True,
+        read_only=True,
+        help_text="What blocks a meeting on `follow_up_on` (code: the rule in RULES); the date "
+        "is saved as agreed.",
     )
     # Validated by the model (topics, sentences); declared for the schema's shape.
     changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
@@ -171,6 +213,8 @@ class TouchpointSerializer(RecordSerializer):
             "outcome",
             "follow_up_on",
             "people_updates",
+            "new_people",
+            "warnings",
         ]
 
     def validate(self, attrs):
@@ -181,6 +225,12 @@ class TouchpointSerializer(RecordSerializer):
         if "people_updates" in attrs:
             attrs["people_updates"] = _people_updates(customer, attrs["people_updates"])
         return attrs
+
+    def save(self, **kwargs: Any) -> Any:
+        touchpoint = super().save(**kwargs)
+        day = touchpoint.follow_up_on
+        touchpoint.warnings = [] if day is None else agreed_day_warnings(touchpoint.customer, day)
+        return touchpoint
 
     def update(self, instance, validated_data):
         # `touchpoint_log` writes the whole touch: what was not sent stays as it was.

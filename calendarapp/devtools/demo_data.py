@@ -645,6 +645,15 @@ LOCAL_TRADITIONS = [
     ),
     LocalYearly(
         VACATION,
+        "Christmas school holiday",
+        "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=21",
+        13,
+        lead_time_days=30,
+        notes="Schools close from about 21 December to 2 January; offices are half empty.",
+        country="DK",
+    ),
+    LocalYearly(
+        VACATION,
         "Summer holidays (weeks 28-30)",
         "RRULE:FREQ=YEARLY;BYWEEKNO=28;BYDAY=MO",
         19,

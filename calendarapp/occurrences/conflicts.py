@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from calendarapp.kinds import IN_PERSON, OUR_KINDS, PEOPLE_AWAY, STRATEGY_SEASON
+from calendarapp.kinds import IN_PERSON, OUR_KINDS, PEOPLE_AWAY, SCHOOL_HOLIDAY, STRATEGY_SEASON
 from calendarapp.lib import dates
 from calendarapp.models import PlanKind
 from calendarapp.occurrences.customers import CustomerRef
@@ -188,6 +188,14 @@ RULES: tuple[Rule, ...] = (
         _is_kind(*PEOPLE_AWAY),
         _overlapping_a_short_campaign,
         "{customer}: your campaign lands on {title} ({when}), when few will read it.",
+    ),
+    Rule(
+        "school_holiday",
+        Severity.WARNING,
+        IN_PERSON,
+        _is_kind(SCHOOL_HOLIDAY),
+        _overlapping,
+        "{customer}: {title} ({when}), school holidays: families may be away for your {plan_kind}.",
     ),
     Rule(
         "weekend",

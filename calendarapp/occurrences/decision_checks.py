@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, QuerySet
 
 from calendarapp.kinds import DECISION_STEP
 from calendarapp.lib import dates, renewals
@@ -35,6 +35,7 @@ from customers.models import (
     Person,
     PersonChange,
     Touchpoint,
+    present_people,
 )
 from traditions.models import TraditionKind
 
@@ -44,6 +45,8 @@ FINDINGS_DAYS = 365
 NOT_MET_DAYS = 90
 # An evaluation that starts this close before a notice deadline came in late.
 LATE_EVALUATION_DAYS = 60
+# A competitor (not the incumbent) noted this recently is one they consider now.
+CONSIDERED_DAYS = 180
 # The last this many touches, all by email, are a signal.
 EMAIL_ONLY_TOUCHES = 3
 # Steps whose title says evaluation ("Evaluation", "Evaluate offers") are the evaluation.
@@ -159,6 +162,8 @@ LOW, MEDIUM, HIGH = "low", "medium", "high"
 # The question each signal leads to, from the seven every seller should be able to answer.
 QUESTIONS = {
     "incumbent": "Whom else do they consider, and what would make them change?",
+    "competitor_considered": "What do they like in the other offer, and what would make us "
+    "their choice?",
     "no_decider_met": "Who decides, who holds the budget, and when can we meet them?",
     "no_champion": "What is each person's role, and who wants us to win?",
     "late_evaluation": "How do they decide, and how often do they meet?",
@@ -180,11 +185,17 @@ def risks(customers: QuerySet[Customer], today: datetime.date) -> dict[int, Risk
     ids = customers.values("id")
     since = today - datetime.timedelta(days=NOT_MET_DAYS)
     incumbents: dict[int, list[str]] = defaultdict(list)
-    for customer_id, name in Competitor.objects.filter(
-        customer__in=ids, incumbent=True
-    ).values_list("customer_id", "name"):
-        incumbents[customer_id].append(name)
-    people = Person.objects.filter(customer__in=ids, active=True).values_list(
+    considered: dict[int, list[str]] = defaultdict(list)
+    recent = today - datetime.timedelta(days=CONSIDERED_DAYS)
+    for customer_id, name, incumbent, noted_on in Competitor.objects.filter(
+        customer__in=ids
+    ).values_list("customer_id", "name", "incumbent", "noted_on"):
+        if incumbent:
+            incumbents[customer_id].append(name)
+        elif recent <= noted_on <= today:
+            considered[customer_id].append(name)
+    # Someone who left counts no more: not as met, deciding or champion.
+    people = Person.objects.filter(present_people(today), customer__in=ids).values_list(
         "customer_id", "decision_role", "stance", "personal_stake"
     )
     deciders: set[int] = set()
@@ -199,6 +210,7 @@ def risks(customers: QuerySet[Customer], today: datetime.date) -> dict[int, Risk
             stakes.add(customer_id)
     met_deciders = set(
         Touchpoint.people.through.objects.filter(
+            present_people(today, via="person__"),
             touchpoint__customer__in=ids,
             touchpoint__date__gte=since,
             touchpoint__date__lte=today,
@@ -218,6 +230,10 @@ def risks(customers: QuerySet[Customer], today: datetime.date) -> dict[int, Risk
             names = ", ".join(sorted(incumbents[customer_id]))
             text = f"{names} sells to them now: we may be there to keep the incumbent honest."
             signals.append(Signal("incumbent", text))
+        if considered.get(customer_id):
+            names = ", ".join(sorted(considered[customer_id]))
+            text = f"They consider {names}: we are one offer among others."
+            signals.append(Signal("competitor_considered", text))
         if customer_id not in met_deciders:
             text = (
                 f"Nobody who decides or holds the budget met in the last {NOT_MET_DAYS} days."
@@ -268,10 +284,14 @@ def _late_evaluations(ids: QuerySet[Any], today: datetime.date) -> dict[int, str
             if step.contract_id not in (None, pk):
                 continue
             if deadline - datetime.timedelta(days=LATE_EVALUATION_DAYS) <= step.first_day:
+                when = (
+                    f"after the notice deadline on {name}"
+                    if step.first_day > deadline
+                    else f"less than {LATE_EVALUATION_DAYS} days before notice on {name} is due"
+                )
                 late.setdefault(
                     step.customer_id,
-                    f"{step.title} starts {dates.format_day(step.first_day)}, less than "
-                    f"{LATE_EVALUATION_DAYS} days before notice on {name} is due "
+                    f"{step.title} starts {dates.format_day(step.first_day)}, {when} "
                     f"({dates.format_day(deadline)}): we came in late.",
                 )
     return late
@@ -302,12 +322,19 @@ class MapPerson:
     reports: list[MapPerson] = field(default_factory=list)
 
 
-def people_of(customer: Customer) -> list[Person]:
-    """The customer's people by name, each with its manager and `last_touch`, in one query."""
+def people_of(customer: Customer, today: datetime.date) -> list[Person]:
+    """The customer's people by name, each with its manager, `last_touch` and whether they
+    (`here`) and their manager (`manager_here`) are still there on `today`, in one query."""
     # Each person's last touch comes with them (MAX over their touchpoints, GROUP BY person).
     return list(
         customer.people.select_related("reports_to")
-        .annotate(last_touch=Max("touchpoints__date"))
+        .annotate(
+            last_touch=Max("touchpoints__date"),
+            here=ExpressionWrapper(present_people(today), output_field=BooleanField()),
+            manager_here=ExpressionWrapper(
+                present_people(today, via="reports_to__"), output_field=BooleanField()
+            ),
+        )
         .order_by("name", "id")
     )
 
@@ -315,9 +342,11 @@ def people_of(customer: Customer) -> list[Person]:
 def decision_map(
     customer: Customer, today: datetime.date, people: list[Person] | None = None
 ) -> list[MapPerson]:
-    """The customer's active people as trees by reporting line, in two queries (one when the
-    caller passes `people_of(customer)`)."""
-    people = [p for p in (people_of(customer) if people is None else people) if p.active]
+    """The customer's people still there as trees by reporting line, in two queries (one when
+    the caller passes `people_of(customer, today)`)."""
+    everyone = people_of(customer, today) if people is None else people
+    # `here` is annotated by people_of: computed by the database from today.
+    people = [p for p in everyone if getattr(p, "here", False)]
     # Real changes of part, stance or influence, newest first; not a new person's first values.
     changes: dict[int, list[PersonChange]] = defaultdict(list)
     for change in (

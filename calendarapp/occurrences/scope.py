@@ -58,6 +58,16 @@ class OccurrenceSource:
     version: str = ""
 
 
+def per_region(
+    scope: Scope, of_region: Callable[[str, str, datetime.date, datetime.date], list[Occurrence]]
+) -> list[Occurrence]:
+    """Every region's occurrences in the scope's window, from a source that reads no table."""
+    found: list[Occurrence] = []
+    for country, subdivision in sorted(scope.regions):
+        found += of_region(country, subdivision, scope.start, scope.end)
+    return found
+
+
 def fetch_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """Run a values_list query without Django's per-value converters.
 

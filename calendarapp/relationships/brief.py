@@ -140,7 +140,7 @@ def customer_brief(
 ) -> Brief:
     """Everything to know before calling `customer` on `today`.
 
-    A caller already holding `people_of(customer)` or the customer's calendar over the next
+    A caller already holding `people_of(customer, today)` or the customer's calendar over the next
     four weeks passes them; the interests are read from `customer.interest_evidence`, which
     the caller may prefetch (with `interest`).
     """
@@ -159,7 +159,7 @@ def customer_brief(
         today=today,
         last_touch=last,
         follow_ups=follow_ups,
-        people=_people(people_of(customer) if people is None else people, today),
+        people=_people(people_of(customer, today) if people is None else people, today),
         risk=risks(Customer.objects.filter(pk=customer.pk), today)[customer.pk],
         interests=_interests(customer),
         strategy_season=next(

@@ -31,6 +31,8 @@ from customers.models import (
     Strategy,
     Strength,
     Topic,
+    people_to_choose,
+    present_people,
 )
 
 # Django's form classes are generic only to the type checker (django-stubs), not at run time.
@@ -103,16 +105,27 @@ class TouchpointForm(forms.Form):
     interest_strength = forms.ChoiceField(
         choices=Strength.choices, initial=Strength.CURIOUS, required=False, label="How strongly"
     )
-    new_name = forms.CharField(required=False, max_length=200, label="New person met: name")
+    new_name = forms.CharField(required=False, max_length=200, label="New person: name")
     new_job_title = forms.CharField(required=False, max_length=200, label="Job title")
     new_email = forms.EmailField(required=False, label="Email")
+    new_met = forms.TypedChoiceField(
+        choices=[("yes", "Met at this touch"), ("no", "Heard of, not met")],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        required=False,
+        widget=forms.RadioSelect,
+        label="Did you meet them?",
+    )
 
     def __init__(self, data: Any, *, customer: Customer, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.customer = customer
-        choice_field(self, "people").queryset = customer.people.all()  # type: ignore[attr-defined]
-        # "Anything new about them?": each active person's fields, shown as they are now.
-        self.updatable = [p for p in customer.people.order_by("name") if p.active]
+        today = timezone.localdate()
+        # People who left are not offered; an edited touch keeps those it names.
+        kept = [person.pk for person in self.initial.get("people", ())]
+        choice_field(self, "people").queryset = people_to_choose(customer, today, kept)  # type: ignore[attr-defined]
+        # "Anything new about them?": the fields of each person still there, as they are now.
+        self.updatable = list(customer.people.filter(present_people(today)).order_by("name"))
         for person in self.updatable:
             for name, field in _person_update_fields().items():
                 field.initial = getattr(person, name)
@@ -168,6 +181,8 @@ class TouchpointForm(forms.Form):
                     "job_title": data["new_job_title"],
                     "email": data["new_email"],
                     "started_on": None,
+                    # Left empty (a script, an older form) means met, as before.
+                    "met": data["new_met"] is not False,
                 }
             )
         return {
@@ -226,7 +241,10 @@ class PersonForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        others = Person.objects.filter(customer_id=self.instance.customer_id)
+        # A manager who left is not offered, but stays the one a person reported to.
+        others = people_to_choose(
+            self.instance.customer, timezone.localdate(), [self.instance.reports_to_id]
+        )
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         choice_field(self, "reports_to").queryset = others  # type: ignore[attr-defined]
@@ -290,7 +308,8 @@ class DecisionStepForm(forms.Form):
     def __init__(self, data: Any, *, customer: Customer, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.fields["contract"].queryset = customer.contracts.all()  # type: ignore[attr-defined]
-        self.fields["people"].queryset = customer.people.filter(active=True)  # type: ignore[attr-defined]
+        kept = [person.pk for person in self.initial.get("people", ())]
+        self.fields["people"].queryset = people_to_choose(customer, timezone.localdate(), kept)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -382,7 +401,8 @@ def _customer_choices(form: ModelForm, customer: Customer) -> None:
         field.empty_label = "Not from a logged touch"  # type: ignore[attr-defined]
     if "person" in form.fields:
         field = choice_field(form, "person")
-        field.queryset = customer.people.all()  # type: ignore[attr-defined]
+        kept = [form.instance.person_id]
+        field.queryset = people_to_choose(customer, timezone.localdate(), kept)  # type: ignore[attr-defined]
         field.empty_label = "Not recorded"  # type: ignore[attr-defined]
 
 

@@ -20,6 +20,7 @@ from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
 from calendarapp.lib.forms import YearForm
 from calendarapp.lib.names import display_name
+from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.occurrences.decision_checks import (
     NOT_MET_DAYS,
     Risk,
@@ -72,7 +73,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "relationships/customer_detail.html", context, status=400)
     today = timezone.localdate()
-    people = people_of(customer)
+    people = people_of(customer, today)
     year = form.cleaned_data["year"] or today.year
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     # One calendar for the whole page: the year, the next touch (as far ahead as one can be
@@ -235,7 +236,13 @@ def touchpoint_form(
     form = TouchpointForm(
         request.POST if request.method == "POST" else None, customer=customer, initial=initial
     )
+    warnings: list[Any] = []
     if form.is_valid():
+        # A follow-up on a day people are away is asked about once; "Save anyway" keeps it.
+        day = form.cleaned_data["follow_up_on"]
+        if day is not None and request.POST.get("save_anyway") != day.isoformat():
+            warnings = agreed_day_warnings(customer, day)
+    if form.is_valid() and not warnings:
         try:
             records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments())
         except ValidationError as error:
@@ -252,11 +259,12 @@ def touchpoint_form(
         "customer": customer,
         "form": form,
         "touchpoint": touchpoint,
-        "people": list(customer.people.select_related("reports_to")),
+        "people": people_of(customer, today),
         "last_changes": [(topics[t], *latest[t]) for t in topics if t in latest],
         "last_touch": touchpoints[0] if touchpoints else None,
+        "warnings": warnings,
     }
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not warnings else 200
     return render(request, "relationships/touchpoint_form.html", context, status=status)
 
 

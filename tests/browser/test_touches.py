@@ -36,7 +36,7 @@ def test_log_a_touch_with_a_new_person_and_see_it_on_the_customer_page(desktop):
     page.get_by_label("Channel").select_option("phone")
     page.locator("#id_topic_0").select_option("budget")
     page.locator("#id_text_0").fill("Budget for next year approved, 10% up.")
-    page.get_by_label("New person met: name").fill("Kasper Dahl")
+    page.get_by_label("New person: name").fill("Kasper Dahl")
     page.get_by_role("group", name="Someone new?").get_by_label("Job title").fill(
         "Head of e-commerce"
     )

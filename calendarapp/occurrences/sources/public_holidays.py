@@ -24,7 +24,7 @@ import holidays
 
 from calendarapp.kinds import PUBLIC_HOLIDAY
 from calendarapp.lib.countries import subdivision_names
-from calendarapp.occurrences.scope import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope, per_region
 from calendarapp.occurrences.value import Occurrence
 
 NAME = "public_holiday"
@@ -41,7 +41,7 @@ DE_FACTO = "de facto"
 
 
 @functools.cache
-def _language(country: str) -> str | None:
+def language_of(country: str) -> str | None:
     """English names where the package has them (None when they are its default, which
     saves reading the translations: half the time of a subdivision's year)."""
     calendar = holidays.country_holidays(country)
@@ -58,7 +58,7 @@ def _calendar(
             country,
             subdiv=subdivision or None,
             years=year,
-            language=_language(country),
+            language=language_of(country),
             categories=categories,
         )
     )
@@ -156,10 +156,7 @@ def public_holidays(
 
 
 def load(scope: Scope) -> list[Occurrence]:
-    found: list[Occurrence] = []
-    for country, subdivision in sorted(scope.regions):
-        found += public_holidays(country, subdivision, scope.start, scope.end)
-    return found
+    return per_region(scope, public_holidays)
 
 
 SOURCE = OccurrenceSource(

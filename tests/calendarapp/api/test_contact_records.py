@@ -148,8 +148,9 @@ def test_a_touchpoint_is_logged_with_exactly_the_issue_fields(
     assert response.status_code == 201, response.json()
     assert set(response.json()) == {
         "id", "customer", "customer_name", "date", "channel", "people", "our_people", "summary",
-        "changes", "outcome", "follow_up_on",
+        "changes", "outcome", "follow_up_on", "warnings",
     }  # fmt: skip
+    assert response.json()["warnings"] == []
     assert response.json()["our_people"] == ["sam"]
     listed = sales_client.get(f"/api/touchpoints?customer={cfo.customer_id}&since=2026-06-01")
     assert [t["id"] for t in listed.json()] == [response.json()["id"]]
@@ -326,3 +327,99 @@ def test_a_bad_update_of_someone_met_is_a_400_naming_it_and_saves_nothing(
     cfo.refresh_from_db()
     assert cfo.job_title == "CFO"
     assert not Touchpoint.objects.exists()
+
+
+def test_a_touch_adds_new_people_met_or_only_heard_of(sales_client, cfo, clock):
+    response = sales_client.post(
+        "/api/touchpoints",
+        {
+            "customer": cfo.customer_id,
+            "date": "2026-06-10",
+            "channel": "phone",
+            "people": [cfo.pk],
+            "new_people": [
+                {"name": "Lars", "job_title": "CFO", "decision_role": "economic_buyer",
+                 "stance": "unknown", "influence": "high", "met": False},
+                {"name": "Ida", "email": "ida@example.com"},
+            ],
+        },
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.json()
+    assert "new_people" not in response.json()
+    lars, ida = Person.objects.get(name="Lars"), Person.objects.get(name="Ida")
+    assert (lars.job_title, lars.decision_role, lars.influence) == ("CFO", "economic_buyer", "high")
+    # Met when left out; only heard of: recorded, not among the people met.
+    assert sorted(response.json()["people"]) == sorted([cfo.pk, ida.pk])
+
+
+@pytest.mark.parametrize(
+    ("person", "message"),
+    [
+        ({"job_title": "CFO"}, {"name": ["This field is required."]}),
+        ({"name": "Lars", "stance": "fan"}, {"stance": ['"fan" is not a valid choice.']}),
+        ({"name": "Lars", "met": "maybe"}, {"met": ["Must be a valid boolean."]}),
+        ({"name": "Lars", "phone": "1"}, {"phone": ["Unknown field."]}),
+        ({"name": "Lars", "email": "lars@"}, {"email": ["Enter a valid email address."]}),
+    ],
+)
+def test_a_bad_new_person_is_a_400_naming_the_field_and_saves_nothing(
+    sales_client, cfo, clock, person, message
+):
+    response = sales_client.post(
+        "/api/touchpoints",
+        {"customer": cfo.customer_id, "date": "2026-06-10", "channel": "phone",
+         "new_people": [{"name": "Ida"}, person]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["errors"]["new_people"] == {"1": message}  # the second person
+    assert not Touchpoint.objects.exists()
+    assert list(Person.objects.all()) == [cfo]
+
+
+def test_a_follow_up_on_a_day_off_is_saved_as_agreed_with_a_warning(
+    sales_client, sales_manager, clock
+):
+    kalmar = factories.customer("Kalmar AB", "SE", owner=sales_manager)
+    body = {"customer": kalmar.pk, "date": "2026-06-10", "channel": "phone",
+            "outcome": "follow_up", "follow_up_on": "2026-12-24"}  # fmt: skip
+    response = sales_client.post("/api/touchpoints", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["follow_up_on"] == "2026-12-24"
+    assert response.json()["warnings"] == [
+        {
+            "code": "people_away",
+            "text": "Kalmar AB: Christmas Eve (de facto) (24 Dec 2026), the people are not there "
+            "for your follow-up on 24 Dec 2026.",
+        }
+    ]
+    touch = response.json()["id"]
+    moved = sales_client.patch(
+        f"/api/touchpoints/{touch}", {"follow_up_on": "2026-12-22"}, content_type="application/json"
+    )
+    assert moved.json()["warnings"] == []
+    again = sales_client.patch(
+        f"/api/touchpoints/{touch}", {"summary": "Call"}, content_type="application/json"
+    )
+    assert again.json()["warnings"] == []
+    back = sales_client.patch(
+        f"/api/touchpoints/{touch}", {"follow_up_on": "2026-12-25"}, content_type="application/json"
+    )
+    assert [w["code"] for w in back.json()["warnings"]] == ["people_away"]
+    assert "warnings" not in sales_client.get(f"/api/touchpoints/{touch}").json()
+
+
+def test_a_follow_up_in_the_customers_vacation_warns(sales_client, customer, clock):
+    factories.tradition(
+        customer=customer, kind="vacation", title="Summer close", start=D(2026, 7, 6),
+        end=D(2026, 7, 24),
+    )  # fmt: skip
+    response = sales_client.post(
+        "/api/touchpoints",
+        {"customer": customer.pk, "date": "2026-06-10", "channel": "phone",
+         "outcome": "follow_up", "follow_up_on": "2026-07-08"},
+        content_type="application/json",
+    )  # fmt: skip
+    (warning,) = response.json()["warnings"]
+    assert warning["code"] == "people_away" and "Summer close" in warning["text"]

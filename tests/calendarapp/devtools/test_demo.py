@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from calendarapp import roles
 from calendarapp.devtools.demo import load_demo, spring_festival
+from calendarapp.kinds import ALL_KINDS, TOUCH_DUE
 from calendarapp.occurrences.stream import calendar_between
 from customers.models import Contract, Customer, Interest
 from traditions.models import Tradition, TraditionKind
@@ -143,6 +144,20 @@ def test_german_offices_are_away_between_the_years(demo):
     bavarian = next(ref for ref in calendar.customers if ref.subdivision == "BY")
     titles = {o.title for o in calendar.for_customer(bavarian)}
     assert "Between the years (zwischen den Jahren)" in titles
+
+
+def test_danish_schools_close_for_christmas_so_no_touch_is_placed_on_28_december(demo):
+    calendar = calendar_between(
+        datetime.date(TODAY.year, 12, 28), datetime.date(TODAY.year, 12, 28), kinds=ALL_KINDS
+    )
+    danish = [ref for ref in calendar.customers if ref.country == "DK"]
+    for ref in danish:
+        found = calendar.for_customer(ref)
+        christmas = [o for o in found if o.title == "Christmas school holiday"]
+        assert [(o.start, o.end) for o in christmas] == [
+            (datetime.date(TODAY.year, 12, 21), datetime.date(TODAY.year + 1, 1, 2))
+        ]
+        assert not [o for o in found if o.kind == TOUCH_DUE and o.start.day == 28], ref.name
 
 
 def test_spring_festival_follows_the_lunar_calendar():

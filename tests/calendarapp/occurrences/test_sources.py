@@ -11,8 +11,17 @@ from calendarapp.occurrences import sources
 from calendarapp.occurrences.sources import SOURCES, touches
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.version import versioned_models
+from tests import factories
 
 D = datetime.date
+
+
+@pytest.fixture
+def every_source(every_source):
+    """The shared customer with something from every source, and a Bavarian customer: Denmark
+    has no school holidays in the `holidays` package, Bavaria has."""
+    factories.customer("München GmbH", "DE", subdivision="BY")
+    return every_source
 
 
 def test_every_source_has_a_unique_name_and_id_prefix():

@@ -219,3 +219,104 @@ def test_a_logged_touch_can_be_corrected(sales_client, customer, clock):
     assert response.status_code == 302
     touchpoint.refresh_from_db()
     assert (touchpoint.date, touchpoint.channel) == (D(2026, 6, 2), "visit")
+
+
+# People come and go: someone who left is not offered for new records, and kept on old ones.
+
+
+@pytest.fixture
+def gone_cfo(customer, clock):
+    """Mette, the CFO, left on 31 May 2026 (today is 15 Jun 2026); Kim reported to her."""
+    mette = person_save(customer=customer, name="Mette", job_title="CFO", left_on=D(2026, 5, 31))
+    person_save(customer=customer, name="Kim", reports_to=mette)
+    return mette
+
+
+def test_someone_who_left_is_not_offered_on_a_new_touch_or_step(sales_client, customer, gone_cfo):
+    offered = {}
+    for form, field in [("touches", "people"), ("steps", "people"), ("interests", "person")]:
+        response = sales_client.get(f"/customers/{customer.pk}/{form}/new")
+        offered[form] = [p.name for p in response.context["form"].fields[field].queryset]
+    assert offered == {"touches": ["Kim"], "steps": ["Kim"], "interests": ["Kim"]}
+    touch_form = sales_client.get(f"/customers/{customer.pk}/touches/new").content.decode()
+    assert f'name="p{gone_cfo.pk}_job_title"' not in touch_form  # nothing new about her to ask
+    person_form = sales_client.get(f"/customers/{customer.pk}/people/new")
+    assert [p.name for p in person_form.context["form"].fields["reports_to"].queryset] == ["Kim"]
+
+
+def test_an_old_touch_keeps_the_person_who_left_since(sales_client, customer, gone_cfo):
+    touchpoint = touchpoint_log(
+        customer=customer, date=D(2026, 5, 2), channel="visit", people=[gone_cfo]
+    )
+    form = sales_client.get(f"/touches/{touchpoint.pk}").context["form"]
+    assert [p.name for p in form.fields["people"].queryset] == ["Kim", "Mette"]
+    response = sales_client.post(
+        f"/touches/{touchpoint.pk}",
+        {"date": "2026-05-02", "channel": "phone", "outcome": "none", "people": [gone_cfo.pk]},
+    )
+    assert response.status_code == 302
+    assert list(touchpoint.people.all()) == [gone_cfo]
+    history = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "with Mette" in history
+
+
+def test_the_page_says_whom_someone_reported_to_before_they_left(sales_client, customer, gone_cfo):
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "reported to Mette, left May 2026" in page
+    assert "reports to Mette" not in page
+    assert "left May 2026" in page
+
+
+def test_a_new_person_only_heard_of_is_recorded_but_not_met(sales_client, customer, clock):
+    page = sales_client.get(f"/customers/{customer.pk}/touches/new").content.decode()
+    assert "Heard of, not met" in page
+    response = sales_client.post(
+        f"/customers/{customer.pk}/touches/new",
+        {
+            "date": "2026-06-12",
+            "channel": "phone",
+            "outcome": "none",
+            "new_name": "Lars",
+            "new_job_title": "New CFO",
+            "new_met": "no",
+        },
+    )
+    assert response.status_code == 302
+    assert Person.objects.get().name == "Lars"
+    assert not Touchpoint.objects.get().people.exists()
+
+
+@pytest.fixture
+def swedes(sales_manager, clock):
+    return factories.customer("Kalmar AB", "SE", owner=sales_manager)
+
+
+FOLLOW_UP = {"date": "2026-06-12", "channel": "phone", "outcome": "follow_up"}
+
+
+def test_a_follow_up_on_a_day_off_warns_before_saving_and_saves_when_kept(sales_client, swedes):
+    url = f"/customers/{swedes.pk}/touches/new"
+    response = sales_client.post(url, {**FOLLOW_UP, "follow_up_on": "2026-12-24"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Not saved yet: the follow-up falls on a day they are away." in page
+    assert "Kalmar AB: Christmas Eve (de facto) (24 Dec 2026)" in page
+    assert 'name="save_anyway" value="2026-12-24"' in page
+    assert not Touchpoint.objects.exists()
+    # Keeping the day agreed saves it as it is.
+    kept = {**FOLLOW_UP, "follow_up_on": "2026-12-24", "save_anyway": "2026-12-24"}
+    assert sales_client.post(url, kept).status_code == 302
+    assert Touchpoint.objects.get().follow_up_on == D(2026, 12, 24)
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "saved"),
+    [
+        ({"follow_up_on": "2026-12-22"}, True),  # a working day saves at once
+        ({"follow_up_on": "2026-12-25", "save_anyway": "2026-12-24"}, False),  # another day
+    ],
+)
+def test_only_a_clear_day_or_the_day_kept_saves(sales_client, swedes, follow_up, saved):
+    response = sales_client.post(f"/customers/{swedes.pk}/touches/new", {**FOLLOW_UP, **follow_up})
+    assert response.status_code == (302 if saved else 200)
+    assert Touchpoint.objects.exists() == saved
