@@ -8,7 +8,16 @@ from django.http import HttpRequest
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
-from .models import Contract, Customer, CustomerInterest, Interest, Person, Strategy
+from .facts import customer_facts_save
+from .models import (
+    CUSTOMER_FIELDS,
+    Contract,
+    Customer,
+    CustomerInterest,
+    Interest,
+    Person,
+    Strategy,
+)
 
 
 class CustomerRecordInline(admin.TabularInline):
@@ -90,19 +99,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "country",
-            "subdivision",
-            "timezone",
-            "owner",
-            "budget_close_month",
-            "contact_every_days",
-            "strategy_weeks_before_start",
-            "strategy_weeks_before_end",
-            "notes",
-            "active",
-        ]
+        fields = list(CUSTOMER_FIELDS)
 
 
 @admin.register(Customer)
@@ -127,6 +124,10 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
         PersonInline,
         TraditionInline,
     ]
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
+        # The form has set the new values; the write function keeps their history.
+        customer_facts_save(customer=obj, by=request.user)  # type: ignore[arg-type]
 
 
 @admin.register(Interest)

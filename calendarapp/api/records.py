@@ -19,6 +19,7 @@ from calendarapp.api.serializers import (
     CleanedModelSerializer,
     ContactQuerySerializer,
     RecurrenceRuleField,
+    writer,
 )
 from calendarapp.relationships import records
 from calendarapp.relationships.records import Record
@@ -151,6 +152,14 @@ class TouchpointSerializer(RecordSerializer):
         '"job_title": …, "left_on": …, "decision_role": …, "stance": …}], any field of '
         "/api/people but customer; only the fields sent change.",
     )
+    customer_updates = serializers.DictField(
+        required=False,
+        write_only=True,
+        help_text="The customer's facts learned on this touch, saved with it:"
+        ' {"budget_close_month": 3, …}; any of budget_close_month, contact_every_days,'
+        " strategy_weeks_before_start, strategy_weeks_before_end, timezone, subdivision,"
+        " notes; kept in its history.",
+    )
     # Validated by the model (topics, sentences); declared for the schema's shape.
     changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
     # Read only, so an exported sheet says whom each touch was with.
@@ -171,6 +180,7 @@ class TouchpointSerializer(RecordSerializer):
             "outcome",
             "follow_up_on",
             "people_updates",
+            "customer_updates",
         ]
 
     def validate(self, attrs):
@@ -194,7 +204,10 @@ class TouchpointSerializer(RecordSerializer):
             "outcome": instance.outcome,
             "follow_up_on": instance.follow_up_on,
         }
-        return super().update(instance, {**current, **validated_data})
+        return super().update(instance, {**current, **validated_data, "by": writer(self)})
+
+    def create(self, validated_data):
+        return super().create({**validated_data, "by": writer(self)})
 
 
 def _people_updates(

@@ -31,7 +31,8 @@ from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
-from customers.models import Customer, Interest, PersonChange
+from customers.facts import customer_facts_save
+from customers.models import Customer, CustomerChange, Interest, PersonChange
 from traditions.models import Tradition
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class CustomerListField(serializers.ListField):
 
     def to_representation(self, value: Any) -> list[int]:
         return [customer.pk for customer in value.all()]
+
+
+def writer(serializer: serializers.BaseSerializer) -> Any:
+    """Who writes, for the history of a customer's facts: the request's user."""
+    return serializer.context["request"].user
 
 
 class CleanedModelSerializer(serializers.ModelSerializer):
@@ -166,10 +172,20 @@ class CustomerSerializer(CleanedModelSerializer):
             "budget_close_month",
             "interests",
             "contact_every_days",
+            "strategy_weeks_before_start",
+            "strategy_weeks_before_end",
+            "notes",
+            "active",
             "last_touch",
             "next_touch",
             "touch_status",
         ]
+
+    def create(self, validated_data: dict[str, Any]) -> Customer:
+        return customer_facts_save(customer=Customer(), by=writer(self), **validated_data)
+
+    def update(self, instance: Customer, validated_data: dict[str, Any]) -> Customer:
+        return customer_facts_save(customer=instance, by=writer(self), **validated_data)
 
     def get_interests(self, customer: Customer) -> list[dict[str, Any]]:
         return [
@@ -453,6 +469,16 @@ class PersonChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = PersonChange
         fields = ["field", "old_value", "new_value", "changed_on"]
+
+
+class CustomerChangeSerializer(serializers.ModelSerializer):
+    by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = CustomerChange
+        fields = ["field", "old", "new", "changed_on", "by", "touchpoint"]
 
 
 class SignalSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +25,8 @@ from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
+from calendarapp.roles import can_edit_customers
+from customers.facts import ADMIN_FIELDS, FACT_FIELDS
 from customers.models import Customer, Person
 from traditions.models import Tradition
 
@@ -43,9 +46,32 @@ class CustomerList(generics.ListCreateAPIView):
 
 
 class CustomerDetail(generics.RetrieveUpdateDestroyAPIView):
+    """PATCH by the account owner (the facts) or a calendar admin (every field)."""
+
     queryset = CustomerList.queryset
     serializer_class = serializers.CustomerSerializer
     http_method_names = EDIT_METHODS
+    writes_facts = True
+
+    def check_object_permissions(self, request: Request, obj: Customer) -> None:
+        super().check_object_permissions(request, obj)
+        # Before the body is checked: an owner sending `name` hears that it is not theirs.
+        if request.method == "PATCH" and not can_edit_customers(request.user):
+            if sent := [name for name in ADMIN_FIELDS if name in request.data]:
+                raise PermissionDenied(
+                    f"Only a calendar admin changes {', '.join(sent)}; the account owner"
+                    f" changes {', '.join(FACT_FIELDS)}."
+                )
+
+
+class CustomerHistory(generics.ListAPIView):
+    """A customer's dated changes of its facts, newest first: who, and on which touch."""
+
+    serializer_class = serializers.CustomerChangeSerializer
+
+    def get_queryset(self) -> QuerySet:
+        customer = get_object_or_404(Customer, pk=self.kwargs["pk"])
+        return customer.fact_changes.select_related("by")
 
 
 class TraditionList(generics.ListCreateAPIView):

@@ -55,6 +55,10 @@ def test_customer_fields(admin_client, dane, clock):
             }
         ],
         "contact_every_days": 30,
+        "strategy_weeks_before_start": 10,
+        "strategy_weeks_before_end": 4,
+        "notes": "",
+        "active": True,
         "last_touch": None,
         "next_touch": "2026-06-15",  # never in touch: as soon as possible, a good day from today
         "touch_status": "never",
