@@ -1,8 +1,9 @@
-"""The customer's records on the site: log a touch, a person, a decision step, factor,
-competitor, interest or strategy."""
+"""The customer's records on the site: its facts, log a touch, a person, a decision step, factor,
+competitor, contract, interest or strategy."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 import recurrence
@@ -11,12 +12,16 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
+from calendarapp.lib import countries
 from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
-from customers.decisions import COMPETITOR_FIELDS, FACTOR_FIELDS
+from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
+from customers.facts import FACT_FIELDS
 from customers.interests import EVIDENCE_FIELDS, INTEREST_NAME_MAX, STRATEGY_FIELDS
 from customers.models import (
+    CUSTOMER_FIELDS,
     Channel,
     Competitor,
+    Contract,
     Customer,
     CustomerInterest,
     DecisionFactor,
@@ -67,6 +72,31 @@ def _person_update_fields() -> dict[str, forms.Field]:
     }
 
 
+MONTHS = [(number, datetime.date(2026, number, 1).strftime("%B")) for number in range(1, 13)]
+# What a touch may tell about the customer ("Anything new about them?"), its facts' first ones.
+ASKED_ABOUT_CUSTOMER = ("budget_close_month", "contact_every_days", "notes")
+
+
+def _month_field(**kwargs: Any) -> forms.TypedChoiceField:
+    """The budget-close month by name; the number is what is stored."""
+    return forms.TypedChoiceField(
+        choices=MONTHS, coerce=int, label="Budget closes at the end of", **kwargs
+    )
+
+
+def _customer_update_fields() -> dict[str, forms.Field]:
+    """What a touch may tell about the customer (`ASKED_ABOUT_CUSTOMER`), fresh fields."""
+    return {
+        "budget_close_month": _month_field(required=False),
+        "contact_every_days": forms.IntegerField(
+            required=False, label="Be in touch every (days)", help_text="7-365"
+        ),
+        "notes": forms.CharField(
+            required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
+        ),
+    }
+
+
 class TouchpointForm(forms.Form):
     """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
 
@@ -113,6 +143,10 @@ class TouchpointForm(forms.Form):
             for name, field in _person_update_fields().items():
                 field.initial = getattr(person, name)
                 self.fields[f"p{person.pk}_{name}"] = field
+        # The customer's facts learned on the call, shown as they are now (`customer_updates`).
+        for name, field in _customer_update_fields().items():
+            field.initial = getattr(customer, name)
+            self.fields[f"c_{name}"] = field
         for row in range(CHANGE_ROWS):
             self.fields[f"topic_{row}"] = forms.ChoiceField(
                 choices=[("", "Topic…"), *Topic.choices], required=False, label="Topic"
@@ -133,6 +167,18 @@ class TouchpointForm(forms.Form):
             (person, [self[f"p{person.pk}_{name}"] for name in ASKED_ABOUT_PEOPLE])
             for person in self.updatable
         ]
+
+    def customer_fields(self) -> list[forms.BoundField]:
+        return [self[f"c_{name}"] for name in ASKED_ABOUT_CUSTOMER]
+
+    def _customer_updates(self) -> dict[str, Any]:
+        """Only the facts sent that differ from the customer as stored."""
+        return {
+            name: self.cleaned_data[key]
+            for name in ASKED_ABOUT_CUSTOMER
+            if (key := f"c_{name}") in self.data
+            and self.cleaned_data[key] != getattr(self.customer, name)
+        }
 
     def _people_updates(self) -> list[tuple[Person, dict[str, Any]]]:
         """Only what was sent and differs from the person as stored; the rest changes nothing."""
@@ -178,6 +224,7 @@ class TouchpointForm(forms.Form):
             "follow_up_on": data["follow_up_on"],
             "new_people": new_people,
             "people_updates": self._people_updates(),
+            "customer_updates": self._customer_updates(),
             "interests": [
                 {"interest": name.strip(), "strength": data["interest_strength"] or "curious"}
                 for name in data["interests"].split(",")
@@ -338,6 +385,42 @@ class DecisionStepForm(forms.Form):
             "people": step.people.all(),
             "done": step.done,
         }
+
+
+class CustomerFactsForm(ModelForm):
+    """The facts sales learns in calls; a calendar admin's form (`all_fields`) has every field."""
+
+    budget_close_month = _month_field()
+
+    class Meta:
+        model = Customer
+        fields = list(CUSTOMER_FIELDS)
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, all_fields: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not all_fields:
+            for name in set(CUSTOMER_FIELDS) - set(FACT_FIELDS):
+                del self.fields[name]
+        elif "country" in self.fields:
+            self.fields["country"] = forms.ChoiceField(
+                choices=countries.country_choices(blank="---------"), label="Country"
+            )
+
+    def facts(self) -> dict[str, Any]:
+        """The fields of this form as `customer_facts_save` takes them; after is_valid()."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class ContractForm(ModelForm):
+    """A contract whose renewal we must not miss; saved through `contract_save`."""
+
+    end_date = IsoDateField(widget=DATE_INPUT, label="Ends on")
+
+    class Meta:
+        model = Contract
+        fields = list(CONTRACT_FIELDS)
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class DecisionFactorForm(ModelForm):

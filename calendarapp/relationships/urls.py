@@ -18,6 +18,19 @@ urlpatterns = [
         {"file_format": "xlsx"},
         name="touch-history-xlsx",
     ),
+    path("customers/<int:customer_id>/facts", views.customer_facts_form, name="customer-facts"),
+    path(
+        "customers/<int:customer_id>/contracts/new",
+        views.record_form,
+        {"kind": "contract"},
+        name="contract-create",
+    ),
+    path(
+        "contracts/<int:record_id>",
+        views.record_form,
+        {"kind": "contract"},
+        name="contract-edit",
+    ),
     path(
         "customers/<int:customer_id>/touches/new",
         views.touchpoint_form,

@@ -39,6 +39,8 @@ from calendarapp.relationships.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
+    ContractForm,
+    CustomerFactsForm,
     CustomerInterestForm,
     DecisionFactorForm,
     DecisionStepForm,
@@ -48,9 +50,13 @@ from calendarapp.relationships.forms import (
     TouchpointForm,
 )
 from calendarapp.relationships.records import Record
-from calendarapp.roles import calendar_reader_required
+from calendarapp.roles import calendar_reader_required, can_change_facts, can_edit_customers
+from customers.facts import customer_facts_save
 from customers.interests import customer_interest_confirm
 from customers.models import Customer, CustomerInterest, Person, Topic
+
+# The newest changes of the customer's facts its page lists.
+FACT_HISTORY_SHOWN = 20
 
 # "Upcoming" reaches this far ahead: far enough to act on a budget close's lead time.
 UPCOMING_DAYS = 120
@@ -105,6 +111,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "contracts": customer.contracts.all(),
             "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
             "budget_month": calendar_names.month_name[customer.budget_close_month],
+            "fact_changes": list(
+                customer.fact_changes.select_related("by", "touchpoint")[:FACT_HISTORY_SHOWN]
+            ),
+            "may_change_facts": can_change_facts(request.user, customer),
             **_contacts(customer, people, touch_due, request.user),
             **_decisions(customer, people, today, calendar),
             **interest_context(customer, occurrences, today),
@@ -135,6 +145,34 @@ def _contacts(
 
 
 @calendar_reader_required
+def customer_facts_form(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Edit the customer's facts: its account owner those learned in calls, a calendar admin
+    every field; each change goes into the customer's history."""
+    customer = get_object_or_404(Customer.objects.select_related("owner"), pk=customer_id)
+    if not can_change_facts(request.user, customer):
+        raise PermissionDenied("Only the account owner or a calendar admin edits its facts.")
+    form = CustomerFactsForm(
+        request.POST if request.method == "POST" else None,
+        instance=customer,
+        all_fields=can_edit_customers(request.user),
+    )
+    if form.is_valid():
+        try:
+            # The form has set the values on `customer`; the write function still reads the
+            # stored ones for the history.
+            customer_facts_save(customer=customer, by=request.user, **form.facts())  # type: ignore[arg-type]
+        except ValidationError as error:
+            _refused(form, error, {})
+        else:
+            return redirect(reverse("customer-detail", args=[customer.pk]) + "#facts-title")
+    # The page's heading names the customer as stored, whatever the form says.
+    stored = Customer.objects.only("name").get(pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"customer": stored, "form": form}
+    return render(request, "relationships/customer_facts_form.html", context, status=status)
+
+
+@calendar_reader_required
 def touchpoint_form(
     request: HttpRequest, customer_id: int | None = None, touchpoint_id: int | None = None
 ) -> HttpResponse:
@@ -162,7 +200,7 @@ def touchpoint_form(
     )
     if form.is_valid():
         try:
-            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments())
+            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments(), by=request.user)
         except ValidationError as error:
             _refused(form, error, {})
         else:
@@ -180,6 +218,7 @@ def touchpoint_form(
         "people": list(customer.people.select_related("reports_to")),
         "last_changes": [(topics[t], *latest[t]) for t in topics if t in latest],
         "last_touch": touchpoints[0] if touchpoints else None,
+        "budget_month": calendar_names.month_name[customer.budget_close_month],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "relationships/touchpoint_form.html", context, status=status)
@@ -257,6 +296,7 @@ def decision_step_form(
 
 # The form of each record type that has the plain page (`record_form`).
 RECORD_FORMS: dict[str, type[ModelForm]] = {
+    records.CONTRACT.key: ContractForm,
     records.FACTOR.key: DecisionFactorForm,
     records.COMPETITOR.key: CompetitorForm,
     records.INTEREST.key: CustomerInterestForm,
