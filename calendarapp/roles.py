@@ -42,6 +42,8 @@ GROUP_PERMISSIONS = {
             )
             for action in ("view", "add", "change", "delete")
         ),
+        # Their customers' own traditions; local ones stay the calendar admins'.
+        *(f"traditions.{action}_tradition" for action in ("add", "change", "delete")),
         "customers.view_personchange",
         # The facts of their own customers (can_change_facts) and the history of every one.
         "customers.change_customer_facts",
@@ -89,6 +91,7 @@ CHANGE_COMPETITOR = "customers.change_competitor"
 CHANGE_CONTRACT = "customers.change_contract"
 CHANGE_INTEREST_EVIDENCE = "customers.change_customerinterest"
 CHANGE_STRATEGY = "customers.change_strategy"
+CHANGE_TRADITION = "traditions.change_tradition"
 # The facts sales learns in calls (budget close, cadence, …): the account owner's, by ownership.
 CHANGE_FACTS = "customers.change_customer_facts"
 

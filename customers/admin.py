@@ -94,6 +94,10 @@ class StrategyInline(CustomerRecordInline):
     }
 
 
+class CustomerTraditionInline(CustomerRecordInline, TraditionInline):
+    """The customer's own traditions; account owners keep theirs on the site."""
+
+
 class CustomerForm(forms.ModelForm):
     country = forms.ChoiceField(choices=country_choices)
 
@@ -122,7 +126,7 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
         CustomerInterestInline,
         StrategyInline,
         PersonInline,
-        TraditionInline,
+        CustomerTraditionInline,
     ]
 
     def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:

@@ -31,9 +31,11 @@ from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
+from calendarapp.roles import can_edit_customers
 from customers.facts import customer_facts_save
 from customers.models import Customer, CustomerChange, Interest, PersonChange
 from traditions.models import Tradition
+from traditions.services import LOCAL_FIELDS, TRADITION_FIELDS, tradition_save
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -228,22 +230,37 @@ def _interests_named(names: list[str]) -> list[Interest]:
 
 class TraditionSerializer(CleanedModelSerializer):
     recurrence = RecurrenceRuleField()
+    confirm_often = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="A calendar admin's confirmation that a vacation, busy season or customer"
+        " event really repeats more often than yearly (refused otherwise).",
+    )
 
     class Meta:
         model = Tradition
         fields = [
             "id",
             "customer",
-            "country",
-            "subdivision",
-            "kind",
-            "title",
-            "start",
-            "end",
-            "recurrence",
-            "lead_time_days",
-            "blocks_events",
+            *LOCAL_FIELDS,
+            *(name for name in TRADITION_FIELDS if name != "notes"),
+            "confirm_often",
         ]
+
+    def create(self, validated_data: dict[str, Any]) -> Tradition:
+        return self._save(None, validated_data)
+
+    def update(self, instance: Tradition, validated_data: dict[str, Any]) -> Tradition:
+        return self._save(instance, validated_data)
+
+    def _save(self, tradition: Tradition | None, data: dict[str, Any]) -> Tradition:
+        """Through `tradition_save`; only a calendar admin's confirmation counts."""
+        data = dict(data)
+        confirmed = data.pop("confirm_often", False) and can_edit_customers(writer(self))
+        customer = data.pop("customer", tradition.customer if tradition else None)
+        return tradition_save(
+            tradition=tradition, customer=customer, confirm_often=confirmed, **data
+        )
 
 
 class PlanSerializer(CleanedModelSerializer):

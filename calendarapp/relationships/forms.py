@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
-from calendarapp.lib import countries
+from calendarapp.lib import countries, dates
 from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
 from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
 from customers.facts import FACT_FIELDS
@@ -33,6 +33,8 @@ from customers.models import (
     Strength,
     Topic,
 )
+from traditions.models import Tradition
+from traditions.services import TRADITION_FIELDS
 
 # Django's form classes are generic only to the type checker (django-stubs), not at run time.
 if TYPE_CHECKING:
@@ -421,6 +423,92 @@ class ContractForm(ModelForm):
         model = Contract
         fields = list(CONTRACT_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+# The repeats a customer's tradition offers, in words; the rule is made from the start day.
+TRADITION_REPEATS = {
+    "yearly": "Every year on {day_month}",
+    "week": "Every year, {weekday} of week {week}",
+    "once": "Once",
+    "monthly": "Every month on the {day}",
+    "weekly": "Every week on {weekday}",
+}
+
+
+def _rule_of(repeat: str, start: datetime.date) -> str:
+    """The RFC 5545 rule a repeat in words gives for a tradition starting on `start`, as
+    stored rules are written (so a stored one is known again)."""
+    weekday = dates.WEEKDAYS[start.weekday()]
+    rule = {
+        "yearly": f"RRULE:FREQ=YEARLY;BYMONTH={start.month};BYMONTHDAY={start.day}",
+        "week": f"RRULE:FREQ=YEARLY;BYWEEKNO={start.isocalendar().week};BYDAY={weekday}",
+        "once": "",
+        "monthly": "RRULE:FREQ=MONTHLY",
+        "weekly": "RRULE:FREQ=WEEKLY",
+    }[repeat]
+    return dates.serialize_recurrence(recurrence.deserialize(rule)) if rule else ""
+
+
+class TraditionForm(ModelForm):
+    """A customer's own tradition with its repeat in words ("every year on 15 Nov"), yearly by
+    default; saved through `tradition_save`. A calendar admin's form (`may_confirm`) can confirm a
+    season that repeats more often."""
+
+    start = IsoDateField(widget=DATE_INPUT, label="First day")
+    end = IsoDateField(widget=DATE_INPUT, label="Last day")
+    repeat = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Repeats")
+    confirm_often = forms.BooleanField(
+        required=False, label="Yes, it really repeats more often than once a year"
+    )
+
+    class Meta:
+        model = Tradition
+        # The rule is made from `repeat`.
+        fields = [name for name in TRADITION_FIELDS if name != "recurrence"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, data: Any = None, *, instance: Tradition, may_confirm: bool, **kwargs: Any):
+        super().__init__(data, instance=instance, **kwargs)
+        if not may_confirm:
+            del self.fields["confirm_often"]
+        start = instance.start or timezone.localdate()
+        if self.is_bound:
+            try:
+                start = datetime.date.fromisoformat(str(self.data.get("start", "")))
+            except ValueError:
+                pass
+        words = {
+            "day_month": f"{start.day} {start:%b}",
+            "weekday": f"{start:%A}",
+            "week": start.isocalendar().week,
+            "day": _ordinal(start.day),
+        }
+        choices = [(key, said.format(**words)) for key, said in TRADITION_REPEATS.items()]
+        rule = dates.serialize_recurrence(instance.recurrence) if instance.pk else ""
+        current = [key for key in TRADITION_REPEATS if _rule_of(key, start) == rule]
+        initial = current[0] if instance.pk and current else "yearly"
+        if instance.pk and rule and not current:
+            # A rule the words cannot say (set in the admin or the API) stays unless changed.
+            choices.append(("keep", f"As now: {rule}"))
+            initial = "keep"
+        repeat = choice_field(self, "repeat")
+        repeat.choices = choices
+        repeat.initial = initial
+
+    def save_arguments(self) -> dict[str, Any]:
+        """The arguments of `tradition_save`; call only after is_valid()."""
+        data = dict(self.cleaned_data)
+        repeat = data.pop("repeat")
+        if repeat != "keep":
+            rule = _rule_of(repeat, data["start"])
+            data["recurrence"] = recurrence.deserialize(rule) if rule else None
+        data["confirm_often"] = bool(data.get("confirm_often"))
+        return data
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 class DecisionFactorForm(ModelForm):

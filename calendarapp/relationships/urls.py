@@ -32,6 +32,12 @@ urlpatterns = [
         name="contract-edit",
     ),
     path(
+        "customers/<int:customer_id>/traditions/new",
+        views.tradition_form,
+        name="tradition-create",
+    ),
+    path("traditions/<int:tradition_id>", views.tradition_form, name="tradition-edit"),
+    path(
         "customers/<int:customer_id>/touches/new",
         views.touchpoint_form,
         name="touchpoint-create",

@@ -48,12 +48,14 @@ from calendarapp.relationships.forms import (
     PersonForm,
     StrategyForm,
     TouchpointForm,
+    TraditionForm,
 )
 from calendarapp.relationships.records import Record
 from calendarapp.roles import calendar_reader_required, can_change_facts, can_edit_customers
 from customers.facts import customer_facts_save
 from customers.interests import customer_interest_confirm
 from customers.models import Customer, CustomerInterest, Person, Topic
+from traditions.models import Tradition
 
 # The newest changes of the customer's facts its page lists.
 FACT_HISTORY_SHOWN = 20
@@ -292,6 +294,41 @@ def decision_step_form(
     context = {"customer": customer, "form": form, "step": step, "titles": STEP_TITLES}
     status = 400 if request.method == "POST" else 200
     return render(request, "relationships/decision_step_form.html", context, status=status)
+
+
+@calendar_reader_required
+def tradition_form(
+    request: HttpRequest, customer_id: int | None = None, tradition_id: int | None = None
+) -> HttpResponse:
+    """Add, edit or delete a customer's own tradition, its repeat in words (yearly by default);
+    a season repeating more often is refused for the owner and confirmed by a calendar admin."""
+    tradition, customer = _record_and_customer(records.TRADITION, customer_id, tradition_id)
+    _allowed(request, records.TRADITION, customer)
+    back = reverse("customer-detail", args=[customer.pk]) + records.TRADITION.anchor
+    if request.method == "POST" and "delete" in request.POST and tradition is not None:
+        records.TRADITION.delete_record(tradition)
+        return redirect(back)
+    form = TraditionForm(
+        request.POST if request.method == "POST" else None,
+        instance=tradition or Tradition(customer=customer),
+        may_confirm=can_edit_customers(request.user),
+    )
+    if form.is_valid():
+        try:
+            records.TRADITION.save_record(tradition, customer=customer, **form.save_arguments())
+        except ValidationError as error:
+            _refused(form, error, {"recurrence": "repeat"})
+        else:
+            return redirect(back)
+    context = {
+        "customer": customer,
+        "form": form,
+        "record": form.instance,
+        "record_label": tradition.title if tradition else "",
+        "page": records.TRADITION,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/record_form.html", context, status=status)
 
 
 # The form of each record type that has the plain page (`record_form`).

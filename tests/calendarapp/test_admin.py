@@ -465,7 +465,7 @@ def test_a_staff_sales_manager_sees_but_cannot_change_a_customers_records_in_the
         formset.opts.model._meta.model_name: formset
         for formset in response.context["inline_admin_formsets"]
     }
-    for name in ("contract", "person", "customerinterest", "strategy"):
+    for name in ("contract", "person", "customerinterest", "strategy", "tradition"):
         assert not inlines[name].has_change_permission, name
         assert not inlines[name].has_add_permission, name
 
