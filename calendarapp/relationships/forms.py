@@ -401,6 +401,8 @@ class CustomerFactsForm(ModelForm):
 
     def __init__(self, *args: Any, all_fields: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Who they are (an admin's), then what sales learns in calls, the budget close first.
+        self.order_fields([*(n for n in CUSTOMER_FIELDS if n not in FACT_FIELDS), *FACT_FIELDS])
         if not all_fields:
             for name in set(CUSTOMER_FIELDS) - set(FACT_FIELDS):
                 del self.fields[name]
@@ -494,6 +496,8 @@ class TraditionForm(ModelForm):
         repeat = choice_field(self, "repeat")
         repeat.choices = choices
         repeat.initial = initial
+        # How it repeats right after its first days.
+        self.order_fields(["kind", "title", "start", "end", "repeat", "confirm_often"])
 
     def save_arguments(self) -> dict[str, Any]:
         """The arguments of `tradition_save`; call only after is_valid()."""

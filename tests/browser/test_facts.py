@@ -1,0 +1,96 @@
+"""The account owner edits a customer's facts on its page and the budget advice follows, in a
+real browser with the demo data, laptop (1280) and phone (390).
+
+Screenshots land in tests/artifacts/ (customer-facts-*).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from customers.models import Customer, CustomerChange
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+OWNED_BY_METTE = "Nordlys Retail A/S"
+
+
+def _two_months_ahead() -> tuple[int, datetime.date]:
+    """A month whose budget close falls within "Coming up", and that close's day."""
+    today = timezone.localdate()
+    month = (today.month + 1) % 12 + 1
+    year = today.year + (month < today.month)
+    return month, datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def test_the_owner_moves_the_budget_month_on_a_laptop_and_the_budget_advice_follows(laptop):
+    _move_the_budget_month(laptop, "laptop")
+
+
+def test_the_owner_moves_the_budget_month_on_a_phone_and_the_budget_advice_follows(phone):
+    _move_the_budget_month(phone, "phone")
+
+
+def _move_the_budget_month(session, device: str) -> None:
+    page = session.page
+    session.login("mette", "demo-sales")
+    customer = Customer.objects.get(name=OWNED_BY_METTE)
+    month, close = _two_months_ahead()
+    session.go(f"/customers/{customer.pk}")
+    expect(page.get_by_role("heading", name="Facts")).to_be_visible()
+    page.get_by_role("link", name="Edit facts").first.click()
+    expect(page.get_by_role("heading", name="Edit facts")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    page.get_by_label("Budget closes at the end of").select_option(str(month))
+    page.get_by_label("Notes").fill(
+        f"New CFO since November; the budget now closes in {calendar.month_name[month]}."
+    )
+    session.shot(f"customer-facts-form-{device}")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{session.base}/customers/{customer.pk}#facts-title")
+    said = f"budget closes at the end of {calendar.month_name[month]}"
+    expect(page.get_by_text(said, exact=False).first).to_be_visible()
+    upcoming = page.locator("section", has=page.locator("#upcoming-title"))
+    expect(upcoming).to_contain_text(f"{close.day} {close:%b}")
+    history = page.locator("section", has=page.locator("#fact-history-title"))
+    expect(history).to_contain_text(f"→ {calendar.month_name[month]}")
+    history.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    session.shot(f"customer-facts-history-{device}")
+    upcoming.scroll_into_view_if_needed()
+    session.shot(f"customer-facts-upcoming-{device}")
+    change = CustomerChange.objects.get(customer=customer, field="budget_close_month")
+    assert (change.new, change.by.username) == (str(month), "mette")
+
+    # A weekly five-day vacation is refused for the owner, in words.
+    session.go(f"/customers/{customer.pk}/traditions/new")
+    page.get_by_label("Kind").select_option("vacation")
+    page.get_by_label("Title").fill("Autumn break")
+    page.get_by_label("First day").fill("2027-10-11")
+    page.get_by_label("Last day").fill("2027-10-15")
+    page.get_by_label("Every week on", exact=False).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("A vacation repeats at most once a year", exact=False)).to_be_visible()
+    expect(page.get_by_label("Every year on 11 Oct")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    page.get_by_text(
+        "A vacation repeats at most once a year", exact=False
+    ).scroll_into_view_if_needed()
+    session.shot(f"customer-tradition-refused-{device}")
+
+    # The touch form offers the customer's facts first under "Anything new about them?".
+    session.go(f"/customers/{customer.pk}/touches/new")
+    updates = page.get_by_role("group", name="Anything new about them?")
+    updates.locator("details.customer-update summary").click()
+    expect(updates.get_by_label("Budget closes at the end of")).to_have_value(str(month))
+    updates.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    session.shot(f"customer-touch-facts-{device}")
