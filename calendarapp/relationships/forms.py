@@ -510,6 +510,13 @@ class TraditionForm(ModelForm):
         return data
 
 
+class LocalTraditionForm(TraditionForm):
+    """A country's local tradition (calendar admins): the region that keeps it, if not all."""
+
+    class Meta(TraditionForm.Meta):
+        fields = ["subdivision", *TraditionForm.Meta.fields]
+
+
 def _ordinal(day: int) -> str:
     suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
     return f"{day}{suffix}"

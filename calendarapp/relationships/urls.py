@@ -38,6 +38,16 @@ urlpatterns = [
     ),
     path("traditions/<int:tradition_id>", views.tradition_form, name="tradition-edit"),
     path(
+        "countries/<str:code>/traditions/new",
+        views.local_tradition_form,
+        name="local-tradition-create",
+    ),
+    path(
+        "local-traditions/<int:tradition_id>",
+        views.local_tradition_form,
+        name="local-tradition-edit",
+    ),
+    path(
         "customers/<int:customer_id>/touches/new",
         views.touchpoint_form,
         name="touchpoint-create",

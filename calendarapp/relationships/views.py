@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from calendarapp.relationships.forms import (
     CustomerInterestForm,
     DecisionFactorForm,
     DecisionStepForm,
+    LocalTraditionForm,
     ModelForm,
     PersonForm,
     StrategyForm,
@@ -56,6 +57,7 @@ from customers.facts import customer_facts_save
 from customers.interests import customer_interest_confirm
 from customers.models import Customer, CustomerInterest, Person, Topic
 from traditions.models import Tradition
+from traditions.services import tradition_delete, tradition_save
 
 # The newest changes of the customer's facts its page lists.
 FACT_HISTORY_SHOWN = 20
@@ -329,6 +331,47 @@ def tradition_form(
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "relationships/record_form.html", context, status=status)
+
+
+@calendar_reader_required
+def local_tradition_form(
+    request: HttpRequest, code: str | None = None, tradition_id: int | None = None
+) -> HttpResponse:
+    """Add, edit or delete a country's local tradition: calendar admins, on the site."""
+    if not can_edit_customers(request.user):
+        raise PermissionDenied("Only a calendar admin edits a country's local traditions.")
+    tradition = None
+    if tradition_id is not None:
+        tradition = get_object_or_404(Tradition, pk=tradition_id, customer=None)
+        code = tradition.country
+    elif code is None or countries.validate_country(code):
+        raise Http404("No such country")
+    back = reverse("country-detail", args=[code]) + "#local-title"
+    if request.method == "POST" and "delete" in request.POST and tradition is not None:
+        tradition_delete(tradition=tradition)
+        return redirect(back)
+    form = LocalTraditionForm(
+        request.POST if request.method == "POST" else None,
+        instance=tradition or Tradition(country=code),
+        may_confirm=True,
+    )
+    if form.is_valid():
+        try:
+            tradition_save(
+                tradition=tradition, customer=None, country=code, **form.save_arguments()
+            )
+        except ValidationError as error:
+            _refused(form, error, {"recurrence": "repeat"})
+        else:
+            return redirect(back)
+    context = {
+        "code": code,
+        "name": countries.country_name(code),
+        "form": form,
+        "tradition": tradition,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/local_tradition_form.html", context, status=status)
 
 
 # The form of each record type that has the plain page (`record_form`).

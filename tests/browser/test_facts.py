@@ -72,18 +72,8 @@ def _move_the_budget_month(session, device: str) -> None:
 
     # A weekly five-day vacation is refused for the owner, in words.
     session.go(f"/customers/{customer.pk}/traditions/new")
-    page.get_by_label("Kind").select_option("vacation")
-    page.get_by_label("Title").fill("Autumn break")
-    page.get_by_label("First day").fill("2027-10-11")
-    page.get_by_label("Last day").fill("2027-10-15")
-    page.get_by_label("Every week on", exact=False).check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("A vacation repeats at most once a year", exact=False)).to_be_visible()
+    _save_a_weekly_vacation(page, "Autumn break", "2027-10-11", "2027-10-15")
     expect(page.get_by_label("Every year on 11 Oct")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-    page.get_by_text(
-        "A vacation repeats at most once a year", exact=False
-    ).scroll_into_view_if_needed()
     session.shot(f"customer-tradition-refused-{device}")
 
     # The touch form offers the customer's facts first under "Anything new about them?".
@@ -94,3 +84,44 @@ def _move_the_budget_month(session, device: str) -> None:
     updates.scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     session.shot(f"customer-touch-facts-{device}")
+
+
+def test_a_calendar_admin_keeps_a_countrys_local_traditions_on_the_site_on_a_laptop(laptop):
+    _local_tradition(laptop, "laptop")
+
+
+def test_a_calendar_admin_keeps_a_countrys_local_traditions_on_the_site_on_a_phone(phone):
+    _local_tradition(phone, "phone")
+
+
+def _local_tradition(session, device: str) -> None:
+    page = session.page
+    session.login("admin", "demo-admin")
+    session.go("/countries/DK")
+    page.get_by_role("link", name="Add a local tradition").click()
+    _save_a_weekly_vacation(page, "Winter school break", "2027-02-15", "2027-02-19")
+    # A calendar admin is asked to confirm, and the yearly choice is one click away.
+    expect(page.get_by_label("Yes, it really repeats more often than once a year")).to_be_visible()
+    session.shot(f"country-local-tradition-confirm-{device}")
+    page.get_by_label("Every year, Monday of week 7").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{session.base}/countries/DK#local-title")
+    local = page.locator("section", has=page.locator("#local-title"))
+    expect(local.get_by_role("link", name="Winter school break")).to_be_visible()
+    local.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    session.shot(f"country-local-traditions-{device}")
+
+
+def _save_a_weekly_vacation(page, title: str, first: str, last: str) -> None:
+    """Fill the tradition form with a five-day vacation every week, save, see it refused."""
+    page.get_by_label("Kind").select_option("vacation")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("First day").fill(first)
+    page.get_by_label("Last day").fill(last)
+    page.get_by_label("Every week on", exact=False).check()
+    page.get_by_role("button", name="Save").click()
+    refusal = page.get_by_text("A vacation repeats at most once a year", exact=False)
+    expect(refusal).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    refusal.scroll_into_view_if_needed()
