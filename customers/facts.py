@@ -83,7 +83,10 @@ def customer_facts_save(
             None
             if customer.pk is None
             else facts_text(
-                Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+                # Locks the customer's row only (its owner is the nullable side of a join).
+                Customer.objects.select_for_update(of=("self",))
+                .select_related("owner")
+                .get(pk=customer.pk)
             )
         )
         for name, value in facts.items():
