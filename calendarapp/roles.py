@@ -42,7 +42,12 @@ GROUP_PERMISSIONS = {
             )
             for action in ("view", "add", "change", "delete")
         ),
+        # Their customers' own traditions; local ones stay the calendar admins'.
+        *(f"traditions.{action}_tradition" for action in ("add", "change", "delete")),
         "customers.view_personchange",
+        # The facts of their own customers (can_change_facts) and the history of every one.
+        "customers.change_customer_facts",
+        "customers.view_customerchange",
     ],
     CALENDAR_ADMINS: [
         f"{app}.{action}_{model}"
@@ -65,7 +70,9 @@ GROUP_PERMISSIONS = {
         for action in ("view", "add", "change", "delete")
     ]
     # Who has which API token, and revoking one (tokens are made by their owners).
-    + ["calendarapp.view_apitoken", "calendarapp.change_apitoken"],
+    + ["calendarapp.view_apitoken", "calendarapp.change_apitoken"]
+    # Every customer's facts; their history is written only with a change.
+    + ["customers.change_customer_facts", "customers.view_customerchange"],
 }
 
 
@@ -84,6 +91,9 @@ CHANGE_COMPETITOR = "customers.change_competitor"
 CHANGE_CONTRACT = "customers.change_contract"
 CHANGE_INTEREST_EVIDENCE = "customers.change_customerinterest"
 CHANGE_STRATEGY = "customers.change_strategy"
+CHANGE_TRADITION = "traditions.change_tradition"
+# The facts sales learns in calls (budget close, cadence, …): the account owner's, by ownership.
+CHANGE_FACTS = "customers.change_customer_facts"
 
 
 def sync_roles(**kwargs: Any) -> None:
@@ -130,6 +140,11 @@ def can_change_record(user: Any, customer: Any, permission: str) -> bool:
     if not user.has_perm(permission):
         return False
     return bool(customer.owner_id == user.pk or can_edit_customers(user))
+
+
+def can_change_facts(user: Any, customer: Any) -> bool:
+    """A customer's facts (`FACT_FIELDS` in customers/facts.py): its owner or a calendar admin."""
+    return can_change_record(user, customer, CHANGE_FACTS)
 
 
 def can_read_calendar(user: Any) -> bool:

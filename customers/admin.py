@@ -8,7 +8,16 @@ from django.http import HttpRequest
 
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
-from .models import Contract, Customer, CustomerInterest, Interest, Person, Strategy
+from .facts import customer_facts_save
+from .models import (
+    CUSTOMER_FIELDS,
+    Contract,
+    Customer,
+    CustomerInterest,
+    Interest,
+    Person,
+    Strategy,
+)
 
 
 class CustomerRecordInline(admin.TabularInline):
@@ -85,24 +94,16 @@ class StrategyInline(CustomerRecordInline):
     }
 
 
+class CustomerTraditionInline(CustomerRecordInline, TraditionInline):
+    """The customer's own traditions; account owners keep theirs on the site."""
+
+
 class CustomerForm(forms.ModelForm):
     country = forms.ChoiceField(choices=country_choices)
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "country",
-            "subdivision",
-            "timezone",
-            "owner",
-            "budget_close_month",
-            "contact_every_days",
-            "strategy_weeks_before_start",
-            "strategy_weeks_before_end",
-            "notes",
-            "active",
-        ]
+        fields = list(CUSTOMER_FIELDS)
 
 
 @admin.register(Customer)
@@ -125,8 +126,12 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
         CustomerInterestInline,
         StrategyInline,
         PersonInline,
-        TraditionInline,
+        CustomerTraditionInline,
     ]
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
+        # The form has set the new values; the write function keeps their history.
+        customer_facts_save(customer=obj, by=request.user)  # type: ignore[arg-type]
 
 
 @admin.register(Interest)

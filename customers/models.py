@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import zoneinfo
 from collections.abc import Iterable
@@ -87,6 +88,9 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The facts sales learns in calls, changed by the account owner (roles.CHANGE_FACTS);
+        # `change_customer` stays the calendar admins' (name, country, owner, active).
+        permissions = [("change_customer_facts", "Can change the facts of customers they own")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(strategy_weeks_before_start__gt=F("strategy_weeks_before_end")),
@@ -876,3 +880,77 @@ class Strategy(models.Model):
                 errors["touchpoint"] = "Choose a touchpoint of the same customer."
         if errors:
             raise ValidationError(errors)
+
+
+# The customer's fields whose changes are kept with their date (`CustomerChange`), in form order.
+CUSTOMER_FIELDS = (
+    "name",
+    "country",
+    "subdivision",
+    "timezone",
+    "owner",
+    "budget_close_month",
+    "contact_every_days",
+    "strategy_weeks_before_start",
+    "strategy_weeks_before_end",
+    "notes",
+    "active",
+)
+
+
+class CustomerChange(models.Model):
+    """A dated change of one of a customer's facts: who changed it, and on which touch.
+
+    Written with the change by `customer_facts_save` (and the spreadsheet import's bulk
+    writes), so the customer page can say "budget close month: December → March, 4 Dec 2026".
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="fact_changes")
+    field = models.CharField(max_length=30, choices=[(f, f) for f in CUSTOMER_FIELDS])
+    # As text, as a person reads them: a month's number, an owner's username.
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    changed_on = models.DateField(default=timezone.localdate)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who changed it; empty for an import or a removed user.",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer_changes",
+        help_text="The touch it was learned on, if any.",
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "change of a customer's facts"
+        indexes = [
+            # The customer page and /api/customers/<id>/history: one customer's, newest first.
+            models.Index(fields=["customer", "-changed_at"], name="customerchange_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.field} {self.old!r} -> {self.new!r}"
+
+    @property
+    def label(self) -> str:
+        """The field as the forms name it ("budget close month")."""
+        field = Customer._meta.get_field(self.field)
+        assert isinstance(field, models.Field)
+        return str(field.verbose_name)
+
+    @property
+    def text(self) -> str:
+        """ "December → March", as the customer page says it (months by name)."""
+        old, new = self.old, self.new
+        if self.field == "budget_close_month":
+            old, new = (calendar.month_name[int(v)] if v.isdigit() else v for v in (old, new))
+        return f"{old or '(empty)'} → {new or '(empty)'}"

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from customers.facts import FACT_FIELDS, customer_facts_save
 from customers.interests import interests_note
 from customers.models import (
     DECISION_FIELDS,
@@ -57,6 +58,8 @@ TOUCHPOINT_FIELDS = (
     "new_people",
     "people_updates",
     "interests",
+    "customer_updates",
+    "by",
 )
 
 # The decision fields' defaults: a new person's history starts with what someone chose.
@@ -130,6 +133,8 @@ def touchpoint_log(
     new_people: Iterable[Mapping[str, Any]] = (),
     people_updates: Iterable[tuple[Person, Mapping[str, Any]]] = (),
     interests: Iterable[Mapping[str, Any]] = (),
+    customer_updates: Mapping[str, Any] | None = None,
+    by: User | None = None,
 ) -> Touchpoint:
     """Log a touch with `customer` (or update `touchpoint`), adding `new_people`; all or nothing.
 
@@ -139,9 +144,12 @@ def touchpoint_log(
     `people_updates` pairs a person of the customer with the fields that changed (a new job
     title, left on, their part or stance), saved by `person_save` so the history records them.
     `interests` are noted or confirmed as heard on this touch (see `interests_note`).
+    `customer_updates` are the customer's facts learned on it (a new budget-close month),
+    saved by `customer_facts_save` with this touch and `by` in their history.
 
     The people met must be the customer's. Raises ValidationError naming the
-    field (`new_people` or `people_updates`, with the person and their field) and writes
+    field (`new_people`, `people_updates` or `customer_updates`, with the person and their
+    field) and writes
     nothing then.
     """
     if touchpoint is None:
@@ -161,6 +169,11 @@ def touchpoint_log(
         errors["people"] = strangers
     if strangers := strangers_error(customer, [person for person, _ in people_updates]):
         errors["people_updates"] = strangers
+    customer_updates = dict(customer_updates or {})
+    if unknown := sorted(set(customer_updates) - set(FACT_FIELDS)):
+        errors["customer_updates"] = (
+            f"A touch changes only {', '.join(FACT_FIELDS)}, not {', '.join(unknown)}."
+        )
     try:
         touchpoint.full_clean(exclude=["people", "our_people"])
     except ValidationError as error:
@@ -193,6 +206,14 @@ def touchpoint_log(
         touchpoint.people.set([*people, *met])
         touchpoint.our_people.set(list(our_people))
         interests_note(customer=customer, notes=interests, on=date, touchpoint=touchpoint)
+        if customer_updates:
+            try:
+                customer_facts_save(
+                    customer=customer, by=by, touchpoint=touchpoint, **customer_updates
+                )
+            except ValidationError as error:
+                named = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
+                raise ValidationError({"customer_updates": named}) from None
     return touchpoint
 
 

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from calendarapp.lib import countries, dates
 
-from .models import LocalTradition, Tradition, rule_text_of
+from .models import LocalTradition, Tradition, repeats_too_often, rule_text_of
+
+# A new tradition's rule: most traditions come back once a year (the widget would say "weekly").
+YEARLY = "RRULE:FREQ=YEARLY"
+CONFIRM_OFTEN_LABEL = "It really repeats more often than yearly"
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -77,8 +81,17 @@ class IsoWeekRuleForm(forms.ModelForm):
         "replaces the rule above, which stays empty for it. Empty to use the rule above.",
     )
 
+    confirm_often = forms.BooleanField(
+        required=False,
+        label=CONFIRM_OFTEN_LABEL,
+        help_text="A vacation, busy season or customer event repeats yearly; tick this to save"
+        " one that repeats more often.",
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and not self.initial.get("recurrence"):
+            self.initial["recurrence"] = recurrence.deserialize(YEARLY)
         rule = dates.parse_yearly_rule(dates.serialize_recurrence(self.instance.recurrence))
         # Only a plain ISO week rule (weeks from Monday, no end) is what this field says.
         if rule is not None and rule.weekno is not None and not rule.wkst and not rule.until:
@@ -102,6 +115,17 @@ class IsoWeekRuleForm(forms.ModelForm):
             cleaned["recurrence"] = recurrence.deserialize(
                 f"RRULE:FREQ=YEARLY;BYWEEKNO={week};BYDAY={weekday}"
             )
+        if start and (end := cleaned.get("end")):
+            season = Tradition(
+                kind=cleaned.get("kind") or "",
+                start=start,
+                end=end,
+                recurrence=cleaned.get("recurrence"),
+            )
+            if (too_often := repeats_too_often(season)) and not cleaned.get("confirm_often"):
+                self.add_error(
+                    "recurrence", f"{too_often} Tick “{CONFIRM_OFTEN_LABEL}” to save it."
+                )
         return cleaned
 
 
@@ -130,6 +154,7 @@ class TraditionInline(NextDates, admin.StackedInline):
         "blocks_events",
         "recurrence",
         "iso_week",
+        "confirm_often",
         "next_dates",
         "notes",
     ]
@@ -182,6 +207,7 @@ class LocalTraditionAdmin(NextDates, RecurrenceCatalogMedia, admin.ModelAdmin):
         "blocks_events",
         "recurrence",
         "iso_week",
+        "confirm_often",
         "next_dates",
         "notes",
     ]

@@ -7,6 +7,8 @@ holiday library knows, such as Danish autumn school holidays in week 42).
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -31,6 +33,19 @@ class TraditionKind(models.TextChoices):
     CUSTOMER_EVENT = "customer_event", "Customer event"
     VACATION = "vacation", "Vacation"
     OTHER = "other", "Other"
+
+
+# Seasons of a customer's year: one repeating more often than yearly (a weekly "vacation")
+# fills the calendar, so it needs a calendar admin's confirmation (`repeats_too_often`).
+SEASON_KINDS = frozenset(
+    {TraditionKind.VACATION, TraditionKind.BUSY_SEASON, TraditionKind.CUSTOMER_EVENT}
+)
+TOO_OFTEN = (
+    "A {kind} repeats at most once a year (choose “every year”); this rule repeats it"
+    " {count} times within a year."
+)
+# Yearly rules come back after 357 days at the soonest ("4th Thursday of November").
+_YEAR_AT_LEAST = datetime.timedelta(days=350)
 
 
 class Tradition(models.Model):
@@ -145,6 +160,25 @@ class Tradition(models.Model):
                     errors["recurrence"] = error
         if errors:
             raise ValidationError(errors)
+
+
+def repeats_too_often(tradition: Tradition) -> str:
+    """What is wrong with a season (vacation, busy season, customer event) whose rule repeats
+    it more often than yearly, or "" if nothing: the owner is refused, an admin confirms."""
+    if tradition.kind not in SEASON_KINDS or not tradition.recurrence or not tradition.start:
+        return ""
+    end = tradition.end or tradition.start
+    spans = dates.expand(
+        rule_text_of(tradition.recurrence),
+        tradition.start,
+        end,
+        tradition.start,
+        tradition.start + _YEAR_AT_LEAST,
+    )
+    if len(spans) <= 1:
+        return ""
+    kind = TraditionKind(tradition.kind).label.lower()
+    return TOO_OFTEN.format(kind=kind, count=len(spans))
 
 
 def rule_text_of(value) -> str:

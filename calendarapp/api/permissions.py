@@ -5,11 +5,18 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from calendarapp.models import Plan
-from calendarapp.roles import can_edit_customers, can_edit_plan, can_plan, can_read_calendar
+from calendarapp.roles import (
+    can_change_facts,
+    can_edit_customers,
+    can_edit_plan,
+    can_plan,
+    can_read_calendar,
+)
 
 
 class CalendarPermission(permissions.BasePermission):
-    """Both roles may read; customer data is written by calendar admins only.
+    """Both roles may read; customer data is written by calendar admins only, but a customer's
+    facts also by its account owner (the view's `writes_facts`).
 
     Plans are written by their owners (sales managers) and by calendar admins; the records
     kept about a customer by its account owner and calendar admins (the view's `record`).
@@ -28,6 +35,10 @@ class CalendarPermission(permissions.BasePermission):
             return can_plan(request.user)
         if getattr(view, "writes_records", False):
             return True  # whose customer it is decides: below, and on create in the view
+        if getattr(view, "writes_facts", False) and request.method == "PATCH":
+            return True  # whose customer it is decides: below
+        if getattr(view, "writes_traditions", False):
+            return True  # whose tradition it is decides: in the view
         return can_edit_customers(request.user)
 
     def has_object_permission(self, request, view, obj) -> bool:
@@ -37,4 +48,8 @@ class CalendarPermission(permissions.BasePermission):
             return can_edit_plan(request.user, obj)
         if getattr(view, "writes_records", False):
             return view.record.may_change(request.user, view.record.customer_of(obj))
+        if getattr(view, "writes_facts", False) and request.method == "PATCH":
+            return can_change_facts(request.user, obj)
+        if getattr(view, "writes_traditions", False):
+            return True  # the view asks whose it is
         return can_edit_customers(request.user)

@@ -20,6 +20,7 @@ from calendarapp.api.serializers import (
     ContactQuerySerializer,
     RecurrenceRuleField,
     SignalSerializer,
+    writer,
 )
 from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.relationships import records
@@ -193,6 +194,14 @@ class TouchpointSerializer(RecordSerializer):
         help_text="What blocks a meeting on `follow_up_on` (code: the rule in RULES); the date "
         "is saved as agreed.",
     )
+    customer_updates = serializers.DictField(
+        required=False,
+        write_only=True,
+        help_text="The customer's facts learned on this touch, saved with it:"
+        ' {"budget_close_month": 3, …}; any of budget_close_month, contact_every_days,'
+        " strategy_weeks_before_start, strategy_weeks_before_end, timezone, subdivision,"
+        " notes; kept in its history.",
+    )
     # Validated by the model (topics, sentences); declared for the schema's shape.
     changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
     # Read only, so an exported sheet says whom each touch was with.
@@ -215,6 +224,7 @@ class TouchpointSerializer(RecordSerializer):
             "people_updates",
             "new_people",
             "warnings",
+            "customer_updates",
         ]
 
     def validate(self, attrs):
@@ -244,7 +254,10 @@ class TouchpointSerializer(RecordSerializer):
             "outcome": instance.outcome,
             "follow_up_on": instance.follow_up_on,
         }
-        return super().update(instance, {**current, **validated_data})
+        return super().update(instance, {**current, **validated_data, "by": writer(self)})
+
+    def create(self, validated_data):
+        return super().create({**validated_data, "by": writer(self)})
 
 
 def _people_updates(

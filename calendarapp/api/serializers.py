@@ -32,8 +32,11 @@ from calendarapp.occurrences.touch_states import TouchState, touch_states
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import earliest_start, search_range
 from calendarapp.relationships.finder import ORDERING_ERROR, ORDERINGS, risk_levels
-from customers.models import Customer, Interest, PersonChange
+from calendarapp.roles import can_edit_customers
+from customers.facts import customer_facts_save
+from customers.models import Customer, CustomerChange, Interest, PersonChange
 from traditions.models import Tradition
+from traditions.services import LOCAL_FIELDS, TRADITION_FIELDS, tradition_save
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -69,6 +72,11 @@ class CustomerListField(serializers.ListField):
 
     def to_representation(self, value: Any) -> list[int]:
         return [customer.pk for customer in value.all()]
+
+
+def writer(serializer: serializers.BaseSerializer) -> Any:
+    """Who writes, for the history of a customer's facts: the request's user."""
+    return serializer.context["request"].user
 
 
 class CleanedModelSerializer(serializers.ModelSerializer):
@@ -170,11 +178,21 @@ class CustomerSerializer(CleanedModelSerializer):
             "budget_close_month",
             "interests",
             "contact_every_days",
+            "strategy_weeks_before_start",
+            "strategy_weeks_before_end",
+            "notes",
+            "active",
             "last_touch",
             "next_touch",
             "touch_status",
             "risk_level",
         ]
+
+    def create(self, validated_data: dict[str, Any]) -> Customer:
+        return customer_facts_save(customer=Customer(), by=writer(self), **validated_data)
+
+    def update(self, instance: Customer, validated_data: dict[str, Any]) -> Customer:
+        return customer_facts_save(customer=instance, by=writer(self), **validated_data)
 
     def get_interests(self, customer: Customer) -> list[dict[str, Any]]:
         return [
@@ -234,22 +252,37 @@ def _interests_named(names: list[str]) -> list[Interest]:
 
 class TraditionSerializer(CleanedModelSerializer):
     recurrence = RecurrenceRuleField()
+    confirm_often = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="A calendar admin's confirmation that a vacation, busy season or customer"
+        " event really repeats more often than yearly (refused otherwise).",
+    )
 
     class Meta:
         model = Tradition
         fields = [
             "id",
             "customer",
-            "country",
-            "subdivision",
-            "kind",
-            "title",
-            "start",
-            "end",
-            "recurrence",
-            "lead_time_days",
-            "blocks_events",
+            *LOCAL_FIELDS,
+            *(name for name in TRADITION_FIELDS if name != "notes"),
+            "confirm_often",
         ]
+
+    def create(self, validated_data: dict[str, Any]) -> Tradition:
+        return self._save(None, validated_data)
+
+    def update(self, instance: Tradition, validated_data: dict[str, Any]) -> Tradition:
+        return self._save(instance, validated_data)
+
+    def _save(self, tradition: Tradition | None, data: dict[str, Any]) -> Tradition:
+        """Through `tradition_save`; only a calendar admin's confirmation counts."""
+        data = dict(data)
+        confirmed = data.pop("confirm_often", False) and can_edit_customers(writer(self))
+        customer = data.pop("customer", tradition.customer if tradition else None)
+        return tradition_save(
+            tradition=tradition, customer=customer, confirm_often=confirmed, **data
+        )
 
 
 class PlanSerializer(CleanedModelSerializer):
@@ -475,6 +508,16 @@ class PersonChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = PersonChange
         fields = ["field", "old_value", "new_value", "changed_on"]
+
+
+class CustomerChangeSerializer(serializers.ModelSerializer):
+    by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = CustomerChange
+        fields = ["field", "old", "new", "changed_on", "by", "touchpoint"]
 
 
 class SignalSerializer(serializers.Serializer):

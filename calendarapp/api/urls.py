@@ -74,6 +74,11 @@ urlpatterns = [
         name="api-person-history",
     ),
     path(
+        "customers/<int:pk>/history",
+        login_not_required(views.CustomerHistory.as_view()),
+        name="api-customer-history",
+    ),
+    path(
         "customers/<int:pk>/risk",
         login_not_required(views.CustomerRisk.as_view()),
         name="api-customer-risk",

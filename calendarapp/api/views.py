@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +28,13 @@ from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
 from calendarapp.planning.services import plan_delete
 from calendarapp.planning.suggest import suggest_dates
 from calendarapp.relationships import finder
+from calendarapp.relationships import records as record_types
 from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
+from calendarapp.roles import can_edit_customers
+from customers.facts import ADMIN_FIELDS, FACT_FIELDS
 from customers.models import Customer, Person
 from traditions.models import Tradition
+from traditions.services import tradition_delete
 
 
 class CustomerList(generics.ListCreateAPIView):
@@ -70,20 +77,66 @@ class CustomerList(generics.ListCreateAPIView):
 
 
 class CustomerDetail(generics.RetrieveUpdateDestroyAPIView):
+    """PATCH by the account owner (the facts) or a calendar admin (every field)."""
+
     queryset = CustomerList.queryset
     serializer_class = serializers.CustomerSerializer
     http_method_names = EDIT_METHODS
+    writes_facts = True
+
+    def check_object_permissions(self, request: Request, obj: Customer) -> None:
+        super().check_object_permissions(request, obj)
+        # Before the body is checked: an owner sending `name` hears that it is not theirs.
+        if request.method == "PATCH" and not can_edit_customers(request.user):
+            if sent := [name for name in ADMIN_FIELDS if name in request.data]:
+                raise PermissionDenied(
+                    f"Only a calendar admin changes {', '.join(sent)}; the account owner"
+                    f" changes {', '.join(FACT_FIELDS)}."
+                )
+
+
+class CustomerHistory(generics.ListAPIView):
+    """A customer's dated changes of its facts, newest first: who, and on which touch."""
+
+    serializer_class = serializers.CustomerChangeSerializer
+
+    def get_queryset(self) -> QuerySet:
+        customer = get_object_or_404(Customer, pk=self.kwargs["pk"])
+        return customer.fact_changes.select_related("by")
+
+
+def _may_write_tradition(user: Any, customer: Customer | None) -> None:
+    """A customer's own tradition: its account owner or a calendar admin; a local one: admins."""
+    if customer is None:
+        if not can_edit_customers(user):
+            raise PermissionDenied("Only a calendar admin changes a country's local traditions.")
+    elif not record_types.TRADITION.may_change(user, customer):
+        raise PermissionDenied("Only the customer's account owner or a calendar admin may.")
 
 
 class TraditionList(generics.ListCreateAPIView):
     queryset = Tradition.objects.all()
     serializer_class = serializers.TraditionSerializer
+    writes_traditions = True
+
+    def perform_create(self, serializer: Any) -> None:
+        _may_write_tradition(self.request.user, serializer.validated_data.get("customer"))
+        serializer.save()
 
 
 class TraditionDetail(generics.RetrieveUpdateDestroyAPIView):
-    queryset = Tradition.objects.all()
+    queryset = Tradition.objects.select_related("customer")
     serializer_class = serializers.TraditionSerializer
     http_method_names = EDIT_METHODS
+    writes_traditions = True
+
+    def check_object_permissions(self, request: Request, obj: Tradition) -> None:
+        super().check_object_permissions(request, obj)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            _may_write_tradition(request.user, obj.customer)
+
+    def perform_destroy(self, instance: Tradition) -> None:
+        tradition_delete(tradition=instance)
 
 
 class PlanList(generics.ListCreateAPIView):

@@ -42,7 +42,15 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import tables
-from customers.models import DECISION_FIELDS, Contract, Customer, Person, PersonChange
+from customers.facts import customer_changes, facts_text
+from customers.models import (
+    DECISION_FIELDS,
+    Contract,
+    Customer,
+    CustomerChange,
+    Person,
+    PersonChange,
+)
 from customers.services import person_changes
 from traditions.models import Tradition, rule_text_of
 
@@ -419,6 +427,8 @@ class _Plan:
         self.saves: dict[str, list[tuple[Any, bool, set[str]]]] = {k: [] for k in SHEETS}
         # People's decision fields as stored, for their history (as person_save keeps it).
         self.people_before: dict[int, dict[str, str]] = {}
+        # Customers' facts as stored, for their history (as customer_facts_save keeps it).
+        self.customers_before: dict[int, dict[str, str]] = {}
         self._users: dict[str, Any] | None = None
         self._load_customers()
 
@@ -437,10 +447,12 @@ class _Plan:
                         ids.add(int(row["id"]))
                 elif row.get("customer", "").strip():
                     names.add(row["customer"].strip())
+        # With their owners: the history names the owner a row replaces.
+        customers = Customer.objects.select_related("owner")
         for batch in _batches(sorted(ids)):
-            self.customers_by_id.update(Customer.objects.in_bulk(batch))
+            self.customers_by_id.update(customers.in_bulk(batch))
         # Names match in any case; the exact names too, as SQLite lowers ASCII letters only.
-        query = Customer.objects.annotate(name_lower=Lower("name"))
+        query = customers.annotate(name_lower=Lower("name"))
         for batch in _batches(sorted(names)):
             lowered = [name.lower() for name in batch]
             for customer in query.filter(Q(name__in=batch) | Q(name_lower__in=lowered)):
@@ -541,6 +553,8 @@ class _Plan:
         before = {} if created else _stored_values(obj)
         if kind == "people" and not created:
             self.people_before[obj.pk] = {n: getattr(obj, n) for n in DECISION_FIELDS}
+        if kind == "customers" and not created:
+            self.customers_before[obj.pk] = facts_text(obj)
         for column, text in row.items():
             if column not in _SPECIAL:
                 self._set(kind, line, obj, column, text)
@@ -669,6 +683,18 @@ class _Plan:
                 for person, created, _ in self.saves["people"]
                 for change in person_changes(
                     person, None if created else self.people_before[person.pk]
+                )
+            ),
+            batch_size=BATCH,
+        )
+        # An import has no author in the history: it may run in the background, long after.
+        CustomerChange.objects.bulk_create(
+            (
+                change
+                for customer, created, _ in self.saves["customers"]
+                if not created
+                for change in customer_changes(
+                    customer, self.customers_before[customer.pk], by=None
                 )
             ),
             batch_size=BATCH,

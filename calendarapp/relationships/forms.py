@@ -1,8 +1,9 @@
-"""The customer's records on the site: log a touch, a person, a decision step, factor,
-competitor, interest or strategy."""
+"""The customer's records on the site: its facts, log a touch, a person, a decision step, factor,
+competitor, contract, interest or strategy."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 import recurrence
@@ -12,15 +13,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
-from calendarapp.lib import countries
+from calendarapp.lib import countries, dates
 from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
 from calendarapp.lib.names import display_name
 from calendarapp.relationships import finder
-from customers.decisions import COMPETITOR_FIELDS, FACTOR_FIELDS
+from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
+from customers.facts import FACT_FIELDS
 from customers.interests import EVIDENCE_FIELDS, INTEREST_NAME_MAX, STRATEGY_FIELDS
 from customers.models import (
+    CUSTOMER_FIELDS,
     Channel,
     Competitor,
+    Contract,
     Customer,
     CustomerInterest,
     DecisionFactor,
@@ -34,6 +38,8 @@ from customers.models import (
     people_to_choose,
     present_people,
 )
+from traditions.models import Tradition
+from traditions.services import TRADITION_FIELDS
 
 # Django's form classes are generic only to the type checker (django-stubs), not at run time.
 if TYPE_CHECKING:
@@ -70,6 +76,31 @@ def _person_update_fields() -> dict[str, forms.Field]:
             choices=DecisionRole.choices, required=False, label="Part in decisions"
         ),
         "stance": forms.ChoiceField(choices=Stance.choices, required=False, label="Stance to us"),
+    }
+
+
+MONTHS = [(number, datetime.date(2026, number, 1).strftime("%B")) for number in range(1, 13)]
+# What a touch may tell about the customer ("Anything new about them?"), its facts' first ones.
+ASKED_ABOUT_CUSTOMER = ("budget_close_month", "contact_every_days", "notes")
+
+
+def _month_field(**kwargs: Any) -> forms.TypedChoiceField:
+    """The budget-close month by name; the number is what is stored."""
+    return forms.TypedChoiceField(
+        choices=MONTHS, coerce=int, label="Budget closes at the end of", **kwargs
+    )
+
+
+def _customer_update_fields() -> dict[str, forms.Field]:
+    """What a touch may tell about the customer (`ASKED_ABOUT_CUSTOMER`), fresh fields."""
+    return {
+        "budget_close_month": _month_field(required=False),
+        "contact_every_days": forms.IntegerField(
+            required=False, label="Be in touch every (days)", help_text="7-365"
+        ),
+        "notes": forms.CharField(
+            required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Notes"
+        ),
     }
 
 
@@ -130,6 +161,10 @@ class TouchpointForm(forms.Form):
             for name, field in _person_update_fields().items():
                 field.initial = getattr(person, name)
                 self.fields[f"p{person.pk}_{name}"] = field
+        # The customer's facts learned on the call, shown as they are now (`customer_updates`).
+        for name, field in _customer_update_fields().items():
+            field.initial = getattr(customer, name)
+            self.fields[f"c_{name}"] = field
         for row in range(CHANGE_ROWS):
             self.fields[f"topic_{row}"] = forms.ChoiceField(
                 choices=[("", "Topic…"), *Topic.choices], required=False, label="Topic"
@@ -150,6 +185,18 @@ class TouchpointForm(forms.Form):
             (person, [self[f"p{person.pk}_{name}"] for name in ASKED_ABOUT_PEOPLE])
             for person in self.updatable
         ]
+
+    def customer_fields(self) -> list[forms.BoundField]:
+        return [self[f"c_{name}"] for name in ASKED_ABOUT_CUSTOMER]
+
+    def _customer_updates(self) -> dict[str, Any]:
+        """Only the facts sent that differ from the customer as stored."""
+        return {
+            name: self.cleaned_data[key]
+            for name in ASKED_ABOUT_CUSTOMER
+            if (key := f"c_{name}") in self.data
+            and self.cleaned_data[key] != getattr(self.customer, name)
+        }
 
     def _people_updates(self) -> list[tuple[Person, dict[str, Any]]]:
         """Only what was sent and differs from the person as stored; the rest changes nothing."""
@@ -197,6 +244,7 @@ class TouchpointForm(forms.Form):
             "follow_up_on": data["follow_up_on"],
             "new_people": new_people,
             "people_updates": self._people_updates(),
+            "customer_updates": self._customer_updates(),
             "interests": [
                 {"interest": name.strip(), "strength": data["interest_strength"] or "curious"}
                 for name in data["interests"].split(",")
@@ -361,6 +409,139 @@ class DecisionStepForm(forms.Form):
             "people": step.people.all(),
             "done": step.done,
         }
+
+
+class CustomerFactsForm(ModelForm):
+    """The facts sales learns in calls; a calendar admin's form (`all_fields`) has every field."""
+
+    budget_close_month = _month_field()
+
+    class Meta:
+        model = Customer
+        fields = list(CUSTOMER_FIELDS)
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, all_fields: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Who they are (an admin's), then what sales learns in calls, the budget close first.
+        self.order_fields([*(n for n in CUSTOMER_FIELDS if n not in FACT_FIELDS), *FACT_FIELDS])
+        if not all_fields:
+            for name in set(CUSTOMER_FIELDS) - set(FACT_FIELDS):
+                del self.fields[name]
+        elif "country" in self.fields:
+            self.fields["country"] = forms.ChoiceField(
+                choices=countries.country_choices(blank="---------"), label="Country"
+            )
+
+    def facts(self) -> dict[str, Any]:
+        """The fields of this form as `customer_facts_save` takes them; after is_valid()."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class ContractForm(ModelForm):
+    """A contract whose renewal we must not miss; saved through `contract_save`."""
+
+    end_date = IsoDateField(widget=DATE_INPUT, label="Ends on")
+
+    class Meta:
+        model = Contract
+        fields = list(CONTRACT_FIELDS)
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+# The repeats a customer's tradition offers, in words; the rule is made from the start day.
+TRADITION_REPEATS = {
+    "yearly": "Every year on {day_month}",
+    "week": "Every year, {weekday} of week {week}",
+    "once": "Once",
+    "monthly": "Every month on the {day}",
+    "weekly": "Every week on {weekday}",
+}
+
+
+def _rule_of(repeat: str, start: datetime.date) -> str:
+    """The RFC 5545 rule a repeat in words gives for a tradition starting on `start`, as
+    stored rules are written (so a stored one is known again)."""
+    weekday = dates.WEEKDAYS[start.weekday()]
+    rule = {
+        "yearly": f"RRULE:FREQ=YEARLY;BYMONTH={start.month};BYMONTHDAY={start.day}",
+        "week": f"RRULE:FREQ=YEARLY;BYWEEKNO={start.isocalendar().week};BYDAY={weekday}",
+        "once": "",
+        "monthly": "RRULE:FREQ=MONTHLY",
+        "weekly": "RRULE:FREQ=WEEKLY",
+    }[repeat]
+    return dates.serialize_recurrence(recurrence.deserialize(rule)) if rule else ""
+
+
+class TraditionForm(ModelForm):
+    """A customer's own tradition with its repeat in words ("every year on 15 Nov"), yearly by
+    default; saved through `tradition_save`. A calendar admin's form (`may_confirm`) can confirm a
+    season that repeats more often."""
+
+    start = IsoDateField(widget=DATE_INPUT, label="First day")
+    end = IsoDateField(widget=DATE_INPUT, label="Last day")
+    repeat = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Repeats")
+    confirm_often = forms.BooleanField(
+        required=False, label="Yes, it really repeats more often than once a year"
+    )
+
+    class Meta:
+        model = Tradition
+        # The rule is made from `repeat`.
+        fields = [name for name in TRADITION_FIELDS if name != "recurrence"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, data: Any = None, *, instance: Tradition, may_confirm: bool, **kwargs: Any):
+        super().__init__(data, instance=instance, **kwargs)
+        if not may_confirm:
+            del self.fields["confirm_often"]
+        start = instance.start or timezone.localdate()
+        if self.is_bound:
+            try:
+                start = datetime.date.fromisoformat(str(self.data.get("start", "")))
+            except ValueError:
+                pass
+        words = {
+            "day_month": f"{start.day} {start:%b}",
+            "weekday": f"{start:%A}",
+            "week": start.isocalendar().week,
+            "day": _ordinal(start.day),
+        }
+        choices = [(key, said.format(**words)) for key, said in TRADITION_REPEATS.items()]
+        rule = dates.serialize_recurrence(instance.recurrence) if instance.pk else ""
+        current = [key for key in TRADITION_REPEATS if _rule_of(key, start) == rule]
+        initial = current[0] if instance.pk and current else "yearly"
+        if instance.pk and rule and not current:
+            # A rule the words cannot say (set in the admin or the API) stays unless changed.
+            choices.append(("keep", f"As now: {rule}"))
+            initial = "keep"
+        repeat = choice_field(self, "repeat")
+        repeat.choices = choices
+        repeat.initial = initial
+        # How it repeats right after its first days.
+        self.order_fields(["kind", "title", "start", "end", "repeat", "confirm_often"])
+
+    def save_arguments(self) -> dict[str, Any]:
+        """The arguments of `tradition_save`; call only after is_valid()."""
+        data = dict(self.cleaned_data)
+        repeat = data.pop("repeat")
+        if repeat != "keep":
+            rule = _rule_of(repeat, data["start"])
+            data["recurrence"] = recurrence.deserialize(rule) if rule else None
+        data["confirm_often"] = bool(data.get("confirm_often"))
+        return data
+
+
+class LocalTraditionForm(TraditionForm):
+    """A country's local tradition (calendar admins): the region that keeps it, if not all."""
+
+    class Meta(TraditionForm.Meta):
+        fields = ["subdivision", *TraditionForm.Meta.fields]
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 class DecisionFactorForm(ModelForm):

@@ -29,6 +29,8 @@ from customers.models import (
     Strategy,
     Touchpoint,
 )
+from traditions import services as tradition_services
+from traditions.models import Tradition
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,34 @@ STRATEGY = Record(
     label=attrgetter("title"),
 )
 
+# A customer's own traditions (busy seasons, events, vacations); local ones are the country's.
+TRADITION = Record(
+    "tradition",
+    Tradition,
+    (*tradition_services.TRADITION_FIELDS, "confirm_often"),
+    tradition_services.tradition_save,
+    tradition_services.tradition_delete,
+    "tradition",
+    "tradition",
+    "tradition",
+    roles.CHANGE_TRADITION,
+    "#traditions-title",
+    label=attrgetter("title"),
+)
+
 RECORDS: dict[str, Record] = {
     record.key: record
-    for record in (PERSON, TOUCHPOINT, FACTOR, STEP, COMPETITOR, CONTRACT, INTEREST, STRATEGY)
+    for record in (
+        PERSON,
+        TOUCHPOINT,
+        FACTOR,
+        STEP,
+        COMPETITOR,
+        CONTRACT,
+        INTEREST,
+        STRATEGY,
+        TRADITION,
+    )
 }
 
 

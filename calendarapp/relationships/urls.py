@@ -20,6 +20,35 @@ urlpatterns = [
         {"file_format": "xlsx"},
         name="touch-history-xlsx",
     ),
+    path("customers/<int:customer_id>/facts", views.customer_facts_form, name="customer-facts"),
+    path(
+        "customers/<int:customer_id>/contracts/new",
+        views.record_form,
+        {"kind": "contract"},
+        name="contract-create",
+    ),
+    path(
+        "contracts/<int:record_id>",
+        views.record_form,
+        {"kind": "contract"},
+        name="contract-edit",
+    ),
+    path(
+        "customers/<int:customer_id>/traditions/new",
+        views.tradition_form,
+        name="tradition-create",
+    ),
+    path("traditions/<int:tradition_id>", views.tradition_form, name="tradition-edit"),
+    path(
+        "countries/<str:code>/traditions/new",
+        views.local_tradition_form,
+        name="local-tradition-create",
+    ),
+    path(
+        "local-traditions/<int:tradition_id>",
+        views.local_tradition_form,
+        name="local-tradition-edit",
+    ),
     path(
         "customers/<int:customer_id>/touches/new",
         views.touchpoint_form,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,19 +42,29 @@ from calendarapp.relationships.forms import (
     CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
+    ContractForm,
+    CustomerFactsForm,
     CustomerInterestForm,
     CustomerListForm,
     DecisionFactorForm,
     DecisionStepForm,
+    LocalTraditionForm,
     ModelForm,
     PersonForm,
     StrategyForm,
     TouchpointForm,
+    TraditionForm,
 )
 from calendarapp.relationships.records import Record
-from calendarapp.roles import calendar_reader_required
+from calendarapp.roles import calendar_reader_required, can_change_facts, can_edit_customers
+from customers.facts import customer_facts_save
 from customers.interests import customer_interest_confirm
 from customers.models import Customer, Person, Topic
+from traditions.models import Tradition
+from traditions.services import tradition_delete, tradition_save
+
+# The newest changes of the customer's facts its page lists.
+FACT_HISTORY_SHOWN = 20
 
 # "Upcoming" reaches this far ahead: far enough to act on a budget close's lead time.
 UPCOMING_DAYS = 120
@@ -102,6 +112,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "contracts": customer.contracts.all(),
             "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
             "budget_month": calendar_names.month_name[customer.budget_close_month],
+            "fact_changes": list(
+                customer.fact_changes.select_related("by", "touchpoint")[:FACT_HISTORY_SHOWN]
+            ),
+            "may_change_facts": can_change_facts(request.user, customer),
             **_contacts(customer, people, touch_due, request.user),
             **_decisions(customer, people, today, calendar, brief.risk),
             **interest_context(customer, occurrences, today),
@@ -211,6 +225,34 @@ def _contacts(
 
 
 @calendar_reader_required
+def customer_facts_form(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Edit the customer's facts: its account owner those learned in calls, a calendar admin
+    every field; each change goes into the customer's history."""
+    customer = get_object_or_404(Customer.objects.select_related("owner"), pk=customer_id)
+    if not can_change_facts(request.user, customer):
+        raise PermissionDenied("Only the account owner or a calendar admin edits its facts.")
+    form = CustomerFactsForm(
+        request.POST if request.method == "POST" else None,
+        instance=customer,
+        all_fields=can_edit_customers(request.user),
+    )
+    if form.is_valid():
+        try:
+            # The form has set the values on `customer`; the write function still reads the
+            # stored ones for the history.
+            customer_facts_save(customer=customer, by=request.user, **form.facts())  # type: ignore[arg-type]
+        except ValidationError as error:
+            _refused(form, error, {})
+        else:
+            return redirect(reverse("customer-detail", args=[customer.pk]) + "#facts-title")
+    # The page's heading names the customer as stored, whatever the form says.
+    stored = Customer.objects.only("name").get(pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"customer": stored, "form": form}
+    return render(request, "relationships/customer_facts_form.html", context, status=status)
+
+
+@calendar_reader_required
 def touchpoint_form(
     request: HttpRequest, customer_id: int | None = None, touchpoint_id: int | None = None
 ) -> HttpResponse:
@@ -244,7 +286,7 @@ def touchpoint_form(
             warnings = agreed_day_warnings(customer, day)
     if form.is_valid() and not warnings:
         try:
-            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments())
+            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments(), by=request.user)
         except ValidationError as error:
             _refused(form, error, {})
         else:
@@ -263,6 +305,7 @@ def touchpoint_form(
         "last_changes": [(topics[t], *latest[t]) for t in topics if t in latest],
         "last_touch": touchpoints[0] if touchpoints else None,
         "warnings": warnings,
+        "budget_month": calendar_names.month_name[customer.budget_close_month],
     }
     status = 400 if request.method == "POST" and not warnings else 200
     return render(request, "relationships/touchpoint_form.html", context, status=status)
@@ -343,8 +386,85 @@ def decision_step_form(
     return render(request, "relationships/decision_step_form.html", context, status=status)
 
 
+@calendar_reader_required
+def tradition_form(
+    request: HttpRequest, customer_id: int | None = None, tradition_id: int | None = None
+) -> HttpResponse:
+    """Add, edit or delete a customer's own tradition, its repeat in words (yearly by default);
+    a season repeating more often is refused for the owner and confirmed by a calendar admin."""
+    tradition, customer = _record_and_customer(records.TRADITION, customer_id, tradition_id)
+    _allowed(request, records.TRADITION, customer)
+    back = reverse("customer-detail", args=[customer.pk]) + records.TRADITION.anchor
+    if request.method == "POST" and "delete" in request.POST and tradition is not None:
+        records.TRADITION.delete_record(tradition)
+        return redirect(back)
+    form = TraditionForm(
+        request.POST if request.method == "POST" else None,
+        instance=tradition or Tradition(customer=customer),
+        may_confirm=can_edit_customers(request.user),
+    )
+    if form.is_valid():
+        try:
+            records.TRADITION.save_record(tradition, customer=customer, **form.save_arguments())
+        except ValidationError as error:
+            _refused(form, error, {"recurrence": "repeat"})
+        else:
+            return redirect(back)
+    context = {
+        "customer": customer,
+        "form": form,
+        "record": form.instance,
+        "record_label": tradition.title if tradition else "",
+        "page": records.TRADITION,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/record_form.html", context, status=status)
+
+
+@calendar_reader_required
+def local_tradition_form(
+    request: HttpRequest, code: str | None = None, tradition_id: int | None = None
+) -> HttpResponse:
+    """Add, edit or delete a country's local tradition: calendar admins, on the site."""
+    if not can_edit_customers(request.user):
+        raise PermissionDenied("Only a calendar admin edits a country's local traditions.")
+    tradition = None
+    if tradition_id is not None:
+        tradition = get_object_or_404(Tradition, pk=tradition_id, customer=None)
+        code = tradition.country
+    elif code is None or countries.validate_country(code):
+        raise Http404("No such country")
+    back = reverse("country-detail", args=[code]) + "#local-title"
+    if request.method == "POST" and "delete" in request.POST and tradition is not None:
+        tradition_delete(tradition=tradition)
+        return redirect(back)
+    form = LocalTraditionForm(
+        request.POST if request.method == "POST" else None,
+        instance=tradition or Tradition(country=code),
+        may_confirm=True,
+    )
+    if form.is_valid():
+        try:
+            tradition_save(
+                tradition=tradition, customer=None, country=code, **form.save_arguments()
+            )
+        except ValidationError as error:
+            _refused(form, error, {"recurrence": "repeat"})
+        else:
+            return redirect(back)
+    context = {
+        "code": code,
+        "name": countries.country_name(code),
+        "form": form,
+        "tradition": tradition,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relationships/local_tradition_form.html", context, status=status)
+
+
 # The form of each record type that has the plain page (`record_form`).
 RECORD_FORMS: dict[str, type[ModelForm]] = {
+    records.CONTRACT.key: ContractForm,
     records.FACTOR.key: DecisionFactorForm,
     records.COMPETITOR.key: CompetitorForm,
     records.INTEREST.key: CustomerInterestForm,

@@ -14,7 +14,7 @@ from calendarapp.lib import countries, tables
 from calendarapp.lib.forms import YearForm
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.wording import items
-from calendarapp.roles import calendar_reader_required
+from calendarapp.roles import calendar_reader_required, can_edit_customers
 from calendarapp.timeline.forms import (
     TimelineForm,
 )
@@ -27,6 +27,7 @@ from calendarapp.timeline.layout import (
 from customers.models import (
     Customer,
 )
+from traditions.models import Tradition
 
 
 @calendar_reader_required
@@ -107,6 +108,12 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "subdivision_name": countries.subdivision_name(code, subdivision),
             "holidays": items((o for o in occurrences if o.kind == PUBLIC_HOLIDAY), today),
             "traditions": items((o for o in occurrences if o.kind != PUBLIC_HOLIDAY), today),
+            # Calendar admins edit the rows themselves, on the site.
+            "local_rows": (
+                list(Tradition.objects.filter(customer=None, country=code))
+                if can_edit_customers(request.user)
+                else []
+            ),
         }
     )
     return render(request, "calendarapp/country_detail.html", context)

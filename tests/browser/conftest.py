@@ -11,6 +11,7 @@ from django.core.management import call_command
 from tests.support import ARTIFACTS
 
 DESKTOP = {"width": 1400, "height": 900}
+LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -56,6 +57,13 @@ class Session:
 @pytest.fixture
 def desktop(chromium, live_server, demo):
     session = Session(chromium, live_server, DESKTOP)
+    yield session
+    assert session.problems == []
+
+
+@pytest.fixture
+def laptop(chromium, live_server, demo):
+    session = Session(chromium, live_server, LAPTOP)
     yield session
     assert session.problems == []
 

@@ -76,7 +76,7 @@ def test_customer_page_and_touchpoint_form_on_a_phone(phone):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.shot("touchpoint-form-phone")
     updates = page.get_by_role("group", name="Anything new about them?")
-    updates.locator("summary").first.click()
+    updates.locator("details:not(.customer-update) summary").first.click()
     expect(updates.get_by_label("Left on").first).to_be_visible()
     updates.scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -6,13 +6,14 @@ import datetime
 
 import pytest
 import recurrence
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calendarapp.models import Plan
-from customers.models import Customer, Interest
+from customers.models import Customer, CustomerChange, Interest
 from tests import factories
 from traditions.models import LocalTradition
 
@@ -464,6 +465,56 @@ def test_a_staff_sales_manager_sees_but_cannot_change_a_customers_records_in_the
         formset.opts.model._meta.model_name: formset
         for formset in response.context["inline_admin_formsets"]
     }
-    for name in ("contract", "person", "customerinterest", "strategy"):
+    for name in ("contract", "person", "customerinterest", "strategy", "tradition"):
         assert not inlines[name].has_change_permission, name
         assert not inlines[name].has_add_permission, name
+
+
+def _weekly_vacation(**extra) -> dict[str, str]:
+    return {
+        "country": "DK",
+        "subdivision": "",
+        "kind": "vacation",
+        "title": "School holiday",
+        "start": "2026-10-12",
+        "end": "2026-10-16",
+        "lead_time_days": "0",
+        "recurrence": "RRULE:FREQ=WEEKLY",
+        "notes": "",
+        **extra,
+    }
+
+
+def test_a_new_tradition_in_the_admin_starts_with_a_yearly_rule_not_a_weekly_one(admin_client):
+    response = admin_client.get(reverse("admin:traditions_localtradition_add"))
+    assert response.context["adminform"].form["recurrence"].value().rrules[0].freq == (
+        recurrence.YEARLY
+    )
+
+
+def test_a_weekly_five_day_vacation_is_refused_in_the_admin_until_confirmed(admin_client):
+    url = reverse("admin:traditions_localtradition_add")
+    refused = admin_client.post(url, _weekly_vacation())
+    assert refused.status_code == 200
+    (message,) = refused.context["adminform"].form.errors["recurrence"]
+    assert "A vacation repeats at most once a year" in message
+    assert not LocalTradition.objects.exists()
+    confirmed = admin_client.post(url, _weekly_vacation(confirm_often="on"))
+    assert confirmed.status_code == 302
+    assert LocalTradition.objects.get().title == "School holiday"
+
+
+def test_saving_a_customer_in_the_admin_keeps_the_change_in_its_history(
+    rf, calendar_admin, retailer
+):
+    request = rf.post("/")
+    request.user = calendar_admin
+    retailer.budget_close_month = 3  # as the admin's form sets it before save_model
+    django_admin.site._registry[Customer].save_model(request, retailer, None, True)
+    change = CustomerChange.objects.get()
+    assert (change.field, change.old, change.new, change.by) == (
+        "budget_close_month",
+        "12",
+        "3",
+        calendar_admin,
+    )

@@ -20,12 +20,17 @@ def test_local_tradition_add_page_has_a_working_recurrence_widget(admin_page, li
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "admin-localtradition-add.png", full_page=True)
 
+    # A new tradition starts with a yearly rule, not the widget's own weekly one.
+    widget = page.locator("div.recurrence-widget")
+    assert widget.locator(".panel").count() == 1
+    assert "annually" in widget.inner_text().lower() or "year" in widget.inner_text().lower()
+    assert page.locator("textarea#id_recurrence").input_value().startswith("RRULE:FREQ=YEARLY")
     add_rule = page.locator("div.recurrence-widget .add-rule")
     assert add_rule.is_visible()
     assert add_rule.inner_text().strip().endswith("Add rule")
     add_rule.click()
-    # A rule panel appears, and the hidden textarea now holds an RFC 5545 rule.
-    assert page.locator("div.recurrence-widget .panel").count() == 1
+    # Another rule panel appears, and the hidden textarea still holds RFC 5545 rules.
+    assert page.locator("div.recurrence-widget .panel").count() == 2
     assert page.locator("textarea#id_recurrence").input_value().startswith("RRULE:")
     assert page.problems == []
     assert page.foreign_requests == []

@@ -55,6 +55,10 @@ def test_customer_fields(admin_client, dane, clock):
             }
         ],
         "contact_every_days": 30,
+        "strategy_weeks_before_start": 10,
+        "strategy_weeks_before_end": 4,
+        "notes": "",
+        "active": True,
         "last_touch": None,
         "next_touch": "2026-06-15",  # never in touch: as soon as possible, a good day from today
         "touch_status": "never",
@@ -209,8 +213,9 @@ def test_sales_manager_cannot_write_customers_or_traditions(sales_client, dane):
         == 403
     )
     assert sales_client.delete(f"/api/customers/{dane.pk}").status_code == 403
+    # A country's local traditions stay the calendar admins' (owners keep their customers').
     body = {
-        "customer": dane.pk,
+        "country": "DK",
         "kind": "other",
         "title": "T",
         "start": "2026-01-01",
@@ -218,7 +223,9 @@ def test_sales_manager_cannot_write_customers_or_traditions(sales_client, dane):
     }
     response = sales_client.post("/api/traditions", body, content_type="application/json")
     assert response.status_code == 403
-    assert response.json() == {"errors": {"detail": ["Your role may not change this."]}}
+    assert response.json() == {
+        "errors": {"detail": ["Only a calendar admin changes a country's local traditions."]}
+    }
     assert Customer.objects.get().name == "Dansk Retail"
 
 

@@ -23,7 +23,7 @@ from calendarapp.imports.spreadsheet import (
     errors_csv,
     template_file,
 )
-from customers.models import Contract, Customer, Person, PersonChange
+from customers.models import Contract, Customer, CustomerChange, Person, PersonChange
 from tests import factories
 from traditions.models import Tradition
 
@@ -540,3 +540,29 @@ def test_an_export_imported_again_is_a_fixed_point_for_any_text(db, names, notes
     assert not result.errors
     assert result.count("unchanged") == len(names) == len(result.rows)
     assert _rows("customers") == before
+
+
+def _update_counting_queries(rows: int) -> int:
+    """Import a new budget month and owner for `rows` stored customers; the queries it took."""
+    owner = factories.user(f"owner{rows}")
+    for n in range(rows):
+        factories.customer(f"U{rows}-{n}", "DK", owner=owner)
+    text = "name,country,budget_close_month,owner\n" + "\n".join(
+        f"U{rows}-{n},DK,3,alice" for n in range(rows)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert run(text).updated == rows
+    return len(queries)
+
+
+def test_an_update_keeps_each_customers_fact_history_in_bulk_with_constant_queries(db):
+    factories.user("alice")
+    few = _update_counting_queries(3)
+    assert _update_counting_queries(30) == few
+    changes = CustomerChange.objects.filter(customer__name="U3-0")
+    assert sorted((c.field, c.old, c.new, c.by_id) for c in changes) == [
+        ("budget_close_month", "12", "3", None),
+        ("owner", "owner3", "alice", None),
+    ]
+    run("name,country,budget_close_month\nU3-0,DK,3\n")  # unchanged: no new history
+    assert changes.count() == 2

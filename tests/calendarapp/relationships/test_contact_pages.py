@@ -53,8 +53,8 @@ def test_the_customer_page_costs_the_same_queries_for_more_people_and_touches(
     # The same at 2 and 20: one calendar (the year, the next touch, the steps' findings), the
     # people once (the list and the map), the history, how the customer decides (steps, factors,
     # competitors, the risk check), its interests with their evidence and its strategies, and
-    # the brief's last touch with its open follow-ups.
-    with django_assert_num_queries(40):
+    # the brief's last touch with its open follow-ups, and the newest changes of its facts.
+    with django_assert_num_queries(41):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
 
 

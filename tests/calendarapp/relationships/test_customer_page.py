@@ -43,10 +43,11 @@ def test_customer_page_year_at_a_glance_lists_each_month(sales_client, dansk_ret
     assert 'href="?year=2026"' in html and 'href="?year=2028"' in html
 
 
-def test_admins_get_edit_links(admin_client, dansk_retail):
+def test_admins_get_edit_links_on_the_site(admin_client, dansk_retail):
     html = admin_client.get(f"/customers/{dansk_retail.pk}").content.decode()
-    assert f"/admin/customers/customer/{dansk_retail.pk}/change/" in html
-    assert "#traditions-group" in html
+    assert f"/customers/{dansk_retail.pk}/facts" in html
+    assert f"/customers/{dansk_retail.pk}/traditions/new" in html
+    assert "/admin/" not in html.split("<main", 1)[1]
 
 
 def test_customer_page_bad_year_and_unknown_customer(sales_client, dansk_retail):

@@ -26,6 +26,12 @@ MINIMAL = {
     "contract": {"name": "Support", "end_date": D(2027, 3, 31)},
     "interest": {"interest": "cloud", "noted_on": D(2026, 3, 2)},
     "strategy": {"title": "Move to the cloud", "noted_on": D(2026, 3, 2)},
+    "tradition": {
+        "kind": "busy_season",
+        "title": "Christmas rush",
+        "start": D(2026, 11, 15),
+        "end": D(2026, 12, 31),
+    },
 }
 
 

@@ -1,0 +1,99 @@
+"""Writes of a customer's facts, each change kept with its date, author and touch.
+
+Every writer (the customer pages, the API, the admin, a touch) calls `customer_facts_save`;
+the spreadsheet import writes in bulk and keeps the history with `customer_changes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from customers.models import CUSTOMER_FIELDS, Customer, CustomerChange, Touchpoint
+
+# What the account owner keeps (roles.CHANGE_FACTS); the rest only calendar admins change.
+FACT_FIELDS = (
+    "budget_close_month",
+    "contact_every_days",
+    "strategy_weeks_before_start",
+    "strategy_weeks_before_end",
+    "timezone",
+    "subdivision",
+    "notes",
+)
+ADMIN_FIELDS = tuple(name for name in CUSTOMER_FIELDS if name not in FACT_FIELDS)
+
+
+def facts_text(customer: Customer) -> dict[str, str]:
+    """The customer's facts as the history writes them: text, the owner by username."""
+    texts = {name: str(getattr(customer, name)) for name in CUSTOMER_FIELDS if name != "owner"}
+    texts["owner"] = customer.owner.username if customer.owner is not None else ""
+    return texts
+
+
+def customer_changes(
+    customer: Customer,
+    before: Mapping[str, str] | None,
+    *,
+    by: User | None,
+    touchpoint: Touchpoint | None = None,
+) -> list[CustomerChange]:
+    """What changed against `before` (`facts_text` as stored); a new customer (None) has none.
+
+    The one rule of the history, for `customer_facts_save` and the spreadsheet import.
+    """
+    if before is None:
+        return []
+    after = facts_text(customer)
+    return [
+        CustomerChange(
+            customer=customer,
+            field=name,
+            old=before[name],
+            new=after[name],
+            by=by,
+            touchpoint=touchpoint,
+        )
+        for name in CUSTOMER_FIELDS
+        if after[name] != before[name]
+    ]
+
+
+def customer_facts_save(
+    *,
+    customer: Customer,
+    by: User | None,
+    touchpoint: Touchpoint | None = None,
+    **facts: Any,
+) -> Customer:
+    """Save `customer` (new or stored) with the fields given changed, keeping their history.
+
+    Raises ValidationError naming the field before anything is written. Who may change which
+    field is the caller's check (roles.can_change_facts, `ADMIN_FIELDS`).
+    """
+    unknown = set(facts) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise TypeError(f"customer_facts_save() got unknown fields: {sorted(unknown)}")
+    with transaction.atomic():
+        # As stored, not as on `customer`: a model form has already set the new values on it.
+        before = (
+            None
+            if customer.pk is None
+            else facts_text(
+                # Locks the customer's row only (its owner is the nullable side of a join).
+                Customer.objects.select_for_update(of=("self",))
+                .select_related("owner")
+                .get(pk=customer.pk)
+            )
+        )
+        for name, value in facts.items():
+            setattr(customer, name, value)
+        customer.full_clean()
+        customer.save()
+        CustomerChange.objects.bulk_create(
+            customer_changes(customer, before, by=by, touchpoint=touchpoint)
+        )
+    return customer
