@@ -1,8 +1,8 @@
 """The lost-deal story through the API: after the call, people, risk and dates tell what was said.
 
 A contact tells us on a call (1 Dec 2026) that the CFO left on 30 Nov, a new CFO started whom
-we have not met, and they evaluate a competitor, starting 14 days after our notice deadline;
-we agree to follow up on 24 Dec.
+we have not met, the budget now closes in March instead of December, and they evaluate a
+competitor, starting 14 days after our notice deadline; we agree to follow up on 24 Dec.
 """
 
 import datetime
@@ -23,7 +23,7 @@ def kalmar(sales_manager, clock):
     """A Swedish customer whose CFO we met in October, with Eva, our champion, in IT, and a
     contract whose evaluation starts 14 days after its notice deadline."""
     clock.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC))
-    customer = factories.customer("Kalmar AB", "SE", owner=sales_manager)
+    customer = factories.customer("Kalmar AB", "SE", owner=sales_manager, budget_close_month=12)
     cfo = person_save(
         customer=customer, name="Per", job_title="CFO", decision_role="economic_buyer"
     )
@@ -38,6 +38,10 @@ def kalmar(sales_manager, clock):
 def test_after_the_call_the_risk_map_pickers_and_follow_up_tell_what_was_said(sales_client, kalmar):
     per, eva = kalmar.people.get(name="Per"), kalmar.people.get(name="Eva")
     before = sales_client.get(f"/api/customers/{kalmar.pk}/risk").json()
+    window = {"customer": kalmar.pk, "kind": "budget_close", "start": "2026-12-01"}
+    window["end"] = "2027-12-31"
+    budget = sales_client.get("/api/occurrences", window).json()
+    assert [o["end"] for o in budget] == ["2026-12-31", "2027-12-31"]
     assert [signal["code"] for signal in before["signals"]] == ["late_evaluation"]
     assert "after the notice deadline on Cloud" in before["signals"][0]["text"]
 
@@ -54,6 +58,7 @@ def test_after_the_call_the_risk_map_pickers_and_follow_up_tell_what_was_said(sa
                 {"name": "Lars", "job_title": "CFO", "decision_role": "economic_buyer",
                  "met": False},
             ],
+            "customer_updates": {"budget_close_month": 3},
             "outcome": "follow_up",
             "follow_up_on": "2026-12-24",
         },
@@ -70,6 +75,13 @@ def test_after_the_call_the_risk_map_pickers_and_follow_up_tell_what_was_said(sa
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
+
+    # The budget advice follows at once: the close is in March now, and the history says why.
+    budget = sales_client.get("/api/occurrences", window).json()
+    assert [o["end"] for o in budget] == ["2027-03-31"]
+    [moved] = sales_client.get(f"/api/customers/{kalmar.pk}/history").json()
+    assert (moved["field"], moved["old"], moved["new"]) == ("budget_close_month", "12", "3")
+    assert moved["touchpoint"] == touch["id"]
 
     risk = sales_client.get(f"/api/customers/{kalmar.pk}/risk").json()
     codes = [signal["code"] for signal in risk["signals"]]
