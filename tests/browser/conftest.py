@@ -11,6 +11,7 @@ from django.core.management import call_command
 from tests.support import ARTIFACTS
 
 DESKTOP = {"width": 1400, "height": 900}
+LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -41,7 +42,8 @@ class Session:
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Log in").click()
-        self.page.wait_for_url(f"{self.base}/")
+        # Sales managers land on Today, calendar admins on the timeline.
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     def go(self, path: str) -> None:
         self.page.goto(f"{self.base}{path}")
@@ -63,5 +65,12 @@ def desktop(chromium, live_server, demo):
 @pytest.fixture
 def phone(chromium, live_server, demo):
     session = Session(chromium, live_server, PHONE)
+    yield session
+    assert session.problems == []
+
+
+@pytest.fixture
+def laptop(chromium, live_server, demo):
+    session = Session(chromium, live_server, LAPTOP)
     yield session
     assert session.problems == []
