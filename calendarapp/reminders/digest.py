@@ -317,7 +317,7 @@ def _mark_new(digests: dict[int, Digest], today: datetime.date) -> None:
             ]
 
 
-def marks_of(users: Iterable[int], today: datetime.date) -> dict[tuple[int, str], str]:
+def _marks_of(users: Iterable[int], today: datetime.date) -> dict[tuple[int, str], str]:
     """Each user's marked items: "done", or "snoozed until 8 Dec" while the snooze lasts."""
     marks: dict[tuple[int, str], str] = {}
     for user_id, key, status, until in DigestItemState.objects.filter(
@@ -332,7 +332,7 @@ def marks_of(users: Iterable[int], today: datetime.date) -> dict[tuple[int, str]
 
 def _hide_marked(digests: dict[int, Digest], today: datetime.date) -> None:
     """Move the items each owner marked done, or snoozed until after today, to `hidden`."""
-    marks = marks_of(digests, today)
+    marks = _marks_of(digests, today)
     if not marks:
         return
     for owner_id, one in digests.items():
@@ -353,7 +353,7 @@ def digest_item_mark(
     until: datetime.date | None = None,
 ) -> DigestItemState | None:
     """Mark one item of the user's list done, or snooze it (a week unless `until`); None undoes."""
-    validate_item_key(item_key)  # before any query: PostgreSQL refuses a NUL byte outright
+    _validate_item_key(item_key)  # before any query: PostgreSQL refuses a NUL byte outright
     if status == DigestItemStatus.SNOOZED:
         until = until or today + SNOOZE
         if not today < until <= today + LOOK_AHEAD:
@@ -378,7 +378,7 @@ def digest_item_mark(
         return state
 
 
-def validate_item_key(item_key: str) -> None:
+def _validate_item_key(item_key: str) -> None:
     """Keys are the list's own ids: short, printable text without spaces or slashes."""
     limit = DigestItemState._meta.get_field("item_key").max_length or 0
     if (

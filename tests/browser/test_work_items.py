@@ -22,7 +22,6 @@ pytestmark = [
 def test_the_timelines_default_range_contains_today_on_a_phone(phone):
     page = phone.page
     phone.login("sales", "demo-sales")
-    phone.go("/")
     today = page.locator(".tl-weeks th.today")
     expect(today).to_have_count(1)
     expect(today).to_be_in_viewport()
