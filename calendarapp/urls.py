@@ -9,9 +9,11 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from calendarapp.accounts.views import LoginView
+
 # Django's login and password pages, at the addresses people have bookmarked.
 accounts = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -32,6 +34,7 @@ urlpatterns = [
     path("", include("calendarapp.timeline.urls")),
     path("", include("calendarapp.relationships.urls")),
     path("", include("calendarapp.health.urls")),
+    path("today/", include("calendarapp.reminders.today_urls")),
     path("this-week/", include("calendarapp.reminders.urls")),
     path("opportunities/", include("calendarapp.reminders.opportunity_urls")),
     path("plans/", include("calendarapp.planning.urls")),

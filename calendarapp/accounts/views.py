@@ -1,11 +1,13 @@
-"""The API tokens page: the user's own tokens, a new one shown once, revoking one."""
+"""The login page's landing (Today or the timeline) and the API tokens page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -13,7 +15,15 @@ from calendarapp.accounts.forms import ApiTokenForm
 from calendarapp.accounts.tokens import api_token_create, api_token_revoke, tokens_of
 from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.models import ApiToken
-from calendarapp.roles import calendar_reader_required
+from calendarapp.roles import calendar_reader_required, can_edit_customers
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; without a `next`, sales managers land on Today, calendar admins on `/`."""
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("timeline" if can_edit_customers(self.request.user) else "today")
+
 
 # The session holds a new token's id and plain text until the page has shown them once.
 FRESH_KEY = "fresh_api_token"

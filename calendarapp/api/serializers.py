@@ -602,7 +602,10 @@ class OpportunitySerializer(serializers.Serializer):
     end = StrictDateField()
     title = serializers.CharField()
     message = serializers.CharField()
-    interests = serializers.ListField(child=serializers.CharField())
+    interests = serializers.ListField(
+        child=serializers.CharField(), help_text="What the customer has shown interest in."
+    )
+    deadline = StrictDateField(help_text="The last day to act; the list is sorted by it.")
 
 
 class ContactQuerySerializer(serializers.Serializer):

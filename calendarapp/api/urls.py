@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from calendarapp.api import records, schema, views  # noqa: F401 (schema registers its extensions)
 from calendarapp.api.ics_sources import IcsSourceList
 from calendarapp.api.records import RecordDetail, RecordList
+from calendarapp.api.today import Today, TodayItemDone, TodayItemSnooze, TodayItemUndo
 
 # Every record kept about a customer: its list and its one, by the generic pair of views.
 RECORD_PATHS = [
@@ -92,6 +93,19 @@ urlpatterns = [
         "opportunities",
         login_not_required(views.OpportunityList.as_view()),
         name="api-opportunities",
+    ),
+    path("today", login_not_required(Today.as_view()), name="api-today"),
+    *(
+        path(
+            f"today/<str:key>/{action}",
+            login_not_required(view.as_view()),
+            name=f"api-today-{action}",
+        )
+        for action, view in (
+            ("done", TodayItemDone),
+            ("snooze", TodayItemSnooze),
+            ("undo", TodayItemUndo),
+        )
     ),
     path("plans", login_not_required(views.PlanList.as_view()), name="api-plans"),
     path("plans/check", login_not_required(views.PlanCheck.as_view()), name="api-plan-check"),

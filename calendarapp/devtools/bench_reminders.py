@@ -1,8 +1,9 @@
-"""`make bench` figure for the morning reminders, registered in `calendarapp.bench`.
+"""`make bench` figures for Today and the morning reminders, registered in `calendarapp.bench`.
 
-`reminders_all_owners_ms` builds every owner's digest for one day (the bench
-data has 20 owners sharing 2,000 customers and 300 plans): the work of the
-whole daily fan-out, without sending the emails.
+The bench data has 20 owners sharing 2,000 customers and 300 plans.
+`reminders_all_owners_ms` builds every owner's list for one day, one owner at a time
+as the daily fan-out's tasks do, without sending the emails; `today_all_owners_ms`
+builds them all at once, from one calendar and one conflict check (`build_digests`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ def reminders_all_owners(data: BenchData) -> float:
     owners = list(get_user_model().objects.filter(customers__isnull=False).distinct())
     return timed(
         lambda: [digest.build_digest(owner, DAY) for owner in owners],
+        runs=3,
+        before=RECENT_CALENDARS.clear,
+    )
+
+
+@figure("today_all_owners_ms")
+def today_all_owners(data: BenchData) -> float:
+    owners = list(get_user_model().objects.filter(customers__isnull=False).distinct())
+    return timed(
+        lambda: digest.build_digests(owners, DAY),
         runs=3,
         before=RECENT_CALENDARS.clear,
     )

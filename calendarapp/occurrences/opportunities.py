@@ -1,4 +1,4 @@
-"""Opportunities now: what a sales manager should act on across their customers, by date.
+"""Opportunities now: what a sales manager should act on across their customers, by deadline.
 
 Pre-shopping windows open or opening, notice deadlines, budget closes within
 their lead time, strategy seasons open or opening, and touches due (follow-ups
@@ -26,6 +26,7 @@ from calendarapp.occurrences.sources import budget, contracts, strategy_season, 
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.wording import lead_time_hint
 from customers.models import Customer, CustomerInterest, current_interest_evidence
 from traditions.models import TraditionKind
 
@@ -72,6 +73,9 @@ class Opportunity:
     end: datetime.date
     title: str
     message: str
+    # The last day to act: a window's close, a notice deadline, a budget's act-by day (its close
+    # once that has passed), a strategy season's end, the touch's day.
+    deadline: datetime.date
     interests: list[str] = field(default_factory=list)
 
     @property
@@ -100,7 +104,7 @@ def opportunities(
     today: datetime.date | None = None,
     reuse: bool = True,
 ) -> list[Opportunity]:
-    """What to act on in the next `days` days across the customers selected, sorted by date.
+    """What to act on in the next `days` days across the customers selected, nearest deadline first.
 
     `reuse=False` builds the calendar afresh (for the bench), as `calendar_between`.
     """
@@ -149,11 +153,21 @@ def opportunities(
                 end=occurrence.end,
                 title=occurrence.title,
                 message=what[1],
+                deadline=_deadline(occurrence, today),
                 interests=interests[customer_id],
             )
         )
-    found.sort(key=lambda item: (max(item.start, today), item.customer_name, item.kind))
+    found.sort(key=lambda item: (item.deadline, item.customer_name, item.kind))
     return found
+
+
+def _deadline(occurrence: Occurrence, today: datetime.date) -> datetime.date:
+    """The last day to act on an opportunity, which the page sorts by."""
+    if occurrence.source == budget.NAME:
+        return occurrence.act_by if occurrence.act_by >= today else occurrence.start
+    if occurrence.source == contracts.NAME and occurrence.phase == ContractPhase.DECISION:
+        return occurrence.start
+    return occurrence.end
 
 
 def _what(
@@ -177,10 +191,10 @@ def _what(
         return None
     if occurrence.source == budget.NAME:
         if occurrence.act_by <= horizon and occurrence.start >= today:
-            act_by = dates.format_day(max(occurrence.act_by, today))
             return (
                 OpportunityKind.BUDGET_CLOSE,
-                f"{name}'s budget closes {span}: get into next year's budget by {act_by}.",
+                f"{name}'s budget closes {span}: get into next year's budget"
+                f" ({lead_time_hint(occurrence, today)}).",
             )
         return None
     if occurrence.source == strategy_season.NAME and open_or_opening:

@@ -42,7 +42,10 @@ def _span_with_weeks(start: datetime.date, end: datetime.date) -> str:
 
 
 def lead_time_hint(occurrence: Occurrence, today: datetime.date) -> str:
-    """Say when to act, for things with a lead time: "act by 1 Aug 2026"."""
+    """Say when to act, for things with a lead time: "act by 1 Aug 2026".
+
+    The one act-by sentence: the customer page, Today, its email and API, and Opportunities.
+    """
     if occurrence.lead_time_days <= 0:
         return ""
     if occurrence.act_by < today:

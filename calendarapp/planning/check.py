@@ -217,6 +217,13 @@ class Matcher:
         for occurrence in nearby:
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":
                 continue
+            # One calendar serves many plans (check_plans): another audience's own items
+            # concern nobody here, so skip them before the rules are asked.
+            # (A plan's own occurrence reaches its audience instead: `concerned` asks that.)
+            mine = occurrence.customer_id
+            if audience is not None and mine is not None and not occurrence.ours:
+                if mine not in audience:
+                    continue
             for rule in rules.applying_to(occurrence):
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:

@@ -1,27 +1,28 @@
-"""What an account owner should know this week, read from the one occurrence stream.
+"""Today: what an account owner should do now, in the order to do it, from the one stream.
 
-The daily email and the "This week" page show the same `Digest`:
+The Today page, the morning email and `GET /api/today` show the same `Digest`, one
+list ranked in five groups (`Item.rank`), each item with its reason in words, its
+deadline (`day`), the customer and one action:
 
-- act now: items whose act-by day (the start minus the lead time) falls in the
-  next 7 days, such as "Acme's budget closes 30 Sep: get into next year's budget
-  by 1 Aug", a renewal's pre-shopping window or its notice deadline;
-- open now: a pre-shopping window or a budget lead-in whose act-by day has
-  passed but which is still open, so it does not vanish the day after its act-by,
-  and a strategy season for all the weeks it is open, with its open question;
-- strategy seasons starting in the next 14 days;
-- customer events in the next 14 days;
-- busy seasons starting in the next 14 days (hold back campaigns);
-- new conflicts (blockers and warnings) on the owner's plans since the last reminder;
-- customers whose touch is due or overdue, with the next good day and why.
+1. due today or overdue: touches (overdue first, longest overdue first), follow-ups
+   and ask-again dates, decision steps, act-by days (budget lead-ins, notice
+   deadlines, pre-shopping openings) that are today or passed and still open;
+2. the owner's meetings and visits today and tomorrow, one per customer they name;
+3. high-risk customers ("are we just a data point?"), with the signals;
+4. this week's deadlines (act-by days in the next 7 days) by date, customer events
+   and busy seasons starting within 14 days, decision steps on a bad day, and
+   strategy seasons open now, closest end first;
+5. the owner's plans of the next 90 days with blockers or warnings, one item per plan.
 
-New conflicts are told from old by a fingerprint per finding: when a reminder
-is sent, each plan's fingerprints are stored for that day, and a later day
-compares against the latest snapshot before it. So the page shows the same
-conflicts as that morning's email, however often it is opened.
+A plan's item is keyed by the plan and a fingerprint of its current conflicts, so
+a new conflict brings back an item marked done. Each plan's findings are also
+fingerprinted when a reminder is sent (`PlanFindingSnapshot`); an item is new
+when it entered the list after the last reminder sent (a plan: a conflict the
+owner was not yet told of).
 
-Each item has a stable `key` (the occurrence's id, or the plan and the finding's
-fingerprint); a user marks an item done, or snoozes it for a week, and the page
-and the email leave it out (`DigestItemState`, written by `digest_item_mark`).
+Every other key is the occurrence's id (or the step, or the customer's risk); a user
+marks an item done, or snoozes it, and the page and the email leave it out
+(`DigestItemState`, written by `digest_item_mark`).
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -49,6 +51,7 @@ from calendarapp.models import (
     DigestItemStatus,
     Plan,
     PlanFindingSnapshot,
+    PlanKind,
     PlanStatus,
     ReminderPreference,
     SentReminder,
@@ -60,52 +63,109 @@ from calendarapp.occurrences.sources import budget, contracts, strategy_season, 
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
-from calendarapp.planning.check import Finding, check_plans
-from customers.models import Contract, Customer
+from calendarapp.occurrences.wording import lead_time_hint
+from calendarapp.planning.check import CheckResult, Finding, check_plans
+from customers.models import Contract, Customer, DecisionStep
 from traditions.models import TraditionKind
 
 logger = logging.getLogger(__name__)
 
+DAY = datetime.timedelta(days=1)
 ACT_WINDOW = datetime.timedelta(days=7)
 SNOOZE = datetime.timedelta(days=7)
 SOON = datetime.timedelta(days=14)
+# Plans further out than this wait: their conflicts are not for today.
+PLAN_HORIZON = datetime.timedelta(days=90)
 # Lead times longer than this are not reminded of; a year covers every real one.
 LOOK_AHEAD = datetime.timedelta(days=366)
 CONFLICTS = frozenset({Severity.BLOCKER, Severity.WARNING})
+IN_PERSON_PLANS = frozenset({PlanKind.MEETING, PlanKind.VISIT})
 # A region's tradition may concern many of an owner's customers; name a few.
 NAMES_SHOWN = 3
+# A plan's item names its largest causes; the rest are counted.
+CAUSES_SHOWN = 2
+
+
+class ItemKind(enum.StrEnum):
+    """What an item is; the API's `kind`, a list later issues extend."""
+
+    TOUCH_OVERDUE = "touch_overdue"
+    TOUCH_DUE = "touch_due"
+    FOLLOW_UP = "follow_up"
+    DECISION_STEP = "decision_step"
+    ACT_BY = "act_by"
+    MEETING = "meeting"
+    RISK_HIGH = "risk_high"
+    DEADLINE = "deadline"
+    CUSTOMER_EVENT = "customer_event"
+    STRATEGY_SEASON_OPEN = "strategy_season_open"
+    PLAN_CONFLICTS = "plan_conflicts"
+
+
+# Within "due now": touches (overdue ones by how long, before), follow-ups, steps, act-by days.
+DUE_ORDER = {
+    ItemKind.TOUCH_DUE: 1,
+    ItemKind.FOLLOW_UP: 2,
+    ItemKind.DECISION_STEP: 3,
+    ItemKind.ACT_BY: 4,
+}
+
+# The one action each kind offers beside done and snooze: its label and the page's anchor.
+LOG_TOUCH, OPEN_BRIEF, WHAT_CHANGED, OPEN_PLAN = (
+    "Log the touch",
+    "Open the brief",
+    "What has changed?",
+    "Open the plan",
+)
+ACTIONS = {
+    ItemKind.TOUCH_OVERDUE: LOG_TOUCH,
+    ItemKind.TOUCH_DUE: LOG_TOUCH,
+    ItemKind.FOLLOW_UP: LOG_TOUCH,
+    ItemKind.RISK_HIGH: WHAT_CHANGED,
+    ItemKind.PLAN_CONFLICTS: OPEN_PLAN,
+}
 
 
 @dataclass(frozen=True)
 class Item:
-    """One line of the digest: a sentence, the day it is about, where to look, and its key."""
+    """One line of the list: what, why, by when, about whom, where to act, and its key."""
 
     day: datetime.date
     text: str
     url: str
-    severity: str = ""
-    key: str = ""
+    key: str
+    kind: ItemKind
+    rank: int
+    reason: str = ""
+    customer: int | None = None
+    plan: int | None = None
+    # Where the one action leads (the touch form, the brief, the plan); `url` when empty.
+    action_url: str = ""
+    # The day the item joined the list; None when unknown (never marked new).
+    since: datetime.date | None = None
+    # Sorts within the rank before the day (`DUE_ORDER`; minus the days an overdue touch is late).
+    order: int = 0
+    new: bool = False
     # For a hidden item: "done", or "snoozed until 8 Dec".
     state: str = ""
+
+    @property
+    def action(self) -> str:
+        return ACTIONS.get(self.kind, OPEN_BRIEF)
+
+    @property
+    def action_href(self) -> str:
+        return self.action_url or self.url
 
 
 @dataclass
 class Digest:
-    """One owner's reminder for one day."""
+    """One owner's list for one day."""
 
     owner_id: int
     today: datetime.date
-    act_now: list[Item] = field(default_factory=list)
-    open_now: list[Item] = field(default_factory=list)
-    events: list[Item] = field(default_factory=list)
-    seasons: list[Item] = field(default_factory=list)
-    # Strategy seasons open or starting soon: the time for open questions.
-    strategies: list[Item] = field(default_factory=list)
-    conflicts: list[Item] = field(default_factory=list)
-    touches: list[Item] = field(default_factory=list)
-    # Decision steps on bad days, and customers where we may be just a data point.
-    decisions: list[Item] = field(default_factory=list)
-    # Items the owner marked done or snoozed: left out of the sections and the email.
+    items: list[Item] = field(default_factory=list)
+    # Items the owner marked done or snoozed: left out of the list and the email.
     hidden: list[Item] = field(default_factory=list)
     # Each checked plan's current conflict fingerprints, stored when the reminder is sent.
     fingerprints: dict[int, list[str]] = field(default_factory=dict)
@@ -114,50 +174,10 @@ class Digest:
 
     @property
     def item_count(self) -> int:
-        return sum(len(items) for items in self.lists)
+        return len(self.items)
 
-    @property
-    def lists(self) -> tuple[list[Item], ...]:
-        """Every section's items, hidden ones aside."""
-        return (
-            self.act_now,
-            self.open_now,
-            self.conflicts,
-            self.touches,
-            self.decisions,
-            self.events,
-            self.seasons,
-            self.strategies,
-        )
-
-    @property
-    def sections(self) -> list[tuple[str, str, list[Item]]]:
-        """(heading, explanation, items) of the non-empty sections, in reading order."""
-        sections = [
-            ("Act now", "Deadlines to act on in the next 7 days.", self.act_now),
-            (
-                "Open now",
-                "Still open: pre-shopping windows and budget lead-ins past their act-by day,"
-                " and strategy seasons.",
-                self.open_now,
-            ),
-            ("New conflicts on your plans", "Since your last reminder.", self.conflicts),
-            ("Get in touch", "Customers whose touch is due or overdue.", self.touches),
-            (
-                "How they decide",
-                "Decision steps on a bad day, and customers where we may be just a data point.",
-                self.decisions,
-            ),
-            ("Customer events", "Your customers' own events in the next 14 days.", self.events),
-            ("Busy seasons starting", "Hold back campaigns to these customers.", self.seasons),
-            (
-                "Strategy seasons starting",
-                "Shaping next year's strategy: ask open questions."
-                f" “{strategy_season.OPEN_QUESTION}”",
-                self.strategies,
-            ),
-        ]
-        return [section for section in sections if section[2]]
+    def of_kind(self, *kinds: str) -> list[Item]:
+        return [item for item in self.items if item.kind in kinds]
 
 
 def short_day(day: datetime.date, today: datetime.date) -> str:
@@ -165,84 +185,179 @@ def short_day(day: datetime.date, today: datetime.date) -> str:
     return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
 
 
-def build_digest(owner, today: datetime.date) -> Digest:
-    """Collect everything the owner should know today about their customers and plans."""
-    digest = Digest(owner_id=owner.pk, today=today)
-    customers = Customer.objects.filter(owner=owner, active=True)
+def build_digest(owner: Any, today: datetime.date) -> Digest:
+    """Collect what the owner should do today about their customers and plans, ranked."""
+    return build_digests([owner], today)[owner.pk]
+
+
+def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Digest]:
+    """Every owner's list from one calendar of all their customers and one check of all plans.
+
+    The morning fan-out and the bench ask for many owners at once: the stream and the
+    conflict check cost the same for one owner as for all, so they are paid once.
+    """
+    digests = {owner.pk: Digest(owner_id=owner.pk, today=today) for owner in owners}
+    customers = Customer.objects.filter(owner__in=list(digests), active=True)
     # Every kind named: the next touches are made only when asked for.
     calendar = calendar_between(
         today, today + LOOK_AHEAD, customers=customers, kinds=ALL_KINDS, include_plans=False
     )
-    concerned: dict[str, tuple[Occurrence, list[CustomerRef]]] = {}
+    concerned: dict[tuple[int, str], tuple[Occurrence, list[CustomerRef]]] = {}
     for customer in calendar.customers:
         for occurrence in calendar.for_customer(customer):
-            concerned.setdefault(occurrence.id, (occurrence, []))[1].append(customer)
+            if not _may_list(occurrence, today):
+                continue
+            key = (customer.owner_id or 0, occurrence.id)
+            concerned.setdefault(key, (occurrence, []))[1].append(customer)
     contract_names = _contract_names(
         occurrence.source_id
         for occurrence, _ in concerned.values()
         if occurrence.source == contracts.NAME
     )
-    for occurrence, refs in concerned.values():
-        _classify(digest, occurrence, refs, contract_names)
-    _add_new_conflicts(digest, owner)
-    _add_decisions(digest, customers, calendar)
-    for items in (
-        digest.act_now,
-        digest.open_now,
-        digest.events,
-        digest.seasons,
-        digest.strategies,
-        digest.touches,
-        digest.decisions,
-    ):
-        items.sort(key=lambda item: (item.day, item.text))
-    # Blockers before warnings: the people not being there is the worse news.
-    digest.conflicts.sort(key=lambda item: (SEVERITIES.index(item.severity), item.day, item.text))
-    _hide_marked(digest, owner)
-    return digest
-
-
-def _add_decisions(digest: Digest, customers: QuerySet[Customer], calendar: Calendar) -> None:
-    """Steps on a bad day (after a notice deadline, in a vacation) and high data-point risks."""
+    overdue_since = _touch_due_days(customers)
+    for (owner_id, _), (occurrence, refs) in concerned.items():
+        item = _classify(occurrence, refs, contract_names, today, overdue_since)
+        if item is not None:
+            digests[owner_id].items.append(item)
+    owner_of = {customer.id: customer.owner_id or 0 for customer in calendar.customers}
     names = {customer.id: customer.name for customer in calendar.customers}
-    for customer_id, findings in step_findings(customers, digest.today, calendar).items():
+    for item in _decisions(customers, calendar, names, today):
+        digests[owner_of[item.customer or 0]].items.append(item)
+    _add_plans(digests, today)
+    _mark_new(digests, today)
+    for one in digests.values():
+        one.items.sort(key=lambda item: (item.rank, item.order, item.day, item.text))
+    _hide_marked(digests, today)
+    return digests
+
+
+def _touch_due_days(customers: QuerySet[Customer]) -> dict[int, datetime.date]:
+    """The day each touched customer's touch fell due: its last touch plus its interval."""
+    rows = (
+        customers.order_by()
+        .annotate(last=Max("touchpoints__date"))
+        .filter(last__isnull=False)
+        .values_list("id", "last", "contact_every_days")
+    )
+    return {pk: last + datetime.timedelta(days=every) for pk, last, every in rows}
+
+
+def _decisions(
+    customers: QuerySet[Customer],
+    calendar: Calendar,
+    names: dict[int, str],
+    today: datetime.date,
+) -> Iterable[Item]:
+    """Steps due or passed and not done, steps on a bad day, and high data-point risks."""
+    # One-off steps only: a repeating step's date is its first meeting, not a due day.
+    due_steps = DecisionStep.objects.filter(
+        customer__in=customers, done=False, date__lte=today, recurrence__isnull=True
+    ).values_list("id", "customer_id", "title", "date")
+    for pk, customer_id, title, day in cast(
+        Iterable[tuple[int, int, str, datetime.date]], due_steps
+    ):
+        url = reverse("customer-detail", args=[customer_id]) + "#decision-title"
+        reason = "today" if day == today else f"was due {short_day(day, today)}, not marked done"
+        yield Item(
+            day,
+            f"{names[customer_id]}: {title}",
+            url,
+            f"step-{pk}",
+            ItemKind.DECISION_STEP,
+            1,
+            reason,
+            customer_id,
+            since=day,
+            order=DUE_ORDER[ItemKind.DECISION_STEP],
+        )
+    for customer_id, findings in step_findings(customers, today, calendar).items():
         url = reverse("customer-detail", args=[customer_id]) + "#decision-title"
         for finding in findings:
-            text = f"{names[customer_id]}: {finding.text}"
-            key = f"step-finding-{finding.step_id}-{finding.day.isoformat()}"
-            digest.decisions.append(Item(finding.day, text, url, key=key))
-    for customer_id, risk in risks(customers, digest.today).items():
+            yield Item(
+                finding.day,
+                f"{names[customer_id]}: {finding.text}",
+                url,
+                f"step-finding-{finding.step_id}-{finding.day.isoformat()}",
+                ItemKind.DECISION_STEP,
+                4,
+                "a decision step on a bad day",
+                customer_id,
+            )
+    for customer_id, risk in risks(customers, today).items():
         if risk.high:
-            url = reverse("customer-detail", args=[customer_id]) + "#risk-title"
-            reasons = "; ".join(signal.text.rstrip(".") for signal in risk.signals)
-            text = f"{names[customer_id]}: high risk we are just a data point ({reasons})"
-            digest.decisions.append(Item(digest.today, text, url, key=f"risk-{customer_id}"))
+            yield Item(
+                today,
+                f"{names[customer_id]}: high risk we are just a data point",
+                reverse("customer-detail", args=[customer_id]) + "#risk-title",
+                f"risk-{customer_id}",
+                ItemKind.RISK_HIGH,
+                3,
+                "; ".join(signal.text.rstrip(".") for signal in risk.signals),
+                customer_id,
+                action_url=reverse("touchpoint-create", args=[customer_id]),
+            )
 
 
-def _hide_marked(digest: Digest, owner) -> None:
-    """Move the items the owner marked done, or snoozed until after today, to `hidden`."""
-    marks: dict[str, str] = {}
-    for key, status, until in DigestItemState.objects.filter(user=owner).values_list(
-        "item_key", "status", "snoozed_until"
-    ):
+def _mark_new(digests: dict[int, Digest], today: datetime.date) -> None:
+    """Mark the items that joined the list after the owner's last reminder (none before one)."""
+    last_sent = dict(
+        SentReminder.objects.filter(owner__in=list(digests), day__lt=today)
+        .values("owner")
+        .annotate(last=Max("day"))
+        .values_list("owner", "last")
+    )
+    for owner_id, one in digests.items():
+        sent = last_sent.get(owner_id)
+        if sent is not None:
+            one.items[:] = [
+                replace(item, new=True)
+                if item.new or (item.since is not None and item.since > sent)
+                else item
+                for item in one.items
+            ]
+
+
+def _marks_of(users: Iterable[int], today: datetime.date) -> dict[tuple[int, str], str]:
+    """Each user's marked items: "done", or "snoozed until 8 Dec" while the snooze lasts."""
+    marks: dict[tuple[int, str], str] = {}
+    for user_id, key, status, until in DigestItemState.objects.filter(
+        user__in=list(users)
+    ).values_list("user_id", "item_key", "status", "snoozed_until"):
         if status == DigestItemStatus.DONE:
-            marks[key] = "done"
-        elif until is not None and until > digest.today:
-            marks[key] = f"snoozed until {short_day(until, digest.today)}"
+            marks[user_id, key] = "done"
+        elif until is not None and until > today:
+            marks[user_id, key] = f"snoozed until {short_day(until, today)}"
+    return marks
+
+
+def _hide_marked(digests: dict[int, Digest], today: datetime.date) -> None:
+    """Move the items each owner marked done, or snoozed until after today, to `hidden`."""
+    marks = _marks_of(digests, today)
     if not marks:
         return
-    for items in digest.lists:
-        digest.hidden.extend(
-            replace(item, state=marks[item.key]) for item in items if item.key in marks
-        )
-        items[:] = [item for item in items if item.key not in marks]
+    for owner_id, one in digests.items():
+        one.hidden = [
+            replace(item, state=marks[owner_id, item.key])
+            for item in one.items
+            if (owner_id, item.key) in marks
+        ]
+        one.items[:] = [item for item in one.items if (owner_id, item.key) not in marks]
 
 
 def digest_item_mark(
-    *, user, item_key: str, status: str | None, today: datetime.date
+    *,
+    user: Any,
+    item_key: str,
+    status: str | None,
+    today: datetime.date,
+    until: datetime.date | None = None,
 ) -> DigestItemState | None:
-    """Mark one item of the user's digest done, or snooze it for a week; None brings it back."""
+    """Mark one item of the user's list done, or snooze it (a week unless `until`); None undoes."""
     _validate_item_key(item_key)  # before any query: PostgreSQL refuses a NUL byte outright
+    if status == DigestItemStatus.SNOOZED:
+        until = until or today + SNOOZE
+        if not today < until <= today + LOOK_AHEAD:
+            raise ValidationError({"until": "Snooze until a day after today, within a year."})
     with transaction.atomic():
         # Snoozes that have run out mean nothing any more: drop them while here.
         DigestItemState.objects.filter(
@@ -257,16 +372,20 @@ def digest_item_mark(
             item_key=item_key,
             defaults={
                 "status": status,
-                "snoozed_until": today + SNOOZE if status == DigestItemStatus.SNOOZED else None,
+                "snoozed_until": until if status == DigestItemStatus.SNOOZED else None,
             },
         )
         return state
 
 
 def _validate_item_key(item_key: str) -> None:
-    """Keys are the digest's own ids: short, printable text (PostgreSQL refuses a NUL byte)."""
+    """Keys are the list's own ids: short, printable text without spaces or slashes."""
     limit = DigestItemState._meta.get_field("item_key").max_length or 0
-    if len(item_key) > limit or any(character < " " for character in item_key):
+    if (
+        not item_key
+        or len(item_key) > limit
+        or any(character <= " " or character in "/?#" for character in item_key)
+    ):
         raise ValidationError({"item_key": "This names no item of the list."})
 
 
@@ -277,89 +396,158 @@ def _contract_names(ids: Iterable[int | None]) -> dict[int, str]:
     return dict(Contract.objects.filter(pk__in=wanted).values_list("id", "name"))
 
 
+def _may_list(occurrence: Occurrence, today: datetime.date) -> bool:
+    """Whether `_classify` could list the occurrence: a cheap test that skips most of a year."""
+    return (
+        occurrence.kind == TOUCH_DUE
+        or occurrence.start < today + SOON
+        or bool(occurrence.lead_time_days and occurrence.act_by < today + ACT_WINDOW)
+    )
+
+
 def _classify(
-    digest: Digest,
     occurrence: Occurrence,
     refs: list[CustomerRef],
     contract_names: dict[int, str],
-) -> None:
-    today = digest.today
+    today: datetime.date,
+    due_days: dict[int, datetime.date],
+) -> Item | None:
+    """The item an occurrence makes on the list, if any."""
     names = _names(refs)
     url = _url(occurrence, refs)
+    customer = refs[0].id if len(refs) == 1 else None
     key = occurrence.id
     starts_soon = today <= occurrence.start < today + SOON
     if occurrence.kind == TOUCH_DUE:
-        if occurrence.phase in (TouchStatus.DUE, TouchStatus.OVERDUE):
-            reason = occurrence.title.removeprefix(touches.TITLE_PREFIX)
-            when = short_day(occurrence.start, today)
-            text = f"{names}: get in touch {when} ({reason})"
-            digest.touches.append(Item(occurrence.start, text, url, key=key))
-    elif occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
+        return _touch(occurrence, names, url, refs[0].id, today, due_days)
+    if occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
         when = _span(occurrence.start, occurrence.end, today)
-        text = f"{names}: {occurrence.title}, {when}"
-        digest.events.append(Item(occurrence.start, text, url, key=key))
-    elif occurrence.kind == STRATEGY_SEASON and occurrence.start <= today:
-        # Open all season, like a pre-shopping window; the key stays, so done hides the season.
-        text = (
-            f"{names}: shaping next year's strategy until {short_day(occurrence.end, today)}:"
-            f" ask what they want to change, “{strategy_season.OPEN_QUESTION}”"
-            f" ({_days_left(occurrence.end, today)})"
+        return Item(
+            occurrence.start,
+            f"{names}: {occurrence.title}, {when}",
+            url,
+            key,
+            ItemKind.CUSTOMER_EVENT,
+            4,
+            f"their own event, in {_days(occurrence.start, today)}",
+            customer,
+            since=occurrence.start - SOON + DAY,
         )
-        digest.open_now.append(Item(occurrence.end, text, url, key=key))
-    elif occurrence.kind == STRATEGY_SEASON and starts_soon:
-        start, end = short_day(occurrence.start, today), short_day(occurrence.end, today)
-        text = (
-            f"{names}: shaping next year's strategy {start} to {end}: ask what they want to change"
+    if occurrence.kind == STRATEGY_SEASON and occurrence.start <= today:
+        return Item(
+            occurrence.end,
+            f"{names}: shaping next year's strategy until {short_day(occurrence.end, today)}",
+            url,
+            key,
+            ItemKind.STRATEGY_SEASON_OPEN,
+            4,
+            f"ask what they want to change, “{strategy_season.OPEN_QUESTION}”"
+            f" ({_days_left(occurrence.end, today)})",
+            customer,
+            since=occurrence.start,
         )
-        digest.strategies.append(Item(occurrence.start, text, url, key=key))
-    elif occurrence.kind == TraditionKind.BUSY_SEASON and starts_soon:
-        text = (
+    if occurrence.kind == TraditionKind.BUSY_SEASON and starts_soon:
+        return Item(
+            occurrence.start,
             f"{names}: {occurrence.title} starts {short_day(occurrence.start, today)}, "
-            f"until {short_day(occurrence.end, today)}: hold back campaigns"
+            f"until {short_day(occurrence.end, today)}",
+            url,
+            key,
+            ItemKind.CUSTOMER_EVENT,
+            4,
+            "their busy season: hold back campaigns",
+            customer,
+            since=occurrence.start - SOON + DAY,
         )
-        digest.seasons.append(Item(occurrence.start, text, url, key=key))
-    elif occurrence.lead_time_days and today <= occurrence.act_by < today + ACT_WINDOW:
-        text = _act_now_text(occurrence, names, contract_names, today)
-        digest.act_now.append(Item(occurrence.act_by, text, url, key=key))
-    elif (closes := _open_until(occurrence)) and occurrence.act_by < today <= closes:
-        text = _open_now_text(occurrence, names, contract_names, today, closes)
-        digest.open_now.append(Item(closes, text, url, key=key))
+    # Open to act on from the act-by day to the close (a budget, a window, a notice deadline).
+    last = _open_until(occurrence) or occurrence.act_by
+    if occurrence.lead_time_days and occurrence.act_by <= today <= last:
+        return Item(
+            last,
+            _act_text(occurrence, names, contract_names, today),
+            url,
+            key,
+            ItemKind.ACT_BY,
+            1,
+            f"{lead_time_hint(occurrence, today)} ({_days_left(last, today)})",
+            customer,
+            since=occurrence.act_by,
+            order=DUE_ORDER[ItemKind.ACT_BY],
+        )
+    if occurrence.lead_time_days and today < occurrence.act_by < today + ACT_WINDOW:
+        return Item(
+            occurrence.act_by,
+            _act_text(occurrence, names, contract_names, today),
+            url,
+            key,
+            ItemKind.DEADLINE,
+            4,
+            lead_time_hint(occurrence, today),
+            customer,
+            since=occurrence.act_by - ACT_WINDOW + DAY,
+        )
+    return None
+
+
+def _touch(
+    occurrence: Occurrence,
+    names: str,
+    url: str,
+    customer: int,
+    today: datetime.date,
+    due_days: dict[int, datetime.date],
+) -> Item | None:
+    """A touch due or overdue, or a follow-up (ask-again) day reached; None while not yet."""
+    reason = occurrence.title.removeprefix(touches.TITLE_PREFIX)
+    form = reverse("touchpoint-create", args=[customer])
+    follow_up = reason.startswith(touches.FOLLOW_UP_REASON)
+    if follow_up and occurrence.start <= today:
+        return Item(
+            occurrence.start,
+            f"Follow up with {names}",
+            url,
+            occurrence.id,
+            ItemKind.FOLLOW_UP,
+            1,
+            reason,
+            customer,
+            action_url=form,
+            since=occurrence.start,
+            order=DUE_ORDER[ItemKind.FOLLOW_UP],
+        )
+    if occurrence.phase not in (TouchStatus.DUE, TouchStatus.OVERDUE):
+        return None
+    overdue = occurrence.phase == TouchStatus.OVERDUE
+    due = due_days.get(customer, today)
+    return Item(
+        occurrence.start,
+        f"Get in touch with {names}",
+        url,
+        occurrence.id,
+        ItemKind.TOUCH_OVERDUE if overdue else ItemKind.TOUCH_DUE,
+        1,
+        reason,
+        customer,
+        action_url=form,
+        since=due,
+        # Overdue first, the longest overdue first.
+        order=-(today - due).days if overdue else DUE_ORDER[ItemKind.TOUCH_DUE],
+    )
 
 
 def _open_until(occurrence: Occurrence) -> datetime.date | None:
-    """The last day a pre-shopping window or a budget lead-in is open; None for anything else.
+    """The last day an act-by day stays open to act on; None for anything else.
 
     A budget's lead-in runs from its act-by day to the close; a pre-shopping window to the day
-    before the notice deadline (the occurrence's end).
+    before the notice deadline (the occurrence's end); a notice deadline to itself.
     """
     if occurrence.source == budget.NAME:
         return occurrence.start
     if occurrence.source == contracts.NAME and occurrence.phase == ContractPhase.PRE_SHOPPING:
         return occurrence.end
+    if occurrence.source == contracts.NAME and occurrence.phase == ContractPhase.DECISION:
+        return occurrence.start
     return None
-
-
-def _open_now_text(
-    occurrence: Occurrence,
-    names: str,
-    contract_names: dict[int, str],
-    today: datetime.date,
-    closes: datetime.date,
-) -> str:
-    days_left = _days_left(closes, today)
-    if occurrence.source == budget.NAME:
-        return (
-            f"{possessive(names)} budget closes {short_day(closes, today)}: "
-            f"get into next year's budget now ({days_left})"
-        )
-    contract = contract_names.get(occurrence.source_id or 0, occurrence.title)
-    opens = (
-        "is open" if occurrence.start <= today else f"opens {short_day(occurrence.start, today)}"
-    )
-    return (
-        f"{possessive(names)} pre-shopping for {contract} {opens} until "
-        f"{short_day(closes, today)}: make your offer ({days_left})"
-    )
 
 
 def _days_left(closes: datetime.date, today: datetime.date) -> str:
@@ -367,27 +555,30 @@ def _days_left(closes: datetime.date, today: datetime.date) -> str:
     return f"{left} day{'s' if left != 1 else ''} left"
 
 
-def _act_now_text(
+def _days(day: datetime.date, today: datetime.date) -> str:
+    ahead = (day - today).days
+    return "today" if ahead == 0 else f"{ahead} day{'s' if ahead != 1 else ''}"
+
+
+def _act_text(
     occurrence: Occurrence, names: str, contract_names: dict[int, str], today: datetime.date
 ) -> str:
+    """What the deadline is: "Acme's budget closes 30 Sep: get into next year's budget"."""
     start = short_day(occurrence.start, today)
-    act_by = short_day(occurrence.act_by, today)
     if occurrence.source == budget.NAME:
-        return f"{possessive(names)} budget closes {start}: get into next year's budget by {act_by}"
+        return f"{possessive(names)} budget closes {start}: get into next year's budget"
     if occurrence.source == contracts.NAME:
         contract = contract_names.get(occurrence.source_id or 0, occurrence.title)
         if occurrence.phase == ContractPhase.PRE_SHOPPING:
+            verb = "is open since" if occurrence.start <= today else "opens"
             return (
-                f"{possessive(names)} pre-shopping for {contract} opens {start}: "
-                f"have your offer ready by {act_by}"
+                f"{possessive(names)} pre-shopping for {contract} {verb} {start}: make your offer"
             )
         if occurrence.phase == ContractPhase.DECISION:
             return (
-                f"{possessive(names)} notice deadline for {contract} is {start}: "
-                f"agree the renewal by {act_by}"
+                f"{possessive(names)} notice deadline for {contract} is {start}: agree the renewal"
             )
-    when = _span(occurrence.start, occurrence.end, today)
-    return f"{names}: {occurrence.title}, {when}: act by {act_by}"
+    return f"{names}: {occurrence.title}, {_span(occurrence.start, occurrence.end, today)}"
 
 
 def possessive(name: str) -> str:
@@ -429,34 +620,95 @@ def fingerprint(finding: Finding) -> str:
             finding.end,
         )
     )
+    return _hash(text)
+
+
+def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def _add_new_conflicts(digest: Digest, owner) -> None:
+def _add_plans(digests: dict[int, Digest], today: datetime.date) -> None:
+    """Each owner's meetings and visits today and tomorrow, and plans with conflicts, one item each.
+
+    One conflict check serves every owner's plans of the next 90 days.
+    """
     plans = list(
-        Plan.objects.filter(owner=owner, end__gte=digest.today)
+        Plan.objects.filter(
+            owner__in=list(digests), end__gte=today, start__lte=today + PLAN_HORIZON
+        )
         .exclude(status=PlanStatus.CANCELLED)
+        .order_by("start", "pk")
         .prefetch_related("customers", "interests", "offers")
     )
     if not plans:
         return
     results = check_plans(plans)
-    baselines = _baselines(plans, digest.today)
+    baselines = _baselines(plans, today)
+    tomorrow = today + DAY
     for plan in plans:
+        digest = digests[plan.owner_id]
+        if plan.kind in IN_PERSON_PLANS and plan.start <= tomorrow:
+            digest.items.extend(_meetings(plan, today))
         findings = [f for f in results[plan.pk].findings if f.severity in CONFLICTS]
-        current = {fingerprint(finding): finding for finding in findings}
-        digest.fingerprints[plan.pk] = sorted(current)
+        current = sorted({fingerprint(finding) for finding in findings})
+        digest.fingerprints[plan.pk] = current
         seen_day, seen = baselines.get(plan.pk, (None, set()))
         if seen_day is not None:
             digest.baseline_days[plan.pk] = seen_day
-        for key, finding in current.items():
-            if key not in seen:
-                text = f"{plan.title}: {finding.message}"
-                url = plan.get_absolute_url()
-                item = Item(
-                    finding.start, text, url, str(finding.severity), f"plan-{plan.pk}-{key}"
+        if findings:
+            digest.items.append(
+                Item(
+                    plan.start,
+                    f"{plan.title}, {short_day(plan.start, today)}",
+                    plan.get_absolute_url(),
+                    f"plan-{plan.pk}-{_hash('|'.join(current))}",
+                    ItemKind.PLAN_CONFLICTS,
+                    5,
+                    _conflict_summary(results[plan.pk], findings),
+                    plan=plan.pk,
+                    new=seen_day is not None and not set(current) <= seen,
                 )
-                digest.conflicts.append(item)
+            )
+
+
+def _meetings(plan: Plan, today: datetime.date) -> Iterable[Item]:
+    """A meeting or visit today or tomorrow: one item per customer it names, to read up first."""
+    day = max(plan.start, today)
+    when = "today" if day == today else "tomorrow"
+    for customer in plan.customers.all():
+        yield Item(
+            day,
+            f"{plan.get_kind_display()} with {customer.name}: {plan.title}",
+            reverse("customer-detail", args=[customer.pk]),
+            f"meeting-{plan.pk}-{customer.pk}",
+            ItemKind.MEETING,
+            2,
+            f"{when}: read the brief before you go",
+            customer.pk,
+            plan.pk,
+            since=day - DAY,
+        )
+
+
+def _conflict_summary(result: CheckResult, findings: list[Finding]) -> str:
+    """ "9 customers away, Christmas Eve (de facto)": the largest causes and how many they reach."""
+    wanted = {id(finding) for finding in findings}
+    groups = [
+        group
+        for group in result.groups
+        if group.severity in CONFLICTS and any(id(f) in wanted for f in group.findings)
+    ]
+    groups.sort(key=lambda group: (-len(group.findings), SEVERITIES.index(group.severity)))
+    parts = []
+    for group in groups[:CAUSES_SHOWN]:
+        count = len(set(group.customers))
+        who = f"{count} customer{'s' if count != 1 else ''}"
+        state = "away" if group.severity == Severity.BLOCKER else "busy"
+        parts.append(f"{who} {state}, {group.title}")
+    rest = len(groups) - CAUSES_SHOWN
+    if rest > 0:
+        parts.append(f"and {rest} more conflict{'s' if rest != 1 else ''}")
+    return "; ".join(parts)
 
 
 def _baselines(
@@ -526,10 +778,10 @@ def reminder_message(owner, digest: Digest) -> EmailMultiAlternatives:
         "owner": owner,
         "digest": digest,
         "site_url": site_url(),
-        "page_url": absolute_url(reverse("this-week")),
+        "page_url": absolute_url(reverse("today")),
     }
     count = digest.item_count
-    subject = f"This week: {count} reminder{'s' if count != 1 else ''} for your customers"
+    subject = f"Today: {count} thing{'s' if count != 1 else ''} to do for your customers"
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("emails/reminder.txt", context),

@@ -1,4 +1,4 @@
-"""The This week page."""
+"""This week's address (a GET goes to Today), its email switch and its done and snooze."""
 
 from django.urls import path
 

@@ -1,7 +1,8 @@
-"""This week (the reminder, done and snooze, the email switch) and the Opportunities now page."""
+"""Today (the ranked list, done and snooze, the email switch) and the Opportunities now page."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -29,36 +30,47 @@ from customers.models import Interest
 
 
 @calendar_reader_required
-def this_week(request: HttpRequest) -> HttpResponse:
-    """Show today's reminder; a POST switches the daily email on or off."""
-    if request.method == "POST":
-        choice = request.POST.get("reminders_enabled")
-        if choice not in ("on", "off"):
-            return HttpResponseBadRequest("The field reminders_enabled must be “on” or “off”.")
-        enabled = choice == "on"
-        digest.set_reminders_enabled(request.user, enabled)
-        if enabled:
-            messages.success(request, "You will get this list by email each morning.")
-        else:
-            messages.success(request, "Reminder emails are off. This page stays up to date.")
-        return redirect("this-week")
-    today = timezone.localdate()
+def today(request: HttpRequest) -> HttpResponse:
+    """What to do now, ranked, with done and snooze on each item and the email switch."""
     return render(
         request,
-        "calendarapp/this_week.html",
+        "calendarapp/today.html",
         {
-            "digest": digest.build_digest(request.user, today),
+            "digest": digest.build_digest(request.user, timezone.localdate()),
             "reminders_enabled": digest.reminders_enabled(request.user),
             "email": digest.email_address(request.user),
         },
     )
 
 
-# What each button of an item does: its status, or None to bring the item back.
-ITEM_ACTIONS = {"done": DigestItemStatus.DONE, "snooze": DigestItemStatus.SNOOZED, "undo": None}
+@calendar_reader_required
+def this_week(request: HttpRequest) -> HttpResponse:
+    """This week became Today: a GET goes there; a POST switches the daily email on or off."""
+    if request.method != "POST":
+        return redirect("today")
+    choice = request.POST.get("reminders_enabled")
+    if choice not in ("on", "off"):
+        return HttpResponseBadRequest("The field reminders_enabled must be “on” or “off”.")
+    enabled = choice == "on"
+    digest.set_reminders_enabled(request.user, enabled)
+    if enabled:
+        messages.success(request, "You will get this list by email each morning.")
+    else:
+        messages.success(request, "Reminder emails are off. This page stays up to date.")
+    return redirect("today")
+
+
+# What each button of an item does: its status and how long a snooze lasts, or None to undo.
+ITEM_ACTIONS: dict[str, tuple[str | None, int]] = {
+    "done": (DigestItemStatus.DONE, 0),
+    "snooze": (DigestItemStatus.SNOOZED, 7),
+    "snooze-day": (DigestItemStatus.SNOOZED, 1),
+    "undo": (None, 0),
+}
 ITEM_MESSAGES = {
     "done": "Marked done: it stays off this page and your email.",
-    "snooze": "Snoozed for a week: it comes back on {day}.",
+    "snooze": "Snoozed: it comes back on {day}.",
+    "snooze-day": "Snoozed: it comes back on {day}.",
     "undo": "It is back on your list.",
 }
 
@@ -66,23 +78,30 @@ ITEM_MESSAGES = {
 @require_POST
 @calendar_reader_required
 def mark_item(request: HttpRequest) -> HttpResponse:
-    """Mark one item done, snooze it for a week, or bring it back (fields `item`, `action`)."""
+    """Mark one item done, snooze it a day or a week, or bring it back (fields `item`, `action`)."""
     action = request.POST.get("action", "")
     key = request.POST.get("item", "").strip()
     if action not in ITEM_ACTIONS:
-        return HttpResponseBadRequest("The field action must be “done”, “snooze” or “undo”.")
+        return HttpResponseBadRequest(
+            "The field action must be “done”, “snooze”, “snooze-day” or “undo”."
+        )
     if not key:
         return HttpResponseBadRequest("The field item must name an item of the list.")
     today = timezone.localdate()
+    status, days = ITEM_ACTIONS[action]
     try:
         state = digest.digest_item_mark(
-            user=request.user, item_key=key, status=ITEM_ACTIONS[action], today=today
+            user=request.user,
+            item_key=key,
+            status=status,
+            today=today,
+            until=today + datetime.timedelta(days=days) if days else None,
         )
     except ValidationError as error:
         return HttpResponseBadRequest(f"The field item: {' '.join(error.messages)}")
     day = digest.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
     messages.success(request, ITEM_MESSAGES[action].format(day=day))
-    return redirect("this-week")
+    return redirect("today")
 
 
 class OpportunityFilter(forms.Form):
@@ -153,7 +172,17 @@ def opportunities_now(request: HttpRequest) -> HttpResponse:
     )
 
 
-OPPORTUNITY_COLUMNS = ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
+OPPORTUNITY_COLUMNS = [
+    "start",
+    "end",
+    "kind",
+    "customer",
+    "owner",
+    "title",
+    "message",
+    "interests",
+    "deadline",
+]
 
 
 def _opportunity_row(item: Opportunity) -> list[Any]:
@@ -166,6 +195,7 @@ def _opportunity_row(item: Opportunity) -> list[Any]:
         item.title,
         item.message,
         "; ".join(item.interests),
+        item.deadline,
     ]
 
 

@@ -37,12 +37,13 @@ class Session:
             ),
         )
 
-    def login(self, username: str, password: str) -> None:
-        self.page.goto(f"{self.base}/accounts/login/")
+    def login(self, username: str, password: str, next_page: str | None = "/") -> None:
+        """Log in and go on to `next_page` (the timeline); None lands where the role lands."""
+        self.page.goto(f"{self.base}/accounts/login/" + (f"?next={next_page}" if next_page else ""))
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Log in").click()
-        self.page.wait_for_url(f"{self.base}/")
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     def go(self, path: str) -> None:
         self.page.goto(f"{self.base}{path}")

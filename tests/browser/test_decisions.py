@@ -1,7 +1,7 @@
 """How a customer decides, in a real browser with the demo data, on a laptop and a phone.
 
 Screenshots land in tests/artifacts/ (decision-map-*, decision-finding-*, decision-risk-*,
-decision-this-week-laptop, decision-timeline-phone).
+decision-today-laptop, decision-timeline-phone).
 """
 
 from __future__ import annotations
@@ -66,12 +66,13 @@ def test_add_a_person_with_a_role_see_them_on_the_map_and_a_late_step_as_a_findi
     desktop.shot("decision-map-print")
     page.emulate_media(media="screen")
 
-    desktop.go("/this-week/")
-    section = page.locator(".digest-section", has_text="How they decide")
+    desktop.go("/today/")
+    section = page.locator(".today-items")
     expect(section).to_contain_text("Board meeting on")
-    expect(section).to_contain_text("Havfrue Shipping ApS: high risk we are just a data point")
-    section.scroll_into_view_if_needed()
-    desktop.shot("decision-this-week-laptop")
+    risk = page.locator(".today-item", has_text="Havfrue Shipping ApS: high risk we are just")
+    expect(risk).to_contain_text("What has changed?")
+    risk.scroll_into_view_if_needed()
+    desktop.shot("decision-today-laptop")
 
 
 def test_a_high_risk_customer_and_its_map_on_a_phone(phone):

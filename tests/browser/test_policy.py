@@ -36,7 +36,7 @@ def test_pages_run_their_scripts_under_the_recommended_policy(desktop, settings)
         "/",
         "/plans/new",
         "/feeds/",
-        "/this-week/",
+        "/today/",
         f"/customers/{owned}",
         "/countries/DK",
         "/accounts/api-tokens/",

@@ -133,25 +133,25 @@ def test_plans_on_a_phone(phone):
 def snooze_and_bring_back(browser, name: str) -> None:
     page = browser.page
     browser.login("mette", "demo-sales")
-    browser.go("/this-week/")
-    first = page.locator(".digest-items li").first
+    browser.go("/today/")
+    first = page.locator(".today-item").first
     expect(first).to_be_visible()
-    text = first.locator(".digest-text").inner_text()
-    browser.shot(f"this-week-{name}")
+    text = first.locator(".today-title").inner_text()
+    browser.shot(f"today-{name}")
     first.get_by_role("button", name="Snooze a week").click()
-    expect(page.get_by_text("Snoozed for a week")).to_be_visible()
+    expect(page.get_by_text("Snoozed: it comes back on")).to_be_visible()
     hidden = page.locator(".digest-hidden")
     expect(hidden).to_contain_text("Done and snoozed")
     hidden.locator("summary").click()
     expect(hidden).to_contain_text(text.strip()[:30])
-    browser.shot(f"this-week-snoozed-{name}")
+    browser.shot(f"today-snoozed-{name}")
     hidden.get_by_role("button", name="Bring back").first.click()
     expect(page.get_by_text("It is back on your list.")).to_be_visible()
 
 
-def test_this_week_items_can_be_snoozed_and_brought_back(desktop):
+def test_today_items_can_be_snoozed_and_brought_back(desktop):
     snooze_and_bring_back(desktop, "desktop")
 
 
-def test_this_week_on_a_phone(phone):
+def test_today_items_can_be_snoozed_on_a_phone(phone):
     snooze_and_bring_back(phone, "phone")

@@ -103,7 +103,7 @@ def what_everyone_says(client, customer, feed: str) -> dict[str, object]:
         "feed": "DTSTART;VALUE=DATE:20270331" in body,
         "digest": [
             item.text
-            for item in [*digest.act_now, *digest.open_now, *digest.strategies, *digest.seasons]
+            for item in digest.items
             if "budget" in item.text.lower() or "strategy" in item.text.lower()
         ],
         "check": sorted(
@@ -126,10 +126,8 @@ def test_moving_the_budget_close_changes_every_readers_advice_at_once(
         "page": False,
         "feed": False,
         "digest": [
-            "Aarhus A/S: shaping next year's strategy until 3 Dec: ask what they want to change,"
-            " “If you could change one thing in your business next year, what would it be?”"
-            " (4 days left)",
-            "Aarhus A/S's budget closes 31 Dec: get into next year's budget now (32 days left)",
+            "Aarhus A/S's budget closes 31 Dec: get into next year's budget",
+            "Aarhus A/S: shaping next year's strategy until 3 Dec",
         ],
         "check": ["budget_just_closed"],
         "finder": 1,

@@ -75,4 +75,4 @@ def test_a_reminder_sent_twice_is_delivered_once(worker_queue, sales_manager):
     assert SentReminder.objects.filter(owner=sales_manager, day=TODAY).count() == 1
     [message] = mail.outbox
     assert message.to == ["sam@example.com"]
-    assert "Acme's budget closes 30 Sep: get into next year's budget by 1 Aug" in message.body
+    assert "Acme's budget closes 30 Sep: get into next year's budget (1 Aug)" in message.body

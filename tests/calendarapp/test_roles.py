@@ -12,7 +12,7 @@ from tests import factories
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/plans/", "/plans/new", "/countries/DK", "/this-week/", "/feeds/"]
+    "path", ["/", "/plans/", "/plans/new", "/countries/DK", "/today/", "/feeds/"]
 )
 def test_pages_refuse_a_user_outside_both_roles(client, nobody, path):
     client.force_login(nobody)

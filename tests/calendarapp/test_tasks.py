@@ -29,7 +29,7 @@ from tests.support import celery_conf
 
 D = datetime.date
 TODAY = D(2027, 7, 28)
-BUDGET_LINE = "Acme's budget closes 30 Sep: get into next year's budget by 1 Aug"
+BUDGET_LINE = "Acme's budget closes 30 Sep: get into next year's budget (1 Aug)"
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ PLACEMENT_KINDS = CUSTOMER_CALENDAR - {TraditionKind.OTHER}
 HORIZON_DAYS = cadence.MAX_DAYS + cadence.MAX_DAYS // 4 + 1
 # Occurrence titles read "Get in touch: every 30 days; moved from …".
 TITLE_PREFIX = "Get in touch: "
+# A follow-up or ask-again date's reason begins so; the digest tells follow-ups apart by it.
+FOLLOW_UP_REASON = "follow-up agreed for"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
         follow_up = follow_ups.get(customer.id)
         if follow_up is not None and follow_up < target:
             day = max(today, follow_up)
-            reason = f"follow-up agreed for {_short(follow_up)}"
+            reason = f"{FOLLOW_UP_REASON} {_short(follow_up)}"
         else:
             target, aim = _aimed(target, occurrences, today)
             if aim:

@@ -35,7 +35,7 @@ def test_the_right_password_works_after_four_wrong_ones(client, sales_manager):
     fail(client, "sam", 4)
     response = log_in(client, "sam", factories.PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/today/"
 
 
 def test_the_fifth_wrong_password_says_the_account_is_locked(client, sales_manager):

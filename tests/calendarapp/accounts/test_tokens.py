@@ -179,7 +179,7 @@ def test_a_user_in_neither_group_gets_403(client, nobody):
 
 
 def test_the_user_menu_links_the_page(sales_client):
-    assert 'href="/accounts/api-tokens/"' in sales_client.get("/this-week/").content.decode()
+    assert 'href="/accounts/api-tokens/"' in sales_client.get("/today/").content.decode()
 
 
 # Commands

@@ -178,6 +178,7 @@ def test_opportunities_of_an_owner_with_the_customers_interests(
         "title",
         "message",
         "interests",
+        "deadline",
     }
     assert (first["customer_name"], first["owner"]) == (havfrue.name, sales_manager.username)
     assert first["interests"] == ["IoT"]

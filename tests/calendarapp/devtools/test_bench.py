@@ -84,6 +84,8 @@ def test_every_figure_runs_on_a_small_data_set(db, small_sizes):
         "feed_all_20k_peak_mb",
         "import_2000_customers_dry_run_ms",
         "import_2000_customers_ms",
+        "reminders_all_owners_ms",
+        "today_all_owners_ms",
     }
     assert all(value >= 0 for value in results.values())
     assert not Customer.objects.filter(name__startswith="Imported ").exists()  # rolled back

@@ -1,4 +1,4 @@
-"""This week's "How they decide": decision steps on a bad day and high data-point risks."""
+"""Today's decision steps (due, or on a bad day) and high data-point risks."""
 
 import datetime
 
@@ -24,10 +24,24 @@ def acme(sales_manager, clock):
 def test_a_step_after_the_notice_deadline_is_listed_with_the_customer(acme, sales_manager):
     cloud = factories.contract(acme, D(2027, 5, 31), name="Cloud", notice_period_days=91)
     decision_step_save(customer=acme, contract=cloud, title="Board approval", date=D(2027, 3, 12))
-    texts = [item.text for item in build_digest(sales_manager, TODAY).decisions]
-    assert (
+    [item] = build_digest(sales_manager, TODAY).of_kind("decision_step")
+    assert item.text == (
         "Acme A/S: Board approval on 12 Mar 2027, but notice on the Cloud contract is due "
-        "1 Mar 2027." in texts
+        "1 Mar 2027."
+    )
+    assert (item.rank, item.customer, item.reason) == (4, acme.pk, "a decision step on a bad day")
+
+
+def test_a_step_due_today_or_passed_and_not_done_is_due_now(acme, sales_manager):
+    decision_step_save(customer=acme, title="Budget review", date=D(2027, 1, 4))
+    decision_step_save(customer=acme, title="Done already", date=D(2027, 1, 5), done=True)
+
+    [item] = build_digest(sales_manager, TODAY).of_kind("decision_step")
+
+    assert (item.rank, item.text, item.reason) == (
+        1,
+        "Acme A/S: Budget review",
+        "was due 4 Jan, not marked done",
     )
 
 
@@ -36,18 +50,27 @@ def test_a_high_risk_customer_is_listed_and_a_medium_one_is_not(acme, sales_mana
     boss = person_save(customer=calm, name="Kim", decision_role="decides")
     touchpoint_log(customer=calm, date=D(2027, 1, 5), channel="visit", people=[boss])
     competitor_save(customer=acme, name="Rival", incumbent=True)
-    texts = [item.text for item in build_digest(sales_manager, TODAY).decisions]
-    assert texts == [
-        "Acme A/S: high risk we are just a data point (Rival sells to them now: we may be there "
-        "to keep the incumbent honest; Nobody recorded as deciding or holding the budget; "
-        "No champion: nobody there wants us to win)"
-    ]
+    [item] = build_digest(sales_manager, TODAY).of_kind("risk_high")
+    assert (item.rank, item.customer, item.text) == (
+        3,
+        acme.pk,
+        "Acme A/S: high risk we are just a data point",
+    )
+    assert item.reason == (
+        "Rival sells to them now: we may be there to keep the incumbent honest; Nobody recorded "
+        "as deciding or holding the budget; No champion: nobody there wants us to win"
+    )
+    assert item.action == "What has changed?"
+    assert item.action_href == reverse("touchpoint-create", args=[acme.pk])
 
 
-def test_the_page_and_the_email_show_how_they_decide(acme, sales_manager, client):
+def test_the_page_and_the_email_show_a_high_risk(acme, sales_manager, client):
     competitor_save(customer=acme, name="Rival", incumbent=True)
     client.force_login(sales_manager)
-    page = client.get(reverse("this-week")).content.decode()
-    assert "How they decide" in page and "high risk we are just a data point" in page
+    page = client.get(reverse("today")).content.decode()
+    assert "At risk" in page and "high risk we are just a data point" in page
     digest = build_digest(sales_manager, TODAY)
-    assert "HOW THEY DECIDE (1)" in reminder_message(sales_manager, digest).body
+    assert (
+        "Acme A/S: high risk we are just a data point"
+        in reminder_message(sales_manager, digest).body
+    )

@@ -1,4 +1,4 @@
-"""This week keeps open windows listed after their act-by day; items can be done or snoozed."""
+"""Today keeps open windows listed after their act-by day; items can be done or snoozed."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ D = datetime.date
 TODAY = D(2027, 8, 10)  # past the act-by day of a 30 Sep budget close (1 Aug)
 
 
-def texts(items) -> list[str]:
-    return [item.text for item in items]
+def texts(digest, *kinds: str) -> list[str]:
+    return [item.text for item in digest.of_kind(*kinds)]
 
 
 @pytest.fixture
@@ -43,46 +43,47 @@ def nordlys(sales_manager):
     return factories.customer("Nordlys Retail", "NO", owner=sales_manager, budget_close_month=9)
 
 
-def strategy_items(digest) -> dict[str, list[str]]:
-    return {
-        name: [i.text for i in getattr(digest, name) if "strategy" in i.text]
-        for name in ("open_now", "strategies")
-        if any("strategy" in i.text for i in getattr(digest, name))
-    }
+def strategy_items(digest) -> list[str]:
+    return [f"{i.text}: {i.reason}" for i in digest.of_kind("strategy_season_open")]
 
 
 @pytest.mark.parametrize(
-    ("today", "section"),
+    ("today", "listed"),
     [
-        (D(2027, 7, 8), None),  # 14 days before it starts
-        (D(2027, 7, 9), "strategies"),  # starting in the next 14 days
-        (D(2027, 7, 22), "open_now"),  # its first day
-        (D(2027, 8, 10), "open_now"),  # half way: still open
-        (D(2027, 9, 2), "open_now"),  # its last day
-        (D(2027, 9, 3), None),
+        (D(2027, 7, 21), False),  # the day before it starts
+        (D(2027, 7, 22), True),  # its first day
+        (D(2027, 8, 10), True),  # half way: still open
+        (D(2027, 9, 2), True),  # its last day
+        (D(2027, 9, 3), False),
     ],
 )
 def test_a_strategy_season_is_listed_as_open_for_all_its_weeks(
-    nordlys, sales_manager, today, section
+    nordlys, sales_manager, today, listed
 ):
-    found = strategy_items(build_digest(sales_manager, today))
-    assert list(found) == ([section] if section else [])
+    assert len(strategy_items(build_digest(sales_manager, today))) == listed
 
 
 def test_an_open_strategy_season_asks_the_open_question_and_counts_its_days(nordlys, sales_manager):
     digest = build_digest(sales_manager, TODAY)
-    assert texts(digest.open_now) == [
-        "Nordlys Retail: shaping next year's strategy until 2 Sep: ask what they want to change,"
-        " “If you could change one thing in your business next year, what would it be?”"
-        " (24 days left)",
-        "Nordlys Retail's budget closes 30 Sep: get into next year's budget now (52 days left)",
+    assert [(i.kind, i.text, i.reason) for i in digest.items] == [
+        (
+            "act_by",
+            "Nordlys Retail's budget closes 30 Sep: get into next year's budget",
+            "act-by date 1 Aug 2027 has passed (52 days left)",
+        ),
+        (
+            "strategy_season_open",
+            "Nordlys Retail: shaping next year's strategy until 2 Sep",
+            "ask what they want to change, “If you could change one thing in your business next"
+            " year, what would it be?” (24 days left)",
+        ),
     ]
 
 
 def test_an_open_strategy_season_marked_done_stays_hidden_all_season_and_from_the_email(
     nordlys, sales_manager, mailoutbox
 ):
-    season = build_digest(sales_manager, TODAY).open_now[0]
+    [season] = build_digest(sales_manager, TODAY).of_kind("strategy_season_open")
     digest_item_mark(user=sales_manager, item_key=season.key, status="done", today=TODAY)
 
     later = build_digest(sales_manager, D(2027, 8, 30))
@@ -94,16 +95,14 @@ def test_an_open_strategy_season_marked_done_stays_hidden_all_season_and_from_th
 
 
 def test_an_open_strategy_season_snoozed_comes_back_in_a_week(nordlys, sales_manager):
-    season = build_digest(sales_manager, TODAY).open_now[0]
+    [season] = build_digest(sales_manager, TODAY).of_kind("strategy_season_open")
     digest_item_mark(user=sales_manager, item_key=season.key, status="snoozed", today=TODAY)
     assert not strategy_items(build_digest(sales_manager, D(2027, 8, 16)))
-    assert strategy_items(build_digest(sales_manager, D(2027, 8, 17))) == {
-        "open_now": [
-            "Nordlys Retail: shaping next year's strategy until 2 Sep: ask what they want to"
-            " change, “If you could change one thing in your business next year, what would it"
-            " be?” (17 days left)"
-        ]
-    }
+    assert strategy_items(build_digest(sales_manager, D(2027, 8, 17))) == [
+        "Nordlys Retail: shaping next year's strategy until 2 Sep: ask what they want to"
+        " change, “If you could change one thing in your business next year, what would it"
+        " be?” (17 days left)"
+    ]
 
 
 @settings(
@@ -121,12 +120,7 @@ def test_a_strategy_season_across_the_year_end_is_open_on_each_of_its_days_only(
 
     found = strategy_items(build_digest(sales_manager, today))
 
-    if start <= today <= end:
-        assert list(found) == ["open_now"] and len(found["open_now"]) == 1
-    elif today < start <= today + datetime.timedelta(days=13):
-        assert list(found) == ["strategies"]
-    else:
-        assert found == {}
+    assert len(found) == (start <= today <= end)
 
 
 def test_the_morning_email_lists_an_open_strategy_season_with_its_question(
@@ -134,8 +128,7 @@ def test_the_morning_email_lists_an_open_strategy_season_with_its_question(
 ):
     deliver_reminder(sales_manager.pk, TODAY)
     [email] = mailoutbox
-    assert "OPEN NOW (2)" in email.body
-    assert "- Nordlys Retail: shaping next year's strategy until 2 Sep" in email.body
+    assert "2. Nordlys Retail: shaping next year's strategy until 2 Sep" in email.body
     assert "If you could change one thing in your business next year" in email.alternatives[0][0]
 
 
@@ -146,35 +139,29 @@ def frozen():
         yield TODAY
 
 
-def test_a_budget_lead_in_stays_listed_under_open_now_after_its_act_by_day(acme, sales_manager):
-    digest = build_digest(sales_manager, TODAY)
+def test_a_budget_lead_in_stays_due_after_its_act_by_day_until_it_closes(acme, sales_manager):
+    [item] = build_digest(sales_manager, TODAY).items
 
-    assert digest.act_now == []
-    assert texts(digest.open_now) == [
-        "Acme's budget closes 30 Sep: get into next year's budget now (52 days left)"
-    ]
-    assert digest.sections[0][0] == "Open now"
+    assert (item.kind, item.rank, item.day) == ("act_by", 1, D(2027, 9, 30))
+    assert item.text == "Acme's budget closes 30 Sep: get into next year's budget"
+    assert item.reason == "act-by date 1 Aug 2027 has passed (52 days left)"
 
 
 @pytest.mark.parametrize(
     ("today", "section"),
     [
-        (D(2027, 7, 31), "act_now"),
-        (D(2027, 8, 1), "act_now"),  # the act-by day itself
-        (D(2027, 8, 2), "open_now"),
-        (D(2027, 9, 30), "open_now"),  # the last day before the budget is set
+        (D(2027, 7, 31), "deadline"),
+        (D(2027, 8, 1), "act_by"),  # the act-by day itself
+        (D(2027, 8, 2), "act_by"),
+        (D(2027, 9, 30), "act_by"),  # the last day before the budget is set
         (D(2027, 10, 1), None),
     ],
 )
-def test_a_budget_close_moves_from_act_now_to_open_now_until_it_closes(
+def test_a_budget_close_moves_from_this_week_to_due_now_until_it_closes(
     acme, sales_manager, today, section
 ):
-    digest = build_digest(sales_manager, today)
-    budget_items = {
-        name: [i for i in getattr(digest, name) if "budget" in i.text]
-        for name in ("act_now", "open_now")
-    }
-    assert [name for name, found in budget_items.items() if found] == ([section] if section else [])
+    found = [i.kind for i in build_digest(sales_manager, today).items if "budget" in i.text]
+    assert found == ([section] if section else [])
 
 
 def test_an_open_pre_shopping_window_is_listed_until_the_notice_deadline(acme, sales_manager):
@@ -187,15 +174,18 @@ def test_an_open_pre_shopping_window_is_listed_until_the_notice_deadline(acme, s
     while_open = build_digest(sales_manager, D(2027, 9, 20))
     after = build_digest(sales_manager, D(2027, 10, 2))
 
-    assert (
-        "Acme's pre-shopping for Licence opens 2 Sep until 1 Oct: make your offer (43 days left)"
-        in texts(before_it_opens.open_now)
+    [opening] = [i for i in before_it_opens.of_kind("act_by") if "Licence" in i.text]
+    assert (opening.text, opening.day) == (
+        "Acme's pre-shopping for Licence opens 2 Sep: make your offer",
+        D(2027, 10, 1),
     )
-    assert (
-        "Acme's pre-shopping for Licence is open until 1 Oct: make your offer (12 days left)"
-        in texts(while_open.open_now)
-    )
-    assert not any("Licence" in text for text in texts(after.open_now))
+    assert opening.reason.endswith("(43 days left)")
+    assert [i.text for i in while_open.of_kind("act_by") if "Licence" in i.text] == [
+        "Acme's pre-shopping for Licence is open since 2 Sep: make your offer",
+        # The notice deadline's act-by day passed too: due until the deadline itself.
+        "Acme's notice deadline for Licence is 2 Oct: agree the renewal",
+    ]
+    assert not any("pre-shopping for Licence" in text for text in texts(after, "act_by"))
 
 
 @settings(
@@ -212,10 +202,10 @@ def test_a_budget_close_is_listed_once_from_a_week_before_its_act_by_day_until_i
 
     digest = build_digest(sales_manager, today)
 
-    act_now = [i for i in digest.act_now if "budget" in i.text]
-    open_now = [i for i in digest.open_now if "budget" in i.text]
-    assert len(act_now) == (today <= act_by < today + datetime.timedelta(days=7))
-    assert len(open_now) == (act_by < today <= close)
+    this_week = [i for i in digest.of_kind("deadline") if "budget" in i.text]
+    due_now = [i for i in digest.of_kind("act_by") if "budget" in i.text]
+    assert len(this_week) == (today < act_by < today + datetime.timedelta(days=7))
+    assert len(due_now) == (act_by <= today <= close)
 
 
 def test_done_and_snoozed_items_leave_the_list_and_a_snoozed_one_comes_back_in_a_week(
@@ -225,7 +215,7 @@ def test_done_and_snoozed_items_leave_the_list_and_a_snoozed_one_comes_back_in_a
         customer=acme, kind="customer_event", title="Summer party", start=D(2027, 8, 12)
     )
     digest = build_digest(sales_manager, TODAY)
-    budget_item, party = digest.open_now[0], digest.events[0]
+    [budget_item], [party] = digest.of_kind("act_by"), digest.of_kind("customer_event")
 
     digest_item_mark(user=sales_manager, item_key=budget_item.key, status="done", today=TODAY)
     digest_item_mark(user=sales_manager, item_key=party.key, status="snoozed", today=TODAY)
@@ -238,24 +228,24 @@ def test_done_and_snoozed_items_leave_the_list_and_a_snoozed_one_comes_back_in_a
     ]
     # A week on, the snoozed item is back; the done one stays away.
     week_on = build_digest(sales_manager, D(2027, 8, 17))
-    assert texts(week_on.open_now) == []
+    assert texts(week_on, "act_by") == []
     assert [i.key for i in week_on.hidden] == [budget_item.key]
 
 
 def test_marks_are_per_user(acme, sales_manager, calendar_admin):
     acme.owner = calendar_admin
     acme.save()
-    [item] = build_digest(calendar_admin, TODAY).open_now
+    [item] = build_digest(calendar_admin, TODAY).items
     digest_item_mark(user=sales_manager, item_key=item.key, status="done", today=TODAY)
 
-    assert texts(build_digest(calendar_admin, TODAY).open_now) == [item.text]
+    assert texts(build_digest(calendar_admin, TODAY), "act_by") == [item.text]
 
 
 def test_the_morning_email_leaves_out_done_items(acme, sales_manager, mailoutbox):
     factories.tradition(
         customer=acme, kind="customer_event", title="Summer party", start=D(2027, 8, 12)
     )
-    [item] = build_digest(sales_manager, TODAY).open_now
+    [item] = build_digest(sales_manager, TODAY).of_kind("act_by")
     digest_item_mark(user=sales_manager, item_key=item.key, status="done", today=TODAY)
 
     deliver_reminder(sales_manager.pk, TODAY)
@@ -263,21 +253,26 @@ def test_the_morning_email_leaves_out_done_items(acme, sales_manager, mailoutbox
     [email] = mailoutbox
     assert "Summer party" in email.body
     assert "budget" not in email.body
-    assert email.subject == "This week: 1 reminder for your customers"
+    assert email.subject == "Today: 1 thing to do for your customers"
 
 
 def test_the_page_marks_an_item_done_snoozes_and_brings_it_back(
     frozen, acme, sales_client, sales_manager
 ):
-    page = sales_client.get(reverse("this-week")).content.decode()
-    assert "Open now" in page and 'value="snooze"' in page
-    [item] = build_digest(sales_manager, TODAY).open_now
+    page = sales_client.get(reverse("today")).content.decode()
+    assert "Due now" in page and 'value="snooze"' in page and 'value="snooze-day"' in page
+    [item] = build_digest(sales_manager, TODAY).items
 
+    response = sales_client.post(
+        reverse("this-week-item"), {"item": item.key, "action": "snooze-day"}, follow=True
+    )
+    assert "Snoozed: it comes back on 11 Aug." in response.content.decode()
+    assert DigestItemState.objects.get().snoozed_until == D(2027, 8, 11)
     response = sales_client.post(
         reverse("this-week-item"), {"item": item.key, "action": "snooze"}, follow=True
     )
     page = response.content.decode()
-    assert "Snoozed for a week: it comes back on 17 Aug." in page
+    assert "Snoozed: it comes back on 17 Aug." in page
     assert "Done and snoozed" in page and "Snoozed until 17 Aug" in page
     assert DigestItemState.objects.get().snoozed_until == D(2027, 8, 17)
 
@@ -307,12 +302,12 @@ def test_a_cancelled_plans_conflicts_are_not_reminded(acme, sales_manager):
         owner=sales_manager, title="Roadshow", start=D(2027, 8, 18), customers=[acme]
     )
     factories.tradition(customer=acme, kind="vacation", title="Offsite", start=D(2027, 8, 18))
-    assert build_digest(sales_manager, TODAY).conflicts
+    assert build_digest(sales_manager, TODAY).of_kind("plan_conflicts")
 
     plan.status = PlanStatus.CANCELLED
     plan.save()
 
-    assert build_digest(sales_manager, TODAY).conflicts == []
+    assert build_digest(sales_manager, TODAY).of_kind("plan_conflicts") == []
 
 
 def test_the_page_costs_the_same_queries_with_2_and_20_marked_items(
@@ -328,11 +323,11 @@ def test_the_page_costs_the_same_queries_with_2_and_20_marked_items(
             digest_item_mark(user=sales_manager, item_key=key, status="done", today=TODAY)
 
     add(2)
-    with django_assert_max_num_queries(40) as captured:
-        sales_client.get(reverse("this-week"))
+    with django_assert_max_num_queries(45) as captured:
+        sales_client.get(reverse("today"))
     add(18)
     with django_assert_max_num_queries(len(captured)):
-        response = sales_client.get(reverse("this-week"))
+        response = sales_client.get(reverse("today"))
     assert len(response.context["digest"].hidden) == 20
 
 

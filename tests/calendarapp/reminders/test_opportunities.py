@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from calendarapp.lib import evidence
 from calendarapp.roles import SALES_MANAGERS
 from customers.services import touchpoint_log
 from tests import factories
@@ -47,12 +46,12 @@ def test_mine_lists_my_customers_by_date_with_what_to_talk_about(sales_client, s
     response = sales_client.get("/opportunities/")
     found = response.context["found"]
     assert {item.customer for item in found} == {mine.pk}
-    today = timezone.localdate()
-    assert [max(i.start, today) for i in found] == sorted(max(i.start, today) for i in found)
+    assert [i.deadline for i in found] == sorted(i.deadline for i in found)
     assert all(item.interests == ["topic 0"] for item in found)
     page = response.content.decode()
     assert "Pre-shopping for Licence 0" in page
     assert "topic 0" in page
+    assert "Has shown interest in" in page
 
 
 def test_filters_by_kind_and_interest(sales_client, sales_manager):
@@ -69,7 +68,7 @@ def test_the_csv_has_the_same_list(sales_client, sales_manager):
     response = sales_client.get("/opportunities/?owner=all&format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["start", "end", "kind", "customer", "owner", "title", "message", "interests"]
+    assert rows[0] == "start end kind customer owner title message interests deadline".split()
     assert [(r[3], r[2]) for r in rows[1:]] == [(i.customer_name, i.kind) for i in page]
 
 
@@ -113,24 +112,3 @@ def test_a_bad_parameter_is_a_400_page_naming_it(sales_client, query, field):
     response = sales_client.get(f"/opportunities/?{query}")
     assert response.status_code == 400
     assert f"Parameter “{field}”" in response.content.decode()
-
-
-def test_this_week_lists_a_strategy_season_starting_soon_with_the_open_question(
-    sales_client, sales_manager
-):
-    today = timezone.localdate()
-    next_month = today.replace(day=1) + 32 * DAY
-    close = evidence.budget_close_day(next_month.year, next_month.month)
-    weeks = (close - today).days // 7  # so the season starts this week, on or after today
-    factories.customer(
-        "Nordlys Retail",
-        "NO",
-        owner=sales_manager,
-        budget_close_month=close.month,
-        strategy_weeks_before_start=weeks,
-        strategy_weeks_before_end=weeks - 2,
-    )
-    page = sales_client.get("/this-week/").content.decode()
-    assert "Strategy seasons starting" in page
-    assert "Nordlys Retail: shaping next year&#x27;s strategy" in page
-    assert "If you could change one thing in your business next year" in page
