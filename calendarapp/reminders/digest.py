@@ -5,13 +5,14 @@ list ranked in five groups (`Item.rank`), each item with its reason in words, it
 deadline (`day`), the customer and one action:
 
 1. due today or overdue: touches (overdue first, longest overdue first), follow-ups
-   and ask-again dates, decision steps, act-by days (budget lead-ins, notice
-   deadlines, pre-shopping openings) that are today or passed and still open;
+   and ask-again dates, decision steps (and steps on a bad day, to move now), act-by
+   days (budget lead-ins, notice deadlines, pre-shopping openings) that are today or
+   passed and still open;
 2. the owner's meetings and visits today and tomorrow, one per customer they name;
 3. high-risk customers ("are we just a data point?"), with the signals;
 4. this week's deadlines (act-by days in the next 7 days) by date, customer events
-   and busy seasons starting within 14 days, decision steps on a bad day, and
-   strategy seasons open now, closest end first;
+   and busy seasons starting within 14 days, and strategy seasons open now, closest
+   end first;
 5. the owner's plans of the next 90 days with blockers or warnings, one item per plan.
 
 A plan's item is keyed by the plan and a fingerprint of its current conflicts, so
@@ -279,9 +280,10 @@ def _decisions(
                 url,
                 f"step-finding-{finding.step_id}-{finding.day.isoformat()}",
                 ItemKind.DECISION_STEP,
-                4,
+                1,  # worth acting on now, however far ahead the step is: move it
                 "a decision step on a bad day",
                 customer_id,
+                order=DUE_ORDER[ItemKind.DECISION_STEP],
             )
     for customer_id, risk in risks(customers, today).items():
         if risk.high:

@@ -21,13 +21,15 @@ def person(user: Any) -> str:
 
 
 @register.filter
-def day(value: datetime.date | None) -> str:
-    """ "12 Oct", with the year when it is not this year: "12 Oct 2027"."""
+def day(value: datetime.date | None, weekday: str = "") -> str:
+    """ "12 Oct", with the year when it is not this year: "12 Oct 2027"; `|day:"weekday"` puts
+    the weekday first: "Mon 12 Oct"."""
     if value is None:
         return ""
-    if value.year == timezone.localdate().year:
-        return f"{value.day} {value:%b}"
-    return f"{value.day} {value:%b %Y}"
+    said = f"{value.day} {value:%b}"
+    if value.year != timezone.localdate().year:
+        said += f" {value.year}"
+    return f"{value:%a} {said}" if weekday else said
 
 
 @register.filter

@@ -43,3 +43,9 @@ def test_a_day_carries_its_year_only_when_it_is_not_this_year(value):
     said = day(value)
     assert said.startswith(f"{value.day} {value:%b}")
     assert said.endswith(str(value.year)) == (value.year != 2026)
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0), tick=False)
+def test_a_day_with_its_weekday_carries_its_year_only_when_it_is_not_this_year():
+    assert day(D(2026, 12, 7), "weekday") == "Mon 7 Dec"
+    assert day(D(2027, 1, 4), "weekday") == "Mon 4 Jan 2027"
