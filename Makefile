@@ -21,8 +21,10 @@ run: $(INSTALLED)
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# One pytest-xdist worker per core (at most 4), each with its own database and Redis database
+# (tests/settings.py); `--dist load` keeps pytest-django's order, transactional tests last, on each.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist load
 
 # The database DATABASE_URL names (PostgreSQL, say; bench asks first unless BENCH_ARGS=--yes),
 # else a throwaway SQLite file under build/; kept between runs so the data set is built once.
@@ -34,7 +36,9 @@ bench: $(INSTALLED)
 # gunicorn (4 workers) on 127.0.0.1 under 50 clients for LOADTEST_SECONDS (60) each: healthy, with
 # Redis hung, with the database hung. PostgreSQL at DATABASE_URL, else calendar_loadtest on
 # 127.0.0.1 (created when missing); figures in build/loadtest.json, server logs in build/.
-loadtest: $(INSTALLED)
+load# One pytest-xdist worker per core (at most 4), each with its own database and Redis database
+# (tests/settings.py); `--dist load` keeps pytest-django's order, transactional tests last, on each.
+test: $(INSTALLED)
 	mkdir -p build
 	DEBUG=0 SECRET_KEY=loadtest \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/calendar_loadtest} \
