@@ -37,6 +37,11 @@ def once_claim(*, user: Any, key: str, fingerprint: str = "") -> tuple[OnceKey, 
         return OnceKey.objects.get(user=user, key=key), False
 
 
+def once_claimed(*, user: Any, key: str) -> bool:
+    """Whether `key` was claimed by `user` within ONCE_HOURS."""
+    return OnceKey.objects.filter(user=user, key=key, created_at__gte=_cutoff()).exists()
+
+
 def once_answer(*, claim: OnceKey, status: int, answer: Any) -> None:
     """Keep the first request's answer with its key, to give it again."""
     claim.status = status

@@ -26,8 +26,8 @@ from calendarapp.imports import ics, spreadsheet
 from calendarapp.imports.forms import ImportForm, SpreadsheetForm
 from calendarapp.imports.tasks import import_spreadsheet
 from calendarapp.lib import tables
-from calendarapp.models import IcsSource, OnceKey
-from calendarapp.once import once_answer, once_claim
+from calendarapp.models import IcsSource
+from calendarapp.once import once_answer, once_claim, once_claimed
 from calendarapp.roles import can_edit_customers
 
 
@@ -136,7 +136,7 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     pending = _pending(request)
     if pending is None or request.session[PENDING]["token"] != token:
-        if OnceKey.objects.filter(user=request.user, key=f"import:{token}").exists():
+        if once_claimed(user=request.user, key=f"import:{token}"):
             messages.error(request, ALREADY_IMPORTED)
         else:
             messages.error(request, "That preview is no longer open; choose the file again.")
