@@ -27,7 +27,7 @@ from calendarapp.imports.forms import ImportForm, SpreadsheetForm
 from calendarapp.imports.tasks import import_spreadsheet
 from calendarapp.lib import tables
 from calendarapp.models import IcsSource
-from calendarapp.once import once_answer, once_claim, once_claimed
+from calendarapp.once import once_answer, once_claim, once_found
 from calendarapp.roles import can_edit_customers
 
 
@@ -136,7 +136,7 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     pending = _pending(request)
     if pending is None or request.session[PENDING]["token"] != token:
-        if once_claimed(user=request.user, key=f"import:{token}"):
+        if once_found(user=request.user, key=f"import:{token}"):
             messages.error(request, ALREADY_IMPORTED)
         else:
             messages.error(request, "That preview is no longer open; choose the file again.")
