@@ -57,8 +57,8 @@ class YearForm(forms.Form):
 VERSION = "version"
 ONCE = "once"
 CHANGED_MEANWHILE = (
-    "Someone else saved this while you were editing, so nothing was saved. Each field they"
-    " changed shows their value and yours; save again to keep what the form says now."
+    "Someone else saved this while you were editing. Each field they changed shows their value"
+    " and yours: keep or change yours, then save again."
 )
 OLD_FORM = "This form is older than the record's fields; check the values and save again."
 

@@ -45,7 +45,7 @@ def test_an_edit_saved_by_someone_else_meanwhile_shows_both_values_and_saves_not
 
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Someone else saved this while you were editing, so nothing was saved." in text
+    assert "Someone else saved this while you were editing." in text
     assert "Saved by someone else meanwhile: CEO; yours: CFO." in text
     cfo.refresh_from_db()
     assert (cfo.job_title, cfo.phone) == ("CEO", "")
