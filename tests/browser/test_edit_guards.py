@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from customers.models import Person
+from customers.models import Customer, Person
 from customers.services import person_save
 
 pytestmark = [
@@ -57,3 +57,15 @@ def _edit_after_someone_else(session, device: str) -> None:
     page.wait_for_url(f"{session.base}/customers/{person.customer_id}")
     person.refresh_from_db()
     assert (person.job_title, person.phone) == ("Head of Finance", "+45 70 10 20 30")
+
+
+def test_a_double_clicked_touch_form_logs_one_touch(laptop):
+    page = laptop.page
+    laptop.login("mette", "demo-sales")
+    customer = Customer.objects.get(name=OWNED_BY_METTE)
+    before = customer.touchpoints.count()
+    laptop.go(f"/customers/{customer.pk}/touches/new")
+    page.get_by_label("Summary").fill("Called about the spring campaign.")
+    page.get_by_role("button", name="Save the touch").dblclick()
+    page.wait_for_url(f"{laptop.base}/customers/{customer.pk}")
+    assert customer.touchpoints.count() == before + 1
