@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import yaml
 from django.test import Client
 
 from calendarapp.models import OnceKey, Plan
@@ -244,3 +245,16 @@ def test_two_patches_of_different_fields_with_one_etag_save_one_and_refuse_the_o
     assert sorted(statuses) == [200, 412]
     cfo.refresh_from_db()
     assert (cfo.job_title != "CFO") != (cfo.notes == "Golf")
+
+
+def test_the_schema_states_the_headers_and_their_answers(sales_client):
+    schema = yaml.safe_load(sales_client.get("/api/schema").content)
+    one = schema["paths"]["/api/people/{id}"]
+    assert one["get"]["responses"]["200"]["headers"]["ETag"]
+    for method in ("patch", "delete"):
+        assert "If-Match" in [p["name"] for p in one[method]["parameters"] if p["in"] == "header"]
+        assert "412" in one[method]["responses"]
+    create = schema["paths"]["/api/people"]["post"]
+    assert "Idempotency-Key" in [p["name"] for p in create["parameters"] if p["in"] == "header"]
+    assert "422" in create["responses"]
+    assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
