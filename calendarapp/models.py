@@ -6,8 +6,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from calendarapp.lib import countries
 from calendarapp.lib.validation import (
@@ -412,3 +414,39 @@ class DigestItemState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_key} {self.status} for {self.user}"
+
+
+class OnceKey(models.Model):
+    """A request that must take effect only once: an API `Idempotency-Key`, a page form's
+    one-time token, a spreadsheet preview's confirmation.
+
+    Its unique row is inserted in the transaction of the write it guards, so a second request
+    with the same key waits for the first to commit and then answers what the first answered.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(
+        max_length=300, help_text='Where it came from and the key: "api:…", "form:…", "import:…".'
+    )
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="A hash of the request, to refuse a reused key."
+    )
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    answer = models.JSONField(
+        default=dict, encoder=DjangoJSONEncoder, help_text="The first answer, to give again."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "one-time key"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="oncekey_user_key"),
+        ]
+        indexes = [
+            # The purge of keys older than ONCE_HOURS.
+            models.Index(fields=["created_at"], name="oncekey_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.user}"

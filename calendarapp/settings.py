@@ -295,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calendarapp.tasks.warm_holiday_cache",
         "schedule": crontab(hour=3, minute=40),
     },
+    "purge-once-keys": {
+        "task": "calendarapp.tasks.purge_once_keys",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

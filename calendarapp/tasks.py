@@ -25,6 +25,7 @@ from calendarapp.imports import ics
 from calendarapp.imports.tasks import import_spreadsheet  # noqa: F401  (registers it)
 from calendarapp.models import IcsSource
 from calendarapp.occurrences.sources import public_holidays
+from calendarapp.once import once_keys_purge
 from calendarapp.reminders import digest
 from customers.models import Customer
 
@@ -130,3 +131,9 @@ def warm_holiday_cache(year: int | None = None) -> int:
     for country, subdivision in sorted(regions):
         public_holidays.holidays_in_year(country, subdivision, coming)
     return len(regions)
+
+
+@shared_task(**RELIABLE)
+def purge_once_keys() -> int:
+    """Forget the Idempotency-Keys and one-time form tokens past their 24 hours."""
+    return once_keys_purge()

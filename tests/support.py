@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from django.apps.registry import Apps
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from calendarapp.celery import app as celery_app
+
+T = TypeVar("T")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
 
@@ -52,3 +56,35 @@ def migrate(targets: list[tuple[str, str]] | None = None) -> Apps:
     targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+def needs_postgresql() -> None:
+    """Concurrency tests need row locks and a second connection that waits: PostgreSQL's."""
+    if connection.vendor != "postgresql":
+        skip_or_fail("this concurrency test needs PostgreSQL; this run is on " + connection.vendor)
+
+
+def at_once(*calls: Callable[[], T]) -> list[T]:
+    """Run the calls in threads released together by a barrier (each thread its own database
+    connection, as two web processes would); their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], T]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except BaseException as error:  # noqa: BLE001 (reported to the test below)
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calendarapp.api.conditional import IdempotentPostMixin
 from calendarapp.imports import ics
 from calendarapp.models import IcsSource, ImportKind
 from customers.models import Customer
@@ -113,7 +114,7 @@ class IcsImportResultSerializer(serializers.Serializer):
     warnings = WarningSerializer(many=True)
 
 
-class IcsSourceList(APIView):
+class IcsSourceList(IdempotentPostMixin, APIView):
     """Both roles list the sources; calendar admins import (CalendarPermission: roles.py)."""
 
     @extend_schema(
@@ -134,6 +135,9 @@ class IcsSourceList(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
+        return self.idempotent(request, lambda: self._import(request))
+
+    def _import(self, request: Request) -> Response:
         form = IcsImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
+from calendarapp.api.conditional import ConditionalRecordMixin, IdempotentPostMixin
 from calendarapp.api.serializers import (
     CleanedModelSerializer,
     ContactQuerySerializer,
@@ -302,7 +303,7 @@ def record_of(view: generics.GenericAPIView) -> Record:
     return record
 
 
-class RecordList(generics.ListCreateAPIView):
+class RecordList(IdempotentPostMixin, generics.ListCreateAPIView):
     """`GET ?customer=` and `POST`: only the customer's account owner or a calendar admin adds."""
 
     writes_records = True
@@ -328,7 +329,7 @@ class RecordList(generics.ListCreateAPIView):
         serializer.save()
 
 
-class RecordDetail(generics.RetrieveUpdateDestroyAPIView):
+class RecordDetail(ConditionalRecordMixin, generics.RetrieveUpdateDestroyAPIView):
     """`GET`, `PATCH`, `DELETE` of one record; changed as its customer's records are."""
 
     http_method_names = EDIT_METHODS

@@ -1,5 +1,5 @@
-"""What the OpenAPI schema cannot see for itself: the Bearer token, the recurrence field and
-the error answers every operation may give.
+"""What the OpenAPI schema cannot see for itself: the Bearer token, the recurrence field, the
+error answers every operation may give, and the headers of conditional and repeatable writes.
 
 drf-spectacular finds these extensions by their target classes once this
 module is imported (api/urls.py does).
@@ -15,7 +15,9 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
+from drf_spectacular.utils import OpenApiParameter
 
+from calendarapp.api.conditional import ConditionalRecordMixin, IdempotentPostMixin
 from calendarapp.lib.validation import NOT_ISO_DATE
 
 # The one shape of every error (calendarapp/api/errors.py): each field, or `detail`, with messages.
@@ -45,6 +47,35 @@ ERROR_ANSWERS = {
     "503": "The database did not answer; try again after Retry-After seconds.",
 }
 NOT_FOUND = "Nothing has this id (ids are whole numbers)."
+STALE = "`If-Match` is not the record's ETag now: each field changed since, named (or `If-Match`)."
+KEY_REUSED = "This `Idempotency-Key` was used for another request in the last 24 hours."
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=["200"],
+    description="The record's version (a hash a writable field); send it back as `If-Match`.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional: the ETag you read (or `*`); a record changed since answers 412.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional, 1-255 printable ASCII characters: the same key (yours) within 24 "
+    "hours answers the first answer again and creates nothing.",
+)
+REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    str,
+    OpenApiParameter.HEADER,
+    response=["200", "201"],
+    description="`true` when this is the first answer to the same `Idempotency-Key`, given again.",
+)
 
 
 class CalendarAutoSchema(AutoSchema):
@@ -56,6 +87,10 @@ class CalendarAutoSchema(AutoSchema):
         answers = dict(ERROR_ANSWERS)
         if "{" in self.path:
             answers["404"] = NOT_FOUND
+        if self._conditional() and self.method in ("PATCH", "PUT", "DELETE"):
+            answers["412"] = STALE
+        if self._idempotent():
+            answers["422"] = KEY_REUSED
         for status, description in sorted(answers.items()):
             responses.setdefault(
                 status,
@@ -65,6 +100,22 @@ class CalendarAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+    def get_override_parameters(self) -> Any:
+        parameters = list(super().get_override_parameters())
+        if self._conditional():
+            parameters += {"GET": [ETAG], "PATCH": [IF_MATCH, ETAG], "PUT": [IF_MATCH, ETAG]}.get(
+                self.method, [IF_MATCH] if self.method == "DELETE" else []
+            )
+        if self._idempotent():
+            parameters += [IDEMPOTENCY_KEY, REPLAYED]
+        return parameters
+
+    def _conditional(self) -> bool:
+        return isinstance(self.view, ConditionalRecordMixin)
+
+    def _idempotent(self) -> bool:
+        return isinstance(self.view, IdempotentPostMixin) and self.method == "POST"
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendarapp.api import records, serializers
+from calendarapp.api.conditional import ConditionalRecordMixin, IdempotentPostMixin
 from calendarapp.api.records import EDIT_METHODS, RecordList
 from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.models import Plan
@@ -37,7 +38,7 @@ from traditions.models import Tradition
 from traditions.services import tradition_delete
 
 
-class CustomerList(generics.ListCreateAPIView):
+class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
     """Customers; `?search=` a name, or a person's name or email there; `?ordering=`."""
 
     queryset = Customer.objects.select_related("owner").prefetch_related(
@@ -76,7 +77,7 @@ class CustomerList(generics.ListCreateAPIView):
         return Response(serializers.CustomerSerializer(customers, many=True, context=context).data)
 
 
-class CustomerDetail(generics.RetrieveUpdateDestroyAPIView):
+class CustomerDetail(ConditionalRecordMixin, generics.RetrieveUpdateDestroyAPIView):
     """PATCH by the account owner (the facts) or a calendar admin (every field)."""
 
     queryset = CustomerList.queryset
@@ -114,7 +115,7 @@ def _may_write_tradition(user: Any, customer: Customer | None) -> None:
         raise PermissionDenied("Only the customer's account owner or a calendar admin may.")
 
 
-class TraditionList(generics.ListCreateAPIView):
+class TraditionList(IdempotentPostMixin, generics.ListCreateAPIView):
     queryset = Tradition.objects.all()
     serializer_class = serializers.TraditionSerializer
     writes_traditions = True
@@ -124,7 +125,7 @@ class TraditionList(generics.ListCreateAPIView):
         serializer.save()
 
 
-class TraditionDetail(generics.RetrieveUpdateDestroyAPIView):
+class TraditionDetail(ConditionalRecordMixin, generics.RetrieveUpdateDestroyAPIView):
     queryset = Tradition.objects.select_related("customer")
     serializer_class = serializers.TraditionSerializer
     http_method_names = EDIT_METHODS
@@ -139,7 +140,7 @@ class TraditionDetail(generics.RetrieveUpdateDestroyAPIView):
         tradition_delete(tradition=instance)
 
 
-class PlanList(generics.ListCreateAPIView):
+class PlanList(IdempotentPostMixin, generics.ListCreateAPIView):
     queryset = Plan.objects.select_related("owner").prefetch_related(
         "customers", "interests", "offers"
     )
@@ -169,7 +170,7 @@ class PlanAudience(TableFormatsMixin, APIView):
         )
 
 
-class PlanDetail(generics.RetrieveUpdateDestroyAPIView):
+class PlanDetail(ConditionalRecordMixin, generics.RetrieveUpdateDestroyAPIView):
     queryset = PlanList.queryset
     serializer_class = serializers.PlanSerializer
     http_method_names = EDIT_METHODS

@@ -1,7 +1,8 @@
 """The Import page for calendar admins: spreadsheets of customers in and out, and .ics sources.
 
 Thin: see spreadsheet and ics. A spreadsheet is previewed first; the file waits
-in the session (shared by every web process) until the admin confirms it.
+in the session (shared by every web process) until the admin confirms it, once: the
+confirmation claims the preview's token (`once.py`), so two tabs confirming at once import once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import kombu.exceptions
 import redis.exceptions
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,7 @@ from calendarapp.imports.forms import ImportForm, SpreadsheetForm
 from calendarapp.imports.tasks import import_spreadsheet
 from calendarapp.lib import tables
 from calendarapp.models import IcsSource
+from calendarapp.once import once_answer, once_claim, once_found
 from calendarapp.roles import can_edit_customers
 
 
@@ -107,7 +110,7 @@ def spreadsheet_preview(request: HttpRequest) -> HttpResponse:
     except spreadsheet.SpreadsheetError as error:
         form.add_error("file", str(error))
         return _page(request, status=400, sheet_form=form)
-    token = secrets.token_urlsafe(8)
+    token = secrets.token_urlsafe(16)
     request.session[PENDING] = {
         "token": token,
         "filename": upload.name,
@@ -128,13 +131,40 @@ def _pending(request: HttpRequest) -> tuple[bytes, str, str | None, int] | None:
 
 @require_POST
 def spreadsheet_import(request: HttpRequest) -> HttpResponse:
-    """Write the previewed file: in this request, or for a large one in a background task."""
+    """Write the previewed file once: in this request, or for a large one in a background task."""
     _require_admin(request)
+    token = request.POST.get("token", "")
     pending = _pending(request)
-    if pending is None or request.session[PENDING]["token"] != request.POST.get("token"):
-        messages.error(request, "That preview is no longer open; choose the file again.")
+    if pending is None or request.session[PENDING]["token"] != token:
+        if once_found(user=request.user, key=f"import:{token}"):
+            messages.error(request, ALREADY_IMPORTED)
+        else:
+            messages.error(request, "That preview is no longer open; choose the file again.")
         return redirect("feed-import")
     data, filename, kind, rows = pending
+    with transaction.atomic():
+        # A second confirmation of this preview waits here until the first has committed.
+        claim, first = once_claim(user=request.user, key=f"import:{token}")
+        if not first:
+            messages.error(request, ALREADY_IMPORTED)
+            return redirect(claim.answer.get("location", "feed-import"))
+        response = _import_once(request, data=data, filename=filename, kind=kind, rows=rows)
+        if response.status_code != 302 or PENDING in request.session:
+            transaction.set_rollback(True)  # not imported: the preview may be confirmed again
+        else:
+            once_answer(claim=claim, status=302, answer={"location": response["Location"]})
+        return response
+
+
+ALREADY_IMPORTED = (
+    "This preview was already confirmed (in another tab or window) and is imported once;"
+    " nothing was imported twice."
+)
+
+
+def _import_once(
+    request: HttpRequest, *, data: bytes, filename: str, kind: str | None, rows: int
+) -> HttpResponse:
     if spreadsheet.runs_in_background(rows):
         try:
             job = spreadsheet.job_create(data=data, filename=filename, kind=kind)

@@ -1,14 +1,17 @@
-"""Form pieces every page shares: the date input, the 1900-2199 bounds, the year and region."""
+"""Form pieces every page shares: the date input, the 1900-2199 bounds, the year and region,
+and the guard of a form that saves a record (its version and one-time token)."""
 
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
 from django import forms
 
 from calendarapp.lib import countries
 from calendarapp.lib.validation import EARLIEST, FAR_DATE, ISO_DATE, LATEST, NOT_ISO_DATE
+from calendarapp.lib.versions import changed_since, version_of
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,3 +52,105 @@ class YearForm(forms.Form):
             (code, name if name == code else f"{name} ({code})")
             for code, name in sorted(countries.subdivision_names(country).items())
         ]
+
+
+VERSION = "version"
+ONCE = "once"
+CHANGED_MEANWHILE = (
+    "Someone else saved this while you were editing. Each field they changed shows their value"
+    " and yours: keep or change yours, then save again."
+)
+OLD_FORM = "This form is older than the record's fields; check the values and save again."
+
+
+class GuardedForm(forms.BaseForm):
+    """A page form that saves a record: it carries a one-time token (a second submit of it saves
+    nothing) and, editing, the version of the values it was rendered from (`lib/versions.py`).
+
+    When someone else saved the record in between, `saved_meanwhile` puts both values on each
+    field they changed and the form is shown again; the template renders `_form_guard.html`.
+    """
+
+    # The fields whose stored values make the version; None: every field.
+    versioned: tuple[str, ...] | None = None
+
+    def __init__(self, *args: Any, edits: bool | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        self.edits = edits if edits is not None else bool(instance and instance.pk)
+        self._version: str | None = None
+        self._once = secrets.token_urlsafe(16)
+
+    def stored_values(self) -> dict[str, Any]:
+        """What the record holds now, as this form would show it unedited."""
+        names = self.fields if self.versioned is None else self.versioned
+        return {
+            name: self.get_initial_for_field(self.fields[name], name)
+            for name in names
+            if name in self.fields
+        }
+
+    @property
+    def version(self) -> str:
+        """The version to carry: as posted, or (rendered anew, or after a conflict) as stored."""
+        if not self.edits:
+            return ""
+        if self._version is None:
+            posted = self.data.get(VERSION, "") if self.is_bound else ""
+            self._version = str(posted) or version_of(self.stored_values())
+        return self._version
+
+    @property
+    def once(self) -> str:
+        """The one-time token: as posted, or a new one."""
+        return str(self.data.get(ONCE, "")) if self.is_bound else self._once
+
+    def saved_meanwhile(self) -> bool:
+        """Whether someone else changed a field of the record since the form was rendered (only
+        for a valid form): then each such field shows both values and the form carries the new
+        version, so saving again keeps what it says."""
+        posted = str(self.data.get(VERSION, ""))
+        if not (self.edits and posted):
+            return False
+        stored = self.stored_values()
+        changed = changed_since(posted, stored)
+        conflicts = [
+            name
+            for name in changed or ()
+            if version_of({name: stored[name]}) != version_of({name: self.cleaned_data.get(name)})
+        ]
+        if changed is not None and not conflicts:
+            return False  # no change, or each the same as ours
+        self._version = version_of(stored)
+        self.add_error(None, CHANGED_MEANWHILE if conflicts else OLD_FORM)
+        for name in conflicts:
+            field = self.fields[name]
+            theirs = shown(field, stored[name])
+            self.add_error(
+                name,
+                f"Saved by someone else meanwhile: {theirs}; yours: "
+                f"{shown(field, self.cleaned_data.get(name))}.",
+            )
+        return True
+
+
+def shown(field: forms.Field, value: Any) -> str:
+    """A field's value in words, as its form offers it: a choice by its label, records by name."""
+    if value is None or value == "" or value == [] or value == ():
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(field, forms.ModelChoiceField):
+        many = isinstance(field, forms.ModelMultipleChoiceField)
+        values = value if many else [value]
+        ids = [getattr(item, "pk", item) for item in values]
+        records = field.queryset.model._default_manager.filter(pk__in=ids)  # type: ignore[union-attr]
+        return ", ".join(sorted(str(record) for record in records)) or "(empty)"
+    if isinstance(field, forms.ChoiceField):
+        choices: Any = field.choices
+        labels = {str(key): str(label) for key, label in choices}
+        items = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in items)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from calendarapp.lib import countries
-from calendarapp.lib.forms import DATE_INPUT, choice_field
+from calendarapp.lib.forms import DATE_INPUT, GuardedForm, choice_field
 from calendarapp.lib.validation import END_BEFORE_START, MAX_SPAN_DAYS
 from calendarapp.models import Plan, PlanKind, PlanStatus
 from calendarapp.planning.services import audience_error
@@ -31,7 +31,7 @@ class CustomerChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.country})"
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(GuardedForm, forms.ModelForm):
     """The planner's form; the audience is customers, whole countries and interests."""
 
     countries = forms.MultipleChoiceField(

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from calendarapp.lib import dates
 from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.models import Plan, PlanStatus
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
+from calendarapp.once import form_save_once
 from calendarapp.planning.check import check_plans
 from calendarapp.planning.drafts import draft_from_plan, draft_of
 from calendarapp.planning.forms import PlanForm, SearchRangeForm
@@ -175,13 +177,17 @@ def plan_edit(request: HttpRequest, plan_id: int | None = None) -> HttpResponse:
     if action == "save" and valid and blockers:
         return _render_planner(request, form, search, plan, panel, confirm_blockers=blockers)
     if action in ("save", "save-anyway") and valid:
-        try:
+
+        def write() -> str:
             saved = plan_save(plan=plan, owner=request.user, **form.cleaned_data)
+            messages.success(request, f"Saved “{saved.title}”.")
+            return reverse("plan-edit", args=[saved.pk])
+
+        try:
+            if answer := form_save_once(request, form, write):
+                return answer
         except ValidationError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, f"Saved “{saved.title}”.")
-            return redirect("plan-edit", plan_id=saved.pk)
     return _render_planner(request, form, search, plan, panel)
 
 

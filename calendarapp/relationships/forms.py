@@ -14,7 +14,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import countries, dates
-from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
+from calendarapp.lib.forms import DATE_INPUT, GuardedForm, IsoDateField, choice_field
 from calendarapp.lib.names import display_name
 from calendarapp.relationships import finder
 from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
@@ -104,7 +104,7 @@ def _customer_update_fields() -> dict[str, forms.Field]:
     }
 
 
-class TouchpointForm(forms.Form):
+class TouchpointForm(GuardedForm, forms.Form):
     """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
 
     date = IsoDateField(widget=DATE_INPUT, label="Date")
@@ -146,6 +146,18 @@ class TouchpointForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         label="Did you meet them?",
+    )
+
+    # The touch's own fields; the people and facts below show what is known of them now.
+    versioned = (
+        "date",
+        "channel",
+        "people",
+        "our_people",
+        "summary",
+        "outcome",
+        "follow_up_on",
+        *(f"{part}_{row}" for row in range(CHANGE_ROWS) for part in ("topic", "text")),
     )
 
     def __init__(self, data: Any, *, customer: Customer, **kwargs: Any) -> None:
@@ -257,7 +269,7 @@ class TouchpointForm(forms.Form):
 CHOSEN_DECISION_FIELDS = ("decision_role", "stance", "influence")
 
 
-class PersonForm(ModelForm):
+class PersonForm(GuardedForm, ModelForm):
     """Add or edit a person at the customer; saved through `person_save`."""
 
     started_on = IsoDateField(required=False, widget=DATE_INPUT, label="In the role since")
@@ -328,7 +340,7 @@ STEP_TITLES = (
 )
 
 
-class DecisionStepForm(forms.Form):
+class DecisionStepForm(GuardedForm, forms.Form):
     """A step of how the customer decides: on a date, or repeating; `decision_step_save` checks."""
 
     title = forms.CharField(
@@ -411,7 +423,7 @@ class DecisionStepForm(forms.Form):
         }
 
 
-class CustomerFactsForm(ModelForm):
+class CustomerFactsForm(GuardedForm, ModelForm):
     """The facts sales learns in calls; a calendar admin's form (`all_fields`) has every field."""
 
     budget_close_month = _month_field()
@@ -438,7 +450,7 @@ class CustomerFactsForm(ModelForm):
         return {name: self.cleaned_data[name] for name in self.fields}
 
 
-class ContractForm(ModelForm):
+class ContractForm(GuardedForm, ModelForm):
     """A contract whose renewal we must not miss; saved through `contract_save`."""
 
     end_date = IsoDateField(widget=DATE_INPUT, label="Ends on")
@@ -473,7 +485,7 @@ def _rule_of(repeat: str, start: datetime.date) -> str:
     return dates.serialize_recurrence(recurrence.deserialize(rule)) if rule else ""
 
 
-class TraditionForm(ModelForm):
+class TraditionForm(GuardedForm, ModelForm):
     """A customer's own tradition with its repeat in words ("every year on 15 Nov"), yearly by
     default; saved through `tradition_save`. A calendar admin's form (`may_confirm`) can confirm a
     season that repeats more often."""
@@ -544,7 +556,7 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-class DecisionFactorForm(ModelForm):
+class DecisionFactorForm(GuardedForm, ModelForm):
     """What counts in the customer's decision; saved through `decision_factor_save`."""
 
     class Meta:
@@ -553,7 +565,7 @@ class DecisionFactorForm(ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
-class CompetitorForm(ModelForm):
+class CompetitorForm(GuardedForm, ModelForm):
     """Someone else the customer considers; saved through `competitor_save`."""
 
     noted_on = IsoDateField(widget=DATE_INPUT, label="First noted on")
@@ -587,7 +599,7 @@ def _customer_choices(form: ModelForm, customer: Customer) -> None:
         field.empty_label = "Not recorded"  # type: ignore[attr-defined]
 
 
-class CustomerInterestForm(ModelForm):
+class CustomerInterestForm(GuardedForm, ModelForm):
     """Note an interest (a new name creates it) or edit its evidence: confirmed, no longer.
 
     Saved through `customer_interest_save`; a new one has no confirmation or end yet.
@@ -622,7 +634,7 @@ class CustomerInterestForm(ModelForm):
             del self.fields["confirmed_on"], self.fields["no_longer_on"]
 
 
-class StrategyForm(ModelForm):
+class StrategyForm(GuardedForm, ModelForm):
     """What the customer plans to change and how far it got; saved through `strategy_save`."""
 
     noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)

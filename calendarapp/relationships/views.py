@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar as calendar_names
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
-from calendarapp.lib.forms import YearForm
+from calendarapp.lib.forms import GuardedForm, YearForm
 from calendarapp.lib.names import display_name
 from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.occurrences.decision_checks import (
@@ -34,6 +35,7 @@ from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.touch_states import touch_state
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import items, months_of_year
+from calendarapp.once import form_save_once
 from calendarapp.relationships import records
 from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.relationships.exports import touch_history_rows
@@ -49,7 +51,6 @@ from calendarapp.relationships.forms import (
     DecisionFactorForm,
     DecisionStepForm,
     LocalTraditionForm,
-    ModelForm,
     PersonForm,
     StrategyForm,
     TouchpointForm,
@@ -237,14 +238,15 @@ def customer_facts_form(request: HttpRequest, customer_id: int) -> HttpResponse:
         all_fields=can_edit_customers(request.user),
     )
     if form.is_valid():
-        try:
+
+        def write() -> str:
             # The form has set the values on `customer`; the write function still reads the
             # stored ones for the history.
             customer_facts_save(customer=customer, by=request.user, **form.facts())  # type: ignore[arg-type]
-        except ValidationError as error:
-            _refused(form, error, {})
-        else:
-            return redirect(reverse("customer-detail", args=[customer.pk]) + "#facts-title")
+            return reverse("customer-detail", args=[customer.pk]) + "#facts-title"
+
+        if saved := _save_once(request, form, write, {}):
+            return saved
     # The page's heading names the customer as stored, whatever the form says.
     stored = Customer.objects.only("name").get(pk=customer.pk)
     status = 400 if request.method == "POST" else 200
@@ -276,7 +278,10 @@ def touchpoint_form(
     else:
         initial["our_people"] = [request.user.pk]
     form = TouchpointForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+        request.POST if request.method == "POST" else None,
+        customer=customer,
+        initial=initial,
+        edits=touchpoint is not None,
     )
     warnings: list[Any] = []
     if form.is_valid():
@@ -285,12 +290,13 @@ def touchpoint_form(
         if day is not None and request.POST.get("save_anyway") != day.isoformat():
             warnings = agreed_day_warnings(customer, day)
     if form.is_valid() and not warnings:
-        try:
+
+        def write() -> str:
             records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments(), by=request.user)
-        except ValidationError as error:
-            _refused(form, error, {})
-        else:
-            return redirect(customer)
+            return customer.get_absolute_url()
+
+        if saved := _save_once(request, form, write, {}):
+            return saved
     touchpoints = list(customer.touchpoints.order_by("-date", "-id"))
     topics = dict(Topic.choices)
     latest: dict[str, tuple[str, datetime.date]] = {}
@@ -321,12 +327,13 @@ def person_form(
     person = found or Person(customer=customer)
     form = PersonForm(request.POST if request.method == "POST" else None, instance=person)
     if form.is_valid():
-        try:
+
+        def write() -> str:
             records.PERSON.save_record(found, customer=customer, **form.cleaned_data)
-        except ValidationError as error:
-            _refused(form, error, {})
-        else:
-            return redirect(customer)
+            return customer.get_absolute_url()
+
+        if saved := _save_once(request, form, write, {}):
+            return saved
     status = 400 if request.method == "POST" else 200
     context = {"customer": customer, "form": form, "person": person}
     return render(request, "relationships/person_form.html", context, status=status)
@@ -372,15 +379,19 @@ def decision_step_form(
         return redirect(back)
     initial = DecisionStepForm.initial_of(step) if step else {}
     form = DecisionStepForm(
-        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+        request.POST if request.method == "POST" else None,
+        customer=customer,
+        initial=initial,
+        edits=step is not None,
     )
     if form.is_valid():
-        try:
+
+        def write() -> str:
             records.STEP.save_record(step, customer=customer, **form.save_arguments())
-        except ValidationError as error:
-            _refused(form, error, {"recurrence": "rule"})
-        else:
-            return redirect(back)
+            return back
+
+        if saved := _save_once(request, form, write, {"recurrence": "rule"}):
+            return saved
     context = {"customer": customer, "form": form, "step": step, "titles": STEP_TITLES}
     status = 400 if request.method == "POST" else 200
     return render(request, "relationships/decision_step_form.html", context, status=status)
@@ -404,12 +415,13 @@ def tradition_form(
         may_confirm=can_edit_customers(request.user),
     )
     if form.is_valid():
-        try:
+
+        def write() -> str:
             records.TRADITION.save_record(tradition, customer=customer, **form.save_arguments())
-        except ValidationError as error:
-            _refused(form, error, {"recurrence": "repeat"})
-        else:
-            return redirect(back)
+            return back
+
+        if saved := _save_once(request, form, write, {"recurrence": "repeat"}):
+            return saved
     context = {
         "customer": customer,
         "form": form,
@@ -444,14 +456,15 @@ def local_tradition_form(
         may_confirm=True,
     )
     if form.is_valid():
-        try:
+
+        def write() -> str:
             tradition_save(
                 tradition=tradition, customer=None, country=code, **form.save_arguments()
             )
-        except ValidationError as error:
-            _refused(form, error, {"recurrence": "repeat"})
-        else:
-            return redirect(back)
+            return back
+
+        if saved := _save_once(request, form, write, {"recurrence": "repeat"}):
+            return saved
     context = {
         "code": code,
         "name": countries.country_name(code),
@@ -463,7 +476,7 @@ def local_tradition_form(
 
 
 # The form of each record type that has the plain page (`record_form`).
-RECORD_FORMS: dict[str, type[ModelForm]] = {
+RECORD_FORMS: dict[str, type[GuardedForm]] = {
     records.CONTRACT.key: ContractForm,
     records.FACTOR.key: DecisionFactorForm,
     records.COMPETITOR.key: CompetitorForm,
@@ -490,6 +503,18 @@ def _allowed(request: HttpRequest, record_type: Record, customer: Customer) -> N
         )
 
 
+def _save_once(
+    request: HttpRequest, form: GuardedForm, write: Callable[[], str], renamed: dict[str, str]
+) -> HttpResponse | None:
+    """Save a valid form once (`form_save_once`); None to show it again: someone else saved the
+    record meanwhile, or the write function refused (its errors put on the form)."""
+    try:
+        return form_save_once(request, form, write)
+    except ValidationError as error:
+        _refused(form, error, renamed)
+        return None
+
+
 def _refused(form: forms.BaseForm, error: ValidationError, renamed: dict[str, str]) -> None:
     """Show a write function's errors on the form, each on its field where the form has it."""
     for field, messages in error.message_dict.items():
@@ -514,12 +539,13 @@ def record_form(
     data = request.POST if request.method == "POST" else None
     form = RECORD_FORMS[kind](data, instance=record)
     if form.is_valid():
-        try:
+
+        def write() -> str:
             record_type.save_record(found, customer=customer, **form.cleaned_data)
-        except ValidationError as error:
-            _refused(form, error, {})
-        else:
-            return redirect(back)
+            return back
+
+        if saved := _save_once(request, form, write, {}):
+            return saved
     context = {
         "customer": customer,
         "form": form,

@@ -1,4 +1,5 @@
-"""Fixtures shared by the calendar app's tests: a running clock and a customer with everything."""
+"""Fixtures shared by the calendar app's tests: a running clock, a customer with everything, and
+a sales manager's customer with its CFO."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import datetime
 import pytest
 import time_machine
 
-from customers.models import Customer, Interest
+from customers.models import Customer, Interest, Person
+from customers.services import person_save
 from tests import factories
 from tests.calendarapp.feeds import support as fs
 
@@ -17,6 +19,17 @@ def clock():
     """Time runs from the feed tests' NOW, so stamps grow between edits; tests may shift it."""
     with time_machine.travel(fs.NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def customer(sales_manager) -> Customer:
+    """Aarhus A/S, the sales manager's."""
+    return factories.customer("Aarhus A/S", "DK", owner=sales_manager)
+
+
+@pytest.fixture
+def cfo(customer) -> Person:
+    return person_save(customer=customer, name="Mette", job_title="CFO")
 
 
 @pytest.fixture

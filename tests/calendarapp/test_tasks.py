@@ -251,6 +251,7 @@ def test_the_beat_schedule_names_real_tasks():
         "calendarapp.tasks.send_daily_reminders",
         "calendarapp.tasks.refresh_ics_sources",
         "calendarapp.tasks.warm_holiday_cache",
+        "calendarapp.tasks.purge_once_keys",
     }
     assert scheduled <= set(celery_app.tasks)
 

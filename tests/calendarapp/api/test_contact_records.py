@@ -13,16 +13,6 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def customer(sales_manager):
-    return factories.customer("Aarhus A/S", "DK", owner=sales_manager)
-
-
-@pytest.fixture
-def cfo(customer):
-    return person_save(customer=customer, name="Mette", job_title="CFO")
-
-
 def test_people_list_shows_exactly_the_issue_fields_and_filters_by_customer(sales_client, cfo):
     other = factories.customer("Bornholm A/S", "DK")
     person_save(customer=other, name="Jonas")

@@ -7,11 +7,14 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.test.utils import override_settings
 
 from calendarapp.imports import spreadsheet
+from calendarapp.models import OnceKey
 from customers.models import Customer
 from tests import factories
+from tests.support import at_once, needs_postgresql
 
 PAGE = "/feeds/import/"
 PREVIEW = "/feeds/import/spreadsheet/preview"
@@ -29,6 +32,54 @@ def upload(text: str | bytes, name: str = "customers.csv", kind: str = "") -> di
 def test_only_calendar_admins_may_import_or_export_spreadsheets(sales_client):
     assert sales_client.post(PREVIEW, upload("name,country\nA,DK\n")).status_code == 403
     assert sales_client.get("/feeds/import/spreadsheet/export").status_code == 403
+
+
+def test_a_preview_confirmed_twice_imports_once_and_says_so(admin_client):
+    token = admin_client.post(PREVIEW, upload("name,country\nNew,SE\n")).context["token"]
+    admin_client.post(IMPORT, {"token": token})
+
+    response = admin_client.post(IMPORT, {"token": token}, follow=True)
+
+    assert "already confirmed (in another tab or window)" in response.content.decode()
+    assert Customer.objects.count() == 1
+
+
+def test_a_second_tab_still_holding_the_preview_imports_nothing(admin_client):
+    token = admin_client.post(PREVIEW, upload("name,country\nNew,SE\n")).context["token"]
+    pending = admin_client.session["spreadsheet_import"]
+    admin_client.post(IMPORT, {"token": token})
+    # The second tab's request read the session before the first one emptied it.
+    session = admin_client.session
+    session["spreadsheet_import"] = pending
+    session.save()
+
+    response = admin_client.post(IMPORT, {"token": token}, follow=True)
+
+    assert "already confirmed" in response.content.decode()
+    assert Customer.objects.count() == 1
+    assert OnceKey.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_confirmations_of_one_preview_at_once_import_once(calendar_admin):
+    needs_postgresql()
+    first = Client()
+    first.force_login(calendar_admin)
+    rows = "".join(f"Customer {n},DK\n" for n in range(30))
+    token = first.post(PREVIEW, upload("name,country\n" + rows)).context["token"]
+    # Two tabs: one session, two requests at the same moment.
+    second = Client()
+    second.cookies = first.cookies
+
+    def confirm(client):
+        return lambda: client.post(IMPORT, {"token": token}, follow=True).content.decode()
+
+    pages = at_once(confirm(first), confirm(second))
+
+    assert sum("Imported customers: 30 created" in page for page in pages) == 1
+    assert sum("already confirmed" in page for page in pages) == 1
+    assert Customer.objects.count() == 30
+    assert OnceKey.objects.count() == 1
 
 
 def test_the_preview_shows_what_would_happen_and_writes_nothing(admin_client):
