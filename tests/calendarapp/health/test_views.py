@@ -168,9 +168,7 @@ def test_each_database_error_answers_by_what_it_is(
         assert "Someone else was saving this too" in page.content.decode()
         assert api.json() == {
             "errors": {
-                "detail": [
-                    "This record was changed by someone else at the same time; try again."
-                ]
+                "detail": ["This record was changed by someone else at the same time; try again."]
             }
         }
 
