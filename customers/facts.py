@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from calendarapp.lib.writes import locked, retried_once, save_changes, stored_values
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.models import CUSTOMER_FIELDS, Customer, CustomerChange, Touchpoint
 
 # What the account owner keeps (roles.CHANGE_FACTS); the rest only calendar admins change.
@@ -94,3 +94,9 @@ def customer_facts_save(
             customer_changes(row, before, by=by, touchpoint=touchpoint)
         )
     return row
+
+
+@retried_once("customer")
+def customer_delete(*, customer: Customer) -> None:
+    """Remove a customer with every record about it (calendar admins; the caller checks)."""
+    deleted(customer)
