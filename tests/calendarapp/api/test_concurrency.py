@@ -272,8 +272,12 @@ def test_an_edit_and_a_delete_crossing_locks_answer_success_or_409_never_5xx(
         other = {edited.pk: removed.pk, removed.pk: edited.pk}
         crossing = threading.Barrier(2)
         crossed: set[int] = set()
+        calls: list[int] = []
 
-        def locked(instance, *related, other=other, crossing=crossing, crossed=crossed):
+        def locked(
+            instance, *related, other=other, crossing=crossing, crossed=crossed, calls=calls
+        ):
+            calls.append(instance.pk)
             row = real_locked(instance, *related)
             if isinstance(row, Person) and row.pk in other and row.pk not in crossed:
                 crossed.add(row.pk)  # the first attempt only: the retry goes straight through
@@ -289,6 +293,7 @@ def test_an_edit_and_a_delete_crossing_locks_answer_success_or_409_never_5xx(
             user=calendar_admin,
         )
         monkeypatch.undo()
+        assert len(calls) > 2, "PostgreSQL found the deadlock and one write ran again"
         assert status(patched) in (200, 409), patched
         assert status(deleted) in (204, 409), deleted
         if status(patched) == 200:
