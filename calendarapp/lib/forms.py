@@ -49,3 +49,25 @@ class YearForm(forms.Form):
             (code, name if name == code else f"{name} ({code})")
             for code, name in sorted(countries.subdivision_names(country).items())
         ]
+
+
+class ChangedFieldsMixin(forms.BaseForm):
+    """An edit form that writes only the fields the user changed on it.
+
+    Each field carries the value the page was shown with (Django's hidden initial), so a field
+    left as shown is not written back over what someone else saved meanwhile. A field posted
+    without its shown value (a script, an older page) counts as changed.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The cleaned values of the fields changed from what the page showed; after is_valid()."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self.changed_data or self.add_initial_prefix(name) not in self.data
+        }

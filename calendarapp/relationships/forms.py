@@ -14,7 +14,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import countries, dates
-from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field
+from calendarapp.lib.forms import DATE_INPUT, ChangedFieldsMixin, IsoDateField, choice_field
 from calendarapp.lib.names import display_name
 from calendarapp.relationships import finder
 from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
@@ -257,7 +257,7 @@ class TouchpointForm(forms.Form):
 CHOSEN_DECISION_FIELDS = ("decision_role", "stance", "influence")
 
 
-class PersonForm(ModelForm):
+class PersonForm(ChangedFieldsMixin, ModelForm):
     """Add or edit a person at the customer; saved through `person_save`."""
 
     started_on = IsoDateField(required=False, widget=DATE_INPUT, label="In the role since")
@@ -411,7 +411,7 @@ class DecisionStepForm(forms.Form):
         }
 
 
-class CustomerFactsForm(ModelForm):
+class CustomerFactsForm(ChangedFieldsMixin, ModelForm):
     """The facts sales learns in calls; a calendar admin's form (`all_fields`) has every field."""
 
     budget_close_month = _month_field()
@@ -434,11 +434,12 @@ class CustomerFactsForm(ModelForm):
             )
 
     def facts(self) -> dict[str, Any]:
-        """The fields of this form as `customer_facts_save` takes them; after is_valid()."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+        """The fields changed on this form as `customer_facts_save` takes them; after
+        is_valid()."""
+        return self.changed_fields()
 
 
-class ContractForm(ModelForm):
+class ContractForm(ChangedFieldsMixin, ModelForm):
     """A contract whose renewal we must not miss; saved through `contract_save`."""
 
     end_date = IsoDateField(widget=DATE_INPUT, label="Ends on")
@@ -544,7 +545,7 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-class DecisionFactorForm(ModelForm):
+class DecisionFactorForm(ChangedFieldsMixin, ModelForm):
     """What counts in the customer's decision; saved through `decision_factor_save`."""
 
     class Meta:
@@ -553,7 +554,7 @@ class DecisionFactorForm(ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
-class CompetitorForm(ModelForm):
+class CompetitorForm(ChangedFieldsMixin, ModelForm):
     """Someone else the customer considers; saved through `competitor_save`."""
 
     noted_on = IsoDateField(widget=DATE_INPUT, label="First noted on")
@@ -587,7 +588,7 @@ def _customer_choices(form: ModelForm, customer: Customer) -> None:
         field.empty_label = "Not recorded"  # type: ignore[attr-defined]
 
 
-class CustomerInterestForm(ModelForm):
+class CustomerInterestForm(ChangedFieldsMixin, ModelForm):
     """Note an interest (a new name creates it) or edit its evidence: confirmed, no longer.
 
     Saved through `customer_interest_save`; a new one has no confirmation or end yet.
@@ -622,7 +623,7 @@ class CustomerInterestForm(ModelForm):
             del self.fields["confirmed_on"], self.fields["no_longer_on"]
 
 
-class StrategyForm(ModelForm):
+class StrategyForm(ChangedFieldsMixin, ModelForm):
     """What the customer plans to change and how far it got; saved through `strategy_save`."""
 
     noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)

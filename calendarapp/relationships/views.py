@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
-from calendarapp.lib.forms import YearForm
+from calendarapp.lib.forms import ChangedFieldsMixin, YearForm
 from calendarapp.lib.names import display_name
 from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.occurrences.decision_checks import (
@@ -49,7 +49,6 @@ from calendarapp.relationships.forms import (
     DecisionFactorForm,
     DecisionStepForm,
     LocalTraditionForm,
-    ModelForm,
     PersonForm,
     StrategyForm,
     TouchpointForm,
@@ -322,7 +321,9 @@ def person_form(
     form = PersonForm(request.POST if request.method == "POST" else None, instance=person)
     if form.is_valid():
         try:
-            records.PERSON.save_record(found, customer=customer, **form.cleaned_data)
+            # An edit writes only what was changed on the page; someone else's change stays.
+            fields = form.cleaned_data if found is None else form.changed_fields()
+            records.PERSON.save_record(found, customer=customer, **fields)
         except ValidationError as error:
             _refused(form, error, {})
         else:
@@ -463,7 +464,7 @@ def local_tradition_form(
 
 
 # The form of each record type that has the plain page (`record_form`).
-RECORD_FORMS: dict[str, type[ModelForm]] = {
+RECORD_FORMS: dict[str, type[ChangedFieldsMixin]] = {
     records.CONTRACT.key: ContractForm,
     records.FACTOR.key: DecisionFactorForm,
     records.COMPETITOR.key: CompetitorForm,
@@ -515,7 +516,8 @@ def record_form(
     form = RECORD_FORMS[kind](data, instance=record)
     if form.is_valid():
         try:
-            record_type.save_record(found, customer=customer, **form.cleaned_data)
+            fields = form.cleaned_data if found is None else form.changed_fields()
+            record_type.save_record(found, customer=customer, **fields)
         except ValidationError as error:
             _refused(form, error, {})
         else:

@@ -1,6 +1,7 @@
 """The customer page's people, touches and next touch, and the touchpoint form."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 
@@ -320,3 +321,72 @@ def test_only_a_clear_day_or_the_day_kept_saves(sales_client, swedes, follow_up,
     response = sales_client.post(f"/customers/{swedes.pk}/touches/new", {**FOLLOW_UP, **follow_up})
     assert response.status_code == (302 if saved else 200)
     assert Touchpoint.objects.exists() == saved
+
+
+class _FormValues(HTMLParser):
+    """What a browser posts for the page's form: each input, checked box, selected option and
+    textarea by name (hidden ones included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values.append((name, a.get("value") or ("on" if "checked" in a else "")))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.append((self._select, a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = name
+            self.values.append((name, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            name, text = self.values.pop()
+            self.values.append((name, text + data.lstrip("\n")))
+
+
+def _shown_form(client, path: str) -> dict[str, str]:
+    parser = _FormValues()
+    parser.feed(client.get(path).content.decode())
+    return dict(parser.values)
+
+
+def test_two_people_editing_one_person_on_the_page_each_keep_their_change(sales_client, customer):
+    """Both pages were loaded before either saved; each changed a different field."""
+    person = person_save(customer=customer, name="Mette", job_title="Buyer", email="m@a.dk")
+    first = _shown_form(sales_client, f"/people/{person.pk}")
+    second = _shown_form(sales_client, f"/people/{person.pk}")
+    assert first["initial-job_title"] == "Buyer", "the page carries what it showed"
+    assert (
+        sales_client.post(f"/people/{person.pk}", {**first, "job_title": "CFO"}).status_code == 302
+    )
+    saved = sales_client.post(f"/people/{person.pk}", {**second, "email": "mette@aarhus.dk"})
+    assert saved.status_code == 302
+    person.refresh_from_db()
+    assert (person.job_title, person.email) == ("CFO", "mette@aarhus.dk")
+
+
+def test_an_edit_page_of_a_person_deleted_meanwhile_answers_404_and_brings_nothing_back(
+    sales_client, customer
+):
+    person = person_save(customer=customer, name="Mette")
+    shown = _shown_form(sales_client, f"/people/{person.pk}")
+    Person.objects.filter(pk=person.pk).delete()
+    assert (
+        sales_client.post(f"/people/{person.pk}", {**shown, "job_title": "CFO"}).status_code == 404
+    )
+    assert not Person.objects.exists()
