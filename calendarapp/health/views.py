@@ -24,6 +24,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -37,7 +38,7 @@ from calendarapp.health.database import (
     unavailable_response,
 )
 from calendarapp.lib.cache import CACHE_ERRORS
-from calendarapp.lib.writes import WriteConflict, conflict_message, is_conflict
+from calendarapp.lib.writes import RecordGone, WriteConflict, conflict_message, is_conflict
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return outage_response(request)
     logger.error("Database unavailable for %s: %s", request.path, error)
     return unavailable_response(request)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page; a record deleted meanwhile (`RecordGone`) says so and that nothing
+    was saved."""
+    if isinstance(exception, RecordGone):
+        return render(request, "404.html", {"message": str(exception)}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def conflict_response(request: HttpRequest, error: BaseException) -> HttpResponse:

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from calendarapp.roles import SALES_MANAGERS
+from customers import services
 from customers.models import Person, Touchpoint
 from customers.services import person_save, touchpoint_log
 from tests import factories
@@ -380,13 +381,20 @@ def test_two_people_editing_one_person_on_the_page_each_keep_their_change(sales_
     assert (person.job_title, person.email) == ("CFO", "mette@aarhus.dk")
 
 
-def test_an_edit_page_of_a_person_deleted_meanwhile_answers_404_and_brings_nothing_back(
-    sales_client, customer
+def test_saving_a_person_deleted_meanwhile_says_so_and_brings_nothing_back(
+    sales_client, customer, monkeypatch
 ):
+    """The page loaded the person; someone deleted them just before the save reached the row."""
     person = person_save(customer=customer, name="Mette")
     shown = _shown_form(sales_client, f"/people/{person.pk}")
-    Person.objects.filter(pk=person.pk).delete()
-    assert (
-        sales_client.post(f"/people/{person.pk}", {**shown, "job_title": "CFO"}).status_code == 404
-    )
-    assert not Person.objects.exists()
+    real_locked = services.locked
+
+    def deleted_first(instance, *related):
+        Person.objects.filter(pk=instance.pk).delete()
+        return real_locked(instance, *related)
+
+    monkeypatch.setattr(services, "locked", deleted_first)
+    gone = sales_client.post(f"/people/{person.pk}", {**shown, "job_title": "CFO"})
+    assert gone.status_code == 404
+    assert "This person was deleted meanwhile; nothing was saved." in gone.content.decode()
+    assert Person.objects.count() == 1, "nothing new (the delete here is undone with the write)"
