@@ -125,5 +125,6 @@ def conflict_response(request: HttpRequest, error: BaseException) -> HttpRespons
     message = str(error) if isinstance(error, WriteConflict) else conflict_message("record")
     if request.path.startswith("/api/"):
         return JsonResponse({"errors": {"detail": [message]}}, status=409)
-    page = render_to_string("409.html", {"message": message})
+    # The form's own address (pages post to it): opened again, it shows what is saved now.
+    page = render_to_string("409.html", {"message": message, "path": request.path})
     return HttpResponse(page, status=409)
