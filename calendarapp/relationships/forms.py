@@ -104,7 +104,7 @@ def _customer_update_fields() -> dict[str, forms.Field]:
     }
 
 
-class TouchpointForm(forms.Form):
+class TouchpointForm(ChangedFieldsMixin, forms.Form):
     """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
 
     date = IsoDateField(widget=DATE_INPUT, label="Date")
@@ -212,8 +212,23 @@ class TouchpointForm(forms.Form):
                 updates.append((person, fields))
         return updates
 
-    def log_arguments(self) -> dict[str, Any]:
-        """The arguments of `touchpoint_log`; call only after is_valid()."""
+    def log_arguments(self, *, edit: bool = False) -> dict[str, Any]:
+        """The arguments of `touchpoint_log`; an `edit` changes only the touch's fields changed
+        on the page (what was added, new people, facts, interests, always counts); call only
+        after is_valid()."""
+        arguments = self._all_arguments()
+        if edit:
+            changed = self.changed_fields()
+            if not any(name.startswith(("topic_", "text_")) for name in changed):
+                del arguments["changes"]
+            for name in ("date", "channel", "people", "our_people", "summary", "outcome"):
+                if name not in changed:
+                    del arguments[name]
+            if "follow_up_on" not in changed and "outcome" not in changed:
+                del arguments["follow_up_on"]  # an outcome's date goes with the outcome
+        return arguments
+
+    def _all_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         changes = [
             {"topic": data[f"topic_{row}"], "text": data[f"text_{row}"]}
@@ -328,7 +343,7 @@ STEP_TITLES = (
 )
 
 
-class DecisionStepForm(forms.Form):
+class DecisionStepForm(ChangedFieldsMixin, forms.Form):
     """A step of how the customer decides: on a date, or repeating; `decision_step_save` checks."""
 
     title = forms.CharField(
@@ -384,16 +399,14 @@ class DecisionStepForm(forms.Form):
         return data
 
     def save_arguments(self) -> dict[str, Any]:
-        """The arguments of `decision_step_save`; call only after is_valid()."""
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "contract": data["contract"],
-            "date": data["date"],
-            "recurrence": data["recurrence"],
-            "people": list(data["people"]),
-            "done": data["done"],
-        }
+        """The arguments of `decision_step_save`: an edit's (a form with the step's `initial`)
+        only what was changed on the page; call only after is_valid()."""
+        data = self.changed_fields() if self.initial else self.cleaned_data
+        names = ("title", "contract", "date", "recurrence", "people", "done")
+        arguments = {name: data[name] for name in names if name in data}
+        if "people" in arguments:
+            arguments["people"] = list(arguments["people"])
+        return arguments
 
     @staticmethod
     def initial_of(step: Any) -> dict[str, Any]:
@@ -474,7 +487,7 @@ def _rule_of(repeat: str, start: datetime.date) -> str:
     return dates.serialize_recurrence(recurrence.deserialize(rule)) if rule else ""
 
 
-class TraditionForm(ModelForm):
+class TraditionForm(ChangedFieldsMixin, ModelForm):
     """A customer's own tradition with its repeat in words ("every year on 15 Nov"), yearly by
     default; saved through `tradition_save`. A calendar admin's form (`may_confirm`) can confirm a
     season that repeats more often."""
@@ -522,14 +535,27 @@ class TraditionForm(ModelForm):
         # How it repeats right after its first days.
         self.order_fields(["kind", "title", "start", "end", "repeat", "confirm_often"])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        # The model checks its first days against its rule: give it the rule the words make,
+        # or moving the first days of a yearly one would be judged by the old rule.
+        repeat, start = data.get("repeat"), data.get("start")
+        if repeat and repeat != "keep" and start:
+            rule = _rule_of(repeat, start)
+            self.instance.recurrence = recurrence.deserialize(rule) if rule else None
+        return data
+
     def save_arguments(self) -> dict[str, Any]:
-        """The arguments of `tradition_save`; call only after is_valid()."""
-        data = dict(self.cleaned_data)
-        repeat = data.pop("repeat")
-        if repeat != "keep":
-            rule = _rule_of(repeat, data["start"])
+        """The arguments of `tradition_save`: an edit's only what was changed on the page (the
+        rule when its repeat or first day changed); call only after is_valid()."""
+        data = self.changed_fields() if self.instance.pk else dict(self.cleaned_data)
+        repeat = self.cleaned_data["repeat"]
+        rule_changed = "repeat" in data or "start" in data
+        data.pop("repeat", None)
+        if rule_changed and repeat != "keep":
+            rule = _rule_of(repeat, self.cleaned_data["start"])
             data["recurrence"] = recurrence.deserialize(rule) if rule else None
-        data["confirm_often"] = bool(data.get("confirm_often"))
+        data["confirm_often"] = bool(self.cleaned_data.get("confirm_often"))
         return data
 
 

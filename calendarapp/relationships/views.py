@@ -285,7 +285,8 @@ def touchpoint_form(
             warnings = agreed_day_warnings(customer, day)
     if form.is_valid() and not warnings:
         try:
-            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments(), by=request.user)
+            arguments = form.log_arguments(edit=touchpoint is not None)
+            records.TOUCHPOINT.save_record(touchpoint, **arguments, by=request.user)
         except ValidationError as error:
             _refused(form, error, {})
         else:

@@ -1,7 +1,6 @@
 """The customer page's people, touches and next touch, and the touchpoint form."""
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 
@@ -10,6 +9,7 @@ from customers import services
 from customers.models import Person, Touchpoint
 from customers.services import person_save, touchpoint_log
 from tests import factories
+from tests.support import shown_form
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -324,53 +324,11 @@ def test_only_a_clear_day_or_the_day_kept_saves(sales_client, swedes, follow_up,
     assert Touchpoint.objects.exists() == saved
 
 
-class _FormValues(HTMLParser):
-    """What a browser posts for the page's form: each input, checked box, selected option and
-    textarea by name (hidden ones included)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: list[tuple[str, str]] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and name != "csrfmiddlewaretoken":
-            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
-                self.values.append((name, a.get("value") or ("on" if "checked" in a else "")))
-        elif tag == "select":
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.values.append((self._select, a.get("value") or ""))
-        elif tag == "textarea":
-            self._textarea = name
-            self.values.append((name, ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            name, text = self.values.pop()
-            self.values.append((name, text + data.lstrip("\n")))
-
-
-def _shown_form(client, path: str) -> dict[str, str]:
-    parser = _FormValues()
-    parser.feed(client.get(path).content.decode())
-    return dict(parser.values)
-
-
 def test_two_people_editing_one_person_on_the_page_each_keep_their_change(sales_client, customer):
     """Both pages were loaded before either saved; each changed a different field."""
     person = person_save(customer=customer, name="Mette", job_title="Buyer", email="m@a.dk")
-    first = _shown_form(sales_client, f"/people/{person.pk}")
-    second = _shown_form(sales_client, f"/people/{person.pk}")
+    first = shown_form(sales_client, f"/people/{person.pk}")
+    second = shown_form(sales_client, f"/people/{person.pk}")
     assert first["initial-job_title"] == "Buyer", "the page carries what it showed"
     assert (
         sales_client.post(f"/people/{person.pk}", {**first, "job_title": "CFO"}).status_code == 302
@@ -386,7 +344,7 @@ def test_saving_a_person_deleted_meanwhile_says_so_and_brings_nothing_back(
 ):
     """The page loaded the person; someone deleted them just before the save reached the row."""
     person = person_save(customer=customer, name="Mette")
-    shown = _shown_form(sales_client, f"/people/{person.pk}")
+    shown = shown_form(sales_client, f"/people/{person.pk}")
     real_locked = services.locked
 
     def deleted_first(instance, *related):
@@ -398,3 +356,24 @@ def test_saving_a_person_deleted_meanwhile_says_so_and_brings_nothing_back(
     assert gone.status_code == 404
     assert "This person was deleted meanwhile; nothing was saved." in gone.content.decode()
     assert Person.objects.count() == 1, "nothing new (the delete here is undone with the write)"
+
+
+def test_two_people_editing_one_touch_on_the_page_each_keep_their_change(
+    sales_client, customer, clock
+):
+    clock.move_to(D(2026, 6, 3))
+    mette = person_save(customer=customer, name="Mette")
+    touch = touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone", people=[mette])
+    first = shown_form(sales_client, f"/touches/{touch.pk}")
+    second = shown_form(sales_client, f"/touches/{touch.pk}")
+    assert sales_client.post(f"/touches/{touch.pk}", {**first, "channel": "visit"}).status_code == (
+        302
+    )
+    saved = sales_client.post(f"/touches/{touch.pk}", {**second, "summary": "Budget moved"})
+    assert saved.status_code == 302
+    touch.refresh_from_db()
+    assert (touch.channel, touch.summary, list(touch.people.all())) == (
+        "visit",
+        "Budget moved",
+        [mette],
+    )
