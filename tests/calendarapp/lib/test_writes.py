@@ -36,6 +36,9 @@ from traditions.services import tradition_delete, tradition_save
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
+# Outside any transaction, as a request runs (only there is a write run again); serialized, as
+# every transactional test of the suite, so the next one finds the data it left.
+OUTSIDE_A_TRANSACTION = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
@@ -214,7 +217,8 @@ def conflict() -> OperationalError:
     return OperationalError("database is locked")
 
 
-def test_a_write_that_conflicts_once_is_run_again_and_succeeds(transactional_db):
+@OUTSIDE_A_TRANSACTION
+def test_a_write_that_conflicts_once_is_run_again_and_succeeds():
     calls = []
 
     @retried_once("competitor")
@@ -228,7 +232,8 @@ def test_a_write_that_conflicts_once_is_run_again_and_succeeds(transactional_db)
     assert len(calls) == 2
 
 
-def test_a_write_that_conflicts_twice_is_a_write_conflict_naming_the_record(transactional_db):
+@OUTSIDE_A_TRANSACTION
+def test_a_write_that_conflicts_twice_is_a_write_conflict_naming_the_record():
     @retried_once("competitor")
     def write():
         raise conflict()
@@ -237,7 +242,8 @@ def test_a_write_that_conflicts_twice_is_a_write_conflict_naming_the_record(tran
         write()
 
 
-def test_other_database_errors_are_not_run_again(transactional_db):
+@OUTSIDE_A_TRANSACTION
+def test_other_database_errors_are_not_run_again():
     calls = []
 
     @retried_once("competitor")
