@@ -55,3 +55,5 @@ urlpatterns = [
 
 # Any uncaught error; a database outage becomes a 503 in the client's format.
 handler500 = "calendarapp.health.views.server_error"
+# A record deleted while someone was editing it says so; any other 404 is Django's page.
+handler404 = "calendarapp.health.views.page_not_found"

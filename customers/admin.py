@@ -130,8 +130,10 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
     ]
 
     def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
-        # The form has set the new values; the write function keeps their history.
-        customer_facts_save(customer=obj, by=request.user)  # type: ignore[arg-type]
+        # A new customer is saved as the form filled it; an edit writes only the fields changed
+        # on the form, so someone else's change of another field meanwhile stays.
+        changed = {name: form.cleaned_data[name] for name in form.changed_data} if change else {}
+        customer_facts_save(customer=obj, by=request.user, **changed)  # type: ignore[arg-type]
 
 
 @admin.register(Interest)

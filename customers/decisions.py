@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.models import (
     Competitor,
     Contract,
@@ -45,18 +46,19 @@ def _filled(
     customer: Customer,
     allowed: tuple[str, ...],
     fields: dict[str, Any],
-) -> M:
-    """`instance` (or a new one of `customer`) with `fields` set; not yet validated or saved."""
+) -> tuple[M, dict[str, Any] | None]:
+    """The locked stored row of `instance` (or a new one of `customer`) with `fields` set, and
+    its columns before; not yet validated or saved. Call inside the write's transaction."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"{model.__name__} got unknown fields: {sorted(unknown)}")
-    if instance is None:
-        instance = model(customer=customer)
-    elif instance.customer_id != customer.pk:
+    row = model(customer=customer) if instance is None else locked(instance)
+    if row.customer_id != customer.pk:
         raise ValidationError({"customer": "This stays with its customer."})
+    before = stored_values(row)
     for name, value in fields.items():
-        setattr(instance, name, value)
-    return instance
+        setattr(row, name, value)
+    return row, before
 
 
 def _saved(
@@ -66,14 +68,16 @@ def _saved(
     allowed: tuple[str, ...],
     fields: dict[str, Any],
 ) -> M:
-    """Set `fields` on `instance` (or a new one of `customer`), validate, and save it."""
-    instance = _filled(model, instance, customer, allowed, fields)
-    instance.full_clean()
+    """Set `fields` on the stored `instance` (or a new one of `customer`), validate, and save
+    the columns that changed."""
     with transaction.atomic():
-        instance.save()
-    return instance
+        row, before = _filled(model, instance, customer, allowed, fields)
+        row.full_clean()
+        save_changes(row, before)
+    return row
 
 
+@retried_once("decision factor")
 def decision_factor_save(
     *, factor: DecisionFactor | None = None, customer: Customer, **fields: Any
 ) -> DecisionFactor:
@@ -81,6 +85,7 @@ def decision_factor_save(
     return _saved(DecisionFactor, factor, customer, FACTOR_FIELDS, fields)
 
 
+@retried_once("decision step")
 def decision_step_save(
     *,
     step: DecisionStep | None = None,
@@ -92,24 +97,25 @@ def decision_step_save(
 
     A date or a recurrence; the contract and the people must be the customer's.
     """
-    step = _filled(DecisionStep, step, customer, STEP_FIELDS, fields)
-    errors: dict[str, Any] = {}
     people = None if people is None else list(people)
-    if strangers := strangers_error(customer, people or ()):
-        errors["people"] = strangers
-    try:
-        step.full_clean(exclude=["people"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        step.save()
+        row, before = _filled(DecisionStep, step, customer, STEP_FIELDS, fields)
+        errors: dict[str, Any] = {}
+        if strangers := strangers_error(customer, people or ()):
+            errors["people"] = strangers
+        try:
+            row.full_clean(exclude=["people"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+        save_changes(row, before)
         if people is not None:
-            step.people.set(people)
-    return step
+            row.people.set(people)
+    return row
 
 
+@retried_once("competitor")
 def competitor_save(
     *, competitor: Competitor | None = None, customer: Customer, **fields: Any
 ) -> Competitor:
@@ -117,6 +123,7 @@ def competitor_save(
     return _saved(Competitor, competitor, customer, COMPETITOR_FIELDS, fields)
 
 
+@retried_once("contract")
 def contract_save(
     *, contract: Contract | None = None, customer: Customer, **fields: Any
 ) -> Contract:
@@ -124,9 +131,9 @@ def contract_save(
     return _saved(Contract, contract, customer, CONTRACT_FIELDS, fields)
 
 
+@retried_once("record")
 def decision_record_delete(
     *, record: DecisionFactor | DecisionStep | Competitor | Contract
 ) -> None:
     """Remove a factor, step, competitor or contract (a contract's steps stay, without it)."""
-    with transaction.atomic():
-        record.delete()
+    deleted(record)

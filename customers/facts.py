@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.models import CUSTOMER_FIELDS, Customer, CustomerChange, Touchpoint
 
 # What the account owner keeps (roles.CHANGE_FACTS); the rest only calendar admins change.
@@ -62,6 +63,7 @@ def customer_changes(
     ]
 
 
+@retried_once("customer")
 def customer_facts_save(
     *,
     customer: Customer,
@@ -69,31 +71,32 @@ def customer_facts_save(
     touchpoint: Touchpoint | None = None,
     **facts: Any,
 ) -> Customer:
-    """Save `customer` (new or stored) with the fields given changed, keeping their history.
+    """Create `customer` (not yet stored) as it is, or change the fields given of the stored
+    one, keeping their history; the fields not given stay as stored, whoever changed them.
 
-    Raises ValidationError naming the field before anything is written. Who may change which
-    field is the caller's check (roles.can_change_facts, `ADMIN_FIELDS`).
+    Raises ValidationError naming the field before anything is written, RecordGone if the
+    customer was deleted. Who may change which field is the caller's check
+    (roles.can_change_facts, `ADMIN_FIELDS`).
     """
     unknown = set(facts) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"customer_facts_save() got unknown fields: {sorted(unknown)}")
     with transaction.atomic():
         # As stored, not as on `customer`: a model form has already set the new values on it.
-        before = (
-            None
-            if customer.pk is None
-            else facts_text(
-                # Locks the customer's row only (its owner is the nullable side of a join).
-                Customer.objects.select_for_update(of=("self",))
-                .select_related("owner")
-                .get(pk=customer.pk)
-            )
-        )
+        row = customer if customer.pk is None else locked(customer, "owner")
+        before = None if customer.pk is None else facts_text(row)
+        columns = stored_values(row)
         for name, value in facts.items():
-            setattr(customer, name, value)
-        customer.full_clean()
-        customer.save()
+            setattr(row, name, value)
+        row.full_clean()
+        save_changes(row, columns)
         CustomerChange.objects.bulk_create(
-            customer_changes(customer, before, by=by, touchpoint=touchpoint)
+            customer_changes(row, before, by=by, touchpoint=touchpoint)
         )
-    return customer
+    return row
+
+
+@retried_once("customer")
+def customer_delete(*, customer: Customer) -> None:
+    """Remove a customer with every record about it (calendar admins; the caller checks)."""
+    deleted(customer)

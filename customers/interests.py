@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.models import (
     Customer,
     CustomerInterest,
@@ -51,49 +52,56 @@ def _interest_named(name: str) -> Interest:
     return interest
 
 
+@retried_once("interest")
 def customer_interest_save(
     *,
     evidence: CustomerInterest | None = None,
     customer: Customer,
-    interest: Interest | str,
+    interest: Interest | str | None = None,
     **fields: Any,
 ) -> CustomerInterest:
-    """Note an interest of `customer` (or update `evidence`); `interest` may be a new name.
+    """Note an interest of `customer` (or change the fields given of `evidence`); `interest`
+    may be a new name, and None keeps the evidence's.
 
-    Raises ValidationError naming the field before anything is written.
+    Raises ValidationError naming the field before anything is written, RecordGone if the
+    evidence was deleted.
     """
     unknown = set(fields) - set(EVIDENCE_FIELDS)
     if unknown:
         raise TypeError(f"customer_interest_save() got unknown fields: {sorted(unknown)}")
-    if evidence is None:
-        evidence = CustomerInterest(customer=customer)
-    elif evidence.customer_id != customer.pk:
-        raise ValidationError({"customer": "An interest stays with its customer."})
-    if isinstance(interest, str):
-        if error := interest_name_error(interest):
-            raise ValidationError({"interest": error})
-        known = Interest.objects.filter(name=interest.strip()).first()
-    else:
-        known = interest
-    for name, value in fields.items():
-        setattr(evidence, name, value)
-    errors: dict[str, list[str]] = {}
-    if known is not None:
-        evidence.interest = known
-        duplicate = CustomerInterest.objects.filter(customer=customer, interest=known)
-        if duplicate.exclude(pk=evidence.pk).exists():
-            errors["interest"] = [f"{customer.name}'s interest in {known} is noted; confirm it."]
-    try:
-        evidence.full_clean(exclude=["interest"], validate_constraints=False)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    if isinstance(interest, str) and (error := interest_name_error(interest)):
+        raise ValidationError({"interest": error})
+    if evidence is None and interest is None:
+        raise ValidationError({"interest": interest_name_error(None)})
     with transaction.atomic():
+        row = CustomerInterest(customer=customer) if evidence is None else locked(evidence)
+        if row.customer_id != customer.pk:
+            raise ValidationError({"customer": "An interest stays with its customer."})
+        before = stored_values(row)
+        if isinstance(interest, str):
+            known = Interest.objects.filter(name=interest.strip()).first()
+        else:
+            known = interest if interest is not None else row.interest
+        for name, value in fields.items():
+            setattr(row, name, value)
+        errors: dict[str, list[str]] = {}
+        if known is not None:
+            row.interest = known
+            duplicate = CustomerInterest.objects.filter(customer=customer, interest=known)
+            if duplicate.exclude(pk=row.pk).exists():
+                errors["interest"] = [
+                    f"{customer.name}'s interest in {known} is noted; confirm it."
+                ]
+        try:
+            row.full_clean(exclude=["interest"], validate_constraints=False)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
         if known is None:
-            evidence.interest = _interest_named(str(interest))
-        evidence.save()
-    return evidence
+            row.interest = _interest_named(str(interest))
+        save_changes(row, before)
+    return row
 
 
 def customer_interest_confirm(*, evidence: CustomerInterest, on: datetime.date) -> CustomerInterest:
@@ -101,16 +109,15 @@ def customer_interest_confirm(*, evidence: CustomerInterest, on: datetime.date) 
     return customer_interest_save(
         evidence=evidence,
         customer=evidence.customer,
-        interest=evidence.interest,
         confirmed_on=max(on, evidence.confirmed_on or evidence.noted_on),
         no_longer_on=None,
     )
 
 
+@retried_once("interest")
 def customer_interest_delete(*, evidence: CustomerInterest) -> None:
     """Forget evidence noted by mistake (an interest that ended is `no_longer_on`, not deleted)."""
-    with transaction.atomic():
-        evidence.delete()
+    deleted(evidence)
 
 
 def interests_note(
@@ -158,10 +165,12 @@ def interests_note(
     return saved
 
 
+@retried_once("strategy")
 def strategy_save(
     *, strategy: Strategy | None = None, customer: Customer, **fields: Any
 ) -> Strategy:
-    """Note a strategy of `customer` (or update `strategy`): title, noted on, stage, how we help.
+    """Note a strategy of `customer` (or change the fields given of `strategy`): title, noted
+    on, stage, how we help.
 
     The stage at which it was first noted is kept, so one first seen as a shopping
     list says "we came in late".
@@ -169,18 +178,18 @@ def strategy_save(
     unknown = set(fields) - set(STRATEGY_FIELDS)
     if unknown:
         raise TypeError(f"strategy_save() got unknown fields: {sorted(unknown)}")
-    if strategy is None:
-        strategy = Strategy(customer=customer)
-    elif strategy.customer_id != customer.pk:
-        raise ValidationError({"customer": "A strategy stays with its customer."})
-    for name, value in fields.items():
-        setattr(strategy, name, value)
-    strategy.full_clean()  # its clean() keeps the stage first noted
     with transaction.atomic():
-        strategy.save()
-    return strategy
+        row = Strategy(customer=customer) if strategy is None else locked(strategy)
+        if row.customer_id != customer.pk:
+            raise ValidationError({"customer": "A strategy stays with its customer."})
+        before = stored_values(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.full_clean()  # its clean() keeps the stage first noted
+        save_changes(row, before)
+    return row
 
 
+@retried_once("strategy")
 def strategy_delete(*, strategy: Strategy) -> None:
-    with transaction.atomic():
-        strategy.delete()
+    deleted(strategy)

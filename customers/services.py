@@ -7,7 +7,6 @@ transaction, so a bad input saves nothing.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.facts import FACT_FIELDS, customer_facts_save
 from customers.interests import interests_note
 from customers.models import (
@@ -22,7 +22,6 @@ from customers.models import (
     Customer,
     DecisionRole,
     Influence,
-    Outcome,
     Person,
     PersonChange,
     Stance,
@@ -66,29 +65,29 @@ TOUCHPOINT_FIELDS = (
 _UNSET_DECISION = frozenset({DecisionRole.NONE, Stance.UNKNOWN, Influence.MEDIUM, ""})
 
 
+@retried_once("person")
 def person_save(*, person: Person | None = None, customer: Customer, **fields: Any) -> Person:
-    """Create a person of `customer`, or update `person` with the fields given.
+    """Create a person of `customer`, or change the fields given of `person` (the rest stays
+    as stored, whoever changed it meanwhile).
 
-    Raises ValidationError naming the field before anything is written.
+    Raises ValidationError naming the field before anything is written, RecordGone if the
+    person was deleted.
     """
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_save() got unknown fields: {sorted(unknown)}")
-    if person is None:
-        person = Person(customer=customer)
-    elif person.customer_id != customer.pk:
-        raise ValidationError({"customer": "A person stays with their customer."})
-    # As stored, not as on `person`: a model form has already set the new values on it.
-    before = (
-        None if person.pk is None else Person.objects.values(*DECISION_FIELDS).get(pk=person.pk)
-    )
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.full_clean()
     with transaction.atomic():
-        person.save()
-        PersonChange.objects.bulk_create(person_changes(person, before))
-    return person
+        row = Person(customer=customer) if person is None else locked(person)
+        if row.customer_id != customer.pk:
+            raise ValidationError({"customer": "A person stays with their customer."})
+        # As stored, not as on `person`: a model form has already set the new values on it.
+        before = stored_values(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.full_clean()
+        save_changes(row, before)
+        PersonChange.objects.bulk_create(person_changes(row, before))
+    return row
 
 
 def person_changes(person: Person, before: Mapping[str, Any] | None) -> list[PersonChange]:
@@ -112,32 +111,34 @@ def person_changes(person: Person, before: Mapping[str, Any] | None) -> list[Per
     ]
 
 
+@retried_once("person")
 def person_delete(*, person: Person) -> None:
     """Remove a person; touchpoints keep their other people, reports lose their manager."""
-    with transaction.atomic():
-        person.delete()
+    deleted(person)
 
 
+# The touch's own columns; `touchpoint_log` changes those given, the rest stays as stored.
+TOUCH_COLUMNS = ("date", "channel", "summary", "changes", "outcome", "follow_up_on")
+
+
+@retried_once("touch")
 def touchpoint_log(
     *,
     touchpoint: Touchpoint | None = None,
     customer: Customer,
-    date: datetime.date,
-    channel: str,
-    people: Iterable[Person] = (),
-    our_people: Iterable[User] = (),
-    summary: str = "",
-    changes: list[dict[str, str]] | None = None,
-    outcome: str = Outcome.NONE,
-    follow_up_on: datetime.date | None = None,
+    people: Iterable[Person] | None = None,
+    our_people: Iterable[User] | None = None,
     new_people: Iterable[Mapping[str, Any]] = (),
     people_updates: Iterable[tuple[Person, Mapping[str, Any]]] = (),
     interests: Iterable[Mapping[str, Any]] = (),
     customer_updates: Mapping[str, Any] | None = None,
     by: User | None = None,
+    **columns: Any,
 ) -> Touchpoint:
-    """Log a touch with `customer` (or update `touchpoint`), adding `new_people`; all or nothing.
+    """Log a touch with `customer` (or change `touchpoint`), adding `new_people`; all or nothing.
 
+    `columns` are the touch's own (`TOUCH_COLUMNS`: date, channel, summary, changes, outcome,
+    follow_up_on); on an edit only those given change, and `people`/`our_people` only if given.
     Each of `new_people` is met at this touch unless it says `"met": False` (only heard of):
     then it is recorded but not among the touch's people, so nobody counts as met who was not.
 
@@ -149,38 +150,37 @@ def touchpoint_log(
 
     The people met must be the customer's. Raises ValidationError naming the
     field (`new_people`, `people_updates` or `customer_updates`, with the person and their
-    field) and writes
-    nothing then.
+    field) and writes nothing then; RecordGone if the touch was deleted.
     """
-    if touchpoint is None:
-        touchpoint = Touchpoint(customer=customer)
-    elif touchpoint.customer_id != customer.pk:
-        raise ValidationError({"customer": "A touchpoint stays with its customer."})
-    touchpoint.date = date
-    touchpoint.channel = channel
-    touchpoint.summary = summary
-    touchpoint.changes = list(changes or [])
-    touchpoint.outcome = outcome
-    touchpoint.follow_up_on = follow_up_on
-    people = list(people)
+    if unknown := sorted(set(columns) - set(TOUCH_COLUMNS)):
+        raise TypeError(f"touchpoint_log() got unknown fields: {unknown}")
+    if "changes" in columns:
+        columns["changes"] = list(columns["changes"] or [])
+    people = None if people is None else list(people)
     people_updates = list(people_updates)
-    errors: dict[str, Any] = {}
-    if strangers := strangers_error(customer, people):
-        errors["people"] = strangers
-    if strangers := strangers_error(customer, [person for person, _ in people_updates]):
-        errors["people_updates"] = strangers
     customer_updates = dict(customer_updates or {})
-    if unknown := sorted(set(customer_updates) - set(FACT_FIELDS)):
-        errors["customer_updates"] = (
-            f"A touch changes only {', '.join(FACT_FIELDS)}, not {', '.join(unknown)}."
-        )
-    try:
-        touchpoint.full_clean(exclude=["people", "our_people"])
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        row = Touchpoint(customer=customer) if touchpoint is None else locked(touchpoint)
+        if row.customer_id != customer.pk:
+            raise ValidationError({"customer": "A touchpoint stays with its customer."})
+        before = stored_values(row)
+        for name, value in columns.items():
+            setattr(row, name, value)
+        errors: dict[str, Any] = {}
+        if strangers := strangers_error(customer, people or ()):
+            errors["people"] = strangers
+        if strangers := strangers_error(customer, [person for person, _ in people_updates]):
+            errors["people_updates"] = strangers
+        if unknown := sorted(set(customer_updates) - set(FACT_FIELDS)):
+            errors["customer_updates"] = (
+                f"A touch changes only {', '.join(FACT_FIELDS)}, not {', '.join(unknown)}."
+            )
+        try:
+            row.full_clean(exclude=["people", "our_people"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
         met = []
         try:
             for fields in new_people:
@@ -202,22 +202,23 @@ def touchpoint_log(
                     for m in ms
                 ]
                 raise ValidationError({"people_updates": named}) from None
-        touchpoint.save()
-        touchpoint.people.set([*people, *met])
-        touchpoint.our_people.set(list(our_people))
-        interests_note(customer=customer, notes=interests, on=date, touchpoint=touchpoint)
+        save_changes(row, before)
+        if people is not None or met:
+            row.people.set([*(row.people.all() if people is None else people), *met])
+        if our_people is not None:
+            row.our_people.set(list(our_people))
+        on = row.date
+        interests_note(customer=customer, notes=interests, on=on, touchpoint=row)
         if customer_updates:
             try:
-                customer_facts_save(
-                    customer=customer, by=by, touchpoint=touchpoint, **customer_updates
-                )
+                customer_facts_save(customer=customer, by=by, touchpoint=row, **customer_updates)
             except ValidationError as error:
                 named = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
                 raise ValidationError({"customer_updates": named}) from None
-    return touchpoint
+    return row
 
 
+@retried_once("touch")
 def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
     """Remove a touchpoint; the clock then runs from the touch before it."""
-    with transaction.atomic():
-        touchpoint.delete()
+    deleted(touchpoint)

@@ -1,5 +1,5 @@
 """Helpers the tests share that are not fixtures: screenshots, missing services, Celery settings,
-migrating the test database.
+migrating the test database, the values a page's form posts.
 
 With REQUIRE_SERVICES=1 (as CI sets it) a test that needs PostgreSQL, Redis
 or a browser fails instead of skipping when the service is not there.
@@ -11,6 +11,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,3 +89,50 @@ def at_once(*calls: Callable[[], T]) -> list[T]:
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+class FormValues(HTMLParser):
+    """What a browser posts for the page's form: each input, checked box, selected option and
+    textarea by name (hidden ones included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values.append((name, a.get("value") or ("on" if "checked" in a else "")))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.append((self._select, a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = name
+            self.values.append((name, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            name, text = self.values.pop()
+            self.values.append((name, text + data.lstrip("\n")))
+
+
+def shown_form(client: Any, path: str) -> dict[str, Any]:
+    """The values the page at `path` would post as it was shown, hidden initial ones included:
+    a name given once as its value, one given more often (checkboxes) as a list."""
+    parser = FormValues()
+    parser.feed(client.get(path).content.decode())
+    values: dict[str, list[str]] = {}
+    for name, value in parser.values:
+        values.setdefault(name, []).append(value)
+    return {name: given[0] if len(given) == 1 else given for name, given in values.items()}

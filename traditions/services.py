@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.models import Customer
 from traditions.models import Tradition, repeats_too_often
 
@@ -25,6 +26,7 @@ TRADITION_FIELDS = (
 LOCAL_FIELDS = ("country", "subdivision")
 
 
+@retried_once("tradition")
 def tradition_save(
     *,
     tradition: Tradition | None = None,
@@ -32,29 +34,31 @@ def tradition_save(
     confirm_often: bool = False,
     **fields: Any,
 ) -> Tradition:
-    """Create a tradition of `customer` (None: a local one), or update `tradition`.
+    """Create a tradition of `customer` (None: a local one), or change the fields given of
+    `tradition` (the rest stays as stored).
 
     A vacation, busy season or customer event repeating more often than yearly is refused
     unless `confirm_often` (a calendar admin's confirmation; the caller decides who may).
-    Raises ValidationError naming the field before anything is written.
+    Raises ValidationError naming the field before anything is written, RecordGone if the
+    tradition was deleted.
     """
     unknown = set(fields) - {*TRADITION_FIELDS, *LOCAL_FIELDS}
     if unknown:
         raise TypeError(f"tradition_save() got unknown fields: {sorted(unknown)}")
-    if tradition is None:
-        tradition = Tradition(customer=customer)
-    elif tradition.customer_id != (customer.pk if customer else None):
-        raise ValidationError({"customer": "A tradition stays with its customer or country."})
-    for name, value in fields.items():
-        setattr(tradition, name, value)
-    tradition.full_clean()
-    if (too_often := repeats_too_often(tradition)) and not confirm_often:
-        raise ValidationError({"recurrence": too_often})
     with transaction.atomic():
-        tradition.save()
-    return tradition
+        row = Tradition(customer=customer) if tradition is None else locked(tradition)
+        if row.customer_id != (customer.pk if customer else None):
+            raise ValidationError({"customer": "A tradition stays with its customer or country."})
+        before = stored_values(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.full_clean()
+        if (too_often := repeats_too_often(row)) and not confirm_often:
+            raise ValidationError({"recurrence": too_often})
+        save_changes(row, before)
+    return row
 
 
+@retried_once("tradition")
 def tradition_delete(*, tradition: Tradition) -> None:
-    with transaction.atomic():
-        tradition.delete()
+    deleted(tradition)

@@ -123,10 +123,6 @@ class CustomerInterestSerializer(RecordSerializer):
         data["interest"] = instance.interest.name
         return data
 
-    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        validated_data.setdefault("interest", instance.interest)
-        return super().update(instance, validated_data)
-
 
 class StrategySerializer(RecordSerializer):
     record = records.STRATEGY
@@ -244,18 +240,7 @@ class TouchpointSerializer(RecordSerializer):
         return touchpoint
 
     def update(self, instance, validated_data):
-        # `touchpoint_log` writes the whole touch: what was not sent stays as it was.
-        current = {
-            "date": instance.date,
-            "channel": instance.channel,
-            "people": instance.people.all(),
-            "our_people": instance.our_people.all(),
-            "summary": instance.summary,
-            "changes": instance.changes,
-            "outcome": instance.outcome,
-            "follow_up_on": instance.follow_up_on,
-        }
-        return super().update(instance, {**current, **validated_data, "by": writer(self)})
+        return super().update(instance, {**validated_data, "by": writer(self)})
 
     def create(self, validated_data):
         return super().create({**validated_data, "by": writer(self)})

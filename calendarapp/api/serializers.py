@@ -92,6 +92,8 @@ class CleanedModelSerializer(serializers.ModelSerializer):
         model: type[models.Model] = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
         instance = copy.copy(self.instance) if self.instance else model()
+        columns = {f.name: f.attname for f in model._meta.concrete_fields}
+        before = {name: getattr(instance, attname) for name, attname in columns.items()}
         for name, value in attrs.items():
             if name not in many_to_many:
                 setattr(instance, name, value)
@@ -103,7 +105,9 @@ class CleanedModelSerializer(serializers.ModelSerializer):
             instance.full_clean(exclude=[*many_to_many, *unsent])
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
-        # clean() may fill in defaults (a customer's time zone from its country).
+        # clean() may fill in defaults (a customer's time zone from its country). An edit
+        # passes on only what was sent or so filled in: the write function changes those fields
+        # alone, so a concurrent change of another field stays.
         # A bound field always has a source; the stubs allow None, true only before binding.
         for name, field in self.fields.items():
             source = field.source
@@ -111,7 +115,9 @@ class CleanedModelSerializer(serializers.ModelSerializer):
                 continue
             if field.write_only and not hasattr(instance, source):
                 continue  # not the model's and not sent (a touch's people_updates)
-            attrs[source] = getattr(instance, source)
+            filled = source in columns and getattr(instance, columns[source]) != before[source]
+            if self.instance is None or source in attrs or filled:
+                attrs[source] = getattr(instance, source)
         return attrs
 
 
@@ -320,19 +326,7 @@ class PlanSerializer(CleanedModelSerializer):
         return plan_save(owner=validated_data.pop("owner"), **validated_data)
 
     def update(self, instance, validated_data):
-        current = {
-            "kind": instance.kind,
-            "title": instance.title,
-            "start": instance.start,
-            "end": instance.end,
-            "customers": instance.customers.all(),
-            "countries": instance.countries,
-            "interests": instance.interests.all(),
-            "offers": instance.offers.all(),
-            "notes": instance.notes,
-            "status": instance.status,
-        }
-        return plan_save(plan=instance, owner=instance.owner, **{**current, **validated_data})
+        return plan_save(plan=instance, owner=instance.owner, **validated_data)
 
 
 class PlanDraftSerializer(serializers.Serializer):

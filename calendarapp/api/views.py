@@ -32,7 +32,7 @@ from calendarapp.relationships import finder
 from calendarapp.relationships import records as record_types
 from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.roles import can_edit_customers
-from customers.facts import ADMIN_FIELDS, FACT_FIELDS
+from customers.facts import ADMIN_FIELDS, FACT_FIELDS, customer_delete
 from customers.models import Customer, Person
 from traditions.models import Tradition
 from traditions.services import tradition_delete
@@ -94,6 +94,9 @@ class CustomerDetail(ConditionalRecordMixin, generics.RetrieveUpdateDestroyAPIVi
                     f"Only a calendar admin changes {', '.join(sent)}; the account owner"
                     f" changes {', '.join(FACT_FIELDS)}."
                 )
+
+    def perform_destroy(self, instance: Customer) -> None:
+        customer_delete(customer=instance)
 
 
 class CustomerHistory(generics.ListAPIView):

@@ -4,8 +4,9 @@ A database that accepts connections and never answers costs each request the
 whole `DATABASE_CONNECT_TIMEOUT`, so a few requests tie up every worker and
 the site stops answering at all. After a connect fails, each process answers
 503 at once for `DATABASE_RETRY_SECONDS`, then tries again; the outage is
-logged once a minute instead of a traceback per request. A statement that
-fails on a working connection (a timeout, say) is that request's error alone.
+logged once a minute instead of a traceback per request. Only a failed or lost connection
+is an outage (`connection_failed`); a statement that fails on a working connection (a timeout,
+"too many SQL variables") is that request's error alone: a 500, logged as one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -26,9 +27,32 @@ HEALTHZ_PATH = "/healthz"
 OUTAGE_MARK = "answered_database_outage"
 
 
+# SQLSTATEs of a connection that is gone: class 08 (connection exception) and the server
+# shutting down or starting up (admin_shutdown, crash_shutdown, cannot_connect_now).
+LOST_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+
 def connect_failed() -> bool:
     """Whether the error at hand came from connecting: the connection is still missing."""
     return connection.connection is None
+
+
+def connection_failed(error: BaseException) -> bool:
+    """Whether `error` means the database is out of reach (can't connect, connection lost).
+
+    Only that is an outage; any other database error (a deadlock, "too many SQL variables",
+    a statement cut by its timeout) is this request's own, on a database that answers.
+    """
+    if not isinstance(error, DatabaseError):
+        return False
+    if isinstance(error, InterfaceError) or connect_failed():
+        return True
+    state = getattr(error.__cause__, "sqlstate", None) or ""
+    if state.startswith("08") or state in LOST_STATES:
+        return True
+    # psycopg marks a connection the server dropped (no SQLSTATE then: nobody answered).
+    raw = connection.connection
+    return bool(getattr(raw, "broken", False) or getattr(raw, "closed", False) is True)
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:

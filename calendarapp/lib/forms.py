@@ -54,6 +54,28 @@ class YearForm(forms.Form):
         ]
 
 
+class ChangedFieldsMixin(forms.BaseForm):
+    """An edit form that writes only the fields the user changed on it.
+
+    Each field carries the value the page was shown with (Django's hidden initial), so a field
+    left as shown is not written back over what someone else saved meanwhile. A field posted
+    without its shown value (a script, an older page) counts as changed.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The cleaned values of the fields changed from what the page showed; after is_valid()."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self.changed_data or self.add_initial_prefix(name) not in self.data
+        }
+
+
 VERSION = "version"
 ONCE = "once"
 CHANGED_MEANWHILE = (
@@ -114,10 +136,14 @@ class GuardedForm(forms.BaseForm):
             return False
         stored = self.stored_values()
         changed = changed_since(posted, stored)
+        # A field they changed and this page left as shown is no conflict: only the fields
+        # changed on the page are written (`ChangedFieldsMixin`), so their change stays.
+        mine = self.changed_fields() if isinstance(self, ChangedFieldsMixin) else stored
         conflicts = [
             name
             for name in changed or ()
-            if version_of({name: stored[name]}) != version_of({name: self.cleaned_data.get(name)})
+            if name in mine
+            and version_of({name: stored[name]}) != version_of({name: self.cleaned_data.get(name)})
         ]
         if changed is not None and not conflicts:
             return False  # no change, or each the same as ours
@@ -154,3 +180,8 @@ def shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+class RecordForm(GuardedForm, ChangedFieldsMixin):
+    """A record's page form: guarded (version, one-time token) and, editing, writing only what
+    was changed on it."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from calendarapp.models import Plan, PlanStatus
 from customers.models import Customer, Interest
 
@@ -21,51 +22,46 @@ def audience_error(
     return "" if any(customers) or any(countries) or any(interests) else NO_AUDIENCE
 
 
-def plan_save(
-    *,
-    plan: Plan | None = None,
-    owner,
-    kind: str,
-    title: str,
-    start: datetime.date,
-    end: datetime.date,
-    customers: Iterable[Customer] = (),
-    countries: Iterable[str] = (),
-    interests: Iterable[Interest] = (),
-    offers: Iterable[Interest] = (),
-    notes: str = "",
-    status: str = PlanStatus.DRAFT,
-) -> Plan:
-    """Create a plan, or update `plan`, with its audience; all or nothing.
+# What `plan_save` takes besides the plan and its owner; the audience is its three m2m lists.
+PLAN_FIELDS = ("kind", "title", "start", "end", "countries", "notes", "status")
+AUDIENCE_FIELDS = ("customers", "interests", "offers")
 
-    Raises ValidationError (naming the field) before anything is written.
-    `owner` is only used for a new plan: editing never changes who owns it.
+
+@retried_once("plan")
+def plan_save(*, plan: Plan | None = None, owner: Any, **fields: Any) -> Plan:
+    """Create a plan, or change the fields given of `plan` (the rest stays as stored), with its
+    audience (`customers`, `countries`, `interests`; `offers`); all or nothing.
+
+    Raises ValidationError (naming the field) before anything is written, RecordGone if the plan
+    was deleted. `owner` is only used for a new plan: editing never changes who owns it.
     """
-    customers, countries, interests = list(customers), list(countries), list(interests)
-    if error := audience_error(customers, countries, interests):
-        raise ValidationError({"customers": error})
-    if plan is None:
-        plan = Plan(owner=owner)
-    plan.kind = kind
-    plan.title = title
-    plan.start = start
-    plan.end = end
-    plan.countries = sorted(set(countries))
-    plan.notes = notes
-    plan.status = status
-    plan.full_clean()
+    if unknown := sorted(set(fields) - {*PLAN_FIELDS, *AUDIENCE_FIELDS}):
+        raise TypeError(f"plan_save() got unknown fields: {unknown}")
+    related = {name: list(fields.pop(name)) for name in AUDIENCE_FIELDS if name in fields}
+    if "countries" in fields:
+        fields["countries"] = sorted(set(fields["countries"]))
     with transaction.atomic():
-        plan.save()
-        plan.customers.set(customers)
-        plan.interests.set(interests)
-        plan.offers.set(offers)
-    return plan
+        row = Plan(owner=owner) if plan is None else locked(plan)
+        before = stored_values(row)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        stored = {} if row.pk is None else {n: list(getattr(row, n).all()) for n in AUDIENCE_FIELDS}
+        audience = {**stored, **related}
+        if error := audience_error(
+            audience.get("customers", []), row.countries, audience.get("interests", [])
+        ):
+            raise ValidationError({"customers": error})
+        row.full_clean()
+        save_changes(row, before)
+        for name, values in related.items():
+            getattr(row, name).set(values)
+    return row
 
 
+@retried_once("plan")
 def plan_delete(*, plan: Plan) -> None:
     """Delete a plan with its audience and its conflict snapshots."""
-    with transaction.atomic():
-        plan.delete()
+    deleted(plan)
 
 
 def plan_duplicate(*, plan: Plan, owner) -> Plan:

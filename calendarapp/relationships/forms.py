@@ -14,7 +14,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import countries, dates
-from calendarapp.lib.forms import DATE_INPUT, GuardedForm, IsoDateField, choice_field
+from calendarapp.lib.forms import DATE_INPUT, IsoDateField, RecordForm, choice_field
 from calendarapp.lib.names import display_name
 from calendarapp.relationships import finder
 from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
@@ -104,7 +104,7 @@ def _customer_update_fields() -> dict[str, forms.Field]:
     }
 
 
-class TouchpointForm(GuardedForm, forms.Form):
+class TouchpointForm(RecordForm, forms.Form):
     """Log a touch: who was there, "what has changed?" by topic, the outcome, new people met."""
 
     date = IsoDateField(widget=DATE_INPUT, label="Date")
@@ -224,8 +224,23 @@ class TouchpointForm(GuardedForm, forms.Form):
                 updates.append((person, fields))
         return updates
 
-    def log_arguments(self) -> dict[str, Any]:
-        """The arguments of `touchpoint_log`; call only after is_valid()."""
+    def log_arguments(self, *, edit: bool = False) -> dict[str, Any]:
+        """The arguments of `touchpoint_log`; an `edit` changes only the touch's fields changed
+        on the page (what was added, new people, facts, interests, always counts); call only
+        after is_valid()."""
+        arguments = self._all_arguments()
+        if edit:
+            changed = self.changed_fields()
+            if not any(name.startswith(("topic_", "text_")) for name in changed):
+                del arguments["changes"]
+            for name in ("date", "channel", "people", "our_people", "summary", "outcome"):
+                if name not in changed:
+                    del arguments[name]
+            if "follow_up_on" not in changed and "outcome" not in changed:
+                del arguments["follow_up_on"]  # an outcome's date goes with the outcome
+        return arguments
+
+    def _all_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         changes = [
             {"topic": data[f"topic_{row}"], "text": data[f"text_{row}"]}
@@ -269,7 +284,7 @@ class TouchpointForm(GuardedForm, forms.Form):
 CHOSEN_DECISION_FIELDS = ("decision_role", "stance", "influence")
 
 
-class PersonForm(GuardedForm, ModelForm):
+class PersonForm(RecordForm, ModelForm):
     """Add or edit a person at the customer; saved through `person_save`."""
 
     started_on = IsoDateField(required=False, widget=DATE_INPUT, label="In the role since")
@@ -340,7 +355,7 @@ STEP_TITLES = (
 )
 
 
-class DecisionStepForm(GuardedForm, forms.Form):
+class DecisionStepForm(RecordForm, forms.Form):
     """A step of how the customer decides: on a date, or repeating; `decision_step_save` checks."""
 
     title = forms.CharField(
@@ -396,16 +411,14 @@ class DecisionStepForm(GuardedForm, forms.Form):
         return data
 
     def save_arguments(self) -> dict[str, Any]:
-        """The arguments of `decision_step_save`; call only after is_valid()."""
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "contract": data["contract"],
-            "date": data["date"],
-            "recurrence": data["recurrence"],
-            "people": list(data["people"]),
-            "done": data["done"],
-        }
+        """The arguments of `decision_step_save`: an edit's (a form with the step's `initial`)
+        only what was changed on the page; call only after is_valid()."""
+        data = self.changed_fields() if self.initial else self.cleaned_data
+        names = ("title", "contract", "date", "recurrence", "people", "done")
+        arguments = {name: data[name] for name in names if name in data}
+        if "people" in arguments:
+            arguments["people"] = list(arguments["people"])
+        return arguments
 
     @staticmethod
     def initial_of(step: Any) -> dict[str, Any]:
@@ -423,7 +436,7 @@ class DecisionStepForm(GuardedForm, forms.Form):
         }
 
 
-class CustomerFactsForm(GuardedForm, ModelForm):
+class CustomerFactsForm(RecordForm, ModelForm):
     """The facts sales learns in calls; a calendar admin's form (`all_fields`) has every field."""
 
     budget_close_month = _month_field()
@@ -446,11 +459,12 @@ class CustomerFactsForm(GuardedForm, ModelForm):
             )
 
     def facts(self) -> dict[str, Any]:
-        """The fields of this form as `customer_facts_save` takes them; after is_valid()."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+        """The fields changed on this form as `customer_facts_save` takes them; after
+        is_valid()."""
+        return self.changed_fields()
 
 
-class ContractForm(GuardedForm, ModelForm):
+class ContractForm(RecordForm, ModelForm):
     """A contract whose renewal we must not miss; saved through `contract_save`."""
 
     end_date = IsoDateField(widget=DATE_INPUT, label="Ends on")
@@ -485,7 +499,7 @@ def _rule_of(repeat: str, start: datetime.date) -> str:
     return dates.serialize_recurrence(recurrence.deserialize(rule)) if rule else ""
 
 
-class TraditionForm(GuardedForm, ModelForm):
+class TraditionForm(RecordForm, ModelForm):
     """A customer's own tradition with its repeat in words ("every year on 15 Nov"), yearly by
     default; saved through `tradition_save`. A calendar admin's form (`may_confirm`) can confirm a
     season that repeats more often."""
@@ -533,14 +547,27 @@ class TraditionForm(GuardedForm, ModelForm):
         # How it repeats right after its first days.
         self.order_fields(["kind", "title", "start", "end", "repeat", "confirm_often"])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        # The model checks its first days against its rule: give it the rule the words make,
+        # or moving the first days of a yearly one would be judged by the old rule.
+        repeat, start = data.get("repeat"), data.get("start")
+        if repeat and repeat != "keep" and start:
+            rule = _rule_of(repeat, start)
+            self.instance.recurrence = recurrence.deserialize(rule) if rule else None
+        return data
+
     def save_arguments(self) -> dict[str, Any]:
-        """The arguments of `tradition_save`; call only after is_valid()."""
-        data = dict(self.cleaned_data)
-        repeat = data.pop("repeat")
-        if repeat != "keep":
-            rule = _rule_of(repeat, data["start"])
+        """The arguments of `tradition_save`: an edit's only what was changed on the page (the
+        rule when its repeat or first day changed); call only after is_valid()."""
+        data = self.changed_fields() if self.instance.pk else dict(self.cleaned_data)
+        repeat = self.cleaned_data["repeat"]
+        rule_changed = "repeat" in data or "start" in data
+        data.pop("repeat", None)
+        if rule_changed and repeat != "keep":
+            rule = _rule_of(repeat, self.cleaned_data["start"])
             data["recurrence"] = recurrence.deserialize(rule) if rule else None
-        data["confirm_often"] = bool(data.get("confirm_often"))
+        data["confirm_often"] = bool(self.cleaned_data.get("confirm_often"))
         return data
 
 
@@ -556,7 +583,7 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-class DecisionFactorForm(GuardedForm, ModelForm):
+class DecisionFactorForm(RecordForm, ModelForm):
     """What counts in the customer's decision; saved through `decision_factor_save`."""
 
     class Meta:
@@ -565,7 +592,7 @@ class DecisionFactorForm(GuardedForm, ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
-class CompetitorForm(GuardedForm, ModelForm):
+class CompetitorForm(RecordForm, ModelForm):
     """Someone else the customer considers; saved through `competitor_save`."""
 
     noted_on = IsoDateField(widget=DATE_INPUT, label="First noted on")
@@ -599,7 +626,7 @@ def _customer_choices(form: ModelForm, customer: Customer) -> None:
         field.empty_label = "Not recorded"  # type: ignore[attr-defined]
 
 
-class CustomerInterestForm(GuardedForm, ModelForm):
+class CustomerInterestForm(RecordForm, ModelForm):
     """Note an interest (a new name creates it) or edit its evidence: confirmed, no longer.
 
     Saved through `customer_interest_save`; a new one has no confirmation or end yet.
@@ -634,7 +661,7 @@ class CustomerInterestForm(GuardedForm, ModelForm):
             del self.fields["confirmed_on"], self.fields["no_longer_on"]
 
 
-class StrategyForm(GuardedForm, ModelForm):
+class StrategyForm(RecordForm, ModelForm):
     """What the customer plans to change and how far it got; saved through `strategy_save`."""
 
     noted_on = IsoDateField(widget=DATE_INPUT, label="Noted on", initial=timezone.localdate)

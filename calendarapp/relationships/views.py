@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
-from calendarapp.lib.forms import GuardedForm, YearForm
+from calendarapp.lib.forms import GuardedForm, RecordForm, YearForm
 from calendarapp.lib.names import display_name
 from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.occurrences.decision_checks import (
@@ -292,7 +292,9 @@ def touchpoint_form(
     if form.is_valid() and not warnings:
 
         def write() -> str:
-            records.TOUCHPOINT.save_record(touchpoint, **form.log_arguments(), by=request.user)
+            records.TOUCHPOINT.save_record(
+                touchpoint, **form.log_arguments(edit=touchpoint is not None), by=request.user
+            )
             return customer.get_absolute_url()
 
         if saved := _save_once(request, form, write, {}):
@@ -329,7 +331,9 @@ def person_form(
     if form.is_valid():
 
         def write() -> str:
-            records.PERSON.save_record(found, customer=customer, **form.cleaned_data)
+            # An edit writes only what was changed on the page; someone else's change stays.
+            fields = form.cleaned_data if found is None else form.changed_fields()
+            records.PERSON.save_record(found, customer=customer, **fields)
             return customer.get_absolute_url()
 
         if saved := _save_once(request, form, write, {}):
@@ -476,7 +480,7 @@ def local_tradition_form(
 
 
 # The form of each record type that has the plain page (`record_form`).
-RECORD_FORMS: dict[str, type[GuardedForm]] = {
+RECORD_FORMS: dict[str, type[RecordForm]] = {
     records.CONTRACT.key: ContractForm,
     records.FACTOR.key: DecisionFactorForm,
     records.COMPETITOR.key: CompetitorForm,
@@ -541,7 +545,8 @@ def record_form(
     if form.is_valid():
 
         def write() -> str:
-            record_type.save_record(found, customer=customer, **form.cleaned_data)
+            fields = form.cleaned_data if found is None else form.changed_fields()
+            record_type.save_record(found, customer=customer, **fields)
             return back
 
         if saved := _save_once(request, form, write, {}):

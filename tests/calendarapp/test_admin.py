@@ -509,8 +509,18 @@ def test_saving_a_customer_in_the_admin_keeps_the_change_in_its_history(
 ):
     request = rf.post("/")
     request.user = calendar_admin
-    retailer.budget_close_month = 3  # as the admin's form sets it before save_model
-    django_admin.site._registry[Customer].save_model(request, retailer, None, True)
+    customer_admin = django_admin.site._registry[Customer]
+    rendered = customer_admin.get_form(request, retailer)(instance=retailer)
+    data = {name: rendered[name].value() for name in rendered.fields}
+    form = customer_admin.get_form(request, retailer)(
+        {**{k: v for k, v in data.items() if v is not None}, "budget_close_month": 3},
+        instance=retailer,
+    )
+    assert form.is_valid(), form.errors
+    Customer.objects.filter(pk=retailer.pk).update(notes="Said meanwhile by a colleague")
+    customer_admin.save_model(request, form.save(commit=False), form, True)
+    retailer.refresh_from_db()
+    assert retailer.notes == "Said meanwhile by a colleague", "a field not changed stays"
     change = CustomerChange.objects.get()
     assert (change.field, change.old, change.new, change.by) == (
         "budget_close_month",

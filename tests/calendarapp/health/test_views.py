@@ -2,6 +2,7 @@
 
 import threading
 
+import psycopg
 import pytest
 from django.db import OperationalError
 from django.test import Client
@@ -73,7 +74,10 @@ def test_healthz_gives_up_on_a_database_that_never_answers_and_says_so(
 
 
 def database_down(*args, **kwargs):
-    raise OperationalError("could not connect to server: Connection timed out")
+    """As psycopg reports a connection lost mid-request (SQLSTATE 08006)."""
+    raise OperationalError("server closed the connection unexpectedly") from (
+        psycopg.errors.ConnectionFailure("server closed the connection unexpectedly")
+    )
 
 
 @pytest.fixture
@@ -117,6 +121,65 @@ def test_other_errors_still_answer_the_500_page(outage_client, sales_manager, mo
     outage_client.force_login(sales_manager)
     monkeypatch.setattr(timeline_views, "build_timeline", bug)
     assert outage_client.get("/").status_code == 500
+
+
+def test_a_database_error_on_a_working_connection_is_a_500_not_an_outage(
+    outage_client, sales_manager, monkeypatch, caplog
+):
+    """SQLite's "too many SQL variables" is a bug in the query: answered and logged as one."""
+
+    def too_many(*args, **kwargs):
+        raise OperationalError("too many SQL variables")
+
+    outage_client.force_login(sales_manager)
+    monkeypatch.setattr(timeline_views, "build_timeline", too_many)
+    monkeypatch.setattr("calendarapp.api.views.calendar_between", too_many)
+    assert outage_client.get("/").status_code == 500
+    assert outage_client.get("/api/occurrences").status_code == 500
+    logged = [r for r in caplog.records if r.name == "django.request" and r.exc_info]
+    assert len(logged) == 2
+    assert database.DATABASE.available(), "the next requests still ask the database"
+
+
+@pytest.mark.parametrize(
+    ("error", "answer"),
+    [
+        (psycopg.errors.DeadlockDetected("deadlock detected"), 409),
+        (psycopg.errors.SerializationFailure("could not serialize access"), 409),
+        (psycopg.errors.AdminShutdown("terminating connection"), 503),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), 500),
+        (psycopg.errors.UndefinedColumn("column does not exist"), 500),
+    ],
+)
+def test_each_database_error_answers_by_what_it_is(
+    outage_client, sales_manager, monkeypatch, error, answer
+):
+    """Two writes crossing are a 409 naming what to do, only a lost connection is a 503."""
+
+    def failing(*args, **kwargs):
+        raise OperationalError(str(error)) from error
+
+    outage_client.force_login(sales_manager)
+    monkeypatch.setattr(timeline_views, "build_timeline", failing)
+    monkeypatch.setattr("calendarapp.api.views.calendar_between", failing)
+    page, api = outage_client.get("/"), outage_client.get("/api/occurrences")
+    assert (page.status_code, api.status_code) == (answer, answer)
+    if answer == 409:
+        assert "Someone else was saving this too" in page.content.decode()
+        assert api.json() == {
+            "errors": {
+                "detail": ["This record was changed by someone else at the same time; try again."]
+            }
+        }
+
+
+def test_sqlite_s_busy_database_is_a_409_not_an_outage(outage_client, sales_manager, monkeypatch):
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    outage_client.force_login(sales_manager)
+    monkeypatch.setattr(timeline_views, "build_timeline", busy)
+    assert outage_client.get("/").status_code == 409
 
 
 class Unconnected:

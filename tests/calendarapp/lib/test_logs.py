@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 
+import psycopg
 import pytest
 from django.db import OperationalError
 
@@ -58,7 +59,8 @@ def test_a_request_logs_one_json_line_with_method_path_status_duration_and_the_i
 
 def test_every_line_a_request_causes_carries_its_id(client, sales_manager, log_output, monkeypatch):
     def database_down(*args, **kwargs):
-        raise OperationalError("connection timeout expired")
+        cause = psycopg.errors.ConnectionFailure("connection timeout expired")
+        raise OperationalError("connection timeout expired") from cause
 
     client.raise_request_exception = False
     client.force_login(sales_manager)

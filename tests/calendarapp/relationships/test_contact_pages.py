@@ -5,9 +5,11 @@ import datetime
 import pytest
 
 from calendarapp.roles import SALES_MANAGERS
+from customers import services
 from customers.models import Person, Touchpoint
 from customers.services import person_save, touchpoint_log
 from tests import factories
+from tests.support import shown_form
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -320,3 +322,58 @@ def test_only_a_clear_day_or_the_day_kept_saves(sales_client, swedes, follow_up,
     response = sales_client.post(f"/customers/{swedes.pk}/touches/new", {**FOLLOW_UP, **follow_up})
     assert response.status_code == (302 if saved else 200)
     assert Touchpoint.objects.exists() == saved
+
+
+def test_two_people_editing_one_person_on_the_page_each_keep_their_change(sales_client, customer):
+    """Both pages were loaded before either saved; each changed a different field."""
+    person = person_save(customer=customer, name="Mette", job_title="Buyer", email="m@a.dk")
+    first = shown_form(sales_client, f"/people/{person.pk}")
+    second = shown_form(sales_client, f"/people/{person.pk}")
+    assert first["initial-job_title"] == "Buyer", "the page carries what it showed"
+    assert (
+        sales_client.post(f"/people/{person.pk}", {**first, "job_title": "CFO"}).status_code == 302
+    )
+    saved = sales_client.post(f"/people/{person.pk}", {**second, "email": "mette@aarhus.dk"})
+    assert saved.status_code == 302
+    person.refresh_from_db()
+    assert (person.job_title, person.email) == ("CFO", "mette@aarhus.dk")
+
+
+def test_saving_a_person_deleted_meanwhile_says_so_and_brings_nothing_back(
+    sales_client, customer, monkeypatch
+):
+    """The page loaded the person; someone deleted them just before the save reached the row."""
+    person = person_save(customer=customer, name="Mette")
+    shown = shown_form(sales_client, f"/people/{person.pk}")
+    real_locked = services.locked
+
+    def deleted_first(instance, *related):
+        Person.objects.filter(pk=instance.pk).delete()
+        return real_locked(instance, *related)
+
+    monkeypatch.setattr(services, "locked", deleted_first)
+    gone = sales_client.post(f"/people/{person.pk}", {**shown, "job_title": "CFO"})
+    assert gone.status_code == 404
+    assert "This person was deleted meanwhile; nothing was saved." in gone.content.decode()
+    assert Person.objects.count() == 1, "nothing new (the delete here is undone with the write)"
+
+
+def test_two_people_editing_one_touch_on_the_page_each_keep_their_change(
+    sales_client, customer, clock
+):
+    clock.move_to(D(2026, 6, 3))
+    mette = person_save(customer=customer, name="Mette")
+    touch = touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone", people=[mette])
+    first = shown_form(sales_client, f"/touches/{touch.pk}")
+    second = shown_form(sales_client, f"/touches/{touch.pk}")
+    assert sales_client.post(f"/touches/{touch.pk}", {**first, "channel": "visit"}).status_code == (
+        302
+    )
+    saved = sales_client.post(f"/touches/{touch.pk}", {**second, "summary": "Budget moved"})
+    assert saved.status_code == 302
+    touch.refresh_from_db()
+    assert (touch.channel, touch.summary, list(touch.people.all())) == (
+        "visit",
+        "Budget moved",
+        [mette],
+    )

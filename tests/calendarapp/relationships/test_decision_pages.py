@@ -11,6 +11,7 @@ from customers.decisions import competitor_save, decision_factor_save, decision_
 from customers.models import DecisionStep
 from customers.services import person_save, touchpoint_log
 from tests import factories
+from tests.support import shown_form
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,18 @@ def test_the_owner_deletes_a_step(owner_client, customer):
     step = decision_step_save(customer=customer, title="Board", date=D(2027, 3, 12))
     assert owner_client.post(f"/steps/{step.pk}", {"delete": "1"}).status_code == 302
     assert not DecisionStep.objects.exists()
+
+
+def test_two_people_editing_one_step_on_the_page_each_keep_their_change(
+    owner_client, customer, cloud
+):
+    mette = person_save(customer=customer, name="Mette")
+    step = decision_step_save(customer=customer, title="Board", date=D(2027, 2, 1), people=[mette])
+    first = shown_form(owner_client, f"/steps/{step.pk}")
+    second = shown_form(owner_client, f"/steps/{step.pk}")
+    renamed = owner_client.post(f"/steps/{step.pk}", {**first, "title": "Board meeting"})
+    assert renamed.status_code == 302
+    tied = owner_client.post(f"/steps/{step.pk}", {**second, "contract": str(cloud.pk)})
+    assert tied.status_code == 302
+    step.refresh_from_db()
+    assert (step.title, step.contract, list(step.people.all())) == ("Board meeting", cloud, [mette])

@@ -9,6 +9,7 @@ import pytest
 from calendarapp.lib.dates import serialize_recurrence
 from calendarapp.roles import SALES_MANAGERS
 from tests import factories
+from tests.support import shown_form
 from traditions.models import Tradition
 
 D = datetime.date
@@ -159,3 +160,29 @@ def test_a_weekly_vacation_in_the_api_is_a_400_unless_a_calendar_admin_confirms(
     ).status_code == 400
     confirmed = admin_client.post("/api/traditions", weekly, content_type="application/json")
     assert confirmed.status_code == 201
+
+
+def test_two_people_editing_one_tradition_on_the_page_each_keep_their_change(
+    sales_client, customer
+):
+    """One renames it, the other moves its first days: the name, the days and the rule stay."""
+    created = sales_client.post(
+        f"/customers/{customer.pk}/traditions/new", {**VACATION, "repeat": "yearly"}
+    )
+    assert created.status_code == 302
+    tradition = Tradition.objects.get()
+    first = shown_form(sales_client, f"/traditions/{tradition.pk}")
+    second = shown_form(sales_client, f"/traditions/{tradition.pk}")
+    renamed = sales_client.post(f"/traditions/{tradition.pk}", {**first, "title": "Fall break"})
+    assert renamed.status_code == 302, renamed.context["form"].errors
+    moved = {**second, "start": "2026-10-19", "end": "2026-10-23"}
+    assert sales_client.post(f"/traditions/{tradition.pk}", moved).status_code == 302
+    tradition.refresh_from_db()
+    assert (tradition.title, tradition.start, tradition.end) == (
+        "Fall break",
+        D(2026, 10, 19),
+        D(2026, 10, 23),
+    )
+    assert (
+        serialize_recurrence(tradition.recurrence) == "RRULE:FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=19"
+    )
