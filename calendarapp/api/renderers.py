@@ -4,7 +4,7 @@ A list view adds `TABLE_RENDERERS` to its renderers. Each object becomes a row,
 its fields the columns in the serializer's order (lists joined by "; "; an APIView
 names its serializer in `table_serializer` so an empty list keeps its header); a date
 field's column holds dates, so a workbook has date cells; errors keep the JSON shape
-(`TableFormatsMixin`).
+(`TableFormatsMixin`). JSON answers a page of the list; a table is the whole list, every row.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from calendarapp.api.pagination import PagePagination, Rows, page_answer
 from calendarapp.lib import tables
 
 
@@ -74,7 +76,11 @@ def _name_download(context: Any, extension: str) -> None:
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
 
 
-FORMAT_PARAMETER = OpenApiParameter("format", str, description="json (default), csv or xlsx")
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    description="json (default: a page of the list), csv or xlsx (the whole list, every row)",
+)
 
 TABLE_RENDERERS: list[type[BaseRenderer]] = [
     *api_settings.DEFAULT_RENDERER_CLASSES,  # type: ignore[list-item]  # classes at run time
@@ -84,8 +90,24 @@ TABLE_RENDERERS: list[type[BaseRenderer]] = [
 
 
 class TableFormatsMixin:
-    """Errors and OPTIONS of a view that also speaks CSV and .xlsx stay in the API's JSON shape:
-    neither is a table."""
+    """A list that also speaks CSV and .xlsx: JSON a page of it, a table every row. Its errors
+    and OPTIONS stay in the API's JSON shape: neither is a table."""
+
+    pagination_class: Any = PagePagination  # also what the schema reads
+
+    @property
+    def paginator(self) -> Any:
+        """A generic list view's pager, none for a download."""
+        if _table_asked(self.request):  # type: ignore[attr-defined]
+            return None
+        return super().paginator  # type: ignore[misc]
+
+    def rows_answer(self, items: Rows, serializer_class: Any) -> Any:
+        """A list computed in hand: a page of it in JSON, all of it as a table."""
+        request = self.request  # type: ignore[attr-defined]
+        if _table_asked(request):
+            return Response(serializer_class(items, many=True).data)
+        return page_answer(request, items, serializer_class)
 
     def handle_exception(self, exc: Exception) -> Any:
         response = super().handle_exception(exc)  # type: ignore[misc]
@@ -98,8 +120,12 @@ class TableFormatsMixin:
         return response
 
 
+def _table_asked(request: Any) -> bool:
+    return isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer)
+
+
 def _in_json(request: Any) -> None:
     """Answer in JSON although `?format=` asked for a table."""
-    if isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer):
+    if _table_asked(request):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type
