@@ -11,6 +11,7 @@ errors shape. A list's prefetches are read for its page only, in batches (`PREFE
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -90,6 +91,16 @@ def page_answer(request: Request, items: Rows, serializer_class: Any) -> Respons
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
+def _is_iso_date(text: str | None) -> bool:
+    if text is None:  # DRF's cursor of a page that starts with the list
+        return True
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class NewestFirstPagination(CursorPagination):
     """`?cursor=` and `?page_size=` over a list kept newest first (`-date`, then `-id`)."""
 
@@ -110,10 +121,16 @@ class NewestFirstPagination(CursorPagination):
         return _page_loaded(queryset, lambda rows: read(rows, request, view))
 
     def decode_cursor(self, request: Request) -> Any:
+        """The cursor, checked: readable, and the day it goes on from (if any) a day."""
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:  # DRF's answer to a cursor it cannot read
-            raise ValidationError({self.cursor_query_param: [CURSOR_ERROR]}) from None
+            cursor = False
+        if cursor is None:  # no `?cursor=`: the first page
+            return None
+        if cursor is False or not _is_iso_date(cursor.position):  # else a 500 from the query
+            raise ValidationError({self.cursor_query_param: [CURSOR_ERROR]})
+        return cursor
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
