@@ -91,7 +91,7 @@ def page_answer(request: Request, items: Rows, serializer_class: Any) -> Respons
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
-def _is_iso_date(text: str | None) -> bool:
+def _is_iso_date(text: Any) -> bool:
     if text is None:  # DRF's cursor of a page that starts with the list
         return True
     try:
@@ -125,12 +125,12 @@ class NewestFirstPagination(CursorPagination):
         try:
             cursor = super().decode_cursor(request)
         except NotFound:  # DRF's answer to a cursor it cannot read
-            cursor = False
-        if cursor is None:  # no `?cursor=`: the first page
-            return None
-        if cursor is False or not _is_iso_date(cursor.position):  # else a 500 from the query
-            raise ValidationError({self.cursor_query_param: [CURSOR_ERROR]})
-        return cursor
+            cursor = None
+        else:
+            if cursor is None or _is_iso_date(cursor.position):  # None: the first page
+                return cursor
+        # Not readable, or a position the query would fail on with a 500.
+        raise ValidationError({self.cursor_query_param: [CURSOR_ERROR]})
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
