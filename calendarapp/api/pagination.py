@@ -11,16 +11,18 @@ errors shape. A list's prefetches are read for its page only, in batches (`PREFE
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_PAGE_SIZE = 200
 MAX_PAGE_SIZE = 1000
@@ -91,60 +93,99 @@ def page_answer(request: Request, items: Rows, serializer_class: Any) -> Respons
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
-def _is_iso_date(text: Any) -> bool:
-    if text is None:  # DRF's cursor of a page that starts with the list
-        return True
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+class NewestFirstPagination(BasePagination):
+    """`?cursor=` and `?page_size=` over a list kept newest first: by `date`, then `id`.
 
+    A cursor names the row a page goes on from (its day and id) and the way (older or
+    newer), so a page is read by an index range whatever rows came or went before it.
+    """
 
-class NewestFirstPagination(CursorPagination):
-    """`?cursor=` and `?page_size=` over a list kept newest first (`-date`, then `-id`)."""
-
-    page_size = DEFAULT_PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-    ordering = ("-date", "-id")
-    page_size_query_description = PagePagination.page_size_query_description
-
-    def get_page_size(self, request: Request) -> int:
-        return page_size_of(request)
+    cursor_query_param = "cursor"
 
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
+        self.url = request.build_absolute_uri()
+        size = page_size_of(request)
+        cursor = _cursor_read(request.query_params.get(self.cursor_query_param))
         self.count = queryset.count()
-        read = super().paginate_queryset
-        return _page_loaded(queryset, lambda rows: read(rows, request, view))
-
-    def decode_cursor(self, request: Request) -> Any:
-        """The cursor, checked: readable, and the day it goes on from (if any) a day."""
-        try:
-            cursor = super().decode_cursor(request)
-        except NotFound:  # DRF's answer to a cursor it cannot read
-            cursor = None
+        rows = queryset.order_by("-date", "-id")
+        self.newer = self.older = cursor is not None  # a cursor goes on from a row that way
+        if cursor is not None:
+            newer, day, pk = cursor
+            if newer:  # oldest first from the row on, the page turned back afterwards
+                rows = rows.filter(Q(date__gt=day) | Q(date=day, id__gt=pk)).reverse()
+            else:
+                rows = rows.filter(Q(date__lt=day) | Q(date=day, id__lt=pk))
+        page = _page_loaded(rows, lambda ordered: ordered[: size + 1])
+        more, self.page = len(page) > size, page[:size]
+        if cursor is not None and cursor[0]:
+            self.page.reverse()
+            self.newer = more
         else:
-            if cursor is None or _is_iso_date(cursor.position):  # None: the first page
-                return cursor
-        # Not readable, or a position the query would fail on with a 500.
-        raise ValidationError({self.cursor_query_param: [CURSOR_ERROR]})
+            self.older = more
+        return self.page
+
+    def _link(self, newer: bool, row: Any) -> str | None:
+        if row is None:
+            return None
+        token = f"{'n' if newer else 'o'}{row.date.isoformat()}.{row.pk}".encode()
+        return replace_query_param(
+            self.url, self.cursor_query_param, base64.urlsafe_b64encode(token).decode()
+        )
 
     def get_paginated_response(self, data: Any) -> Response:
+        first, last = (self.page[0], self.page[-1]) if self.page else (None, None)
         return Response(
             {
                 "count": self.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
+                "next": self._link(False, last) if self.older else None,
+                "previous": self._link(True, first) if self.newer else None,
                 "results": data,
             }
         )
 
     def get_paginated_response_schema(self, schema: Any) -> dict[str, Any]:
-        answer = super().get_paginated_response_schema(schema)
-        answer["required"] = ["count", "results"]
-        count = {"type": "integer", "example": 123}
-        answer["properties"] = {"count": count, **answer["properties"]}
-        return answer
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "next": {**link, "description": "The older rows' page; null after the oldest."},
+                "previous": {**link, "description": "The newer rows' page; null on the first."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where a page goes on from: as `next` or `previous` gave it.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": PagePagination.page_size_query_description,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+        ]
+
+
+def _cursor_read(text: str | None) -> tuple[bool, datetime.date, int] | None:
+    """`(newer, day, id)` from `?cursor=`; a 400 naming `cursor` for one no page gave."""
+    if text is None:
+        return None
+    try:
+        token = base64.urlsafe_b64decode(text.encode("ascii")).decode("ascii")
+        way, day, pk = token[0], token[1:11], token[12:]
+        if way not in "no" or token[11] != "." or not _WHOLE_NUMBER.fullmatch(pk):
+            raise ValueError(token)
+        return way == "n", datetime.date.fromisoformat(day), int(pk)
+    except (ValueError, IndexError):  # not base64, not ASCII, or not the shape written
+        raise ValidationError({"cursor": [CURSOR_ERROR]}) from None

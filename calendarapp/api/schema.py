@@ -15,6 +15,7 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
+from rest_framework.pagination import PageNumberPagination
 
 from calendarapp.lib.validation import NOT_ISO_DATE
 
@@ -45,6 +46,7 @@ ERROR_ANSWERS = {
     "503": "The database did not answer; try again after Retry-After seconds.",
 }
 NOT_FOUND = "Nothing has this id (ids are whole numbers)."
+PAST_THE_LAST = "No such page: `?page=` past the last one."
 
 
 class CalendarAutoSchema(AutoSchema):
@@ -54,8 +56,11 @@ class CalendarAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         self.registry.register_on_missing(ERRORS)
         answers = dict(ERROR_ANSWERS)
-        if "{" in self.path:
-            answers["404"] = NOT_FOUND
+        missing = [NOT_FOUND] if "{" in self.path else []
+        if self._is_list_view() and isinstance(self._get_paginator(), PageNumberPagination):
+            missing.append(PAST_THE_LAST)
+        if missing:
+            answers["404"] = " ".join(missing)
         for status, description in sorted(answers.items()):
             responses.setdefault(
                 status,

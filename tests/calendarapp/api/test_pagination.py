@@ -3,9 +3,11 @@ query counts per page and SQLite's variable limit; downloads stay whole."""
 
 import contextlib
 import datetime
+import re
 import sqlite3
 
 import pytest
+import yaml
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -132,9 +134,18 @@ def test_a_page_past_the_last_is_a_404_in_the_errors_shape(admin_client, custome
     assert response.json() == {"errors": {"detail": ["There is no page 2 in this list."]}}
 
 
-# "p=abc", "p=2026-02-30", "p=2026-01-01&o=x" as DRF writes a cursor (base64); not base64.
+# A day that is none, another way, another separator, a negative id, no id; not base64.
 @pytest.mark.parametrize(
-    "cursor", ["cD1hYmM=", "cD0yMDI2LTAyLTMw", "cD0yMDI2LTAxLTAxJm89eA==", "abc"]
+    "cursor",
+    [
+        "bzIwMjYtMDItMzAuNQ==",
+        "eDIwMjYtMDEtMDEuNQ==",
+        "bzIwMjYtMDEtMDE6NQ==",
+        "bzIwMjYtMDEtMDEuLTU=",
+        "bzIwMjYtMDEtMDEu",
+        "abc",
+        "é",
+    ],
 )
 def test_a_cursor_the_list_did_not_give_is_a_400_naming_cursor(sales_client, cursor, customer):
     touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
@@ -264,3 +275,19 @@ def test_a_download_is_the_whole_list_not_a_page(sales_client, touches):
     response = sales_client.get("/api/touchpoints", {"format": "csv"})
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").count("\r\n") == 1 + DEFAULT_PAGE_SIZE + 50
+
+
+def test_the_schema_says_each_list_answers_a_page_and_how_it_turns(sales_client, customer, plan):
+    schema = yaml.safe_load(sales_client.get("/api/schema").content)
+    for path in lists(customer, plan):
+        template = re.sub(r"/\d+/", "/{id}/", path)
+        operation = schema["paths"][template]["get"]
+        answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        page = schema["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]
+        assert set(page["properties"]) == PAGE_KEYS, path
+        turns = {p["name"] for p in operation["parameters"]} & {"page", "cursor", "page_size"}
+        assert turns == (
+            {"cursor", "page_size"} if "touchpoints" in path else {"page", "page_size"}
+        )
+        if "touchpoints" not in path:
+            assert "past the last" in operation["responses"]["404"]["description"], path
