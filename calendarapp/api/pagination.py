@@ -113,10 +113,11 @@ class NewestFirstPagination(BasePagination):
         self.newer = self.older = cursor is not None  # a cursor goes on from a row that way
         if cursor is not None:
             newer, day, pk = cursor
+            # `date__gte`/`date__lte` alone give the index (touchpoint_newest_first_idx) its range.
             if newer:  # oldest first from the row on, the page turned back afterwards
-                rows = rows.filter(Q(date__gt=day) | Q(date=day, id__gt=pk)).reverse()
+                rows = rows.filter(Q(date__gte=day), Q(date__gt=day) | Q(id__gt=pk)).reverse()
             else:
-                rows = rows.filter(Q(date__lt=day) | Q(date=day, id__lt=pk))
+                rows = rows.filter(Q(date__lte=day), Q(date__lt=day) | Q(id__lt=pk))
         page = _page_loaded(rows, lambda ordered: ordered[: size + 1])
         more, self.page = len(page) > size, page[:size]
         if cursor is not None and cursor[0]:
