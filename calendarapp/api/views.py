@@ -174,7 +174,6 @@ class PlanAudience(TableFormatsMixin, APIView):
     """The active customers a saved plan reaches, by name; `?format=csv|xlsx` as a spreadsheet."""
 
     renderer_classes = TABLE_RENDERERS
-    table_serializer = serializers.AudienceCustomerSerializer
 
     @extend_schema(
         parameters=[FORMAT_PARAMETER],
@@ -279,7 +278,6 @@ class OccurrenceList(TableFormatsMixin, APIView):
 
     renderer_classes = TABLE_RENDERERS
     download_name = "occurrences"
-    table_serializer = serializers.OccurrenceSerializer
 
     @extend_schema(
         parameters=[
@@ -353,7 +351,6 @@ class OpportunityList(TableFormatsMixin, APIView):
 
     renderer_classes = TABLE_RENDERERS
     download_name = "opportunities"
-    table_serializer = serializers.OpportunitySerializer
 
     @extend_schema(
         parameters=[

@@ -270,11 +270,20 @@ def test_a_page_of_1000_touchpoints_stays_under_sqlites_oldest_variable_limit(
     assert all(t["people"] for t in page["results"])
 
 
-def test_a_download_is_the_whole_list_not_a_page(sales_client, touches):
-    touches(DEFAULT_PAGE_SIZE + 50)
-    response = sales_client.get("/api/touchpoints", {"format": "csv"})
-    assert response.status_code == 200
-    assert response.content.decode("utf-8-sig").count("\r\n") == 1 + DEFAULT_PAGE_SIZE + 50
+def test_a_download_is_the_whole_list_streamed_in_batches_under_sqlites_limit(
+    sales_client, touches, django_assert_max_num_queries
+):
+    touches(MAX_PAGE_SIZE + 205)
+    # The session, its user, the permissions (two), then three batches of 500 touchpoints,
+    # each with its people met and our people: read as the body is sent.
+    with sqlite_variables(999), django_assert_max_num_queries(4 + 3 * 3):
+        response = sales_client.get("/api/touchpoints", {"format": "csv"})
+        assert response.status_code == 200
+        assert response.streaming
+        lines = response.getvalue().decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + MAX_PAGE_SIZE + 205
+    assert lines[0].startswith("id,customer,customer_name,date,channel,people,")
+
 
 
 def test_the_schema_says_each_list_answers_a_page_and_how_it_turns(sales_client, customer, plan):
