@@ -285,7 +285,6 @@ def test_a_download_is_the_whole_list_streamed_in_batches_under_sqlites_limit(
     assert lines[0].startswith("id,customer,customer_name,date,channel,people,")
 
 
-
 def test_the_schema_says_each_list_answers_a_page_and_how_it_turns(sales_client, customer, plan):
     schema = yaml.safe_load(sales_client.get("/api/schema").content)
     for path in lists(customer, plan):
