@@ -7,7 +7,7 @@ import datetime
 import io
 
 import openpyxl
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from calendarapp.lib import tables
@@ -55,7 +55,6 @@ def test_a_carriage_return_survives_the_xlsx_as_excel_writes_it():
     assert tables.xlsx_text(cell.value) == text
 
 
-@settings(deadline=None)  # a workbook per example: seconds on a loaded machine, no contract
 @given(TEXT)
 def test_any_text_reads_back_from_an_xlsx_as_written(text):
     book = openpyxl.load_workbook(
