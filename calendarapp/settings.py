@@ -317,6 +317,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["calendarapp.api.permissions.CalendarPermission"],
     "DEFAULT_SCHEMA_CLASS": "calendarapp.api.schema.CalendarAutoSchema",
     "EXCEPTION_HANDLER": "calendarapp.api.errors.exception_handler",
+    # Every list a page of `{"count", "next", "previous", "results"}` (api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "calendarapp.api.pagination.PagePagination",
     # DRF's defaults, with JSON that refuses a body nested too deep for the parser's stack.
     "DEFAULT_PARSER_CLASSES": [
         "calendarapp.api.parsers.DepthSafeJSONParser",

@@ -438,6 +438,9 @@ class Touchpoint(models.Model):
             # The touches source's last touch per customer (MAX(date) GROUP BY customer) and the
             # customer page's history (a customer's touchpoints, newest first).
             models.Index(fields=["customer", "date"], name="touchpoint_customer_date_idx"),
+            # The team's touchpoints newest first, a page at a time (`GET /api/touchpoints`): each
+            # page an index range from the row the last one ended on, at any number of rows.
+            models.Index(fields=["-date", "-id"], name="touchpoint_newest_first_idx"),
             # The touches source's earliest follow-up after the last touch, per customer.
             models.Index(
                 fields=["customer", "follow_up_on"],

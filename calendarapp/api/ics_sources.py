@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendarapp.api.conditional import IdempotentPostMixin
+from calendarapp.api.pagination import PagePagination, page_answer
 from calendarapp.imports import ics
 from calendarapp.models import IcsSource, ImportKind
 from customers.models import Customer
@@ -115,14 +116,17 @@ class IcsImportResultSerializer(serializers.Serializer):
 
 
 class IcsSourceList(IdempotentPostMixin, APIView):
-    """Both roles list the sources; calendar admins import (CalendarPermission: roles.py)."""
+    """Both roles list the sources, a page at a time; calendar admins import (CalendarPermission:
+    roles.py)."""
+
+    pagination_class = PagePagination  # what the schema reads
 
     @extend_schema(
         responses=IcsSourceSerializer(many=True),
         description="The .ics sources, each URL masked to its scheme, host and last 4 characters.",
     )
     def get(self, request: Request) -> Response:
-        return Response(IcsSourceSerializer(IcsSource.objects.all(), many=True).data)
+        return page_answer(request, IcsSource.objects.all(), IcsSourceSerializer)
 
     @extend_schema(
         request={"multipart/form-data": IcsImportSerializer},

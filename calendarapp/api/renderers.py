@@ -1,38 +1,28 @@
 """`?format=csv` and `?format=xlsx` for API lists: the same rows as JSON, for spreadsheets.
 
-A list view adds `TABLE_RENDERERS` to its renderers. Each object becomes a row,
-its fields the columns in the serializer's order (lists joined by "; "; an APIView
-names its serializer in `table_serializer` so an empty list keeps its header); a date
-field's column holds dates, so a workbook has date cells; errors keep the JSON shape
-(`TableFormatsMixin`).
+A list view adds `TABLE_RENDERERS` to its renderers and `TableFormatsMixin`. JSON answers a
+page of the list; a table is the whole list, every row, serialized a batch at a time as it is
+sent (a CSV streams). Each object becomes a row, its readable fields the columns in the
+serializer's order (lists joined by "; "); a date field's column holds dates, so a workbook has
+date cells; errors and OPTIONS keep the JSON shape.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.settings import api_settings
 
+from calendarapp.api.pagination import PREFETCH_BATCH, PagePagination, Rows, page_answer
 from calendarapp.lib import tables
-
-
-def _rows(data: Sequence[Mapping[str, Any]], context: Any) -> list[list[Any]]:
-    fields = _fields((context or {}).get("view"))
-    header = list(data[0]) if data else list(fields)
-    dates = {name for name, f in fields.items() if isinstance(f, serializers.DateField)}
-    return [header, *([_cell(item[name], name in dates) for name in header] for item in data)]
-
-
-def _fields(view: Any) -> Mapping[str, Any]:
-    """The fields of the view's (table) serializer: an empty list's header, the date columns."""
-    serializer = getattr(view, "table_serializer", None) or getattr(view, "serializer_class", None)
-    return serializer().fields if serializer else {}
 
 
 def _cell(value: Any, is_date: bool = False) -> Any:
@@ -47,34 +37,26 @@ def _cell(value: Any, is_date: bool = False) -> Any:
 
 
 class CsvRenderer(BaseRenderer):
+    """`?format=csv`: chosen by DRF's negotiation, written by `TableFormatsMixin`, streamed."""
+
     media_type = "text/csv"
     format = "csv"
     charset = None  # the bytes carry their own BOM
 
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        _name_download(renderer_context, "csv")
-        return tables.csv_bytes(_rows(data, renderer_context))
-
 
 class XlsxRenderer(BaseRenderer):
+    """`?format=xlsx`: chosen by DRF's negotiation, written by `TableFormatsMixin`."""
+
     media_type = tables.XLSX_TYPE
     format = "xlsx"
     charset = None
 
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        _name_download(renderer_context, "xlsx")
-        return tables.xlsx_bytes({"rows": _rows(data, renderer_context)})
 
-
-def _name_download(context: Any, extension: str) -> None:
-    response = (context or {}).get("response")
-    view = (context or {}).get("view")
-    if response is not None:
-        name = getattr(view, "download_name", "export")
-        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-
-
-FORMAT_PARAMETER = OpenApiParameter("format", str, description="json (default), csv or xlsx")
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    description="json (default: a page of the list), csv or xlsx (the whole list, every row)",
+)
 
 TABLE_RENDERERS: list[type[BaseRenderer]] = [
     *api_settings.DEFAULT_RENDERER_CLASSES,  # type: ignore[list-item]  # classes at run time
@@ -84,8 +66,36 @@ TABLE_RENDERERS: list[type[BaseRenderer]] = [
 
 
 class TableFormatsMixin:
-    """Errors and OPTIONS of a view that also speaks CSV and .xlsx stay in the API's JSON shape:
-    neither is a table."""
+    """A list that also speaks CSV and .xlsx: JSON a page of it, a table every row. Its errors
+    and OPTIONS stay in the API's JSON shape: neither is a table."""
+
+    pagination_class: Any = PagePagination  # also what the schema reads
+    download_name = "export"
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """A generic list view's rows: a page of them in JSON, all of them as a table."""
+        if _table_asked(request):
+            queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+            return self.table_download(queryset, self.get_serializer_class())  # type: ignore[attr-defined]
+        return super().list(request, *args, **kwargs)  # type: ignore[misc]
+
+    def rows_answer(self, items: Rows, serializer_class: Any) -> Any:
+        """A list computed in hand: a page of it in JSON, all of it as a table."""
+        request = self.request  # type: ignore[attr-defined]
+        if _table_asked(request):
+            return self.table_download(items, serializer_class)
+        return page_answer(request, items, serializer_class)
+
+    def table_download(self, items: Rows, serializer_class: Any) -> Any:
+        """Every row as the file asked for, serialized `PREFETCH_BATCH` rows at a time as it is
+        sent (a CSV streams: `tables.streamed_download`)."""
+        request = self.request  # type: ignore[attr-defined]
+        context = {"request": request, "view": self}
+        return tables.streamed_download(
+            _table_rows(items, serializer_class, context),
+            name=self.download_name,
+            file_format=request.accepted_renderer.format,
+        )
 
     def handle_exception(self, exc: Exception) -> Any:
         response = super().handle_exception(exc)  # type: ignore[misc]
@@ -98,8 +108,29 @@ class TableFormatsMixin:
         return response
 
 
+def _table_rows(items: Rows, serializer_class: Any, context: dict[str, Any]) -> Iterator[list[Any]]:
+    """The header (the first row's fields), then each row's cells, a batch at a time."""
+    fields = serializer_class(context=context).fields
+    dates = {name for name, f in fields.items() if isinstance(f, serializers.DateField)}
+    header: list[str] | None = None
+    # A queryset is read in batches, each with its prefetches (Django's `iterator(chunk_size)`).
+    rows = items.iterator(PREFETCH_BATCH) if isinstance(items, QuerySet) else iter(items)
+    while batch := list(itertools.islice(rows, PREFETCH_BATCH)):
+        for item in serializer_class(batch, many=True, context=context).data:
+            if header is None:
+                header = list(item)
+                yield header
+            yield [_cell(item[name], name in dates) for name in header]
+    if header is None:  # no rows: the columns they would have
+        yield [name for name, field in fields.items() if not field.write_only]
+
+
+def _table_asked(request: Any) -> bool:
+    return isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer)
+
+
 def _in_json(request: Any) -> None:
     """Answer in JSON although `?format=` asked for a table."""
-    if isinstance(getattr(request, "accepted_renderer", None), CsvRenderer | XlsxRenderer):
+    if _table_asked(request):
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type

@@ -16,6 +16,7 @@ from drf_spectacular.extensions import (
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.pagination import PageNumberPagination
 
 from calendarapp.api.conditional import ConditionalRecordMixin, IdempotentPostMixin
 from calendarapp.lib.validation import NOT_ISO_DATE
@@ -76,6 +77,7 @@ REPLAYED = OpenApiParameter(
     response=["200", "201"],
     description="`true` when this is the first answer to the same `Idempotency-Key`, given again.",
 )
+PAST_THE_LAST = "No such page: `?page=` past the last one."
 
 
 class CalendarAutoSchema(AutoSchema):
@@ -85,12 +87,15 @@ class CalendarAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         self.registry.register_on_missing(ERRORS)
         answers = dict(ERROR_ANSWERS)
-        if "{" in self.path:
-            answers["404"] = NOT_FOUND
         if self._conditional() and self.method in ("PATCH", "PUT", "DELETE"):
             answers["412"] = STALE
         if self._idempotent():
             answers["422"] = KEY_REUSED
+        missing = [NOT_FOUND] if "{" in self.path else []
+        if self._is_list_view() and isinstance(self._get_paginator(), PageNumberPagination):
+            missing.append(PAST_THE_LAST)
+        if missing:
+            answers["404"] = " ".join(missing)
         for status, description in sorted(answers.items()):
             responses.setdefault(
                 status,

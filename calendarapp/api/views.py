@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from calendarapp.api import records, serializers
 from calendarapp.api.conditional import ConditionalRecordMixin, IdempotentPostMixin
+from calendarapp.api.pagination import NewestFirstPagination, prefetch_in_batches
 from calendarapp.api.records import EDIT_METHODS, RecordList
 from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
 from calendarapp.models import Plan
@@ -37,13 +38,14 @@ from customers.models import Customer, Person
 from traditions.models import Tradition
 from traditions.services import tradition_delete
 
+# What a customer's answer reads besides its row: its interests with their names.
+CUSTOMER_PREFETCH = ("interest_evidence__interest",)
+
 
 class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
-    """Customers; `?search=` a name, or a person's name or email there; `?ordering=`."""
+    """Customers; `?search=` a name, or a person's name or email there; `?ordering=`; a page."""
 
-    queryset = Customer.objects.select_related("owner").prefetch_related(
-        "interest_evidence__interest"
-    )
+    queryset = Customer.objects.select_related("owner").prefetch_related(*CUSTOMER_PREFETCH)
     serializer_class = serializers.CustomerSerializer
 
     @extend_schema(
@@ -52,29 +54,47 @@ class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
                 "search", str, description="Part of a customer's or person's name or email"
             ),
             OpenApiParameter(
-                "ordering", str, enum=finder.ORDERINGS, description="Sort order (default name)"
+                "ordering",
+                str,
+                enum=finder.ORDERINGS,
+                description="Sort order (default name). By name or budget close month a page "
+                "costs the same at any number of customers; by next touch or risk every "
+                "customer's state is computed to sort them.",
             ),
         ]
     )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         query = serializers.CustomerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        params = query.validated_data
-        # Every listed customer's touch state and risk level at once, in a fixed number of
-        # queries; the rows come sorted, and the serializer reads their states from the context.
-        rows = finder.customer_rows(
-            self.get_queryset(),
-            timezone.localdate(),
-            text=params.get("search", ""),
-            ordering=params.get("ordering") or "name",
-        )
+        text = query.validated_data.get("search", "")
+        ordering = query.validated_data.get("ordering") or "name"
+        customers = Customer.objects.select_related("owner")
+        today = timezone.localdate()
+        # Each customer's touch state and risk level for many at once, in a fixed number of
+        # queries; sorted by its own columns, only the page's customers are computed.
+        if ordering.removeprefix("-") in finder.COLUMN_ORDERS:
+            ids = self.paginate_queryset(
+                finder.customer_ids_in_order(customers, text=text, ordering=ordering)
+            )
+            found = finder.customer_rows(customers.filter(pk__in=ids or []), today)
+            by_pk = {row.customer.pk: row for row in found}
+            rows = [by_pk[pk] for pk in ids or []]
+        else:
+            rows = (
+                self.paginate_queryset(
+                    finder.customer_rows(customers, today, text=text, ordering=ordering)
+                )
+                or []
+            )
+        page = [row.customer for row in rows]
+        prefetch_in_batches(page, *CUSTOMER_PREFETCH)
         context = {
             **self.get_serializer_context(),
             "touches": {row.customer.pk: row.touch for row in rows},
             "risk_levels": {row.customer.pk: row.risk for row in rows},
         }
-        customers = [row.customer for row in rows]
-        return Response(serializers.CustomerSerializer(customers, many=True, context=context).data)
+        serializer = serializers.CustomerSerializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
 
 
 class CustomerDetail(ConditionalRecordMixin, generics.RetrieveUpdateDestroyAPIView):
@@ -158,7 +178,6 @@ class PlanAudience(TableFormatsMixin, APIView):
     """The active customers a saved plan reaches, by name; `?format=csv|xlsx` as a spreadsheet."""
 
     renderer_classes = TABLE_RENDERERS
-    table_serializer = serializers.AudienceCustomerSerializer
 
     @extend_schema(
         parameters=[FORMAT_PARAMETER],
@@ -168,8 +187,8 @@ class PlanAudience(TableFormatsMixin, APIView):
         plan = get_object_or_404(PlanList.queryset, pk=pk)
         self.download_name = f"plan-{plan.pk}-audience"
         reached = draft_from_plan(plan).audience_queryset().select_related("owner")
-        return Response(
-            serializers.AudienceCustomerSerializer(reached.order_by("name", "id"), many=True).data
+        return self.rows_answer(
+            reached.order_by("name", "id"), serializers.AudienceCustomerSerializer
         )
 
 
@@ -189,6 +208,8 @@ class TouchpointList(TableFormatsMixin, RecordList):
     serializer_class = records.TouchpointSerializer
     renderer_classes = TABLE_RENDERERS
     download_name = "touchpoints"
+    # Logged all day: a cursor keeps a page's rows from shifting onto the next one.
+    pagination_class = NewestFirstPagination
 
     @extend_schema(
         parameters=[
@@ -261,7 +282,6 @@ class OccurrenceList(TableFormatsMixin, APIView):
 
     renderer_classes = TABLE_RENDERERS
     download_name = "occurrences"
-    table_serializer = serializers.OccurrenceSerializer
 
     @extend_schema(
         parameters=[
@@ -294,7 +314,7 @@ class OccurrenceList(TableFormatsMixin, APIView):
             countries=countries,
             kinds=[params["kind"]] if "kind" in params else None,
         )
-        return Response(serializers.OccurrenceSerializer(calendar.occurrences, many=True).data)
+        return self.rows_answer(calendar.occurrences, serializers.OccurrenceSerializer)
 
 
 class PersonHistory(generics.ListAPIView):
@@ -335,7 +355,6 @@ class OpportunityList(TableFormatsMixin, APIView):
 
     renderer_classes = TABLE_RENDERERS
     download_name = "opportunities"
-    table_serializer = serializers.OpportunitySerializer
 
     @extend_schema(
         parameters=[
@@ -358,7 +377,7 @@ class OpportunityList(TableFormatsMixin, APIView):
             days=params.get("days", DEFAULT_DAYS),
             kind=params.get("kind", ""),
         )
-        return Response(serializers.OpportunitySerializer(found, many=True).data)
+        return self.rows_answer(found, serializers.OpportunitySerializer)
 
 
 # Any method: without the exemption a POST, PATCH or DELETE met Django's HTML CSRF page first.

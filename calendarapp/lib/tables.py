@@ -13,10 +13,11 @@ import datetime
 import io
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 # Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,6 +38,7 @@ _XLSX_SPELLED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Column widths, in characters: a little room beside the longest line, up to a limit.
 XLSX_MIN_WIDTH = 6
 XLSX_MAX_WIDTH = 60
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 # Rows measured for the widths: a write-only sheet takes them before its first row.
 _MEASURED_ROWS = 1000
 
@@ -69,8 +71,14 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     A field holding a comma, a semicolon or a tab is quoted: Excel in Denmark or Germany splits
     on ";", and "a;=HYPERLINK(…)" unquoted would become a field "=HYPERLINK(…)", a formula.
     """
-    lines = (",".join(_csv_fields(row)) + "\r\n" for row in rows)
-    return ("\ufeff" + "".join(lines)).encode("utf-8")
+    return b"".join(csv_lines(rows))
+
+
+def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """`csv_bytes` a line at a time (the byte order mark first), for a streamed download."""
+    yield "\ufeff".encode()
+    for row in rows:
+        yield (",".join(_csv_fields(row)) + "\r\n").encode("utf-8")
 
 
 def _csv_fields(row: Sequence[Any]) -> list[str]:
@@ -136,9 +144,23 @@ def _xlsx_cell(sheet: Any, value: Any, cell_type: Any) -> Any:
     return cell
 
 
-def download(rows: Sequence[Sequence[Any]], *, name: str, file_format: str) -> HttpResponse:
+def download(rows: Iterable[Sequence[Any]], *, name: str, file_format: str) -> HttpResponse:
     """`rows` (the header first) as an attachment `name.csv` or `name.xlsx` (one sheet, "rows")."""
     data = csv_bytes(rows) if file_format == "csv" else xlsx_bytes({"rows": rows})
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
+    return _attached(HttpResponse(data, content_type=CONTENT_TYPES[file_format]), name, file_format)
+
+
+def streamed_download(
+    rows: Iterable[Sequence[Any]], *, name: str, file_format: str
+) -> HttpResponseBase:
+    """`download`, a CSV sent a line at a time as `rows` yields them, so a long list is never
+    held whole; a workbook is a zip finished at its end, so it goes once written (row by row)."""
+    if file_format != "csv":
+        return download(rows, name=name, file_format=file_format)
+    response = StreamingHttpResponse(csv_lines(rows), content_type=CONTENT_TYPES["csv"])
+    return _attached(response, name, file_format)
+
+
+def _attached(response: _Response, name: str, file_format: str) -> _Response:
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response

@@ -24,6 +24,8 @@ RISK_LEVELS = (LOW, MEDIUM, HIGH)
 # What the list sorts by; each also reversed with a leading "-".
 ORDERS = ("next_touch", "risk", "name", "budget_close_month")
 ORDERINGS = (*ORDERS, *(f"-{order}" for order in ORDERS))
+# The orders read from the customers' own columns: a page of them needs no other's state.
+COLUMN_ORDERS = ("name", "budget_close_month")
 # The touch statuses the list filters by, `needs` being any that asks for a touch.
 TOUCH_FILTERS = {
     "needs": "Needs a touch (due, overdue or never)",
@@ -75,13 +77,32 @@ class Row:
 
     @property
     def sort_keys(self) -> dict[str, tuple[object, ...]]:
-        name = self.customer.name.casefold()
+        customer = self.customer
+        keys = _column_keys(customer.pk, customer.name, customer.budget_close_month)
+        name = keys["name"][0]
         return {
             "next_touch": (self.touch.next_touch, name),
             "risk": (RISK_LEVELS.index(self.risk), name),
-            "name": (name, self.customer.pk),
-            "budget_close_month": (self.customer.budget_close_month, name),
+            **keys,
         }
+
+
+def _column_keys(pk: int, name: str, budget_close_month: int) -> dict[str, tuple[object, ...]]:
+    """The sort keys of `COLUMN_ORDERS`, from a customer's own columns."""
+    folded = name.casefold()
+    return {"name": (folded, pk), "budget_close_month": (budget_close_month, folded)}
+
+
+def customer_ids_in_order(
+    customers: QuerySet[Customer], *, text: str = "", ordering: str = "name"
+) -> list[int]:
+    """The ids of the customers matching `text`, sorted as `customer_rows` sorts them by one of
+    `COLUMN_ORDERS`: read from three columns, so a page's rows are built for it alone."""
+    order = ordering.removeprefix("-")
+    assert order in COLUMN_ORDERS, ordering
+    columns = search(customers, text).values_list("pk", "name", "budget_close_month")
+    keys = {pk: _column_keys(pk, name, month)[order] for pk, name, month in columns}
+    return sorted(keys, key=keys.__getitem__, reverse=ordering.startswith("-"))
 
 
 def risk_levels(customers: QuerySet[Customer], today: datetime.date) -> dict[int, str]:

@@ -77,7 +77,7 @@ def what_everyone_says(client, customer, feed: str) -> dict[str, object]:
             "customer": customer.pk,
             "kind": "budget_close",
         },
-    ).json()
+    ).json()["results"]
     page = client.get(f"/customers/{customer.pk}").content.decode()
     body = b"".join(client.get(feed).streaming_content).decode()
     digest = build_digest(customer.owner, TODAY)

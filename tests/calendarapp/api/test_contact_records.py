@@ -18,7 +18,7 @@ def test_people_list_shows_exactly_the_issue_fields_and_filters_by_customer(sale
     person_save(customer=other, name="Jonas")
     response = sales_client.get(f"/api/people?customer={cfo.customer_id}")
     assert response.status_code == 200
-    (person,) = response.json()
+    (person,) = response.json()["results"]
     assert set(person) == {
         "id", "customer", "name", "job_title", "email", "phone", "country", "subdivision",
         "reports_to", "active", "started_on", "left_on", "notes",
@@ -143,8 +143,8 @@ def test_a_touchpoint_is_logged_with_exactly_the_issue_fields(
     assert response.json()["warnings"] == []
     assert response.json()["our_people"] == ["sam"]
     listed = sales_client.get(f"/api/touchpoints?customer={cfo.customer_id}&since=2026-06-01")
-    assert [t["id"] for t in listed.json()] == [response.json()["id"]]
-    assert sales_client.get("/api/touchpoints?since=2026-06-11").json() == []
+    assert [t["id"] for t in listed.json()["results"]] == [response.json()["id"]]
+    assert sales_client.get("/api/touchpoints?since=2026-06-11").json()["results"] == []
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_the_customer_api_says_when_we_last_touched_and_when_next(sales_client, 
     assert after["last_touch"] == "2026-06-01"
     assert after["touch_status"] == "ok"
     assert after["next_touch"] == "2026-07-01"
-    listed = sales_client.get("/api/customers").json()
+    listed = sales_client.get("/api/customers").json()["results"]
     assert listed[0]["next_touch"] == "2026-07-01"
 
 
@@ -227,7 +227,7 @@ def test_occurrences_of_kind_touch_due_are_the_placed_touches(sales_client, cust
     touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
     response = sales_client.get("/api/occurrences?start=2026-06-15&end=2026-08-31&kind=touch_due")
     assert response.status_code == 200
-    (touch,) = response.json()
+    (touch,) = response.json()["results"]
     assert touch["kind"] == "touch_due"
     assert touch["start"] == "2026-07-01"
     assert touch["customer"] == customer.pk
@@ -264,7 +264,7 @@ def test_a_touchpoint_updates_the_people_met_in_the_same_save(sales_client, cfo,
     ole.refresh_from_db()
     assert (cfo.stance, cfo.decision_role, cfo.job_title) == ("sceptic", "economic_buyer", "CFO")
     assert (ole.job_title, ole.left_on, ole.active) == ("CTO", D(2026, 6, 30), True)
-    history = sales_client.get(f"/api/people/{cfo.pk}/history").json()
+    history = sales_client.get(f"/api/people/{cfo.pk}/history").json()["results"]
     assert {(h["field"], h["new_value"]) for h in history} == {
         ("stance", "sceptic"),
         ("decision_role", "economic_buyer"),

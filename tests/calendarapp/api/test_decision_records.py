@@ -52,7 +52,7 @@ def test_people_carry_their_part_stance_influence_and_stake_and_keep_dated_histo
         f"/api/people/{person['id']}", {"stance": "sceptic"}, content_type="application/json"
     )
     assert patched.status_code == 200
-    history = sales_client.get(f"/api/people/{person['id']}/history").json()
+    history = sales_client.get(f"/api/people/{person['id']}/history").json()["results"]
     assert history[0] == {
         "field": "stance",
         "old_value": "supporter",
@@ -134,7 +134,7 @@ def test_each_list_shows_exactly_the_issue_fields_and_filters_by_customer(
         factories.contract(owner, D(2027, 6, 30), name="Cloud")
     response = sales_client.get(f"{path}?customer={customer.pk}")
     assert response.status_code == 200
-    (record,) = response.json()
+    (record,) = response.json()["results"]
     assert set(record) == fields
     assert record["customer"] == customer.pk
 
@@ -171,7 +171,7 @@ def test_a_step_repeating_until_a_day_is_saved_and_its_last_date_is_that_day(
     assert step.rule_text == "RRULE:FREQ=YEARLY;UNTIL=20301215"
     found = sales_client.get(
         "/api/occurrences", {"start": "2029-01-01", "end": "2031-12-31", "kind": "decision_step"}
-    ).json()
+    ).json()["results"]
     assert [o["start"] for o in found] == ["2029-12-15", "2030-12-15"]
 
 

@@ -21,7 +21,8 @@ DAY = datetime.timedelta(days=1)
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv"
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming, "a CSV download is sent as it is written"
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def xlsx_rows(response) -> list[tuple]:
@@ -81,9 +82,9 @@ def test_the_audience_costs_the_same_queries_however_many_customers(
         factories.customer(f"Customer {number:02}", "DK", owner=sales_manager)
     plan = factories.plan(owner=sales_manager, start=datetime.date(2027, 3, 2), countries=["DK"])
 
-    with django_assert_num_queries(9):
-        response = sales_client.get(f"/api/plans/{plan.pk}/audience?format=csv")
-    assert len(csv_rows(response)) == count + 1
+    with django_assert_num_queries(9):  # the rows are read as the body is sent
+        rows = csv_rows(sales_client.get(f"/api/plans/{plan.pk}/audience?format=csv"))
+    assert len(rows) == count + 1
 
 
 @pytest.fixture

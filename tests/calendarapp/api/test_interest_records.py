@@ -52,7 +52,7 @@ def test_the_owner_notes_an_interest_by_name_and_the_customer_shows_it(sales_cli
             "stale": False,
         }
     ]
-    listed = sales_client.get(f"/api/customer-interests?customer={havfrue.pk}").json()
+    listed = sales_client.get(f"/api/customer-interests?customer={havfrue.pk}").json()["results"]
     assert [row["interest"] for row in listed] == ["IoT"]
 
 
@@ -155,7 +155,7 @@ def test_occurrences_of_kind_strategy_season(sales_client, havfrue):
         f"/api/occurrences?start=2027-01-01&end=2027-03-31&kind={STRATEGY_SEASON}"
     )
     assert response.status_code == 200
-    assert [(o["start"], o["end"], o["customer"]) for o in response.json()] == [
+    assert [(o["start"], o["end"], o["customer"]) for o in response.json()["results"]] == [
         ("2026-12-20", "2027-01-31", havfrue.pk)
     ]
 
@@ -170,7 +170,7 @@ def test_opportunities_of_an_owner_with_the_customers_interests(
     other = factories.customer(
         "Nordlys Retail", "NO", owner=factories.user("kenji", SALES_MANAGERS)
     )
-    mine = sales_client.get("/api/opportunities?owner=me&days=60").json()
+    mine = sales_client.get("/api/opportunities?owner=me&days=60").json()["results"]
     assert mine, "a pre-shopping window opens within 60 days"
     assert {item["customer"] for item in mine} == {havfrue.pk}
     first = mine[0]
@@ -182,9 +182,9 @@ def test_opportunities_of_an_owner_with_the_customers_interests(
     }
     assert (first["customer_name"], first["owner"]) == (havfrue.name, sales_manager.username)
     assert first["interests"] == ["IoT"]
-    team = sales_client.get("/api/opportunities").json()
+    team = sales_client.get("/api/opportunities").json()["results"]
     assert {item["customer"] for item in team} >= {havfrue.pk, other.pk}
-    kenji = sales_client.get("/api/opportunities?owner=kenji&kind=touch_due").json()
+    kenji = sales_client.get("/api/opportunities?owner=kenji&kind=touch_due").json()["results"]
     assert {(i["customer"], i["kind"]) for i in kenji} == {(other.pk, "touch_due")}
 
 

@@ -40,7 +40,7 @@ def test_after_the_call_the_risk_map_pickers_and_follow_up_tell_what_was_said(sa
     before = sales_client.get(f"/api/customers/{kalmar.pk}/risk").json()
     window = {"customer": kalmar.pk, "kind": "budget_close", "start": "2026-12-01"}
     window["end"] = "2027-12-31"
-    budget = sales_client.get("/api/occurrences", window).json()
+    budget = sales_client.get("/api/occurrences", window).json()["results"]
     assert [o["end"] for o in budget] == ["2026-12-31", "2027-12-31"]
     assert [signal["code"] for signal in before["signals"]] == ["late_evaluation"]
     assert "after the notice deadline on Cloud" in before["signals"][0]["text"]
@@ -77,9 +77,9 @@ def test_after_the_call_the_risk_map_pickers_and_follow_up_tell_what_was_said(sa
     assert response.status_code == 201, response.json()
 
     # The budget advice follows at once: the close is in March now, and the history says why.
-    budget = sales_client.get("/api/occurrences", window).json()
+    budget = sales_client.get("/api/occurrences", window).json()["results"]
     assert [o["end"] for o in budget] == ["2027-03-31"]
-    [moved] = sales_client.get(f"/api/customers/{kalmar.pk}/history").json()
+    [moved] = sales_client.get(f"/api/customers/{kalmar.pk}/history").json()["results"]
     assert (moved["field"], moved["old"], moved["new"]) == ("budget_close_month", "12", "3")
     assert moved["touchpoint"] == touch["id"]
 

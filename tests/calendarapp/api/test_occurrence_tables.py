@@ -29,7 +29,7 @@ def test_occurrences_as_csv_have_the_json_fields_as_columns(sales_client, acme_e
 
     assert response["Content-Type"] == "text/csv"
     assert response["Content-Disposition"] == 'attachment; filename="occurrences.csv"'
-    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    header, *rows = csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")))
     assert header == ["id", "start", "end", "kind", "title", "customer", "country"] + [
         "subdivision",
         "source",

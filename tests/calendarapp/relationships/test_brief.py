@@ -115,7 +115,7 @@ def test_the_brief_api_tells_the_lost_deal_story(sales_client, lost_deal):
     # Four weeks of their calendar, in the /api/occurrences shape: Christmas is in it.
     assert {o["title"] for o in brief["calendar"]} >= {"Christmas Day"}
     assert all("2026-12-01" <= o["start"] <= "2026-12-28" for o in brief["calendar"][1:])
-    listed = sales_client.get("/api/occurrences", {"customer": lost_deal.pk}).json()
+    listed = sales_client.get("/api/occurrences", {"customer": lost_deal.pk}).json()["results"]
     assert set(brief["calendar"][0]) == set(listed[0])
     assert "touch_due" not in {o["kind"] for o in brief["calendar"]}
 
