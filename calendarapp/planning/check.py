@@ -167,16 +167,31 @@ class Matcher:
 
     calendar: Calendar
 
-    def near(self, start: datetime.date, end: datetime.date, margin: int) -> Iterable[Occurrence]:
-        """Occurrences that touch `start`..`end` widened by `margin` days."""
+    def near(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        margin: int,
+        audience: frozenset[int] | None = None,
+    ) -> Iterable[Occurrence]:
+        """Occurrences that touch `start`..`end` widened by `margin` days; with an `audience`,
+        only the regions', our plans' and those customers' own (not other customers')."""
         low = start - datetime.timedelta(days=margin)
         high = end + datetime.timedelta(days=margin)
-        starts = self.calendar.starts
-        first = bisect.bisect_left(starts, low - self.calendar.longest)
-        last = bisect.bisect_right(starts, high)
-        for occurrence in self.calendar.occurrences[first:last]:
-            if occurrence.end >= low:
-                yield occurrence
+        if audience is None:
+            runs = [(self.calendar.starts, self.calendar.occurrences)]
+        else:
+            # One calendar serves many plans (check_plans), each reaching a few of its
+            # customers: reading only theirs skips the thousands of others' items.
+            by_owner = self.calendar.by_owner
+            runs = [by_owner[owner] for owner in (None, *audience) if owner in by_owner]
+        earliest = low - self.calendar.longest
+        for starts, occurrences in runs:
+            first = bisect.bisect_left(starts, earliest)
+            last = bisect.bisect_right(starts, high)
+            for occurrence in occurrences[first:last]:
+                if occurrence.end >= low:
+                    yield occurrence
 
     def concerned(
         self, occurrence: Occurrence, audience: frozenset[int] | None = None
@@ -200,30 +215,19 @@ class Matcher:
         return CheckResult(list(known.findings), known.audience_countries, known.plan_kind)
 
     def _judged(self, draft: Draft, margin: int, audience: frozenset[int] | None) -> CheckResult:
+        reached = [c for c in self.calendar.customers if audience is None or c.id in audience]
         result = CheckResult(
-            audience_countries=Counter(
-                c.country for c in self.calendar.customers if audience is None or c.id in audience
-            ),
-            plan_kind=draft.kind,
+            audience_countries=Counter(c.country for c in reached), plan_kind=draft.kind
         )
         rules = RULES_FOR[draft.kind]
         nearby = itertools.chain(
-            self.near(draft.start, draft.end, margin),
+            self.near(draft.start, draft.end, margin, audience),
             weekends(draft.start, draft.end),
-            unknown_interests(
-                self.calendar.customers, draft.offer_ids, draft.offer_title, draft.start, draft.end
-            ),
+            unknown_interests(reached, draft.offer_ids, draft.offer_title, draft.start, draft.end),
         )
         for occurrence in nearby:
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":
                 continue
-            # One calendar serves many plans (check_plans): another audience's own items
-            # concern nobody here, so skip them before the rules are asked.
-            # (A plan's own occurrence reaches its audience instead: `concerned` asks that.)
-            mine = occurrence.customer_id
-            if audience is not None and mine is not None and not occurrence.ours:
-                if mine not in audience:
-                    continue
             for rule in rules.applying_to(occurrence):
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:
