@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
@@ -40,6 +40,7 @@ from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.drafts import Draft, draft_from_plan
+from customers.models import Customer
 from traditions.models import Tradition
 
 
@@ -283,21 +284,43 @@ def check_plan(draft: Draft, *, calendar: Calendar | None = None) -> CheckResult
     return Matcher(calendar).check(draft, margin)
 
 
-def check_plans(plans: Iterable[Plan]) -> dict[int, CheckResult]:
-    """Check several saved plans with one load of the calendar (for lists and reminders)."""
-    drafts = [draft_from_plan(plan) for plan in plans]
-    if not drafts:
-        return {}
-    margin = lookaround_days()
-    calendar = calendar_between(
-        min(draft.start for draft in drafts) - datetime.timedelta(days=margin),
-        max(draft.end for draft in drafts) + datetime.timedelta(days=margin),
-        customers=audience_queryset(
+def plans_scope(
+    plans: Iterable[Plan],
+) -> tuple[datetime.date, datetime.date, QuerySet[Customer]]:
+    """The days (widened by the lead times) and the customers a check of `plans` reads."""
+    return _scope([draft_from_plan(plan) for plan in plans], lookaround_days())
+
+
+def _scope(
+    drafts: list[Draft], margin: int
+) -> tuple[datetime.date, datetime.date, QuerySet[Customer]]:
+    widen = datetime.timedelta(days=margin)
+    return (
+        min(draft.start for draft in drafts) - widen,
+        max(draft.end for draft in drafts) + widen,
+        audience_queryset(
             set().union(*(draft.customer_ids for draft in drafts)),
             set().union(*(draft.countries for draft in drafts)),
             set().union(*(draft.interest_ids for draft in drafts)),
         ),
     )
+
+
+def check_plans(
+    plans: Iterable[Plan], *, calendar: Calendar | None = None
+) -> dict[int, CheckResult]:
+    """Check several saved plans with one load of the calendar (for lists and reminders).
+
+    `calendar` may be one the caller loaded already, with our plans, that holds the days and
+    customers of `plans_scope(plans)` (Today loads one calendar for its lists and this check).
+    """
+    drafts = [draft_from_plan(plan) for plan in plans]
+    if not drafts:
+        return {}
+    margin = lookaround_days()
+    if calendar is None:
+        start, end, customers = _scope(drafts, margin)
+        calendar = calendar_between(start, end, customers=customers)
     matcher = Matcher(calendar)
     audience = Audience(calendar.customers)
     return {
