@@ -46,6 +46,7 @@ from django.urls import reverse
 
 from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
+from calendarapp.lib.dates import short_day
 from calendarapp.lib.urls import absolute_url, site_url
 from calendarapp.models import (
     DigestItemState,
@@ -179,11 +180,6 @@ class Digest:
 
     def of_kind(self, *kinds: str) -> list[Item]:
         return [item for item in self.items if item.kind in kinds]
-
-
-def short_day(day: datetime.date, today: datetime.date) -> str:
-    """Write a day as people do in a note: "1 Aug", with the year only when it is not this year."""
-    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
 
 
 def build_digest(owner: Any, today: datetime.date) -> Digest:

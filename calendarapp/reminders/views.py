@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from calendarapp.lib import tables
+from calendarapp.lib import dates, tables
 from calendarapp.lib.names import display_name
 from calendarapp.models import DigestItemStatus
 from calendarapp.occurrences.opportunities import (
@@ -100,7 +100,7 @@ def mark_item(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         return HttpResponseBadRequest(f"The field item: {' '.join(error.messages)}")
-    day = digest.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
+    day = dates.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
     messages.success(request, ITEM_MESSAGES[action].format(day=day))
     return redirect("today")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -122,3 +123,51 @@ def test_the_timeline_groups_by_the_owner_full_name(sales_client, theirs):
 def test_my_feeds_are_titled_with_my_full_name(mette):
     assert MyCustomersFeed().title(None, mette) == "My customers (Mette Hansen)"
     assert MyPlansFeed().title(None, mette) == "My plans (Mette Hansen)"
+
+
+# Around a year end: on 28 Dec 2026, days in January say 2027 wherever they are written.
+YEAR_END = datetime.datetime(2026, 12, 28, 9, 0, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(YEAR_END, tick=False)
+def test_today_says_the_year_of_next_january(client, sales_manager):
+    client.force_login(sales_manager)  # in the frozen time, so the session is current
+    acme = factories.customer("Acme", "DK", owner=sales_manager)
+    factories.tradition(customer=acme, kind="customer_event", title="Kick-off", start=D(2027, 1, 4))
+    touchpoint_log(
+        customer=acme,
+        date=D(2026, 12, 1),
+        channel="phone",
+        outcome="follow_up",
+        follow_up_on=D(2027, 1, 5),
+    )
+
+    page = client.get(reverse("today")).content.decode()
+
+    assert "Acme: Kick-off, 4 Jan 2027" in page
+    assert "Mon 4 Jan 2027" in page
+
+
+@time_machine.travel(YEAR_END, tick=False)
+def test_the_next_touch_says_the_year_of_its_follow_up_in_january(client, sales_manager):
+    client.force_login(sales_manager)
+    acme = factories.customer("Acme", "DK", owner=sales_manager, contact_every_days=60)
+    touchpoint_log(
+        customer=acme,
+        date=D(2026, 12, 1),
+        channel="phone",
+        outcome="not_now",
+        follow_up_on=D(2027, 1, 11),
+    )
+    timeline = client.get("/", {"range": "quarter", "start": "2027-01-01"}).content.decode()
+    customer_page = client.get(acme.get_absolute_url()).content.decode()
+    assert "Get in touch: follow-up agreed for 11 Jan 2027" in timeline
+    for page in (timeline, customer_page):
+        assert re.search(r"\b11 Jan\b(?! 2027)", page) is None
+
+
+@time_machine.travel(YEAR_END, tick=False)
+def test_the_country_page_says_the_year_of_next_years_holidays(client, sales_manager):
+    client.force_login(sales_manager)
+    page = client.get(reverse("country-detail", args=["DK"]), {"year": 2027}).content.decode()
+    assert "Fri 1 Jan 2027" in page
