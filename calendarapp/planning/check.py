@@ -16,7 +16,7 @@ import bisect
 import datetime
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -179,6 +179,7 @@ class Matcher:
         only the regions', our plans' and those customers' own (not other customers')."""
         low = start - datetime.timedelta(days=margin)
         high = end + datetime.timedelta(days=margin)
+        runs: list[tuple[list[datetime.date], Sequence[Occurrence]]]
         if audience is None:
             runs = [(self.calendar.starts, self.calendar.occurrences)]
         else:
