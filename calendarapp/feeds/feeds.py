@@ -35,6 +35,7 @@ from calendarapp.feeds import ical
 from calendarapp.kinds import ALL_KINDS, IN_PERSON, OUR_KINDS
 from calendarapp.lib import countries
 from calendarapp.lib.cache import cache_delete, cache_get, cache_has_all, cache_set
+from calendarapp.lib.names import display_name
 from calendarapp.lib.urls import site_host, site_url
 from calendarapp.models import Plan
 from calendarapp.occurrences.stream import calendar_between, collector_paused, subscription_window
@@ -339,7 +340,7 @@ class MyCustomersFeed(Feed):
     default_kinds = frozenset(ALL_KINDS)
 
     def title(self, obj: None, user) -> str:
-        return f"My customers ({user.get_username()})"
+        return f"My customers ({display_name(user)})"
 
     def scope(self, obj: None, user) -> dict[str, Any]:
         return {"customers": Customer.objects.filter(owner=user, active=True)}
@@ -430,7 +431,7 @@ class MyPlansFeed(PlansFeed):
     slug = "plans-mine"
 
     def title(self, obj: None, user) -> str:
-        return f"My plans ({user.get_username()})"
+        return f"My plans ({display_name(user)})"
 
     def items(self, obj: None, user, occurrences: Sequence[Occurrence]) -> Iterable[Occurrence]:
         mine = set(Plan.objects.filter(owner=user).values_list("id", flat=True))

@@ -421,6 +421,11 @@ def format_day(day: Day) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def short_day(day: Day, today: Day) -> str:
+    """Write a day as people do in a note: "1 Aug", with the year when it is not this year."""
+    return f"{day.day} {day:%b}" if day.year == today.year else format_day(day)
+
+
 def format_span(start: Day, end: Day) -> str:
     """Format an inclusive span briefly: "12–16 Oct 2026", "15 Dec 2026 – 10 Jan 2027"."""
     if start == end:

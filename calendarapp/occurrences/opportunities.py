@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from calendarapp.kinds import NOTICE_DEADLINE, PRE_SHOPPING, STRATEGY_SEASON, TOUCH_DUE, label_of
 from calendarapp.lib import cadence, dates
+from calendarapp.lib.names import display_name
 from calendarapp.occurrences.sources import budget, contracts, strategy_season, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import calendar_between
@@ -68,6 +69,7 @@ class Opportunity:
     kind: str
     customer: int
     customer_name: str
+    # The account owner as people read them: full name, else username.
     owner: str
     start: datetime.date
     end: datetime.date
@@ -120,11 +122,12 @@ def opportunities(
     )
     names = {ref.id: ref.name for ref in calendar.customers}
     owner_ids = {ref.id: ref.owner_id for ref in calendar.customers}
-    usernames = dict(
-        get_user_model()
+    owners = {
+        user.pk: display_name(user)
+        for user in get_user_model()
         .objects.filter(pk__in={o for o in owner_ids.values() if o})
-        .values_list("pk", "username")
-    )
+        .only("username", "first_name", "last_name")
+    }
     interests: dict[int, list[str]] = defaultdict(list)
     rows = (
         CustomerInterest.objects.filter(
@@ -148,7 +151,7 @@ def opportunities(
                 kind=what[0],
                 customer=customer_id,
                 customer_name=names[customer_id],
-                owner=usernames.get(owner_ids[customer_id] or 0, ""),
+                owner=owners.get(owner_ids[customer_id] or 0, ""),
                 start=occurrence.start,
                 end=occurrence.end,
                 title=occurrence.title,

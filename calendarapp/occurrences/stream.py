@@ -92,6 +92,20 @@ class Calendar:
         return max((o.end - o.start for o in self.occurrences), default=datetime.timedelta(0))
 
     @functools.cached_property
+    def by_owner(self) -> dict[int | None, tuple[list[datetime.date], list[Occurrence]]]:
+        """Each customer's own occurrences, and (under None) the regions' and our plans', each
+        with its first days to bisect: a check of a few customers' plan reads only theirs."""
+        runs: dict[int | None, tuple[list[datetime.date], list[Occurrence]]] = {}
+        for occurrence in self.occurrences:
+            owner = None if occurrence.ours else occurrence.customer_id
+            if owner not in runs:
+                runs[owner] = ([], [])
+            starts, occurrences = runs[owner]
+            starts.append(occurrence.start)
+            occurrences.append(occurrence)
+        return runs
+
+    @functools.cached_property
     def _by_customer(self) -> dict[int, list[Occurrence]]:
         # The occurrences are sorted, so each customer's list is too.
         audience = self.audience

@@ -16,11 +16,11 @@ import bisect
 import datetime
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
@@ -40,6 +40,7 @@ from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.drafts import Draft, draft_from_plan
+from customers.models import Customer
 from traditions.models import Tradition
 
 
@@ -167,16 +168,32 @@ class Matcher:
 
     calendar: Calendar
 
-    def near(self, start: datetime.date, end: datetime.date, margin: int) -> Iterable[Occurrence]:
-        """Occurrences that touch `start`..`end` widened by `margin` days."""
+    def near(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        margin: int,
+        audience: frozenset[int] | None = None,
+    ) -> Iterable[Occurrence]:
+        """Occurrences that touch `start`..`end` widened by `margin` days; with an `audience`,
+        only the regions', our plans' and those customers' own (not other customers')."""
         low = start - datetime.timedelta(days=margin)
         high = end + datetime.timedelta(days=margin)
-        starts = self.calendar.starts
-        first = bisect.bisect_left(starts, low - self.calendar.longest)
-        last = bisect.bisect_right(starts, high)
-        for occurrence in self.calendar.occurrences[first:last]:
-            if occurrence.end >= low:
-                yield occurrence
+        runs: list[tuple[list[datetime.date], Sequence[Occurrence]]]
+        if audience is None:
+            runs = [(self.calendar.starts, self.calendar.occurrences)]
+        else:
+            # One calendar serves many plans (check_plans), each reaching a few of its
+            # customers: reading only theirs skips the thousands of others' items.
+            by_owner = self.calendar.by_owner
+            runs = [by_owner[owner] for owner in (None, *audience) if owner in by_owner]
+        earliest = low - self.calendar.longest
+        for starts, occurrences in runs:
+            first = bisect.bisect_left(starts, earliest)
+            last = bisect.bisect_right(starts, high)
+            for occurrence in occurrences[first:last]:
+                if occurrence.end >= low:
+                    yield occurrence
 
     def concerned(
         self, occurrence: Occurrence, audience: frozenset[int] | None = None
@@ -200,30 +217,19 @@ class Matcher:
         return CheckResult(list(known.findings), known.audience_countries, known.plan_kind)
 
     def _judged(self, draft: Draft, margin: int, audience: frozenset[int] | None) -> CheckResult:
+        reached = [c for c in self.calendar.customers if audience is None or c.id in audience]
         result = CheckResult(
-            audience_countries=Counter(
-                c.country for c in self.calendar.customers if audience is None or c.id in audience
-            ),
-            plan_kind=draft.kind,
+            audience_countries=Counter(c.country for c in reached), plan_kind=draft.kind
         )
         rules = RULES_FOR[draft.kind]
         nearby = itertools.chain(
-            self.near(draft.start, draft.end, margin),
+            self.near(draft.start, draft.end, margin, audience),
             weekends(draft.start, draft.end),
-            unknown_interests(
-                self.calendar.customers, draft.offer_ids, draft.offer_title, draft.start, draft.end
-            ),
+            unknown_interests(reached, draft.offer_ids, draft.offer_title, draft.start, draft.end),
         )
         for occurrence in nearby:
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":
                 continue
-            # One calendar serves many plans (check_plans): another audience's own items
-            # concern nobody here, so skip them before the rules are asked.
-            # (A plan's own occurrence reaches its audience instead: `concerned` asks that.)
-            mine = occurrence.customer_id
-            if audience is not None and mine is not None and not occurrence.ours:
-                if mine not in audience:
-                    continue
             for rule in rules.applying_to(occurrence):
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:
@@ -279,21 +285,43 @@ def check_plan(draft: Draft, *, calendar: Calendar | None = None) -> CheckResult
     return Matcher(calendar).check(draft, margin)
 
 
-def check_plans(plans: Iterable[Plan]) -> dict[int, CheckResult]:
-    """Check several saved plans with one load of the calendar (for lists and reminders)."""
-    drafts = [draft_from_plan(plan) for plan in plans]
-    if not drafts:
-        return {}
-    margin = lookaround_days()
-    calendar = calendar_between(
-        min(draft.start for draft in drafts) - datetime.timedelta(days=margin),
-        max(draft.end for draft in drafts) + datetime.timedelta(days=margin),
-        customers=audience_queryset(
+def plans_scope(
+    plans: Iterable[Plan],
+) -> tuple[datetime.date, datetime.date, QuerySet[Customer]]:
+    """The days (widened by the lead times) and the customers a check of `plans` reads."""
+    return _scope([draft_from_plan(plan) for plan in plans], lookaround_days())
+
+
+def _scope(
+    drafts: list[Draft], margin: int
+) -> tuple[datetime.date, datetime.date, QuerySet[Customer]]:
+    widen = datetime.timedelta(days=margin)
+    return (
+        min(draft.start for draft in drafts) - widen,
+        max(draft.end for draft in drafts) + widen,
+        audience_queryset(
             set().union(*(draft.customer_ids for draft in drafts)),
             set().union(*(draft.countries for draft in drafts)),
             set().union(*(draft.interest_ids for draft in drafts)),
         ),
     )
+
+
+def check_plans(
+    plans: Iterable[Plan], *, calendar: Calendar | None = None
+) -> dict[int, CheckResult]:
+    """Check several saved plans with one load of the calendar (for lists and reminders).
+
+    `calendar` may be one the caller loaded already, with our plans, that holds the days and
+    customers of `plans_scope(plans)` (Today loads one calendar for its lists and this check).
+    """
+    drafts = [draft_from_plan(plan) for plan in plans]
+    if not drafts:
+        return {}
+    margin = lookaround_days()
+    if calendar is None:
+        start, end, customers = _scope(drafts, margin)
+        calendar = calendar_between(start, end, customers=customers)
     matcher = Matcher(calendar)
     audience = Audience(calendar.customers)
     return {

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.lib import dates
 from calendarapp.lib.http import AuthenticatedHttpRequest
+from calendarapp.lib.names import display_name
 from calendarapp.models import Plan, PlanStatus
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.once import form_save_once
@@ -245,12 +247,7 @@ def _audience(plan: Plan) -> AudienceList:
     customers = list(reached.select_related("owner").order_by("name", "id")[:AUDIENCE_SHOWN])
     total = len(customers) if len(customers) < AUDIENCE_SHOWN else reached.count()
     owners = sorted(
-        {
-            name
-            for name in reached.exclude(owner=None)
-            .order_by()
-            .values_list("owner__username", flat=True)
-            .distinct()
-        }
+        display_name(user)
+        for user in get_user_model().objects.filter(customers__in=reached.values("id")).distinct()
     )
     return AudienceList(customers, total, owners)

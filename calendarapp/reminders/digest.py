@@ -46,6 +46,7 @@ from django.urls import reverse
 
 from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
+from calendarapp.lib.dates import short_day
 from calendarapp.lib.urls import absolute_url, site_url
 from calendarapp.models import (
     DigestItemState,
@@ -65,7 +66,7 @@ from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import lead_time_hint
-from calendarapp.planning.check import CheckResult, Finding, check_plans
+from calendarapp.planning.check import CheckResult, Finding, check_plans, plans_scope
 from customers.models import Contract, Customer, DecisionStep
 from traditions.models import TraditionKind
 
@@ -181,11 +182,6 @@ class Digest:
         return [item for item in self.items if item.kind in kinds]
 
 
-def short_day(day: datetime.date, today: datetime.date) -> str:
-    """Write a day as people do in a note: "1 Aug", with the year only when it is not this year."""
-    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
-
-
 def build_digest(owner: Any, today: datetime.date) -> Digest:
     """Collect what the owner should do today about their customers and plans, ranked."""
     return build_digests([owner], today)[owner.pk]
@@ -199,12 +195,20 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
     """
     digests = {owner.pk: Digest(owner_id=owner.pk, today=today) for owner in owners}
     customers = Customer.objects.filter(owner__in=list(digests), active=True)
+    plans = _plans(digests, today)
+    start, end, reached = today, today + LOOK_AHEAD, customers
+    if plans:
+        # The plan check reads the same calendar: widened to its days and the plans' audience.
+        first, last, audience = plans_scope(plans)
+        start, end, reached = min(start, first), max(end, last), customers | audience
     # Every kind named: the next touches are made only when asked for.
     calendar = calendar_between(
-        today, today + LOOK_AHEAD, customers=customers, kinds=ALL_KINDS, include_plans=False
+        start, end, customers=reached, kinds=ALL_KINDS, include_plans=bool(plans)
     )
     concerned: dict[tuple[int, str], tuple[Occurrence, list[CustomerRef]]] = {}
     for customer in calendar.customers:
+        if customer.owner_id not in digests:
+            continue  # a customer only the plans reach
         for occurrence in calendar.for_customer(customer):
             if not _may_list(occurrence, today):
                 continue
@@ -220,11 +224,12 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
         item = _classify(occurrence, refs, contract_names, today, overdue_since)
         if item is not None:
             digests[owner_id].items.append(item)
-    owner_of = {customer.id: customer.owner_id or 0 for customer in calendar.customers}
+    owner_of = {c.id: c.owner_id for c in calendar.customers if c.owner_id in digests}
     names = {customer.id: customer.name for customer in calendar.customers}
     for item in _decisions(customers, calendar, names, today):
-        digests[owner_of[item.customer or 0]].items.append(item)
-    _add_plans(digests, today)
+        if item.customer in owner_of:
+            digests[owner_of[item.customer]].items.append(item)
+    _add_plans(digests, today, plans, calendar)
     _mark_new(digests, today)
     for one in digests.values():
         one.items.sort(key=lambda item: (item.rank, item.order, item.day, item.text))
@@ -399,7 +404,10 @@ def _contract_names(ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def _may_list(occurrence: Occurrence, today: datetime.date) -> bool:
-    """Whether `_classify` could list the occurrence: a cheap test that skips most of a year."""
+    """Whether `_classify` could list the occurrence: a cheap test that skips most of a year
+    (and what the calendar holds only for the plan check: our plans, days before today)."""
+    if occurrence.ours or occurrence.end < today:
+        return False
     return (
         occurrence.kind == TOUCH_DUE
         or occurrence.start < today + SOON
@@ -629,12 +637,9 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def _add_plans(digests: dict[int, Digest], today: datetime.date) -> None:
-    """Each owner's meetings and visits today and tomorrow, and plans with conflicts, one item each.
-
-    One conflict check serves every owner's plans of the next 90 days.
-    """
-    plans = list(
+def _plans(digests: dict[int, Digest], today: datetime.date) -> list[Plan]:
+    """The owners' plans of the next 90 days, not cancelled, nearest first, audience loaded."""
+    return list(
         Plan.objects.filter(
             owner__in=list(digests), end__gte=today, start__lte=today + PLAN_HORIZON
         )
@@ -642,9 +647,18 @@ def _add_plans(digests: dict[int, Digest], today: datetime.date) -> None:
         .order_by("start", "pk")
         .prefetch_related("customers", "interests", "offers")
     )
+
+
+def _add_plans(
+    digests: dict[int, Digest], today: datetime.date, plans: list[Plan], calendar: Calendar
+) -> None:
+    """Each owner's meetings and visits today and tomorrow, and plans with conflicts, one item each.
+
+    One conflict check serves every owner's plans, on the calendar of their lists.
+    """
     if not plans:
         return
-    results = check_plans(plans)
+    results = check_plans(plans, calendar=calendar)
     baselines = _baselines(plans, today)
     tomorrow = today + DAY
     for plan in plans:

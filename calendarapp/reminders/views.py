@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from calendarapp.lib import tables
+from calendarapp.lib import dates, tables
+from calendarapp.lib.names import display_name
 from calendarapp.models import DigestItemStatus
 from calendarapp.occurrences.opportunities import (
     DEFAULT_DAYS,
@@ -99,7 +100,7 @@ def mark_item(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         return HttpResponseBadRequest(f"The field item: {' '.join(error.messages)}")
-    day = digest.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
+    day = dates.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
     messages.success(request, ITEM_MESSAGES[action].format(day=day))
     return redirect("today")
 
@@ -148,13 +149,7 @@ def opportunities_now(request: HttpRequest) -> HttpResponse:
             name="opportunities",
             file_format=params["format"],
         )
-    owners = (
-        get_user_model()
-        .objects.filter(customers__active=True)
-        .distinct()
-        .order_by("username")
-        .values_list("username", flat=True)
-    )
+    owners = get_user_model().objects.filter(customers__active=True).distinct().order_by("username")
     return render(
         request,
         "calendarapp/opportunities.html",
@@ -162,7 +157,9 @@ def opportunities_now(request: HttpRequest) -> HttpResponse:
             "form": form,
             "found": found,
             "owner": params["owner"] if isinstance(params["owner"], str) else owner.get_username(),
-            "owners": list(owners),
+            "owner_name": display_name(owner) if owner else "",
+            # The filter sends usernames (the link's contract) and shows people's names.
+            "owners": [(user.get_username(), display_name(user)) for user in owners],
             "kinds": OPPORTUNITY_KINDS,
             "interests": Interest.objects.values_list("name", flat=True),
             "days": params["days"] or DEFAULT_DAYS,

@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from calendarapp.lib.dates import short_day
 from calendarapp.lib.names import display_name
 
 register = template.Library()
@@ -26,9 +27,7 @@ def day(value: datetime.date | None, weekday: str = "") -> str:
     the weekday first: "Mon 12 Oct"."""
     if value is None:
         return ""
-    said = f"{value.day} {value:%b}"
-    if value.year != timezone.localdate().year:
-        said += f" {value.year}"
+    said = short_day(value, timezone.localdate())
     return f"{value:%a} {said}" if weekday else said
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from calendarapp.kinds import CUSTOMER_CALENDAR, TOUCH_DUE
 from calendarapp.lib import cadence, dates
+from calendarapp.lib.dates import short_day as said
 from calendarapp.models import PlanKind
 from calendarapp.occurrences import conflicts, sources
 from calendarapp.occurrences.scope import OccurrenceSource, Scope, fetch_rows
@@ -159,12 +160,12 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
             reason = f"every {every} days, no touch yet"
         elif status != cadence.TouchStatus.OK:
             due = last + datetime.timedelta(days=every)
-            reason = f"every {every} days, {status} since {_short(due)}"
+            reason = f"every {every} days, {status} since {said(due, today)}"
         target = starts[customer.id]
         follow_up = follow_ups.get(customer.id)
         if follow_up is not None and follow_up < target:
             day = max(today, follow_up)
-            reason = f"{FOLLOW_UP_REASON} {_short(follow_up)}"
+            reason = f"{FOLLOW_UP_REASON} {said(follow_up, today)}"
         else:
             target, aim = _aimed(target, occurrences, today)
             if aim:
@@ -207,13 +208,16 @@ def _aimed(
     deadlines = []
     for occurrence in occurrences:
         if occurrence.kind == TraditionKind.BUDGET_CLOSE:
-            when = f"{_short(occurrence.act_by)} ({occurrence.title} {_short(occurrence.start)})"
+            closes = said(occurrence.start, today)
+            when = f"{said(occurrence.act_by, today)} ({occurrence.title} {closes})"
             deadlines.append((occurrence.act_by, f"the act-by day {when}"))
         elif occurrence.phase == contracts.ContractPhase.DECISION:
-            deadlines.append((occurrence.start, f"“{occurrence.title}” {_short(occurrence.start)}"))
+            deadlines.append(
+                (occurrence.start, f"“{occurrence.title}” {said(occurrence.start, today)}")
+            )
         elif occurrence.phase == contracts.ContractPhase.PRE_SHOPPING:
             deadlines.append(
-                (occurrence.start, f"“{occurrence.title}” opens {_short(occurrence.start)}")
+                (occurrence.start, f"“{occurrence.title}” opens {said(occurrence.start, today)}")
             )
     ahead = [deadline for deadline in deadlines if today <= deadline[0] <= target]
     if not ahead:
@@ -250,7 +254,7 @@ def _good_day(
     why = marks.get(target, _NO_MARKS).titles or []
     if target.weekday() >= SATURDAY:
         why = ["a weekend", *why]
-    text = f"moved from {_short(target)}" + (f", {', '.join(why)}" if why else "")
+    text = f"moved from {said(target, today)}" + (f", {', '.join(why)}" if why else "")
     if marks.get(best, _NO_MARKS).blockers:
         text += f" (no clear day within {reach} days)"
     return best, text
@@ -289,10 +293,6 @@ def _marks(
 
 def _day(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text[:10]) if text else None
-
-
-def _short(day: datetime.date) -> str:
-    return f"{day.day} {day:%b}"
 
 
 SOURCE = OccurrenceSource(

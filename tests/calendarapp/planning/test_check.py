@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from calendarapp.models import Plan
 from calendarapp.occurrences.conflicts import RULES
 from calendarapp.planning.check import check_plan, check_plans
-from calendarapp.planning.drafts import Draft
-from customers.models import Customer
+from calendarapp.planning.drafts import Draft, draft_from_plan
+from customers.models import Customer, Interest
 from tests import factories
 
 D = datetime.date
@@ -190,6 +190,36 @@ def test_check_plans_matches_one_by_one(dane, sales_manager, django_assert_max_n
         from calendarapp.planning.drafts import draft_from_plan
 
         assert batch[plan.pk].findings == check_plan(draft_from_plan(plan)).findings
+
+
+def test_plans_checked_together_see_only_their_own_customers(sales_manager):
+    """One calendar serves every plan: another plan's customers' items and questions stay out."""
+    iot = Interest.objects.create(name="IoT")
+    north, south = factories.customer("North A/S", "DK"), factories.customer("South A/S", "DK")
+    for customer in (north, south):
+        factories.tradition(
+            customer=customer,
+            kind="customer_event",
+            title=f"{customer.name} summit",
+            start=D(2026, 9, 9),
+        )
+    plans = [
+        factories.plan(
+            owner=sales_manager,
+            kind="webinar",
+            title=customer.name,
+            start=D(2026, 9, 9),
+            customers=[customer],
+            offers=[iot],
+        )
+        for customer in (north, south)
+    ]
+    batch = check_plans(Plan.objects.prefetch_related("customers", "interests", "offers"))
+    for plan, customer in zip(plans, (north, south), strict=True):
+        findings = batch[plan.pk].findings
+        assert {finding.customer_name for finding in findings} == {customer.name}
+        assert {finding.title for finding in findings} >= {f"{customer.name} summit", "IoT"}
+        assert findings == check_plan(draft_from_plan(plan)).findings
 
 
 @pytest.mark.parametrize("kind", ["event", "meeting", "visit", "webinar"])

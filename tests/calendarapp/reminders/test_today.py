@@ -183,6 +183,25 @@ def test_one_calendar_serves_every_owners_list_as_each_owners_own(frozen, acme, 
     assert [i.kind for i in together[kenji.pk].items] == ["touch_overdue", "plan_conflicts"]
 
 
+def test_a_customer_only_my_plan_reaches_stays_off_my_list(frozen, acme, sales_manager):
+    """The calendar holds the plan's audience and its lead-in days for the check, not for the list."""
+    kenji = factories.user("kenji", SALES_MANAGERS)
+    theirs = factories.customer("Theirs", "DK", owner=kenji)
+    touchpoint_log(customer=theirs, date=TODAY - 60 * DAY, channel="phone")
+    factories.tradition(
+        customer=theirs, kind="customer_event", title="Partner day", start=TODAY + 5 * DAY
+    )
+    factories.tradition(customer=acme, kind="customer_event", title="Kick-off", start=TODAY - DAY)
+    plan_with_a_conflict(sales_manager, [theirs], TODAY + 3 * DAY)
+
+    mine = build_digest(sales_manager, TODAY).items
+
+    assert [(item.kind, item.text) for item in mine] == [
+        ("plan_conflicts", "AI webinar for the Nordics, 9 Jan")
+    ]
+    assert "Partner day" in " ".join(item.text for item in build_digest(kenji, TODAY).items)
+
+
 @pytest.mark.parametrize("owners", [2, 6])
 def test_every_owners_list_costs_the_same_queries_however_many_owners(
     db, frozen, django_assert_num_queries, owners
@@ -195,7 +214,8 @@ def test_every_owners_list_costs_the_same_queries_however_many_owners(
         plan_with_a_conflict(owner, [customer], TODAY + 3 * DAY)
         people.append(owner)
 
-    with django_assert_num_queries(39):
+    # One calendar serves every list and the plan check.
+    with django_assert_num_queries(33):
         found = build_digests(people, TODAY)
 
     assert all(len(one.items) == 2 for one in found.values())
