@@ -295,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calendarapp.tasks.warm_holiday_cache",
         "schedule": crontab(hour=3, minute=40),
     },
+    "prune-change-log": {
+        "task": "calendarapp.tasks.prune_change_log",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from calendarapp.imports import ics
 from calendarapp.imports.tasks import import_spreadsheet  # noqa: F401  (registers it)
 from calendarapp.models import IcsSource
+from calendarapp.occurrences import version
 from calendarapp.occurrences.sources import public_holidays
 from calendarapp.reminders import digest
 from customers.models import Customer
@@ -130,3 +131,9 @@ def warm_holiday_cache(year: int | None = None) -> int:
     for country, subdivision in sorted(regions):
         public_holidays.holidays_in_year(country, subdivision, coming)
     return len(regions)
+
+
+@shared_task(**RELIABLE)
+def prune_change_log() -> int:
+    """Delete the change log's rows older than the caches need; returns how many went."""
+    return version.change_log_prune()

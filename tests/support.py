@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from calendarapp.celery import app as celery_app
+from calendarapp.occurrences.version import sync_change_triggers
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
 
@@ -49,6 +50,9 @@ def migrate(targets: list[tuple[str, str]] | None = None) -> Apps:
     For tests of data migrations, marked `django_db(transaction=True, serialized_rollback=True)`.
     """
     executor = MigrationExecutor(connection)
+    latest = not targets
     targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
+    if latest:  # as `manage.py migrate` does after migrating (a post_migrate receiver)
+        sync_change_triggers()
     return executor.loader.project_state(targets).apps

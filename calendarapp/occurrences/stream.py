@@ -6,16 +6,20 @@ expansion must stay fast for thousands of customers) and returns a
 `Calendar` that answers "what is on this customer's calendar". The number of
 queries does not depend on how many customers there are.
 
-A process remembers the calendars it built lately under the data version
-(`version.py`, read from the database, so another process's edit is seen)
-and what was asked, so the check, the finder, the planner panel, the
+A process remembers the calendars it built lately by what was asked, with
+the change log's mark (`version.py`, read from the database, so another
+process's edit is seen), so the check, the finder, the planner panel, the
 timeline and the reminders do not rebuild a calendar while nothing changed.
-A `Calendar` is therefore shared: its tuples cannot change, and its
-occurrences are values nobody may modify.
+After an edit a remembered calendar is renewed, not rebuilt: only the
+customers and countries the log names are read again (and the plans, when
+they or whom they reach changed), and spliced into the rest. A `Calendar` is
+therefore shared: its tuples cannot change, and its occurrences are values
+nobody may modify.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime
 import functools
@@ -36,10 +40,10 @@ from calendarapp.lib.countries import subdivision_names
 from calendarapp.lib.validation import MAX_SPAN_DAYS
 from calendarapp.occurrences.audience import AudienceIndex
 from calendarapp.occurrences.customers import CustomerRef, load_customers
-from calendarapp.occurrences.scope import Region, Scope
-from calendarapp.occurrences.sources import SOURCES
+from calendarapp.occurrences.scope import OccurrenceSource, Region, Scope
+from calendarapp.occurrences.sources import SOURCES, plans
 from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence
-from calendarapp.occurrences.version import data_version
+from calendarapp.occurrences.version import ChangeMark, Changes, change_mark, changes_since
 from customers.models import Customer
 
 BY_DATE = operator.attrgetter("start", "end", "id")
@@ -58,6 +62,8 @@ class Calendar:
     end: datetime.date
     customers: tuple[CustomerRef, ...]
     occurrences: tuple[Occurrence, ...]
+    # The regions whose own items it holds (its customers' and the whole countries asked for).
+    regions: frozenset[Region] = frozenset()
 
     # cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.
     @functools.cached_property
@@ -139,6 +145,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """A calendar and how far the change log was read before it was built."""
+
+    calendar: Calendar
+    mark: ChangeMark
+
+
 class RecentCalendars:
     """The calendars this process built lately, least recently used first out.
 
@@ -148,35 +162,40 @@ class RecentCalendars:
     """
 
     def __init__(self) -> None:
-        self._calendars: OrderedDict[Hashable, Calendar] = OrderedDict()
+        self._calendars: OrderedDict[Hashable, Remembered] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Calendar | None:
+    def get(self, key: Hashable) -> Remembered | None:
         with self._lock:
-            calendar = self._calendars.get(key)
-            if calendar is not None:
+            remembered = self._calendars.get(key)
+            if remembered is not None:
                 self._calendars.move_to_end(key)
-            return calendar
+            return remembered
 
-    def put(self, key: Hashable, calendar: Calendar) -> None:
+    def put(self, key: Hashable, remembered: Remembered) -> None:
+        """Keep `remembered` under `key`, in place of what was there (a renewed calendar)."""
         budget = settings.CALENDAR_CACHE_OCCURRENCES
-        size = len(calendar.occurrences) + 1
-        if size > budget:
-            return
+        size = _weight(remembered)
         with self._lock:
-            if key in self._calendars:
+            if (previous := self._calendars.pop(key, None)) is not None:
+                self._size -= _weight(previous)
+            if size > budget:
                 return
-            self._calendars[key] = calendar
+            self._calendars[key] = remembered
             self._size += size
             while self._size > budget:
                 _, dropped = self._calendars.popitem(last=False)
-                self._size -= len(dropped.occurrences) + 1
+                self._size -= _weight(dropped)
 
     def clear(self) -> None:
         with self._lock:
             self._calendars.clear()
             self._size = 0
+
+
+def _weight(remembered: Remembered) -> int:
+    return len(remembered.calendar.occurrences) + 1
 
 
 RECENT_CALENDARS = RecentCalendars()
@@ -204,18 +223,22 @@ def calendar_between(
     the data last changed is returned as it is; callers that keep what they
     make of it elsewhere (the feeds cache their bytes) pass False.
     """
-    countries = frozenset(countries)
-    kinds = None if kinds is None else frozenset(kinds)
+    question = Question(
+        start,
+        end,
+        customers,
+        frozenset(countries),
+        None if kinds is None else frozenset(kinds),
+        include_plans,
+    )
     if not reuse:
-        return _built(start, end, customers, countries, kinds, include_plans)
+        return _built(question)
     key = (
-        # The version first: data changed after it is read lands under a key never read again.
-        data_version().fingerprint,
         start,
         end,
         None if customers is None else _query_key(customers),
-        countries,
-        kinds,
+        question.countries,
+        question.kinds,
         include_plans,
         # Settings the sources read (tests and deployments change them).
         settings.BUDGET_CLOSE_LEAD_DAYS,
@@ -223,11 +246,37 @@ def calendar_between(
         # The next touch is placed from today (never before it), so a calendar is a day's.
         timezone.localdate(),
     )
-    calendar = RECENT_CALENDARS.get(key)
-    if calendar is None:
-        calendar = _built(start, end, customers, countries, kinds, include_plans)
-        RECENT_CALENDARS.put(key, calendar)
+    remembered = RECENT_CALENDARS.get(key)
+    if remembered is None:
+        # The mark first: data changed after it is read is reported at the next look.
+        mark = change_mark()
+        calendar = _built(question)
+    else:
+        changes, mark = changes_since(remembered.mark)
+        if not changes:
+            return remembered.calendar
+        calendar = _renewed(remembered.calendar, changes, question) or _built(question)
+    RECENT_CALENDARS.put(key, Remembered(calendar, mark))
     return calendar
+
+
+@dataclass(frozen=True)
+class Question:
+    """What one `calendar_between` call asks for."""
+
+    start: datetime.date
+    end: datetime.date
+    customers: QuerySet[Customer] | None
+    countries: frozenset[str]
+    kinds: frozenset[str] | None
+    include_plans: bool
+
+    @property
+    def customer_query(self) -> QuerySet[Customer] | None:
+        """The customers whose own items are wanted; None when only countries are."""
+        if self.customers is not None:
+            return self.customers
+        return None if self.countries else Customer.objects.filter(active=True)
 
 
 def _query_key(queryset: QuerySet[Any]) -> tuple[str, str]:
@@ -239,54 +288,138 @@ def _query_key(queryset: QuerySet[Any]) -> tuple[str, str]:
     return sql, repr(params)
 
 
-def _built(
-    start: datetime.date,
-    end: datetime.date,
-    customers: QuerySet[Customer] | None,
-    countries: frozenset[str],
-    kinds: frozenset[str] | None,
-    include_plans: bool,
-) -> Calendar:
+def _built(question: Question) -> Calendar:
     with collector_paused():
-        scope = _scope(start, end, customers, countries, kinds, include_plans)
-        occurrences: list[Occurrence] = []
-        for source in SOURCES:
-            if scope.wants(source.kinds):
-                occurrences += source.load(scope)
-        if scope.kinds is not None:
-            wanted = scope.kinds
-            occurrences = [occurrence for occurrence in occurrences if occurrence.kind in wanted]
+        query = question.customer_query
+        customers = load_customers(query) if query is not None else []
+        scope = _scope(question, customers, _regions(customers, question.countries), query)
+        occurrences = _loaded(scope, SOURCES)
         occurrences.sort(key=BY_DATE)
-        return Calendar(start, end, tuple(scope.customers), tuple(occurrences))
+        return Calendar(
+            question.start, question.end, tuple(customers), tuple(occurrences), scope.regions
+        )
+
+
+def _renewed(calendar: Calendar, changes: Changes, question: Question) -> Calendar | None:
+    """`calendar` with what `changes` touched read again; None when a rebuild is as cheap.
+
+    A changed customer's own items are read again (and, for a country's change, those of
+    every customer there, since their next touch steps around its days), a changed
+    country's regional items, and the plans when they or whom they reach changed.
+    """
+    if changes.everything:
+        return None
+    with collector_paused():
+        before = {customer.id: customer for customer in calendar.customers}
+        touched = set(changes.customers)
+        touched |= {c.id for c in calendar.customers if c.country in changes.countries}
+        query = question.customer_query
+        customers: list[CustomerRef] = []
+        fresh: dict[int, CustomerRef] = {}
+        if query is not None and touched:
+            if len(touched) > max(len(before), 1) // 2:
+                return None
+            # Who is asked for, and in which order, may have changed with the customers.
+            ids = list(query.order_by("name", "id").values_list("id", flat=True))
+            fresh = {c.id: c for c in load_customers(query.filter(id__in=touched))}
+            if any(i not in fresh and i not in before for i in ids):
+                return None  # selected by a change the log does not name (an owner's, say)
+            if any(i not in touched for i in before.keys() - set(ids)):
+                return None
+            customers = [fresh.get(i) or before[i] for i in ids]
+        else:
+            customers = list(calendar.customers)
+        regions = _regions(customers, question.countries)
+        countries = set(changes.countries) | {c for c, _ in regions ^ calendar.regions}
+        theirs = _regions(fresh.values(), ())
+        partial = _scope(
+            question,
+            list(fresh.values()),
+            frozenset(r for r in regions if r[0] in countries) | theirs,
+            query.filter(id__in=list(fresh)) if fresh and query is not None else None,
+            include_plans=False,
+        )
+        found = [
+            o
+            for o in _loaded(partial, SOURCES)
+            if o.customer_id in fresh or (o.customer_id is None and o.country in countries)
+        ]
+        plans_renewed = question.include_plans and (
+            changes.plans
+            or any(
+                (c.country, c.interest_ids) != (before[i].country, before[i].interest_ids)
+                if (c := fresh.get(i)) and i in before
+                else True
+                for i in touched
+                if i in fresh or i in before
+            )
+        )
+        if plans_renewed:
+            found += _loaded(_scope(question, customers, regions, query), (plans.SOURCE,))
+        kept = [
+            o
+            for o in calendar.occurrences
+            if not (
+                o.customer_id in touched
+                or (o.customer_id is None and not o.ours and o.country in countries)
+                or (o.ours and plans_renewed)
+            )
+        ]
+        occurrences = _merged(kept, found)
+        return Calendar(
+            question.start, question.end, tuple(customers), tuple(occurrences), frozenset(regions)
+        )
+
+
+def _merged(kept: list[Occurrence], found: list[Occurrence]) -> list[Occurrence]:
+    """Sorted `kept` with `found` put in place: a few by bisection (an edit's), else one sort."""
+    if len(found) * 16 > len(kept):
+        kept += found
+        kept.sort(key=BY_DATE)
+        return kept
+    for occurrence in found:
+        kept.insert(bisect.bisect_right(kept, BY_DATE(occurrence), key=BY_DATE), occurrence)
+    return kept
+
+
+def _loaded(scope: Scope, sources: Iterable[OccurrenceSource]) -> list[Occurrence]:
+    occurrences: list[Occurrence] = []
+    for source in sources:
+        if scope.wants(source.kinds):
+            occurrences += source.load(scope)
+    if scope.kinds is not None:
+        wanted = scope.kinds
+        occurrences = [occurrence for occurrence in occurrences if occurrence.kind in wanted]
+    return occurrences
+
+
+def _regions(customers: Iterable[CustomerRef], countries: Iterable[str]) -> frozenset[Region]:
+    """The customers' regions, and each whole country with every subdivision."""
+    regions: set[Region] = set()
+    for customer in customers:
+        regions |= {(customer.country, ""), (customer.country, customer.subdivision)}
+    for country in countries:
+        regions.add((country, ""))
+        regions |= {(country, subdivision) for subdivision in subdivision_names(country)}
+    return frozenset(regions)
 
 
 def _scope(
-    start: datetime.date,
-    end: datetime.date,
-    customers: QuerySet[Customer] | None,
-    countries: Iterable[str],
-    kinds: Iterable[str] | None,
-    include_plans: bool,
+    question: Question,
+    customers: list[CustomerRef],
+    regions: frozenset[Region],
+    query: QuerySet[Customer] | None,
+    *,
+    include_plans: bool | None = None,
 ) -> Scope:
-    customer_list = load_customers(customers) if customers is not None or not countries else []
-    whole_countries = set(countries)
-    regions = {(customer.country, "") for customer in customer_list}
-    regions |= {(customer.country, customer.subdivision) for customer in customer_list}
-    regions |= {(country, "") for country in whole_countries}
-    for country in whole_countries:
-        regions |= {(country, subdivision) for subdivision in subdivision_names(country)}
     return Scope(
-        start=start,
-        end=end,
-        customers=customer_list,
-        customer_query=(
-            customers if customers is not None else Customer.objects.filter(active=True)
-        )
-        if customer_list
-        else None,
-        regions=frozenset(regions),
-        kinds=None if kinds is None else frozenset(kinds),
-        include_plans=include_plans,
+        start=question.start,
+        end=question.end,
+        customers=customers,
+        customer_query=query if customers else None,
+        regions=regions,
+        kinds=question.kinds,
+        include_plans=question.include_plans if include_plans is None else include_plans,
     )
 
 
