@@ -172,18 +172,20 @@ def changes_since(mark: ChangeMark) -> tuple[Changes, ChangeMark]:
     A `last_id` of -1 asks only for the current mark (everything is reported changed).
     """
     columns = "id, token, txid, customer_id, country, plans"
-    if connection.vendor == "postgresql":
-        xmin = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-        head = f"SELECT -1, {xmin}, 0, NULL, NULL, FALSE"
-        rows_since = "id >= %s OR txid >= %s"
-        params: list[int] = [max(mark.last_id, 0), mark.xmin]
-    else:
-        head = f"SELECT -1, {NO_XMIN}, 0, NULL, NULL, 0"
-        rows_since = "id >= %s"
-        params = [max(mark.last_id, 0)]
-    if mark.last_id < 0:  # only the newest row is wanted
+    postgresql = connection.vendor == "postgresql"
+    xmin = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint" if postgresql else str(NO_XMIN)
+    head = f"SELECT -1, {xmin}, 0, NULL, NULL, {'FALSE' if postgresql else '0'}"
+    if mark.last_id < 0:
+        # The newest row, and the rows of transactions still running (they may commit later).
         rows_since = f"id = (SELECT max(id) FROM {CHANGE_LOG_TABLE})"
-        params = []
+        rows_since += f" OR txid >= {xmin}" if postgresql else ""
+        params: list[int] = []
+    elif postgresql:
+        rows_since = "id >= %s OR txid >= %s"
+        params = [mark.last_id, mark.xmin]
+    else:
+        rows_since = "id >= %s"
+        params = [mark.last_id]
     with connection.cursor() as cursor:
         cursor.execute(
             f"{head} UNION ALL SELECT {columns} FROM {CHANGE_LOG_TABLE} WHERE {rows_since}",  # noqa: S608 - constants
