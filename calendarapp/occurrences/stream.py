@@ -279,6 +279,25 @@ class Question:
         return None if self.countries else Customer.objects.filter(active=True)
 
 
+def regional_between(
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    regions: frozenset[Region],
+    kinds: Iterable[str] | None = None,
+) -> list[Occurrence]:
+    """The regions' own occurrences (holidays, local traditions, regional imports), sorted.
+
+    Built afresh, never remembered: for a feed written in slices.
+    """
+    question = Question(
+        start, end, None, frozenset(), None if kinds is None else frozenset(kinds), False
+    )
+    occurrences = _loaded(_scope(question, [], regions, None), SOURCES)
+    occurrences.sort(key=BY_DATE)
+    return occurrences
+
+
 def _query_key(queryset: QuerySet[Any]) -> tuple[str, str]:
     """The customers a query selects, as its SQL and parameters (which the data version fixes)."""
     try:

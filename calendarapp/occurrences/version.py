@@ -225,20 +225,23 @@ def changes_since(mark: ChangeMark) -> tuple[Changes, ChangeMark]:
 
 
 def data_version() -> DataVersion:
-    """The log's newest row and size, and each source's own version: a fingerprint of it all.
+    """The log's newest row, and each source's own version: a fingerprint of it all.
 
-    The size counts too: on PostgreSQL a row may commit after a newer one.
+    On PostgreSQL a row may commit after a newer one, so the oldest transaction still
+    running counts too: when it ends, the fingerprint changes.
     """
+    postgresql = connection.vendor == "postgresql"
+    xmin = "pg_snapshot_xmin(pg_current_snapshot())::text" if postgresql else "''"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT max(id), count(*), max(changed_at), "  # noqa: S608 - a constant
-            f"(SELECT token FROM {CHANGE_LOG_TABLE} ORDER BY id DESC LIMIT 1) "
-            f"FROM {CHANGE_LOG_TABLE}"
+            f"SELECT id, token, changed_at, {xmin} FROM {CHANGE_LOG_TABLE} "  # noqa: S608 - constants
+            "ORDER BY id DESC LIMIT 1"
         )
-        last_id, count, changed_at, token = cursor.fetchone()
+        row = cursor.fetchone()
+    last_id, token, changed_at, running = row if row is not None else (0, 0, None, "")
     versions = "|".join(source.version for source in SOURCES if source.version)
     return DataVersion(
-        f"{last_id}:{token}:{count}|{versions}",
+        f"{last_id}:{token}:{running}|{versions}",
         None if changed_at is None else _as_datetime(changed_at),
     )
 

@@ -1,18 +1,20 @@
 """A remembered calendar is renewed by what an edit touched, and always equals a cold rebuild.
 
 After any sequence of writes, through the write functions, the API and the admin, every
-cached answer (the calendar of each question, the check of a draft, the best-date finder)
-is what a process that remembered nothing would answer.
+cached answer (the calendar of each question, the check of a draft, the best-date finder,
+the all-customers feed in slices) is what a process that remembered nothing would answer.
 """
 
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calendarapp.feeds import feeds, slices
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
@@ -40,13 +42,16 @@ DRAFT = Draft(
 @pytest.fixture(autouse=True)
 def forget_calendars():
     RECENT_CALENDARS.clear()
+    cache.clear()
     yield
     RECENT_CALENDARS.clear()
 
 
 @pytest.fixture
-def team(every_source, sales_manager, calendar_admin):
-    """Danes with everything, a German and a Bavarian customer, an API and an admin client."""
+def team(every_source, sales_manager, calendar_admin, monkeypatch):
+    """Danes with everything, a German and a Bavarian customer, an API and an admin client;
+    the all-customers feed in slices of two customers."""
+    monkeypatch.setattr(slices, "BLOCK", 2)
     factories.customer("Köln GmbH", "DE", owner=sales_manager)
     factories.customer("München GmbH", "DE", subdivision="BY")
     api, admin = Client(), Client()
@@ -65,9 +70,15 @@ def questions():
     ]
 
 
-def answers() -> list[object]:
-    """Every cached answer: each question's calendar, a check and the best-date finder."""
-    found: list[object] = []
+def feed_body(user) -> bytes:
+    feed = feeds.FEEDS["all-customers"]
+    version = feed.version(None, user, None)
+    return b"".join(feed.body(None, user, None, version).parts)
+
+
+def answers(user) -> list[object]:
+    """Every cached answer: each question's calendar, a check, the best-date finder, a feed."""
+    found: list[object] = [feed_body(user)]
     for question in questions():
         calendar = calendar_between(*YEAR, **question)
         found.append((calendar.customers, calendar.occurrences))
@@ -180,12 +191,13 @@ EDITS = [
     )
 )
 def test_after_any_edits_every_cached_answer_equals_a_cold_rebuild(team, edits):
-    answers()  # remembered before the edits
+    answers(team["user"])  # remembered before the edits
     for edit, index, value in edits:
         edit(team, index, value)
-        cached = answers()
+        cached = answers(team["user"])
         RECENT_CALENDARS.clear()
-        assert cached == answers(), edit.__name__
+        cache.clear()
+        assert cached == answers(team["user"]), edit.__name__
 
 
 def test_an_edit_of_one_customer_renews_only_that_customer(team, django_assert_max_num_queries):
@@ -198,3 +210,21 @@ def test_an_edit_of_one_customer_renews_only_that_customer(team, django_assert_m
     # The other customers' occurrences are the very same objects: nothing of theirs was read.
     assert all(any(o is r for r in renewed.occurrences) for o in others)
     assert calendar_between(*YEAR, kinds=ALL_KINDS) is renewed
+
+
+def test_an_edit_of_one_customer_renders_only_their_slice_of_the_all_customers_feed(team):
+    user = team["user"]
+    feed_body(user)
+    manifest_key = f"feed-slices:{feeds.FEEDS['all-customers'].version(None, user, None).base_key}"
+    before = cache.get(manifest_key).keys
+    aarhus = Customer.objects.get(name__startswith="Aarhus")
+    touchpoint_log(customer=aarhus, date=D(2026, 6, 2), channel="phone")
+    customer_facts_save(customer=aarhus, by=user, budget_close_month=2)
+    body = feed_body(user)
+    after = cache.get(manifest_key).keys
+    assert before.keys() == after.keys()
+    assert {name for name in after if after[name] != before[name]} == {
+        f"block-{aarhus.pk // slices.BLOCK}"
+    }
+    cache.clear()
+    assert feed_body(user) == body
