@@ -28,7 +28,7 @@ import operator
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +36,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib.countries import subdivision_names
 from calendarapp.lib.validation import MAX_SPAN_DAYS
 from calendarapp.occurrences.audience import AudienceIndex
@@ -52,6 +53,8 @@ MAX_WINDOW_DAYS = MAX_SPAN_DAYS
 
 
 _MEMO_LOCK = threading.Lock()
+# How many answers a calendar remembers (and hands on to the calendar that renews it).
+MEMO_KEEP = 32
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,11 @@ class Calendar:
     occurrences: tuple[Occurrence, ...]
     # The regions whose own items it holds (its customers' and the whole countries asked for).
     regions: frozenset[Region] = frozenset()
+    # Answers remembered by the calendar this one renewed, with the customers whose part of
+    # them is stale and whether the plans' part is: `Stale` (a check patches them).
+    stale: OrderedDict[Hashable, Stale] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
 
     # cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.
     @functools.cached_property
@@ -80,7 +88,7 @@ class Calendar:
         """
         return OrderedDict()
 
-    def remember(self, key: Hashable, value: object, keep: int = 32) -> None:
+    def remember(self, key: Hashable, value: object, keep: int = MEMO_KEEP) -> None:
         """Keep `value` under `key` in `memo`, dropping the oldest beyond `keep`."""
         with _MEMO_LOCK:
             self.memo[key] = value
@@ -115,6 +123,30 @@ class Calendar:
                 by_region[occurrence.region].append(occurrence)
         return by_region
 
+    @functools.cached_property
+    def _own(self) -> dict[int, list[Occurrence]]:
+        own: dict[int, list[Occurrence]] = defaultdict(list)
+        for occurrence in self.occurrences:
+            if occurrence.customer_id is not None:
+                own[occurrence.customer_id].append(occurrence)
+        return dict(own)
+
+    @functools.cached_property
+    def _ours(self) -> list[Occurrence]:
+        return [occurrence for occurrence in self.occurrences if occurrence.ours]
+
+    def own_items(self, customer_id: int) -> list[Occurrence]:
+        """A customer's own items (their rows, not their regions' or plans'), sorted."""
+        return list(self._own.get(customer_id, ()))
+
+    def region_items(self, region: Region) -> list[Occurrence]:
+        """A region's own items, keyed as `Occurrence.region` is, sorted."""
+        return list(self._by_region.get(region, ()))
+
+    def plan_items(self) -> list[Occurrence]:
+        """Our plans' occurrences, sorted."""
+        return list(self._ours)
+
     def for_customer(self, customer: CustomerRef) -> list[Occurrence]:
         """Everything on one customer's calendar, sorted by start."""
         return list(self._by_customer.get(customer.id, ()))
@@ -126,6 +158,15 @@ class Calendar:
         found += self._by_region.get((country, subdivision or UNSUBDIVIDED), ())
         found.sort(key=BY_DATE)
         return found
+
+
+@dataclass(frozen=True)
+class Stale:
+    """An answer about an older calendar, and what changed in the data since."""
+
+    answer: object
+    customers: frozenset[int]
+    plans: bool
 
 
 @contextlib.contextmanager
@@ -250,7 +291,7 @@ def calendar_between(
     if remembered is None:
         # The mark first: data changed after it is read is reported at the next look.
         mark = change_mark()
-        calendar = _built(question)
+        calendar = _indexed(_built(question))
     else:
         changes, mark = changes_since(remembered.mark)
         if not changes:
@@ -319,42 +360,65 @@ def _built(question: Question) -> Calendar:
         )
 
 
+def _indexed(calendar: Calendar) -> Calendar:
+    """Index a calendar to be remembered by owner in one pass, so renewing it costs no pass."""
+    own: dict[int, list[Occurrence]] = defaultdict(list)
+    by_region: dict[Region, list[Occurrence]] = defaultdict(list)
+    ours: list[Occurrence] = []
+    for occurrence in calendar.occurrences:
+        if occurrence.customer_id is not None:
+            own[occurrence.customer_id].append(occurrence)
+        elif occurrence.ours:
+            ours.append(occurrence)
+        else:
+            by_region[occurrence.region].append(occurrence)
+    # cached_property keeps its value in the instance's __dict__, which a frozen dataclass allows.
+    calendar.__dict__.update(_own=dict(own), _by_region=dict(by_region), _ours=ours)
+    return calendar
+
+
 def _renewed(calendar: Calendar, changes: Changes, question: Question) -> Calendar | None:
     """`calendar` with what `changes` touched read again; None when a rebuild is as cheap.
 
-    A changed customer's own items are read again (and, for a country's change, those of
-    every customer there, since their next touch steps around its days), a changed
-    country's regional items, and the plans when they or whom they reach changed.
+    A changed customer's own items are read again, a changed country's regional items
+    (and, when next touches are asked for, the items of every customer there, since a
+    touch steps around the country's days), and the plans when they or whom they reach
+    changed. The old calendar's answers (checks) go along, marked with what is stale.
     """
     if changes.everything:
         return None
     with collector_paused():
         before = {customer.id: customer for customer in calendar.customers}
+        in_countries = {c.id for c in calendar.customers if c.country in changes.countries}
         touched = set(changes.customers)
-        touched |= {c.id for c in calendar.customers if c.country in changes.countries}
+        if question.kinds is not None and TOUCH_DUE in question.kinds:
+            touched |= in_countries
         query = question.customer_query
-        customers: list[CustomerRef] = []
+        customers = list(calendar.customers)
         fresh: dict[int, CustomerRef] = {}
         if query is not None and touched:
             if len(touched) > max(len(before), 1) // 2:
                 return None
-            # Who is asked for, and in which order, may have changed with the customers.
-            ids = list(query.order_by("name", "id").values_list("id", flat=True))
             fresh = {c.id: c for c in load_customers(query.filter(id__in=touched))}
-            if any(i not in fresh and i not in before for i in ids):
-                return None  # selected by a change the log does not name (an owner's, say)
-            if any(i not in touched for i in before.keys() - set(ids)):
-                return None
-            customers = [fresh.get(i) or before[i] for i in ids]
-        else:
-            customers = list(calendar.customers)
+            same_places = all(
+                i in before and i in fresh and before[i].name == fresh[i].name for i in touched
+            )
+            if same_places:  # nobody came, went or was renamed: the order stands
+                customers = [fresh.get(c.id, c) for c in customers]
+            else:
+                # Who is asked for, and in which order, changed with the customers.
+                ids = list(query.order_by("name", "id").values_list("id", flat=True))
+                if any(i not in fresh and i not in before for i in ids):
+                    return None  # selected by a change the log does not name
+                if any(i not in touched for i in before.keys() - set(ids)):
+                    return None
+                customers = [fresh.get(i) or before[i] for i in ids]
         regions = _regions(customers, question.countries)
         countries = set(changes.countries) | {c for c, _ in regions ^ calendar.regions}
-        theirs = _regions(fresh.values(), ())
         partial = _scope(
             question,
             list(fresh.values()),
-            frozenset(r for r in regions if r[0] in countries) | theirs,
+            frozenset(r for r in regions if r[0] in countries) | _regions(fresh.values(), ()),
             query.filter(id__in=list(fresh)) if fresh and query is not None else None,
             include_plans=False,
         )
@@ -375,19 +439,72 @@ def _renewed(calendar: Calendar, changes: Changes, question: Question) -> Calend
         )
         if plans_renewed:
             found += _loaded(_scope(question, customers, regions, query), (plans.SOURCE,))
-        kept = [
-            o
-            for o in calendar.occurrences
-            if not (
-                o.customer_id in touched
-                or (o.customer_id is None and not o.ours and o.country in countries)
-                or (o.ours and plans_renewed)
-            )
+        found.sort(key=BY_DATE)
+        doomed = [o for i in touched for o in calendar._own.get(i, ())]
+        doomed += [
+            o for r, items in calendar._by_region.items() if r[0] in countries for o in items
         ]
-        occurrences = _merged(kept, found)
-        return Calendar(
-            question.start, question.end, tuple(customers), tuple(occurrences), frozenset(regions)
+        if plans_renewed:
+            doomed += calendar._ours
+        occurrences = _merged(_without(list(calendar.occurrences), doomed), found)
+        renewed = Calendar(
+            question.start,
+            question.end,
+            tuple(customers),
+            tuple(occurrences),
+            frozenset(regions),
+            _stale(calendar, frozenset(touched | in_countries), plans_renewed),
         )
+        _carry_indexes(calendar, renewed, touched, countries, plans_renewed, found)
+        return renewed
+
+
+def _stale(
+    calendar: Calendar, customers: frozenset[int], plans: bool
+) -> OrderedDict[Hashable, Stale]:
+    """The old calendar's answers, and those it inherited, marked with what changed since."""
+    stale: OrderedDict[Hashable, Stale] = OrderedDict()
+    for key, old in calendar.stale.items():
+        stale[key] = Stale(old.answer, old.customers | customers, old.plans or plans)
+    for key, answer in calendar.memo.items():
+        stale.pop(key, None)
+        stale[key] = Stale(answer, customers, plans)
+    while len(stale) > MEMO_KEEP:
+        stale.popitem(last=False)
+    return stale
+
+
+def _carry_indexes(
+    old: Calendar,
+    new: Calendar,
+    touched: set[int],
+    countries: set[str],
+    plans_renewed: bool,
+    found: list[Occurrence],
+) -> None:
+    """Give the renewed calendar the old one's indexes with the renewed parts replaced."""
+    own = {i: items for i, items in old._own.items() if i not in touched}
+    by_region = {r: items for r, items in old._by_region.items() if r[0] not in countries}
+    for occurrence in found:  # sorted, so each list is too
+        if occurrence.customer_id is not None:
+            own.setdefault(occurrence.customer_id, []).append(occurrence)
+        elif not occurrence.ours:
+            by_region.setdefault(occurrence.region, []).append(occurrence)
+    ours = [o for o in found if o.ours] if plans_renewed else old._ours
+    new.__dict__.update(_own=own, _by_region=by_region, _ours=ours)
+
+
+def _without(occurrences: list[Occurrence], doomed: list[Occurrence]) -> list[Occurrence]:
+    """`occurrences` (sorted) less the `doomed` ones: a few found by bisection, else a pass."""
+    if len(doomed) * 64 > len(occurrences):
+        gone = {id(occurrence) for occurrence in doomed}
+        return [occurrence for occurrence in occurrences if id(occurrence) not in gone]
+    for occurrence in doomed:
+        at = bisect.bisect_left(occurrences, BY_DATE(occurrence), key=BY_DATE)
+        while occurrences[at] is not occurrence:  # equal keys: find this very one
+            at += 1
+        del occurrences[at]
+    return occurrences
 
 
 def _merged(kept: list[Occurrence], found: list[Occurrence]) -> list[Occurrence]:

@@ -18,7 +18,7 @@ from calendarapp.feeds import feeds, slices
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
-from calendarapp.planning.check import check_plan
+from calendarapp.planning.check import Matcher, check_plan
 from calendarapp.planning.drafts import Draft
 from calendarapp.planning.services import plan_save
 from calendarapp.planning.suggest import suggest_dates
@@ -228,3 +228,21 @@ def test_an_edit_of_one_customer_renders_only_their_slice_of_the_all_customers_f
     }
     cache.clear()
     assert feed_body(user) == body
+
+
+def test_a_check_after_an_edit_judges_again_only_what_changed(team, monkeypatch):
+    check_plan(DRAFT)
+    judged_whole = []
+    judge = Matcher._judged
+    monkeypatch.setattr(
+        Matcher, "_judged", lambda self, *args: judged_whole.append(args) or judge(self, *args)
+    )
+    aarhus = Customer.objects.get(name__startswith="Aarhus")
+    tradition_save(
+        customer=aarhus, kind="vacation", title="Away", start=D(2026, 10, 5), end=D(2026, 10, 9)
+    )
+    patched = check_plan(DRAFT)
+    assert not judged_whole
+    assert any(finding.title == "Away" for finding in patched.findings)
+    RECENT_CALENDARS.clear()
+    assert patched == check_plan(DRAFT)
