@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from calendarapp.feeds import ical
+from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib.cache import cache_get, cache_set
 from calendarapp.lib.urls import site_host
 from calendarapp.occurrences.stream import (
@@ -170,6 +171,10 @@ class SlicedFeed:
         else:
             names = list(manifest.keys)
         stale_blocks = {pk // BLOCK for pk in changes.customers}
+        if changes.countries and self.kinds is not None and TOUCH_DUE in self.kinds:
+            # A next touch steps around its country's days: their customers' blocks change too.
+            there = Customer.objects.filter(active=True, country__in=changes.countries)
+            stale_blocks |= {pk // BLOCK for pk in there.order_by().values_list("id", flat=True)}
         keys: dict[str, str] = {}
         pieces: dict[str, Slice] = {}
         for name in names:
