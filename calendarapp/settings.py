@@ -299,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calendarapp.tasks.purge_once_keys",
         "schedule": crontab(hour=4, minute=10),
     },
+    "prune-change-log": {
+        "task": "calendarapp.tasks.prune_change_log",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from calendarapp.imports import ics
 from calendarapp.imports.tasks import import_spreadsheet  # noqa: F401  (registers it)
 from calendarapp.models import IcsSource
+from calendarapp.occurrences import version
 from calendarapp.occurrences.sources import public_holidays
 from calendarapp.once import once_keys_purge
 from calendarapp.reminders import digest
@@ -137,3 +138,9 @@ def warm_holiday_cache(year: int | None = None) -> int:
 def purge_once_keys() -> int:
     """Forget the Idempotency-Keys and one-time form tokens past their 24 hours."""
     return once_keys_purge()
+
+
+@shared_task(**RELIABLE)
+def prune_change_log() -> int:
+    """Delete the change log's rows older than the caches need; returns how many went."""
+    return version.change_log_prune()

@@ -21,6 +21,7 @@ from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from calendarapp.celery import app as celery_app
+from calendarapp.occurrences.version import sync_change_triggers
 
 T = TypeVar("T")
 
@@ -54,8 +55,11 @@ def migrate(targets: list[tuple[str, str]] | None = None) -> Apps:
     For tests of data migrations, marked `django_db(transaction=True, serialized_rollback=True)`.
     """
     executor = MigrationExecutor(connection)
+    latest = not targets
     targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
+    if latest:  # as `manage.py migrate` does after migrating (a post_migrate receiver)
+        sync_change_triggers()
     return executor.loader.project_state(targets).apps
 
 

@@ -31,7 +31,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from calendarapp.feeds import ical
+from calendarapp.feeds import ical, slices
 from calendarapp.kinds import ALL_KINDS, IN_PERSON, OUR_KINDS
 from calendarapp.lib import countries
 from calendarapp.lib.cache import cache_delete, cache_get, cache_has_all, cache_set
@@ -99,6 +99,8 @@ class FeedVersion:
     etag: str
     last_modified: datetime.datetime
     today: datetime.date
+    # What makes the bytes differ but data: for caches renewed by what changed (slices).
+    base_key: str = ""
 
 
 class Presenter:
@@ -212,21 +214,24 @@ class Feed:
         """Identify the feed's bytes without building them: ETag, Last-Modified, cache key."""
         today = timezone.localdate()
         data = data_version()
-        key_text = "|".join(
+        base_text = "|".join(
             (
                 self.slug,
                 self.cache_key(obj, user),
                 ",".join(sorted(kinds)) if kinds is not None else "*",
                 today.isoformat(),
                 f"{settings.FEED_PAST_DAYS},{settings.FEED_FUTURE_DAYS},{settings.SITE_URL}",
-                data.fingerprint,
             )
         )
+        key_text = f"{base_text}|{data.fingerprint}"
         digest = hashlib.sha256(key_text.encode()).hexdigest()
         # The window moves every day, so the feed changes at least daily.
         midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
         last_modified = max(filter(None, (data.latest_change, midnight)))
-        return FeedVersion(f"feed-parts:{digest}", f'"{digest[:32]}"', last_modified, today)
+        base_key = hashlib.sha256(base_text.encode()).hexdigest()
+        return FeedVersion(
+            f"feed-parts:{digest}", f'"{digest[:32]}"', last_modified, today, base_key
+        )
 
     def body(
         self,
@@ -350,10 +355,32 @@ class MyCustomersFeed(Feed):
 
 
 class AllCustomersFeed(Feed):
+    """Every active customer's events: written, cached and sent in slices (`slices.py`)."""
+
     slug = "all-customers"
 
     def title(self, obj: None, user) -> str:
         return "All customers"
+
+    def body(
+        self,
+        obj: None,
+        user,
+        kinds: frozenset[str] | None,
+        version: FeedVersion,
+        *,
+        gzipped: bool = False,
+    ) -> FeedBody:
+        sliced = slices.SlicedFeed(
+            self.title(obj, user),
+            self.description(obj, user),
+            self.default_kinds if kinds is None else kinds,
+            version.base_key,
+            Presenter,
+        ).body(version.today)
+        if gzipped:
+            return FeedBody(slices.gzip_of(sliced.slices), sliced.packed_length, gzipped=True)
+        return FeedBody(slices.unpacked(sliced.slices), sliced.length)
 
     def scope(self, obj: None, user) -> dict[str, Any]:
         return {"customers": Customer.objects.filter(active=True)}

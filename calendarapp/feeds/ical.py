@@ -65,6 +65,8 @@ class Presenter(Protocol):
         ...
 
 
+CALENDAR_TAIL = b"END:VCALENDAR\r\n"
+
 Row = tuple[bytes, bytes, bool]
 # A feed is written out in parts of about this size, so no build holds a whole body.
 PART_BYTES = 4 * 1024 * 1024
@@ -256,9 +258,8 @@ def calendar_bytes(name: str, description: str, events: Iterable[bytes]) -> byte
     return b"".join(calendar_parts(name, description, events))
 
 
-def calendar_parts(name: str, description: str, events: Iterable[bytes]) -> Iterator[bytes]:
-    """The VCALENDAR of `calendar_bytes` in parts of about `PART_BYTES`, written as read."""
-    part_bytes = PART_BYTES
+def calendar_head(name: str, description: str, *, with_timezone: bool = False) -> bytes:
+    """A VCALENDAR's opening lines, its NAME equal to its X-WR-CALNAME."""
     name_text = escape_text(name)
     head = [
         "BEGIN:VCALENDAR",
@@ -272,8 +273,15 @@ def calendar_parts(name: str, description: str, events: Iterable[bytes]) -> Iter
         f"X-WR-CALDESC:{escape_text(description)}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
+        *(EMPTY_CALENDAR_COMPONENT if with_timezone else ()),
     ]
-    part = [fold(line) for line in head]
+    return b"".join(fold(line) for line in head)
+
+
+def calendar_parts(name: str, description: str, events: Iterable[bytes]) -> Iterator[bytes]:
+    """The VCALENDAR of `calendar_bytes` in parts of about `PART_BYTES`, written as read."""
+    part_bytes = PART_BYTES
+    part = [calendar_head(name, description)]
     size, empty = 0, True
     for event in events:
         part.append(event)
@@ -284,5 +292,5 @@ def calendar_parts(name: str, description: str, events: Iterable[bytes]) -> Iter
             part, size = [], 0
     if empty:
         part.extend(fold(line) for line in EMPTY_CALENDAR_COMPONENT)
-    part.append(b"END:VCALENDAR\r\n")
+    part.append(CALENDAR_TAIL)
     yield b"".join(part)

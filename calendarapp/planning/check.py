@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db.models import Max, QuerySet
 
+from calendarapp.kinds import OUR_KINDS
 from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import MAX_LEAD_TIME_DAYS
 from calendarapp.models import Plan, PlanKind
@@ -37,8 +38,8 @@ from calendarapp.occurrences.conflicts import (
     weekends,
 )
 from calendarapp.occurrences.customers import CustomerRef
-from calendarapp.occurrences.stream import Calendar, calendar_between
-from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.stream import Calendar, Stale, calendar_between
+from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence
 from calendarapp.planning.drafts import Draft, draft_from_plan
 from customers.models import Customer
 from traditions.models import Tradition
@@ -212,21 +213,84 @@ class Matcher:
         key = ("check", replace(draft, title=""), margin, audience)
         known = self.calendar.memo.get(key)
         if not isinstance(known, CheckResult):
-            known = self._judged(draft, margin, audience)
+            stale = self.calendar.stale.get(key)
+            if stale is not None and isinstance(stale.answer, CheckResult):
+                # The calendar was renewed after an edit: judge again only what changed.
+                known = self._rejudged(stale.answer, stale, draft, margin, audience)
+            else:
+                known = self._judged(draft, margin, audience)
             self.calendar.remember(key, known)
         return CheckResult(list(known.findings), known.audience_countries, known.plan_kind)
 
+    def _result(
+        self, draft: Draft, audience: frozenset[int] | None, findings: list[Finding]
+    ) -> CheckResult:
+        findings.sort(key=_finding_order)
+        return CheckResult(
+            findings,
+            audience_countries=Counter(
+                c.country for c in self.calendar.customers if audience is None or c.id in audience
+            ),
+            plan_kind=draft.kind,
+        )
+
     def _judged(self, draft: Draft, margin: int, audience: frozenset[int] | None) -> CheckResult:
         reached = [c for c in self.calendar.customers if audience is None or c.id in audience]
-        result = CheckResult(
-            audience_countries=Counter(c.country for c in reached), plan_kind=draft.kind
-        )
-        rules = RULES_FOR[draft.kind]
         nearby = itertools.chain(
             self.near(draft.start, draft.end, margin, audience),
             weekends(draft.start, draft.end),
             unknown_interests(reached, draft.offer_ids, draft.offer_title, draft.start, draft.end),
         )
+        return self._result(draft, audience, self._findings(draft, nearby, audience))
+
+    def _rejudged(
+        self,
+        old: CheckResult,
+        stale: Stale,
+        draft: Draft,
+        margin: int,
+        audience: frozenset[int] | None,
+    ) -> CheckResult:
+        """`old` with the findings of the changed customers (and plans) judged again."""
+        kept = [
+            finding
+            for finding in old.findings
+            if finding.customer_id not in stale.customers
+            and not (stale.plans and finding.kind in OUR_KINDS)
+        ]
+        changed = [c for c in self.calendar.customers if c.id in stale.customers]
+        low = draft.start - datetime.timedelta(days=margin)
+        high = draft.end + datetime.timedelta(days=margin)
+        theirs: dict[int, Occurrence] = {}
+        for customer in changed:
+            items = self.calendar.own_items(customer.id)
+            items += self.calendar.region_items((customer.country, ""))
+            items += self.calendar.region_items(
+                (customer.country, customer.subdivision or UNSUBDIVIDED)
+            )
+            theirs.update((id(o), o) for o in items if o.overlaps(low, high))
+        nearby = itertools.chain(
+            theirs.values(),
+            (o for o in self.calendar.plan_items() if o.overlaps(low, high)),
+            weekends(draft.start, draft.end),
+            unknown_interests(changed, draft.offer_ids, draft.offer_title, draft.start, draft.end),
+        )
+        again = self._findings(draft, nearby, audience, only=stale.customers, plans=stale.plans)
+        return self._result(draft, audience, kept + again)
+
+    def _findings(
+        self,
+        draft: Draft,
+        nearby: Iterable[Occurrence],
+        audience: frozenset[int] | None,
+        *,
+        only: frozenset[int] | None = None,
+        plans: bool = True,
+    ) -> list[Finding]:
+        """The findings of `nearby`, for the customers in `only` (all: None) and, with
+        `plans`, for every customer a plan's occurrence concerns."""
+        findings = []
+        rules = RULES_FOR[draft.kind]
         for occurrence in nearby:
             if draft.plan_id is not None and occurrence.id == f"plan-{draft.plan_id}":
                 continue
@@ -234,10 +298,12 @@ class Matcher:
                 clash = rule.start_range(occurrence, draft.days)
                 if clash is None or not clash[0] <= draft.start <= clash[1]:
                     continue
-                for customer in self.concerned(occurrence, audience):
-                    result.findings.append(make_finding(rule, occurrence, customer, draft))
-        result.findings.sort(key=_finding_order)
-        return result
+                concerned = self.concerned(occurrence, audience)
+                if only is not None and not (plans and occurrence.ours):
+                    concerned = [customer for customer in concerned if customer.id in only]
+                for customer in concerned:
+                    findings.append(make_finding(rule, occurrence, customer, draft))
+        return findings
 
 
 def make_finding(
@@ -264,7 +330,18 @@ def make_finding(
 
 
 def _finding_order(finding: Finding) -> tuple:
-    return (SEVERITIES.index(finding.severity), finding.start, finding.customer_name, finding.title)
+    # After what people read by, the rest: a check patched after an edit sorts as a fresh one.
+    return (
+        SEVERITIES.index(finding.severity),
+        finding.start,
+        finding.customer_name,
+        finding.title,
+        finding.customer_id,
+        finding.rule,
+        finding.kind,
+        finding.end,
+        finding.message,
+    )
 
 
 def audience_calendar(

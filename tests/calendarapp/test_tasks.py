@@ -235,6 +235,7 @@ def test_a_calendar_that_cannot_be_fetched_keeps_its_events_and_says_why(
         tasks.refresh_ics_sources,
         tasks.refresh_ics_source,
         tasks.warm_holiday_cache,
+        tasks.prune_change_log,
     ],
 )
 def test_every_task_is_late_acked_retried_and_bounded(task):
@@ -252,6 +253,7 @@ def test_the_beat_schedule_names_real_tasks():
         "calendarapp.tasks.refresh_ics_sources",
         "calendarapp.tasks.warm_holiday_cache",
         "calendarapp.tasks.purge_once_keys",
+        "calendarapp.tasks.prune_change_log",
     }
     assert scheduled <= set(celery_app.tasks)
 

@@ -122,7 +122,7 @@ def test_a_large_feed_is_sent_and_cached_in_parts_and_rebuilt_when_a_part_is_los
     client, data, monkeypatch, sales_manager
 ):
     monkeypatch.setattr(ical, "PART_BYTES", 500)
-    path = fs.feed_paths(data)["all-customers"]
+    path = fs.feed_paths(data)["my-customers"]
     cold = client.get(path)
     parts = list(cold.streaming_content)
     assert len(parts) > 3
@@ -130,11 +130,30 @@ def test_a_large_feed_is_sent_and_cached_in_parts_and_rebuilt_when_a_part_is_los
     warm = client.get(path)
     assert warm["Content-Length"] == str(len(b"".join(parts)))
     assert list(warm.streaming_content) == parts
-    version = feeds.FEEDS["all-customers"].version(None, sales_manager, None)
+    version = feeds.FEEDS["my-customers"].version(None, sales_manager, None)
     assert cache.delete(f"{version.cache_key}:1")  # a cache evicts the second part
     again = client.get(path)
     assert "Content-Length" not in again  # rebuilt, not sent with a hole
     assert again.getvalue() == b"".join(parts)
+
+
+def test_the_all_customers_feed_is_sent_in_slices_and_renders_again_only_a_lost_one(
+    client, data, sales_manager
+):
+    path = fs.feed_paths(data)["all-customers"]
+    cold = client.get(path)
+    assert "Content-Length" not in cold  # not known before it is all written
+    body = cold.getvalue()
+    warm = client.get(path)
+    assert warm["Content-Length"] == str(len(body))
+    assert warm.getvalue() == body
+    version = feeds.FEEDS["all-customers"].version(None, sales_manager, None)
+    manifest = cache.get(f"feed-slices:{version.base_key}")
+    assert len(manifest.keys) > 1
+    assert cache.delete(list(manifest.keys.values())[-1])  # a cache evicts a slice
+    again = client.get(path)
+    assert "Content-Length" not in again  # rendered again, not sent with a hole
+    assert again.getvalue() == body
 
 
 def test_a_client_that_takes_gzip_gets_the_same_calendar_gzipped_under_its_own_etag(

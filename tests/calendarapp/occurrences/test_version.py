@@ -1,11 +1,22 @@
-"""The data version: one row renewed by triggers on every write to what the stream reads."""
+"""The change log: triggers log every write to what the stream reads, naming its subject."""
+
+import datetime
 
 import pytest
 from django.db import connection, transaction
 
 from calendarapp.models import Plan
-from calendarapp.occurrences.version import data_version, versioned_models
+from calendarapp.occurrences.version import (
+    Changes,
+    change_log_prune,
+    change_mark,
+    changes_since,
+    data_version,
+    versioned_models,
+)
 from customers.models import Customer
+from customers.services import touchpoint_log
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +51,23 @@ def test_a_rolled_back_change_never_brings_back_a_version(every_source):
     assert data_version() == before
     Customer.objects.update(name="Renamed again")
     assert data_version().fingerprint not in {before.fingerprint, inside.fingerprint}
+
+
+def test_pruning_drops_old_changes_but_the_newest_and_an_older_mark_then_renews_everything(
+    every_source, clock
+):
+    mark = change_mark()
+    Customer.objects.update(name="Renamed")
+    clock.move_to(datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))  # past all the database wrote
+    assert change_log_prune() > 0
+    assert data_version().fingerprint  # the newest row stays
+    changes, _ = changes_since(mark)
+    assert changes.everything
+
+
+def test_a_touch_names_its_customer_and_a_local_tradition_its_country(every_source):
+    mark = change_mark()
+    touchpoint_log(customer=every_source, date=datetime.date(2026, 6, 2), channel="phone")
+    factories.tradition(title="Fair", start=datetime.date(2026, 9, 1), country="SE", customer=None)
+    changes, _ = changes_since(mark)
+    assert changes == Changes(customers=frozenset({every_source.pk}), countries=frozenset({"SE"}))

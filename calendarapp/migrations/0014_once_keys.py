@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calendarapp', '0012_imported_occurrence_keys'),
+        ('calendarapp', '0013_change_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,249 @@
+"""A remembered calendar is renewed by what an edit touched, and always equals a cold rebuild.
+
+After any sequence of writes, through the write functions, the API and the admin, every
+cached answer (the calendar of each question, the check of a draft, the best-date finder,
+the all-customers feed in slices) is what a process that remembered nothing would answer.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calendarapp.feeds import feeds, slices
+from calendarapp.kinds import ALL_KINDS
+from calendarapp.models import Plan, PlanKind
+from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
+from calendarapp.planning.check import Matcher, check_plan
+from calendarapp.planning.drafts import Draft
+from calendarapp.planning.services import plan_save
+from calendarapp.planning.suggest import suggest_dates
+from customers.decisions import contract_save
+from customers.facts import customer_facts_save
+from customers.interests import interests_note
+from customers.models import Customer
+from customers.services import touchpoint_log
+from tests import factories
+from traditions.models import Tradition
+from traditions.services import tradition_save
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+YEAR = (D(2026, 1, 1), D(2026, 12, 31))
+DRAFT = Draft(
+    kind=PlanKind.EVENT, start=D(2026, 10, 5), end=D(2026, 10, 6), countries=frozenset({"DK", "DE"})
+)
+
+
+@pytest.fixture(autouse=True)
+def forget_calendars():
+    RECENT_CALENDARS.clear()
+    cache.clear()
+    yield
+    RECENT_CALENDARS.clear()
+
+
+@pytest.fixture
+def team(every_source, sales_manager, calendar_admin, monkeypatch):
+    """Danes with everything, a German and a Bavarian customer, an API and an admin client;
+    the all-customers feed in slices of two customers."""
+    monkeypatch.setattr(slices, "BLOCK", 2)
+    factories.customer("Köln GmbH", "DE", owner=sales_manager)
+    factories.customer("München GmbH", "DE", subdivision="BY")
+    api, admin = Client(), Client()
+    api.force_login(sales_manager)
+    admin.force_login(calendar_admin)
+    return {"user": sales_manager, "api": api, "admin": admin}
+
+
+def questions():
+    return [
+        {},
+        {"kinds": ALL_KINDS},
+        {"customers": Customer.objects.filter(country="DK", active=True)},
+        {"countries": ["DK"]},
+        {"customers": Customer.objects.filter(name__startswith="Aarhus"), "include_plans": False},
+    ]
+
+
+def feed_body(user, kinds=None) -> bytes:
+    feed = feeds.FEEDS["all-customers"]
+    version = feed.version(None, user, kinds)
+    return b"".join(feed.body(None, user, kinds, version).parts)
+
+
+def answers(user) -> list[object]:
+    """Every cached answer: each question's calendar, a check, the best-date finder, a feed."""
+    # With every kind, next touches too: they step around their country's days.
+    found: list[object] = [feed_body(user), feed_body(user, frozenset(ALL_KINDS))]
+    for question in questions():
+        calendar = calendar_between(*YEAR, **question)
+        found.append((calendar.customers, calendar.occurrences))
+    found.append(check_plan(DRAFT))
+    found.append(suggest_dates(DRAFT, today=D(2026, 6, 1)))
+    return found
+
+
+def pick(index: int):
+    customers = list(Customer.objects.order_by("pk"))
+    return customers[index % len(customers)]
+
+
+def budget_month(team, index, value):
+    customer = pick(index)
+    customer_facts_save(customer=customer, by=team["user"], budget_close_month=value % 12 + 1)
+
+
+def touch(team, index, value):
+    customer = pick(index)
+    touchpoint_log(customer=customer, date=D(2026, 5, 1 + value % 28), channel="phone")
+
+
+def interest_noted(team, index, value):
+    notes = [{"interest": "cloud" if value % 2 else "security", "strength": "evaluating"}]
+    interests_note(customer=pick(index), notes=notes, on=D(2026, 6, 1))
+
+
+def contract(team, index, value):
+    contract_save(customer=pick(index), name=f"Deal {value}", end_date=D(2027, 1 + value % 12, 1))
+
+
+def local_tradition(team, index, value):
+    tradition_save(
+        customer=None,
+        country=["DK", "DE"][index % 2],
+        kind="busy_season",
+        title=f"Season {value}",
+        start=D(2026, 10, 1 + value % 20),
+        end=D(2026, 10, 2 + value % 20),
+    )
+
+
+def plan_moved(team, index, value):
+    plan = Plan.objects.order_by("pk").first()
+    day = D(2026, 10, 1 + value % 20)
+    plan_save(
+        plan=plan,
+        owner=plan.owner,
+        kind=plan.kind,
+        title=plan.title,
+        start=day,
+        end=day,
+        countries=["DK"] if value % 2 else [],
+        interests=plan.interests.all(),
+    )
+
+
+def moved_country_through_the_api(team, index, value):
+    customer = pick(index)
+    response = team["admin"].patch(
+        f"/api/customers/{customer.pk}",
+        {"country": ["DK", "DE", "SE"][value % 3], "subdivision": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+
+def tradition_renamed_in_the_admin(team, index, value):
+    tradition = Tradition.objects.filter(customer=None).order_by("pk").first()
+    if tradition is None:
+        local_tradition(team, index, value)
+        tradition = Tradition.objects.get(customer=None)
+    url = reverse("admin:traditions_localtradition_change", args=[tradition.pk])
+    form = team["admin"].get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(title=f"Renamed {value}", start=data["start"], end=data["end"])
+    response = team["admin"].post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def deactivated(team, index, value):
+    customer = pick(index)
+    Customer.objects.filter(pk=customer.pk).update(active=not customer.active)
+
+
+EDITS = [
+    budget_month,
+    touch,
+    interest_noted,
+    contract,
+    local_tradition,
+    plan_moved,
+    moved_country_through_the_api,
+    tradition_renamed_in_the_admin,
+    deactivated,
+]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(EDITS), st.integers(0, 5), st.integers(0, 50)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_after_any_edits_every_cached_answer_equals_a_cold_rebuild(team, edits):
+    answers(team["user"])  # remembered before the edits
+    for edit, index, value in edits:
+        edit(team, index, value)
+        cached = answers(team["user"])
+        RECENT_CALENDARS.clear()
+        cache.clear()
+        assert cached == answers(team["user"]), edit.__name__
+
+
+def test_an_edit_of_one_customer_renews_only_that_customer(team, django_assert_max_num_queries):
+    calendar = calendar_between(*YEAR, kinds=ALL_KINDS)
+    aarhus = Customer.objects.get(name__startswith="Aarhus")
+    touchpoint_log(customer=aarhus, date=D(2026, 6, 2), channel="phone")
+    renewed = calendar_between(*YEAR, kinds=ALL_KINDS)
+    assert renewed is not calendar
+    others = [o for o in calendar.occurrences if o.customer_id not in {aarhus.pk, None}]
+    # The other customers' occurrences are the very same objects: nothing of theirs was read.
+    assert all(any(o is r for r in renewed.occurrences) for o in others)
+    assert calendar_between(*YEAR, kinds=ALL_KINDS) is renewed
+
+
+def test_an_edit_of_one_customer_renders_only_their_slice_of_the_all_customers_feed(team):
+    user = team["user"]
+    feed_body(user)
+    manifest_key = f"feed-slices:{feeds.FEEDS['all-customers'].version(None, user, None).base_key}"
+    before = cache.get(manifest_key).keys
+    aarhus = Customer.objects.get(name__startswith="Aarhus")
+    touchpoint_log(customer=aarhus, date=D(2026, 6, 2), channel="phone")
+    customer_facts_save(customer=aarhus, by=user, budget_close_month=2)
+    body = feed_body(user)
+    after = cache.get(manifest_key).keys
+    assert before.keys() == after.keys()
+    assert {name for name in after if after[name] != before[name]} == {
+        f"block-{aarhus.pk // slices.BLOCK}"
+    }
+    cache.clear()
+    assert feed_body(user) == body
+
+
+def test_a_check_after_an_edit_judges_again_only_what_changed(team, monkeypatch):
+    check_plan(DRAFT)
+    judged_whole = []
+    judge = Matcher._judged
+    monkeypatch.setattr(
+        Matcher, "_judged", lambda self, *args: judged_whole.append(args) or judge(self, *args)
+    )
+    aarhus = Customer.objects.get(name__startswith="Aarhus")
+    tradition_save(
+        customer=aarhus, kind="vacation", title="Away", start=D(2026, 10, 5), end=D(2026, 10, 9)
+    )
+    patched = check_plan(DRAFT)
+    assert not judged_whole
+    assert any(finding.title == "Away" for finding in patched.findings)
+    RECENT_CALENDARS.clear()
+    assert patched == check_plan(DRAFT)
