@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from calendarapp.imports import spreadsheet
 from customers.models import Customer
 from tests import factories
 from tests.support import ARTIFACTS
@@ -62,4 +63,28 @@ def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
         page.get_by_role("button", name="Import 2 rows").click()
     assert "fixed.csv: Imported customers: 1 created, 1 updated." in page.content()
     assert Customer.objects.get(name="Dansk Retail").notes == "Tuesdays"
+    assert page.problems == [] and page.foreign_requests == []
+
+
+def test_a_large_files_preview_is_prepared_in_the_background_and_shows_by_itself(
+    admin_page, live_server, tmp_path, monkeypatch
+):
+    page = admin_page
+    monkeypatch.setattr(spreadsheet, "PREVIEW_IN_REQUEST_BYTES", 20)
+    queued: list[str] = []
+    monkeypatch.setattr("calendarapp.imports.views.preview_spreadsheet.delay", queued.append)
+    big = tmp_path / "big.csv"
+    big.write_text(GOOD, encoding="utf-8")
+
+    page.goto(f"{live_server.url}/feeds/import/")
+    page.set_input_files("input[name='sheet-file']", str(big))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    assert "Preparing the preview of big.csv:" in page.content()
+    shoot(page, "import-spreadsheet-preparing")
+
+    # The worker finishes it; the page, polling, reloads itself with the preview.
+    spreadsheet.job_preview(queued[0])
+    page.get_by_role("button", name="Import 2 rows").wait_for(timeout=10_000)
+    assert "Would import customers: 2 created, 0 updated." in page.content()
     assert page.problems == [] and page.foreign_requests == []
