@@ -33,6 +33,12 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 1000})
 
 
+def preview(page, path) -> None:
+    page.set_input_files("input[name='sheet-file']", str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+
+
 def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
     admin_page, live_server, tmp_path
 ):
@@ -44,9 +50,7 @@ def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
     good.write_text(GOOD, encoding="utf-8")
 
     page.goto(f"{live_server.url}/feeds/import/")
-    page.set_input_files("input[name='sheet-file']", str(bad))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Preview").click()
+    preview(page, bad)
     shoot(page, "import-spreadsheet-errors")
     assert "4 problems: nothing was imported." in page.content()
     rows = page.locator("#preview table tbody tr").all_inner_texts()
@@ -54,9 +58,7 @@ def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
     assert "did you mean DE?" in rows[1] and "duplicate of line 2" in rows[2]
     assert page.get_by_role("link", name="Download the problems (.csv)").is_visible()
 
-    page.set_input_files("input[name='sheet-file']", str(good))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Preview").click()
+    preview(page, good)
     shoot(page, "import-spreadsheet-preview")
     assert "Would import customers: 1 created, 1 updated." in page.content()
     with page.expect_navigation():
@@ -77,9 +79,7 @@ def test_a_large_files_preview_is_prepared_in_the_background_and_shows_by_itself
     big.write_text(GOOD, encoding="utf-8")
 
     page.goto(f"{live_server.url}/feeds/import/")
-    page.set_input_files("input[name='sheet-file']", str(big))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Preview").click()
+    preview(page, big)
     assert "Preparing the preview of big.csv:" in page.content()
     shoot(page, "import-spreadsheet-preparing")
 
