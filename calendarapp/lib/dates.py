@@ -288,9 +288,7 @@ def impossible_day_error(text: str) -> str | None:
     dateutil looks for such a date year by year up to 9999 (seconds per rule), so this is
     asked first, from the rule's text alone.
     """
-    parts = dict(
-        part.split("=", 1) for part in text.upper().replace("RRULE:", ";").split(";") if "=" in part
-    )
+    parts = _rule_parts(text)
     if "BYMONTHDAY" not in parts:
         return None
     try:
@@ -303,6 +301,13 @@ def impossible_day_error(text: str) -> str | None:
     return (
         f"The rule never gives a date: no month of BYMONTH={parts.get('BYMONTH', '1-12')} "
         f"has day {parts['BYMONTHDAY']}."
+    )
+
+
+def _rule_parts(text: str) -> dict[str, str]:
+    """A rule's NAME=value parts, upper case (of every rule line, the last one winning)."""
+    return dict(
+        part.split("=", 1) for part in text.upper().replace("RRULE:", ";").split(";") if "=" in part
     )
 
 
@@ -444,17 +449,41 @@ def _expand_with_dateutil(
     window_start: Day,
     window_end: Day,
 ) -> Iterator[tuple[Day, Day]]:
+    alone = _walks_alone(rule_text)
+    if alone:
+        start = _start_near(rule_text, start, window_start - duration)
     rules = _dateutil_rule(rule_text, start)
     after = datetime.datetime.combine(window_start - duration, datetime.time())
     before = datetime.datetime.combine(window_end, datetime.time())
     # dateutil walks on past the window to the rule's next date, decades away for a rule on
     # Fridays the 29th of February: stop at the window's end instead.
     moments, passed = rule_work.dates_until(rules, after, before)
-    if passed and not _walks_alone(rule_text):
+    if passed and not alone:
         # Another rule's or RDATE's dates may be missing (see dates_until): walk them all.
         moments = rules.between(after, before, inc=True)
     for moment in moments:
         yield moment.date(), moment.date() + duration
+
+
+# Days one period of a frequency whose periods are all alike spans (see _start_near).
+ALIKE_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def _start_near(rule_text: str, start: Day, first_wanted: Day) -> Day:
+    """A later start giving the same dates from `first_wanted` on, so dateutil need not walk
+    the years between: a whole number of periods later, for a daily or weekly rule without
+    COUNT (its dates depend on the start only through the period's phase and weekday)."""
+    parts = _rule_parts(rule_text)
+    period_days = ALIKE_PERIOD_DAYS.get(parts.get("FREQ", ""))
+    if period_days is None or "COUNT" in parts or first_wanted <= start:
+        return start
+    try:
+        step = period_days * int(parts.get("INTERVAL", "1"))
+    except ValueError:
+        return start  # unreadable: dateutil says what is wrong
+    if step < 1:
+        return start
+    return start + datetime.timedelta(days=(first_wanted - start).days // step * step)
 
 
 def _walks_alone(rule_text: str) -> bool:

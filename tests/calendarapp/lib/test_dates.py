@@ -359,3 +359,19 @@ def test_a_rule_with_no_date_within_eight_years_of_its_start_is_refused():
     assert dates.validate_rule(never, D(2026, 1, 1)) == (
         "The rule gives no date within 8 years of the start date."
     )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,FR;WKST=SU",
+        "RRULE:FREQ=DAILY;INTERVAL=5;BYMONTH=12,1",
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR",
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20270301",
+    ],
+)
+def test_a_daily_or_weekly_rule_from_long_ago_gives_dateutils_dates_in_a_late_window(rule):
+    # The walk starts a whole number of periods before the window, not at 2008.
+    for window in [(D(2026, 12, 20), D(2027, 3, 10)), (D(2036, 1, 1), D(2036, 12, 31))]:
+        span = (D(2008, 2, 29), D(2008, 3, 2), *window)
+        assert list(dates.expand(rule, *span)) == dateutil_expansion(rule, *span)
