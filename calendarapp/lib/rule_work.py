@@ -5,8 +5,9 @@ after period, so `FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR` (a date every
 28 years) examines ~10,000 days to learn that none falls in a two-year window,
 and `FREQ=WEEKLY;BYWEEKNO=53;BYMONTH=1;BYDAY=TH` (never) walks to the year 9999
 (seconds). Inside `horizon(day)` every rule's walk stops, raising `PastHorizon`,
-at the first period that begins after `day`: the work is bounded by the days
-up to the horizon, whatever the rule, and every date up to it has been given.
+at the first month (a yearly rule: year) that begins after `day`: the work is
+bounded by the days up to the horizon, whatever the rule, and every date up to
+it has been given.
 
 dateutil builds its per-walk calendar masks (`_iterinfo`) afresh for each
 iteration, so the count lives in a subclass installed once in its module; outside
@@ -19,7 +20,6 @@ import contextlib
 import datetime
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any
 
 from dateutil import rrule
 
@@ -37,9 +37,9 @@ _DateutilInfo = rrule._iterinfo
 
 
 class _HorizonInfo(_DateutilInfo):
-    """dateutil's calendar masks for one walk, refusing periods beyond the horizon."""
+    """dateutil's calendar masks for one walk, refusing months beyond the horizon."""
 
-    __slots__ = ["horizon"]
+    __slots__ = ["horizon", "yearly"]
 
     def __init__(self, rule: rrule.rrule) -> None:
         # dateutil's __init__ clears only `type(self).__slots__`: clear its own slots too.
@@ -47,25 +47,17 @@ class _HorizonInfo(_DateutilInfo):
             setattr(self, attr, None)
         self.rrule = rule
         self.horizon = _HORIZON.get()
+        self.yearly = rule._freq == rrule.YEARLY  # type: ignore[attr-defined]
 
-    def _bounded(self, period: tuple[Any, int, int]) -> tuple[Any, int, int]:
-        _, start, _ = period
-        # The period's first day; `rebuild` has set the year's ordinal before any period.
-        if self.horizon is not None and (self.yearordinal or 0) + start > self.horizon:
-            raise PastHorizon
-        return period
-
-    def ydayset(self, year: int, month: int, day: int) -> tuple[Any, int, int]:
-        return self._bounded(super().ydayset(year, month, day))
-
-    def mdayset(self, year: int, month: int, day: int) -> tuple[Any, int, int]:
-        return self._bounded(super().mdayset(year, month, day))
-
-    def wdayset(self, year: int, month: int, day: int) -> tuple[Any, int, int]:
-        return self._bounded(super().wdayset(year, month, day))
-
-    def ddayset(self, year: int, month: int, day: int) -> tuple[Any, int, int]:
-        return self._bounded(super().ddayset(year, month, day))
+    def rebuild(self, year: int, month: int) -> None:
+        # dateutil rebuilds its masks for every new month it walks into (every period of a
+        # monthly or yearly rule), so checking here costs nothing per day. A yearly period
+        # is the whole year; any other lies in or after the month named.
+        if self.horizon is not None:
+            first = datetime.date(year, 1 if self.yearly else month, 1)
+            if first.toordinal() > self.horizon:
+                raise PastHorizon
+        super().rebuild(year, month)
 
 
 rrule._iterinfo = _HorizonInfo  # type: ignore[misc,assignment]
@@ -88,7 +80,8 @@ def dates_until(
     count: int = 0,
 ) -> tuple[list[datetime.datetime], bool]:
     """The rule's dates from `after` to `before` (both inclusive), at most `count` if given,
-    and whether the walk passed `before`'s day still looking (no more dates by then).
+    and whether the walk passed `before` with the rule still running (no more dates by then;
+    False when the rule ended or `count` dates were found).
 
     With several RRULEs, an EXRULE or RDATEs in one set, the first walk past the horizon ends
     the whole set's iteration, so other dates up to `before` may be missing: a caller that
@@ -99,7 +92,7 @@ def dates_until(
         try:
             for moment in rules.xafter(after, inc=True):
                 if moment > before:
-                    return found, False
+                    return found, True
                 found.append(moment)
                 if count and len(found) >= count:
                     return found, False
