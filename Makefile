@@ -34,7 +34,7 @@ bench: $(INSTALLED)
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # gunicorn (4 workers) on 127.0.0.1 under 50 clients for LOADTEST_SECONDS (60) each: healthy, with
-# Redis hung, with the database hung. PostgreSQL at DATABASE_URL, else calendar_loadtest on
+# Redis hung, with the database hung and frozen. PostgreSQL at DATABASE_URL, else calendar_loadtest on
 # 127.0.0.1 (created when missing); figures in build/loadtest.json, server logs in build/.
 load# One pytest-xdist worker per core (at most 4), each with its own database and Redis database
 # (tests/settings.py); `--dist load` keeps pytest-django's order, transactional tests last, on each.

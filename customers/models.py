@@ -633,7 +633,9 @@ class DecisionStep(models.Model):
         elif self.recurrence:
             rule = self.rule_text
             if self.date:
-                error = dates.validate_rule(rule, self.date)
+                error = dates.validate_rule(
+                    rule, self.date, repeat_within=dates.RULE_FROM_REACH_DAYS
+                )
             else:
                 error = dates.validate_rule_from(rule, self.repeats_from)
             if error:

@@ -7,7 +7,16 @@ on a free port of 127.0.0.1, on the bench data set (small size):
 - `redis_hung`: REDIS_URL points at `HungServer`, a local socket that accepts
   connections and never answers; pages not needing Redis keep their latency;
 - `database_hung`: DATABASE_URL points at such a socket; every answer is a 503
-  within the database timeouts, which this run counts as the expected answer.
+  within the database timeouts, which this run counts as the expected answer;
+- `database_frozen`: DATABASE_URL points at `FreezingProxy`, a relay to the real
+  PostgreSQL that stops relaying once the workers are warm, keeping every socket
+  open: a server frozen with its connections open. Its kernel still acknowledges
+  TCP, so no client timeout tells it from a slow statement: a request on a kept
+  connection waits until gunicorn replaces its worker (GUNICORN_TIMEOUT, set to
+  `FROZEN_GUNICORN_TIMEOUT` here so the run stays short) and gets no answer; the
+  new worker's connect fails within DATABASE_CONNECT_TIMEOUT and answers 503.
+  After the load, `/healthz` is asked until it answers, and its answer must be a
+  503 within HEALTHZ_TIMEOUT_SECONDS (plus `HEALTHZ_SLACK_MS`).
 
 Each run drives the timeline, a feed, `/api/occurrences` and `/api/plans/check`
 round-robin from `CLIENTS` threads for `LOADTEST_SECONDS` (60 by default), then
@@ -32,7 +41,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 HOST = "127.0.0.1"
 CLIENTS = 50
@@ -46,12 +55,24 @@ START_TIMEOUT_SECONDS = 60
 # Served by WhiteNoise before anything asks the database or Redis, so it answers in every run.
 PROBE_PATH = "/static/css/app.css"
 HEALTHY, REDIS_HUNG, DATABASE_HUNG = "healthy", "redis_hung", "database_hung"
-# The answers each run counts as answered; anything else, or no answer, is an error.
-EXPECTED = {
+DATABASE_FROZEN = "database_frozen"
+# The answers each run counts as answered; anything else is an error, and so is no answer
+# (None) but with the database frozen, where a request on a frozen connection gets none.
+EXPECTED: dict[str, frozenset[int | None]] = {
     HEALTHY: frozenset({200}),
     REDIS_HUNG: frozenset({200}),
     DATABASE_HUNG: frozenset({200, 503}),
+    DATABASE_FROZEN: frozenset({503, None}),
 }
+# Gunicorn's worker timeout in the frozen run (production's is 30 s), and the clients' own
+# there, longer so that they see its end: a replaced worker's first request loads the app.
+FROZEN_GUNICORN_TIMEOUT = 10
+FROZEN_CLIENT_TIMEOUT_SECONDS = FROZEN_GUNICORN_TIMEOUT + 3
+HEALTHZ = "healthz"
+# What /healthz may take beyond HEALTHZ_TIMEOUT_SECONDS on a loaded 2-core machine.
+HEALTHZ_SLACK_MS = 1500
+# /healthz is asked until one answer comes (a worker may be busy with the load's backlog).
+HEALTHZ_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -79,7 +100,10 @@ def percentile(ordered: Sequence[float], share: float) -> float:
 
 
 def summarise(
-    samples: Sequence[Sample], seconds: float, expected: frozenset[int], names: Sequence[str]
+    samples: Sequence[Sample],
+    seconds: float,
+    expected: frozenset[int | None],
+    names: Sequence[str],
 ) -> dict[str, dict[str, float | int]]:
     """Per endpoint: requests, requests per second, p50/p95/p99/max in ms, errors."""
     summary: dict[str, dict[str, float | int]] = {}
@@ -117,6 +141,23 @@ def healthy_failures(result: dict[str, Any]) -> list[str]:
     return failures
 
 
+def frozen_failures(result: dict[str, Any], healthz_timeout_seconds: float) -> list[str]:
+    """What fails the load test in the frozen run: `/healthz` not a 503 within its timeout."""
+    failures = []
+    limit_ms = healthz_timeout_seconds * 1000 + HEALTHZ_SLACK_MS
+    for run in result["runs"]:
+        if run["name"] != DATABASE_FROZEN:
+            continue
+        figures = run["endpoints"][HEALTHZ]
+        if figures["errors"] or not figures["requests"]:
+            failures.append(f"{DATABASE_FROZEN}: /healthz did not answer 503")
+        elif figures["max_ms"] > limit_ms:
+            failures.append(
+                f"{DATABASE_FROZEN}: /healthz took {figures['max_ms']} ms (over {limit_ms:g})"
+            )
+    return failures
+
+
 def table(endpoints: dict[str, dict[str, float | int]]) -> str:
     """The figures of one run as aligned text, one endpoint a row."""
     columns = ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors")
@@ -127,7 +168,11 @@ def table(endpoints: dict[str, dict[str, float | int]]) -> str:
 
 
 def drive(
-    port: int, endpoints: Sequence[Endpoint], seconds: float, clients: int = CLIENTS
+    port: int,
+    endpoints: Sequence[Endpoint],
+    seconds: float,
+    clients: int = CLIENTS,
+    timeout: float = CLIENT_TIMEOUT_SECONDS,
 ) -> list[Sample]:
     """`clients` threads each asking the endpoints in turn until `seconds` have passed."""
     deadline = time.monotonic() + seconds
@@ -140,7 +185,7 @@ def drive(
         while time.monotonic() < deadline:
             endpoint = endpoints[turn % len(endpoints)]
             turn += 1
-            mine.append(ask(port, endpoint))
+            mine.append(ask(port, endpoint, timeout))
         with lock:
             samples.extend(mine)
 
@@ -164,9 +209,9 @@ def warm_up(port: int, endpoints: Sequence[Endpoint]) -> None:
         thread.join()
 
 
-def ask(port: int, endpoint: Endpoint) -> Sample:
+def ask(port: int, endpoint: Endpoint, timeout: float = CLIENT_TIMEOUT_SECONDS) -> Sample:
     # A new connection a request: gunicorn's sync workers close each one anyway.
-    connection = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT_SECONDS)
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     started = time.perf_counter()
     status: int | None
     try:
@@ -195,9 +240,14 @@ class HungServer:
     def _accept(self) -> None:
         while not self.stopped.is_set():
             with contextlib.suppress(TimeoutError):
-                self.held.append(self.listener.accept()[0])
+                client = self.listener.accept()[0]
+                self.held.append(client)
+                self.accepted(client)
 
-    def __enter__(self) -> HungServer:
+    def accepted(self, client: socket.socket) -> None:
+        """What is done with a new connection: nothing, it is held open unanswered."""
+
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -206,6 +256,53 @@ class HungServer:
         self.thread.join()
         for held in [*self.held, self.listener]:
             held.close()
+
+
+class FreezingProxy(HungServer):
+    """A relay on 127.0.0.1 to a TCP server that, once `freeze()` is called, relays nothing
+    more either way and keeps every socket open; connections made after that are held
+    unanswered. What a database server frozen with its connections open looks like."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        super().__init__()
+        self.target = target
+        self.frozen = threading.Event()
+
+    def freeze(self) -> None:
+        self.frozen.set()
+
+    def accepted(self, client: socket.socket) -> None:
+        if self.frozen.is_set():
+            return
+        try:
+            upstream = socket.create_connection(self.target)
+        except OSError:
+            client.close()  # the server itself is down: so is its relay
+            return
+        self.held.append(upstream)
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._relay, args=(source, sink), daemon=True).start()
+
+    def _relay(self, source: socket.socket, sink: socket.socket) -> None:
+        source.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                data = source.recv(65536)
+            except TimeoutError:
+                data = None
+            except OSError:
+                return
+            if self.frozen.is_set():
+                self.stopped.wait()  # relay nothing more: the peer's bytes stay unanswered
+                return
+            if data is None:
+                continue
+            if not data:
+                with contextlib.suppress(OSError):
+                    sink.shutdown(socket.SHUT_WR)
+                return
+            with contextlib.suppress(OSError):
+                sink.sendall(data)
 
 
 def free_port() -> int:
@@ -295,16 +392,36 @@ def run(
     endpoints: Sequence[Endpoint],
     seconds: float,
     servers: Servers,
+    proxy: FreezingProxy | None = None,
 ) -> dict[str, dict[str, float | int]]:
-    """One run: start gunicorn with `env`, warm each worker up, drive the load, stop."""
+    """One run: start gunicorn with `env`, warm each worker up, drive the load, stop.
+
+    With a `proxy` (the frozen run), it is frozen once the workers hold their connections,
+    and `/healthz` is asked once after the load.
+    """
     log = base_dir / "build" / f"loadtest-{name}.log"
     with gunicorn(base_dir, env, log, servers) as port:
-        if EXPECTED[name] == {200}:
+        if EXPECTED[name] == {200} or proxy:
             warm_up(port, endpoints)
+        if proxy:
+            proxy.freeze()
+        timeout = FROZEN_CLIENT_TIMEOUT_SECONDS if proxy else CLIENT_TIMEOUT_SECONDS
         started = time.monotonic()
-        samples = drive(port, endpoints, seconds)
+        samples = drive(port, endpoints, seconds, timeout=timeout)
         elapsed = time.monotonic() - started
-    return summarise(samples, elapsed, EXPECTED[name], [endpoint.name for endpoint in endpoints])
+        figures = summarise(samples, elapsed, EXPECTED[name], [e.name for e in endpoints])
+        if proxy:
+            figures |= summarise([_healthz(port)], elapsed, frozenset({503}), [HEALTHZ])
+    return figures
+
+
+def _healthz(port: int) -> Sample:
+    """`/healthz` asked until it answers (at most HEALTHZ_ATTEMPTS times): its first answer."""
+    for _ in range(HEALTHZ_ATTEMPTS):
+        probe = ask(port, Endpoint(HEALTHZ, "GET", "/healthz"), FROZEN_CLIENT_TIMEOUT_SECONDS)
+        if probe.status is not None:
+            break
+    return probe
 
 
 def write(result: dict[str, Any], path: Path) -> None:

@@ -25,18 +25,20 @@ import threading
 import urllib.error
 import urllib.request
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
 import recurring_ical_events
+from dateutil import rrule
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from calendarapp.lib import countries, dates
+from calendarapp.lib import countries, dates, rule_work
 from calendarapp.lib.dates import ONE_DAY
 from calendarapp.lib.validation import FAR_DATE, LATEST
 from calendarapp.models import IcsSource, ImportedEvent, ImportKind
@@ -129,7 +131,8 @@ def parse_events(
         ) from None
     if calendar.name != "VCALENDAR":
         raise IcsImportError("The file is not an iCalendar file: it has no VCALENDAR.")
-    warnings = _prepare_events(calendar, _event_lines(text))
+    where = _event_lines(text)
+    warnings = _prepare_events(calendar, where)
     start, end = window
     in_window, steps = _rule_occurrences(calendar, start, end)
     if in_window > MAX_EVENTS:
@@ -139,6 +142,7 @@ def parse_events(
             "The calendar's recurring events start too long before today: expanding them would "
             f"step through more than {MAX_RULE_STEPS} dates. Move their DTSTART closer to today."
         )
+    _check_rule_reach(calendar, where, start, end)
     recurring = {
         str(event["UID"])
         for event in calendar.walk("VEVENT")
@@ -338,6 +342,17 @@ def _event_lines(text: str) -> list[_EventLines]:
     return found
 
 
+def _numbered_events(
+    calendar: icalendar.Calendar, where: list[_EventLines]
+) -> Iterator[tuple[int, icalendar.Component, _EventLines]]:
+    """Each VEVENT with its number and its lines in the file (none where it cannot number)."""
+    events = calendar.walk("VEVENT")
+    if len(where) != len(events):
+        where = [_EventLines(begin=0, lines=[]) for _ in events]
+    for number, (event, lines) in enumerate(zip(events, where, strict=True), start=1):
+        yield number, event, lines
+
+
 def _prepare_events(calendar: icalendar.Calendar, where: list[_EventLines]) -> list[ImportWarning]:
     """Refuse what cannot be imported right, skip what is not needed, key UID-less events.
 
@@ -346,10 +361,7 @@ def _prepare_events(calendar: icalendar.Calendar, where: list[_EventLines]) -> l
     calendar scale (RSCALE). Skipped with a warning: any other unreadable line.
     """
     warnings: list[ImportWarning] = []
-    events = calendar.walk("VEVENT")
-    if len(where) != len(events):  # a file this cannot number: name events without lines
-        where = [_EventLines(begin=0, lines=[]) for _ in events]
-    for number, (event, lines) in enumerate(zip(events, where, strict=True), start=1):
+    for number, event, lines in _numbered_events(calendar, where):
         label = _label(event, number, lines.begin)
         for name in SINGLE_PROPERTIES:
             if isinstance(values := event.get(name), list):
@@ -428,6 +440,44 @@ def _check_rules(event: icalendar.Component, label: str, lines: _EventLines) -> 
             "calendar with its dates written out (single events, or RDATE lines), and import "
             "the file again."
         )
+
+
+# How far past the window a running rule must give a date: a birthday on 29 February gives
+# one within four years. One that gives none by then (a Friday the 29th of February: once
+# in 28 years; a Thursday of ISO week 53 in January: never) is refused, not walked on by
+# every refresh to its next date or to the year 9999.
+RULE_REACH = datetime.timedelta(days=4 * 366)
+
+
+def _check_rule_reach(
+    calendar: icalendar.Calendar, where: list[_EventLines], start: datetime.date, end: datetime.date
+) -> None:
+    """Refuse an event whose rule, not ended before the window, gives no date from the
+    window's start to `RULE_REACH` past its end: found in bounded work (rule_work)."""
+    last = datetime.datetime.combine(end + RULE_REACH, datetime.time())
+    for number, event, lines in _numbered_events(calendar, where):
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+            text = rule.to_ical().decode()
+            try:
+                first = datetime.datetime.combine(
+                    _day(event.decoded("DTSTART"), datetime.UTC), datetime.time()
+                )
+                if (until := rule.get("UNTIL")) and _day(until[0], datetime.UTC) < start:
+                    continue  # ended before the window: expanding it gives nothing there
+                walk = rrule.rrulestr(f"RRULE:{text}", dtstart=first, ignoretz=True, forceset=True)
+                after = datetime.datetime.combine(start, datetime.time())
+                found, passed = rule_work.dates_until(walk, after, last, count=1)
+            except (KeyError, TypeError, ValueError):
+                continue  # a rule this cannot read fails with its own message when expanded
+            if passed and not found:
+                uid = f" (UID {event['UID']})" if event.get("UID") else ""
+                raise IcsImportError(
+                    f"{_label(event, number, lines.begin)}{uid} repeats by a rule that gives "
+                    f"no date from {start.isoformat()} to {last.date().isoformat()} "
+                    f"(RRULE:{text}, line {lines.number_of(name='RRULE')}). Correct its RRULE, "
+                    "or leave the event out, and import the file again."
+                )
 
 
 def _property_name(line: str) -> str:

@@ -843,10 +843,18 @@ def template_file(kind: str) -> bytes:
 # Rows a request imports itself; above them (with Redis, above the lower figure) a task does.
 ROWS_IN_REQUEST = 20_000
 ROWS_IN_REQUEST_WITH_REDIS = 2_000
+# Bytes a request previews itself; a larger file is previewed by a task.
+PREVIEW_IN_REQUEST_BYTES = 1024 * 1024
 # How long a queued file and its progress stay in the cache.
 JOB_SECONDS = 6 * 3600
 # Messages a job keeps for the page; the error file has them all.
 JOB_ERRORS_SHOWN = 200
+
+
+def previews_in_background(size: int) -> bool:
+    """Whether a file of `size` bytes is previewed by a task, with its time limits, instead
+    of inside the request (a 10 MB CSV, the largest allowed, would pass gunicorn's timeout)."""
+    return size > PREVIEW_IN_REQUEST_BYTES
 
 
 def runs_in_background(rows: int) -> bool:
@@ -858,14 +866,20 @@ def _job_key(token: str, part: str) -> str:
     return f"spreadsheet-import:{token}:{part}"
 
 
-def job_create(*, data: bytes, filename: str, kind: str | None) -> str:
+def job_create(
+    *,
+    data: bytes,
+    filename: str,
+    kind: str | None,
+    message: str = "Waiting for a worker to start the import…",
+) -> str:
     """Keep the file in the cache for a task; return the token its progress is read by.
 
     Progress lives in the cache, not the database: it is only worth a few hours.
     """
     token = secrets.token_urlsafe(12)
     cache.set(_job_key(token, "file"), (data, filename, kind), JOB_SECONDS)
-    job_progress(token, state="queued", message="Waiting for a worker to start the import…")
+    job_progress(token, state="queued", message=message)
     return token
 
 
@@ -904,3 +918,31 @@ def job_run(token: str) -> None:
         else:
             job_progress(token, state="done", message=result.summary(), errors=[])
     cache.delete(_job_key(token, "file"))
+
+
+def job_preview(token: str) -> None:
+    """Preview a queued file without writing; the page reads the result. Safe to run twice."""
+    stored = cache.get(_job_key(token, "file"))
+    if stored is None:
+        return  # done already, or expired
+    data, filename, kind = stored
+    job_progress(token, state="checking", message="Checking every row…")
+    try:
+        result = customers_import(data=data, filename=filename, kind=kind, dry_run=True)
+    except SpreadsheetError as error:
+        job_progress(token, state="failed", message=str(error), errors=[])
+    else:
+        cache.set(_job_key(token, "preview"), result, JOB_SECONDS)
+        job_progress(token, state="done", message=result.summary(), errors=[])
+    cache.delete(_job_key(token, "file"))
+
+
+def job_failed(token: str, message: str) -> None:
+    """Record that a job was stopped (its time limit) and forget its file."""
+    job_progress(token, state="failed", message=message, errors=[])
+    cache.delete(_job_key(token, "file"))
+
+
+def job_preview_result(token: str) -> ImportResult | None:
+    """A finished background preview's result, while it is kept."""
+    return cache.get(_job_key(token, "preview"))

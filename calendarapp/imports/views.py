@@ -1,8 +1,9 @@
 """The Import page for calendar admins: spreadsheets of customers in and out, and .ics sources.
 
-Thin: see spreadsheet and ics. A spreadsheet is previewed first; the file waits
-in the session (shared by every web process) until the admin confirms it, once: the
-confirmation claims the preview's token (`once.py`), so two tabs confirming at once import once.
+Thin: see spreadsheet and ics. A spreadsheet is previewed first (a large one by a
+task, while the page polls); the file waits in the session (shared by every web
+process) until the admin confirms it, once: the confirmation claims the preview's token
+(`once.py`), so two tabs confirming at once import once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.imports import ics, spreadsheet
 from calendarapp.imports.forms import ImportForm, SpreadsheetForm
-from calendarapp.imports.tasks import import_spreadsheet
+from calendarapp.imports.tasks import import_spreadsheet, preview_spreadsheet
 from calendarapp.lib import tables
 from calendarapp.models import IcsSource
 from calendarapp.once import once_answer, once_claim, once_found
@@ -47,6 +48,7 @@ def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpRespon
     context.setdefault("sheet_form", SpreadsheetForm())
     sources = IcsSource.objects.select_related("customer").annotate(event_count=Count("events"))
     job = request.GET.get("job", "")
+    context = _background_preview(request) | context
     context |= {
         "sources": sources,
         "kinds": spreadsheet.SHEETS,
@@ -103,6 +105,8 @@ def spreadsheet_preview(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     kind = form.cleaned_data["kind"] or None
     data = upload.read()
+    if spreadsheet.previews_in_background(len(data)):
+        return _preview_in_background(request, form, data=data, filename=upload.name, kind=kind)
     try:
         result = spreadsheet.customers_import(
             data=data, filename=upload.name, kind=kind, dry_run=True
@@ -121,7 +125,47 @@ def spreadsheet_preview(request: HttpRequest) -> HttpResponse:
     return _page(request, **_preview_context(result, token, upload.name))
 
 
-def _pending(request: HttpRequest) -> tuple[bytes, str, str | None, int] | None:
+def _preview_in_background(
+    request: HttpRequest, form: SpreadsheetForm, *, data: bytes, filename: str, kind: str | None
+) -> HttpResponse:
+    """Queue a large file's preview; the page says it is being prepared and polls."""
+    try:
+        token = spreadsheet.job_create(
+            data=data, filename=filename, kind=kind, message="Waiting for a worker to start…"
+        )
+        preview_spreadsheet.delay(token)
+    except (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError):
+        form.add_error("file", "The task queue is not answering; preview the file again.")
+        return _page(request, status=503, sheet_form=form)
+    request.session[PENDING] = {
+        "token": token,
+        "filename": filename,
+        "kind": kind,
+        "rows": None,  # known once the preview is done
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+    return redirect(f"{reverse('feed-import')}?preview={token}#spreadsheet")
+
+
+def _background_preview(request: HttpRequest) -> dict[str, Any]:
+    """The page's part for `?preview=<token>`: the finished preview, or its progress."""
+    token = request.GET.get("preview", "")
+    pending = request.session.get(PENDING)
+    if not token or not pending or pending["token"] != token:
+        return {}
+    status = spreadsheet.job_status(token)
+    result = spreadsheet.job_preview_result(token)
+    if status is None or (status["state"] == "done" and result is None):
+        return {"preview_status": {"state": "failed", "message": "The preview has expired."}}
+    if result is None:
+        return {"preview_status": status, "preview_job": token, "filename": pending["filename"]}
+    if pending["rows"] is None:
+        pending["rows"] = len(result.rows) + len(result.errors)
+        request.session.modified = True
+    return _preview_context(result, token, pending["filename"])
+
+
+def _pending(request: HttpRequest) -> tuple[bytes, str, str | None, int | None] | None:
     pending = request.session.get(PENDING)
     if not pending:
         return None
@@ -142,6 +186,9 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, "That preview is no longer open; choose the file again.")
         return redirect("feed-import")
     data, filename, kind, rows = pending
+    if rows is None:  # its background preview has not been shown yet
+        messages.error(request, "The preview is still being prepared; wait for it to show.")
+        return redirect(f"{reverse('feed-import')}?preview={request.POST['token']}#spreadsheet")
     with transaction.atomic():
         # A second confirmation of this preview waits here until the first has committed.
         claim, first = once_claim(user=request.user, key=f"import:{token}")

@@ -24,6 +24,8 @@ from typing import NamedTuple
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
+from calendarapp.lib import rule_work
+
 Day = datetime.date
 ONE_DAY = datetime.timedelta(days=1)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -269,6 +271,11 @@ def _dateutil_rule(text: str, start: Day) -> rrule.rruleset:
 
 # How many of a rule's first occurrences are checked for overlapping one another.
 OVERLAP_CHECK_COUNT = 12
+# How far past its start a rule is examined when checked: a tradition every four years
+# (29 February, an election) gives its second date within it; one that gives no date
+# within it is refused rather than walked to the year 9999.
+RULE_CHECK_REACH_YEARS = 8
+RULE_CHECK_REACH = datetime.timedelta(days=RULE_CHECK_REACH_YEARS * 366)
 
 
 # The most days each month can have (February in a leap year).
@@ -281,9 +288,7 @@ def impossible_day_error(text: str) -> str | None:
     dateutil looks for such a date year by year up to 9999 (seconds per rule), so this is
     asked first, from the rule's text alone.
     """
-    parts = dict(
-        part.split("=", 1) for part in text.upper().replace("RRULE:", ";").split(";") if "=" in part
-    )
+    parts = _rule_parts(text)
     if "BYMONTHDAY" not in parts:
         return None
     try:
@@ -299,29 +304,57 @@ def impossible_day_error(text: str) -> str | None:
     )
 
 
-def validate_rule(text: str, start: Day, end: Day | None = None) -> str | None:
+def _rule_parts(text: str) -> dict[str, str]:
+    """A rule's NAME=value parts, upper case (of every rule line, the last one winning)."""
+    return dict(
+        part.split("=", 1) for part in text.upper().replace("RRULE:", ";").split(";") if "=" in part
+    )
+
+
+def validate_rule(
+    text: str, start: Day, end: Day | None = None, *, repeat_within: int | None = None
+) -> str | None:
     """Return an error message when a rule is unreadable, misses its start, or overlaps itself.
 
     A tradition lasting from `start` to `end` must not begin again before it
-    has ended ("every Monday" for a five-day holiday).
+    has ended ("every Monday" for a five-day holiday). With `repeat_within`,
+    the rule must also give its second date within that many days. dateutil
+    examines at most `RULE_CHECK_REACH` of the rule's days (see rule_work).
     """
     if error := impossible_day_error(text):
         return error
     try:
         rules = _dateutil_rule(text, start)
         moment = datetime.datetime.combine(start, datetime.time())
-        first = rules.after(moment, inc=True)
-        following = list(itertools.islice(rules.xafter(moment, inc=True), OVERLAP_CHECK_COUNT))
+        following, passed = rule_work.dates_until(
+            rules, moment, moment + RULE_CHECK_REACH, count=OVERLAP_CHECK_COUNT
+        )
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         return f"This is not a valid RFC 5545 rule ({exc})."
-    if first is None:
+    if not following:
+        if passed:
+            return (
+                f"The rule gives no date within {RULE_CHECK_REACH_YEARS} years of the start date."
+            )
         return "The rule never produces a date on or after the start date."
+    first = following[0]
     if first.date() != start:
         return (
             f"The start date {start.isoformat()} is not a date of the rule; "
             f"its first date from there is {first.date().isoformat()}."
         )
+    if repeat_within is not None and (
+        len(following) < 2 or (following[1].date() - start).days > repeat_within
+    ):
+        return (
+            f"The rule does not repeat within {_in_years(repeat_within)} of "
+            f"{start.isoformat()}; give a rule that repeats at least that often, or no rule."
+        )
     return _overlap_error(following, (end - start).days if end else 0)
+
+
+def _in_years(days: int) -> str:
+    return f"{round(days / 365.25)} years"
 
 
 def _overlap_error(following: list[datetime.datetime], length: int) -> str | None:
@@ -336,7 +369,7 @@ def _overlap_error(following: list[datetime.datetime], length: int) -> str | Non
     return None
 
 
-# A repeating step with no start date must meet within this many days of its anchor.
+# A repeating step must meet within this many days of its anchor (or of its first date).
 RULE_FROM_REACH_DAYS = 731
 
 
@@ -344,16 +377,23 @@ def validate_rule_from(text: str, anchor: Day) -> str | None:
     """An error when a rule without a start date is unreadable, gives no day within two years,
     or repeats within a day (every hour would be 24 steps a day).
 
-    Bounded like `validate_rule`: dateutil looks only at the rule's days after `anchor`.
+    Bounded like `validate_rule`: dateutil examines only the rule's days from `anchor` to
+    two years after it, however rarely (or never) the rule matches.
     """
+    if error := impossible_day_error(text):
+        return error
     try:
         rules = _dateutil_rule(text, anchor)
         moment = datetime.datetime.combine(anchor, datetime.time())
-        first = rules.after(moment, inc=True)
-        following = list(itertools.islice(rules.xafter(moment, inc=True), OVERLAP_CHECK_COUNT))
+        following, _ = rule_work.dates_until(
+            rules,
+            moment,
+            moment + datetime.timedelta(days=RULE_FROM_REACH_DAYS),
+            count=OVERLAP_CHECK_COUNT,
+        )
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         return f"This is not a valid RFC 5545 rule ({exc})."
-    if first is None or (first.date() - anchor).days > RULE_FROM_REACH_DAYS:
+    if not following:
         return "The rule gives no date in the next two years."
     return _overlap_error(following, 0)
 
@@ -409,11 +449,47 @@ def _expand_with_dateutil(
     window_start: Day,
     window_end: Day,
 ) -> Iterator[tuple[Day, Day]]:
+    alone = _walks_alone(rule_text)
+    if alone:
+        start = _start_near(rule_text, start, window_start - duration)
     rules = _dateutil_rule(rule_text, start)
     after = datetime.datetime.combine(window_start - duration, datetime.time())
     before = datetime.datetime.combine(window_end, datetime.time())
-    for moment in rules.between(after, before, inc=True):
+    # dateutil walks on past the window to the rule's next date, decades away for a rule on
+    # Fridays the 29th of February: stop at the window's end instead.
+    moments, passed = rule_work.dates_until(rules, after, before)
+    if passed and not alone:
+        # Another rule's or RDATE's dates may be missing (see dates_until): walk them all.
+        moments = rules.between(after, before, inc=True)
+    for moment in moments:
         yield moment.date(), moment.date() + duration
+
+
+# Days one period of a frequency whose periods are all alike spans (see _start_near).
+ALIKE_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def _start_near(rule_text: str, start: Day, first_wanted: Day) -> Day:
+    """A later start giving the same dates from `first_wanted` on, so dateutil need not walk
+    the years between: a whole number of periods later, for a daily or weekly rule without
+    COUNT (its dates depend on the start only through the period's phase and weekday)."""
+    parts = _rule_parts(rule_text)
+    period_days = ALIKE_PERIOD_DAYS.get(parts.get("FREQ", ""))
+    if period_days is None or "COUNT" in parts or first_wanted <= start:
+        return start
+    try:
+        step = period_days * int(parts.get("INTERVAL", "1"))
+    except ValueError:
+        return start  # unreadable: dateutil says what is wrong
+    if step < 1:
+        return start
+    return start + datetime.timedelta(days=(first_wanted - start).days // step * step)
+
+
+def _walks_alone(rule_text: str) -> bool:
+    """Whether the text's one RRULE (`RRULE:` named or not) is all dateutil walks or merges."""
+    upper = rule_text.upper()
+    return upper.count("RRULE:") <= 1 and "EXRULE" not in upper and "RDATE" not in upper
 
 
 def format_day(day: Day) -> str:

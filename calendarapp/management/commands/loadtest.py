@@ -1,4 +1,4 @@
-"""`make loadtest`: gunicorn on 127.0.0.1 under 50 clients, healthy, with Redis hung, database hung.
+"""`make loadtest`: gunicorn on 127.0.0.1 under 50 clients: healthy, Redis or database hung, frozen.
 
 It runs on the PostgreSQL database DATABASE_URL names (creating it when it does
 not exist yet), guarded like `bench`: it refuses a database holding customers
@@ -31,7 +31,7 @@ USERNAME = "owner0"
 
 
 class Command(BaseCommand):
-    help = "Drive gunicorn with 50 clients: healthy, with Redis hung, with the database hung."
+    help = "Drive gunicorn with 50 clients: healthy, Redis hung, the database hung, and frozen."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -64,12 +64,23 @@ class Command(BaseCommand):
                 "DATABASE_URL points at a socket that accepts and never answers; a 503 is the "
                 "expected answer there and is not counted as an error."
             ),
+            loadtest.DATABASE_FROZEN: (
+                "DATABASE_URL points at a relay to PostgreSQL that freezes, sockets open, once "
+                f"the workers are warm; GUNICORN_TIMEOUT={loadtest.FROZEN_GUNICORN_TIMEOUT}. A 503 "
+                "or no answer is expected; /healthz must answer 503 within "
+                f"HEALTHZ_TIMEOUT_SECONDS={settings.HEALTHZ_TIMEOUT_SECONDS:g}."
+            ),
         }
         runs = []
         output = settings.BASE_DIR / "build" / "loadtest.json"
         # Every gunicorn started has exited when this block is left, whatever happened.
         with loadtest.Servers() as servers:
-            for name in (loadtest.HEALTHY, loadtest.REDIS_HUNG, loadtest.DATABASE_HUNG):
+            for name in (
+                loadtest.HEALTHY,
+                loadtest.REDIS_HUNG,
+                loadtest.DATABASE_HUNG,
+                loadtest.DATABASE_FROZEN,
+            ):
                 self.stdout.write(
                     f"\n== {name}: {loadtest.CLIENTS} clients, {seconds:g} s, "
                     f"{loadtest.WORKERS} gunicorn workers on {loadtest.HOST}; a request with no "
@@ -77,7 +88,9 @@ class Command(BaseCommand):
                 )
                 if name in hung_note:
                     self.stdout.write(hung_note[name])
-                with loadtest.HungServer() as hung:
+                database = connection.settings_dict
+                target = (database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))
+                with loadtest.HungServer() as hung, loadtest.FreezingProxy(target) as proxy:
                     env = dict(os.environ)
                     if name == loadtest.REDIS_HUNG:
                         env["REDIS_URL"] = f"redis://{loadtest.HOST}:{hung.port}/0"
@@ -85,6 +98,10 @@ class Command(BaseCommand):
                         env["DATABASE_URL"] = (
                             f"postgres://calendar@{loadtest.HOST}:{hung.port}/hung"
                         )
+                    frozen = name == loadtest.DATABASE_FROZEN
+                    if frozen:
+                        env["DATABASE_URL"] = _through(env["DATABASE_URL"], proxy.port)
+                        env["GUNICORN_TIMEOUT"] = str(loadtest.FROZEN_GUNICORN_TIMEOUT)
                     figures = loadtest.run(
                         name,
                         base_dir=settings.BASE_DIR,
@@ -92,12 +109,15 @@ class Command(BaseCommand):
                         endpoints=endpoints,
                         seconds=seconds,
                         servers=servers,
+                        proxy=proxy if frozen else None,
                     )
                 self.stdout.write(loadtest.table(figures))
                 runs.append((name, figures))
                 loadtest.write(loadtest.report(runs), output)
         self.stdout.write(f"\nWrote {output} after {time.monotonic() - began:.0f} s in all")
-        failures = loadtest.healthy_failures(loadtest.report(runs))
+        failures = loadtest.healthy_failures(loadtest.report(runs)) + loadtest.frozen_failures(
+            loadtest.report(runs), settings.HEALTHZ_TIMEOUT_SECONDS
+        )
         if failures:
             raise CommandError("; ".join(failures))
         self.stdout.write(
@@ -137,6 +157,14 @@ class Command(BaseCommand):
                 json.dumps(plan).encode(),
             ),
         ]
+
+
+def _through(url: str, port: int) -> str:
+    """The database URL with its host and port those of the relay on 127.0.0.1."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@" if credentials else ""
+    return parts._replace(netloc=f"{netloc}{loadtest.HOST}:{port}").geturl()
 
 
 def _session_for(user) -> str:

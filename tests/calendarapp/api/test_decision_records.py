@@ -193,6 +193,27 @@ def test_a_step_repeating_until_a_day_is_saved_and_its_last_date_is_that_day(
             {"title": "Stand-up", "date": "2027-03-12", "recurrence": "RRULE:FREQ=SECONDLY"},
             "recurrence",
         ),
+        # Once in 28 years: every build of the customer's calendar would walk to the next one.
+        (
+            {
+                "title": "Leap board",
+                "recurrence": "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR",
+            },
+            "recurrence",
+        ),
+        (
+            {
+                "title": "Leap board",
+                "date": "2036-02-29",
+                "recurrence": "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR",
+            },
+            "recurrence",
+        ),
+        # Never: ISO week 53's Thursday is in December.
+        (
+            {"title": "Never", "recurrence": "RRULE:FREQ=WEEKLY;BYWEEKNO=53;BYMONTH=1;BYDAY=TH"},
+            "recurrence",
+        ),
     ],
 )
 def test_a_bad_step_is_a_400_naming_the_field_and_saves_nothing(

@@ -2,6 +2,7 @@
 
 import json
 import socket
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,7 @@ from django.db import connection
 
 from calendarapp.devtools import loadtest
 from calendarapp.devtools.loadtest import Sample
+from calendarapp.management.commands import loadtest as loadtest_command
 
 NAMES = ["timeline", "feed", "occurrences", "plans_check"]
 FIGURES = {"requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors"}
@@ -121,3 +123,76 @@ def test_the_load_test_refuses_to_run_on_sqlite(db, monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")  # as in a run without DATABASE_URL
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("loadtest")
+
+
+@pytest.fixture
+def echo_server():
+    """A server on loopback that sends back what it is sent, until the test ends."""
+    with socket.create_server((loadtest.HOST, 0)) as listener:
+        listener.settimeout(0.2)
+        stopped = threading.Event()
+
+        def serve():
+            while not stopped.is_set():
+                try:
+                    connection = listener.accept()[0]
+                except TimeoutError:
+                    continue
+                with connection:
+                    while data := connection.recv(1024):
+                        connection.sendall(data)
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        yield listener.getsockname()[1]
+        stopped.set()
+        thread.join(timeout=2)
+
+
+def test_the_freezing_proxy_relays_then_answers_nothing_and_keeps_every_socket_open(echo_server):
+    with loadtest.FreezingProxy((loadtest.HOST, echo_server)) as proxy:
+        client = socket.create_connection((loadtest.HOST, proxy.port), timeout=2)
+        client.sendall(b"SELECT 1")
+        assert client.recv(64) == b"SELECT 1"
+        proxy.freeze()
+        client.settimeout(0.5)
+        client.sendall(b"SELECT 2")  # acknowledged by the kernel, never answered
+        with pytest.raises(TimeoutError):
+            client.recv(64)
+        # A new connection is accepted and held, as a frozen server's listening socket does.
+        with socket.create_connection((loadtest.HOST, proxy.port), timeout=0.5) as late:
+            late.sendall(b"SELECT 3")
+            with pytest.raises(TimeoutError):
+                late.recv(64)
+        client.close()
+
+
+def test_the_frozen_run_fails_when_healthz_is_not_a_503_within_its_timeout():
+    def frozen(errors=0, max_ms=100.0, requests=1):
+        figures = dict.fromkeys(FIGURES, 0) | {
+            "errors": errors,
+            "max_ms": max_ms,
+            "requests": requests,
+        }
+        return loadtest.report([("database_frozen", {"timeline": figures, "healthz": figures})])
+
+    assert loadtest.frozen_failures(frozen(max_ms=3400.0), 2) == []
+    assert loadtest.frozen_failures(frozen(max_ms=3600.0), 2) == [
+        "database_frozen: /healthz took 3600.0 ms (over 3500)"
+    ]
+    assert loadtest.frozen_failures(frozen(errors=1), 2) == [
+        "database_frozen: /healthz did not answer 503"
+    ]
+
+
+def test_with_the_database_frozen_no_answer_and_a_503_are_expected_but_a_500_is_not():
+    samples = [Sample("feed", None, 10000.0), Sample("feed", 503, 30.0), Sample("feed", 500, 9.0)]
+    expected = loadtest.EXPECTED[loadtest.DATABASE_FROZEN]
+    assert loadtest.summarise(samples, 1, expected, ["feed"])["feed"]["errors"] == 1
+
+
+def test_the_frozen_runs_database_url_keeps_its_credentials_and_name_through_the_relay():
+    url = "postgres://calendar:secret@db.internal:5432/calendar_loadtest?sslmode=disable"
+    assert loadtest_command._through(url, 40123) == (
+        "postgres://calendar:secret@127.0.0.1:40123/calendar_loadtest?sslmode=disable"
+    )

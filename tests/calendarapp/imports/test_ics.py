@@ -179,12 +179,43 @@ BAD_FILES = {
         ),
         r"“Never”\) \(line 7\): The rule never gives a date: no month of BYMONTH=2 has day 30",
     ),
+    # Never: ISO week 53's Thursday is in December. dateutil walked to 9999 (2.4 s an event).
+    "a rule that never meets its week and month": (
+        ics(
+            "UID:wk53\r\nDTSTART;VALUE=DATE:20260601\r\n"
+            "RRULE:FREQ=WEEKLY;BYWEEKNO=53;BYMONTH=1;BYDAY=TH\r\nSUMMARY:Week 53"
+        ),
+        r"Event 1 at line 4 \(“Week 53”\) \(UID wk53\) repeats by a rule that gives no date "
+        r"from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(RRULE:FREQ=WEEKLY;.*, line 7\). Correct its RRULE",
+    ),
+    # Once in 28 years (2036): every refresh walked ten years of days to learn it is not here.
+    "a rule on Fridays the 29th of February": (
+        ics(
+            "UID:leap\r\nDTSTART;VALUE=DATE:20260601\r\n"
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR\r\nSUMMARY:Leap Friday"
+        ),
+        r"“Leap Friday”\) \(UID leap\) repeats by a rule that gives no date from",
+    ),
     # 1.5 million occurrences in the window: refused before anything is expanded.
     "every minute": (
         ics("UID:x\r\nDTSTART:20260601T090000Z\r\nRRULE:FREQ=MINUTELY\r\nSUMMARY:Ping"),
         "repeats more often than daily",
     ),
 }
+
+
+def test_a_leap_day_every_four_years_and_a_rule_that_ended_are_imported(acme):
+    birthday = (
+        "UID:bday\r\nDTSTART;VALUE=DATE:20240229\r\n"
+        "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29\r\nSUMMARY:Leap birthday"
+    )
+    # Its one Friday the 29th of February was in 2008, long before the window.
+    ended = (
+        "UID:old\r\nDTSTART;VALUE=DATE:20080229\r\n"
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR;UNTIL=20090101\r\nSUMMARY:Old"
+    )
+    import_ics(name="Acme", kind="customer_event", customer=acme, data=ics(birthday, ended))
+    assert IcsSource.objects.count() == 1
 
 
 @pytest.mark.parametrize("case", BAD_FILES)

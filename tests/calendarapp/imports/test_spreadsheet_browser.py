@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from calendarapp.imports import spreadsheet
 from customers.models import Customer
 from tests import factories
 from tests.support import ARTIFACTS
@@ -32,6 +33,12 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 1000})
 
 
+def preview(page, path) -> None:
+    page.set_input_files("input[name='sheet-file']", str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+
+
 def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
     admin_page, live_server, tmp_path
 ):
@@ -43,9 +50,7 @@ def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
     good.write_text(GOOD, encoding="utf-8")
 
     page.goto(f"{live_server.url}/feeds/import/")
-    page.set_input_files("input[name='sheet-file']", str(bad))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Preview").click()
+    preview(page, bad)
     shoot(page, "import-spreadsheet-errors")
     assert "4 problems: nothing was imported." in page.content()
     rows = page.locator("#preview table tbody tr").all_inner_texts()
@@ -53,13 +58,33 @@ def test_a_spreadsheet_is_previewed_with_its_problems_then_imported(
     assert "did you mean DE?" in rows[1] and "duplicate of line 2" in rows[2]
     assert page.get_by_role("link", name="Download the problems (.csv)").is_visible()
 
-    page.set_input_files("input[name='sheet-file']", str(good))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Preview").click()
+    preview(page, good)
     shoot(page, "import-spreadsheet-preview")
     assert "Would import customers: 1 created, 1 updated." in page.content()
     with page.expect_navigation():
         page.get_by_role("button", name="Import 2 rows").click()
     assert "fixed.csv: Imported customers: 1 created, 1 updated." in page.content()
     assert Customer.objects.get(name="Dansk Retail").notes == "Tuesdays"
+    assert page.problems == [] and page.foreign_requests == []
+
+
+def test_a_large_files_preview_is_prepared_in_the_background_and_shows_by_itself(
+    admin_page, live_server, tmp_path, monkeypatch
+):
+    page = admin_page
+    monkeypatch.setattr(spreadsheet, "PREVIEW_IN_REQUEST_BYTES", 20)
+    queued: list[str] = []
+    monkeypatch.setattr("calendarapp.imports.views.preview_spreadsheet.delay", queued.append)
+    big = tmp_path / "big.csv"
+    big.write_text(GOOD, encoding="utf-8")
+
+    page.goto(f"{live_server.url}/feeds/import/")
+    preview(page, big)
+    assert "Preparing the preview of big.csv:" in page.content()
+    shoot(page, "import-spreadsheet-preparing")
+
+    # The worker finishes it; the page, polling, reloads itself with the preview.
+    spreadsheet.job_preview(queued[0])
+    page.get_by_role("button", name="Import 2 rows").wait_for(timeout=10_000)
+    assert "Would import customers: 2 created, 0 updated." in page.content()
     assert page.problems == [] and page.foreign_requests == []

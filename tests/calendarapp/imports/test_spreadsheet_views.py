@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.utils import override_settings
@@ -230,3 +231,68 @@ def test_a_background_import_that_cannot_be_queued_says_so_and_keeps_the_preview
     assert "The task queue is not answering; try the import again." in response.content.decode()
     assert not Customer.objects.exists()
     assert admin_client.session["spreadsheet_import"]["token"] == token
+
+
+def test_a_large_file_is_previewed_by_a_task_and_then_imported_as_usual(
+    admin_client, monkeypatch, eager
+):
+    monkeypatch.setattr(spreadsheet, "PREVIEW_IN_REQUEST_BYTES", 20)
+    rows = "\n".join(f"Customer {n},DK" for n in range(5))
+
+    queued = admin_client.post(PREVIEW, upload("name,country\n" + rows))
+
+    assert queued.status_code == 302 and "?preview=" in queued["Location"]
+    # In tests tasks run eagerly, so the preview is ready when the page is first shown.
+    page = admin_client.get(queued["Location"])
+    assert "Would import customers: 5 created, 0 updated." in page.content.decode()
+    assert "Import 5 rows" in page.content.decode()
+    assert not Customer.objects.exists()
+    imported = admin_client.post(IMPORT, {"token": page.context["token"]}, follow=True)
+    assert "Imported customers: 5 created, 0 updated." in imported.content.decode()
+    assert Customer.objects.count() == 5
+
+
+def test_while_a_large_files_preview_is_prepared_the_page_says_so_and_polls(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr(spreadsheet, "PREVIEW_IN_REQUEST_BYTES", 20)
+    monkeypatch.setattr("calendarapp.imports.views.preview_spreadsheet.delay", lambda token: None)
+
+    queued = admin_client.post(PREVIEW, upload("name,country\nA,DK\nB,SE\n", name="big.csv"))
+    page = admin_client.get(queued["Location"])
+
+    text = page.content.decode()
+    assert "Preparing the preview of big.csv:" in text and "Waiting for a worker to start…" in text
+    assert 'id="preview-job"' in text and 'data-reload="1"' in text
+    token = queued["Location"].split("preview=")[1].split("#")[0]
+    assert admin_client.get(f"/feeds/import/spreadsheet/jobs/{token}").json()["state"] == "queued"
+    # Confirming before the preview was shown imports nothing.
+    refused = admin_client.post(IMPORT, {"token": token}, follow=True)
+    assert "still being prepared" in refused.content.decode()
+    assert not Customer.objects.exists()
+    # The worker runs it: the same page now shows the preview.
+    spreadsheet.job_preview(token)
+    assert (
+        "Would import customers: 2 created" in admin_client.get(queued["Location"]).content.decode()
+    )
+
+
+def test_a_preview_stopped_by_its_time_limit_says_so_and_a_small_file_stays_immediate(
+    admin_client, monkeypatch, eager
+):
+    def too_slow(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(spreadsheet, "PREVIEW_IN_REQUEST_BYTES", 30)
+    monkeypatch.setattr(spreadsheet, "customers_import", too_slow)
+    queued = admin_client.post(PREVIEW, upload("name,country\n" + "A,DK\n" * 10))
+
+    page = admin_client.get(queued["Location"]).content.decode()
+
+    assert "The preview of customers.csv failed:" in page
+    assert "took longer than 2 minutes and was stopped; split the file" in page
+    monkeypatch.undo()
+    small = admin_client.post(PREVIEW, upload("name,country\nA,DK\n"))
+    assert (
+        small.status_code == 200 and "Would import customers: 1 created" in small.content.decode()
+    )

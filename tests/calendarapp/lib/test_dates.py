@@ -7,10 +7,10 @@ import zoneinfo
 
 import pytest
 from dateutil import rrule
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from calendarapp.lib import dates
+from calendarapp.lib import dates, rule_work
 
 D = datetime.date
 days = st.dates(min_value=D(1995, 1, 1), max_value=D(2045, 12, 31))
@@ -274,3 +274,104 @@ def test_rule_that_restarts_before_the_tradition_ends_is_refused():
     message = dates.validate_rule("RRULE:FREQ=YEARLY;BYDAY=MO", D(2026, 10, 12), D(2026, 10, 20))
     assert "starts again on 2026-10-19, before the occurrence from 2026-10-12 has ended" in message
     assert dates.validate_rule("RRULE:FREQ=WEEKLY", D(2026, 10, 12), D(2026, 10, 18)) is None
+
+
+@st.composite
+def rare_rules(draw) -> str:
+    """Rules off the fast path whose filters meet rarely: leap days, 31sts, ISO week 53."""
+    parts = [f"FREQ={draw(st.sampled_from(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']))}"]
+    if draw(st.booleans()):
+        parts.append(f"INTERVAL={draw(st.integers(1, 3))}")
+    if draw(st.booleans()):
+        months = draw(st.lists(st.sampled_from([1, 2, 12]), min_size=1, max_size=2, unique=True))
+        parts.append(f"BYMONTH={','.join(map(str, months))}")
+    if draw(st.booleans()):
+        parts.append(f"BYMONTHDAY={draw(st.sampled_from([1, 29, 30, 31, -1]))}")
+    if draw(st.booleans()):
+        parts.append(f"BYWEEKNO={draw(st.sampled_from([1, 52, 53, -1]))}")
+    parts.append(f"BYDAY={draw(weekday_codes)}")
+    return "RRULE:" + ";".join(parts)
+
+
+@st.composite
+def year_end_spans(draw) -> tuple[D, D, D, D]:
+    """A one-day first occurrence and a window beginning in late December."""
+    start = draw(st.dates(min_value=D(2016, 1, 1), max_value=D(2032, 12, 31)))
+    window_start = D(draw(st.integers(2020, 2034)), 12, draw(st.integers(20, 31)))
+    return start, start, window_start, window_start + datetime.timedelta(draw(st.integers(0, 800)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rule=rare_rules(), span=year_end_spans())
+def test_rules_stopped_at_the_window_end_give_every_date_dateutil_gives(rule, span):
+    assume(dates.parse_yearly_rule(rule) is None and dates.impossible_day_error(rule) is None)
+    # The oracle walks unbounded to the rule's next date: keep rules that have one soon.
+    start = datetime.datetime.combine(span[0], datetime.time())
+    soon, _ = rule_work.dates_until(
+        rrule.rrulestr(rule, dtstart=start), start, start.replace(year=start.year + 40), count=1
+    )
+    assume(soon)
+    assert list(dates.expand(rule, *span)) == dateutil_expansion(rule, *span)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "RRULE:FREQ=MONTHLY;BYMONTHDAY=1",
+        "RDATE:20260704T000000",
+    ],
+)
+def test_a_rare_rule_beside_another_rule_or_a_date_loses_none_of_their_dates(extra):
+    rare = "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR"
+    rule = f"{rare}\n{extra}"
+    span = (D(2026, 1, 1), D(2026, 1, 1), D(2026, 6, 1), D(2026, 8, 31))
+    found = list(dates.expand(rule, *span))
+    assert found == dateutil_expansion(rule, *span)
+    assert found
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR",
+        "RRULE:FREQ=WEEKLY;BYWEEKNO=53;BYMONTH=1;BYDAY=TH",
+    ],
+)
+def test_a_rule_with_no_date_within_two_years_of_its_anchor_is_refused(rule):
+    assert dates.validate_rule_from(rule, D(2026, 3, 1)) == (
+        "The rule gives no date in the next two years."
+    )
+
+
+def test_a_step_rule_must_repeat_within_two_years_of_its_first_date():
+    leap_friday = "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR"
+    message = dates.validate_rule(
+        leap_friday, D(2008, 2, 29), repeat_within=dates.RULE_FROM_REACH_DAYS
+    )
+    assert message.startswith("The rule does not repeat within 2 years of 2008-02-29")
+    # A tradition on the leap day every four years is fine.
+    assert dates.validate_rule("RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", D(2028, 2, 29)) is None
+
+
+def test_a_rule_with_no_date_within_eight_years_of_its_start_is_refused():
+    never = "RRULE:FREQ=WEEKLY;BYWEEKNO=53;BYMONTH=1;BYDAY=TH"
+    assert dates.validate_rule(never, D(2026, 1, 1)) == (
+        "The rule gives no date within 8 years of the start date."
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,FR;WKST=SU",
+        "RRULE:FREQ=DAILY;INTERVAL=5;BYMONTH=12,1",
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=FR",
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20270301",
+    ],
+)
+def test_a_daily_or_weekly_rule_from_long_ago_gives_dateutils_dates_in_a_late_window(rule):
+    # The walk starts a whole number of periods before the window, not at 2008.
+    for window in [(D(2026, 12, 20), D(2027, 3, 10)), (D(2036, 1, 1), D(2036, 12, 31))]:
+        span = (D(2008, 2, 29), D(2008, 3, 2), *window)
+        assert list(dates.expand(rule, *span)) == dateutil_expansion(rule, *span)
