@@ -74,7 +74,10 @@ def _name_download(context: Any, extension: str) -> None:
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
 
 
-FORMAT_PARAMETER = OpenApiParameter("format", str, description="json (default), csv or xlsx")
+# Any other format is a 404 (DRF's content negotiation), which the schema then lists as well.
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", str, enum=["json", "csv", "xlsx"], description="json (default), csv or xlsx"
+)
 
 TABLE_RENDERERS: list[type[BaseRenderer]] = [
     *api_settings.DEFAULT_RENDERER_CLASSES,  # type: ignore[list-item]  # classes at run time
@@ -91,6 +94,15 @@ class TableFormatsMixin:
         response = super().handle_exception(exc)  # type: ignore[misc]
         _in_json(self.request)  # type: ignore[attr-defined]
         return response
+
+    def get_renderers(self) -> Any:
+        renderers = super().get_renderers()  # type: ignore[misc]
+        # A write answers one record, never a table: `?format=csv` there is a 404.
+        method = self.request.method.lower()  # type: ignore[attr-defined]
+        # (A method the view lacks keeps them, so it hears 405, not 404.)
+        if method in ("post", "put", "patch", "delete") and hasattr(self, method):
+            return [r for r in renderers if not isinstance(r, CsvRenderer | XlsxRenderer)]
+        return renderers
 
     def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().options(request, *args, **kwargs)  # type: ignore[misc]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
 
+from calendarapp.api.json_types import JsonBody
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import (
@@ -79,7 +80,7 @@ def writer(serializer: serializers.BaseSerializer) -> Any:
     return serializer.context["request"].user
 
 
-class CleanedModelSerializer(serializers.ModelSerializer):
+class CleanedModelSerializer(JsonBody, serializers.ModelSerializer):
     """Run the model's `full_clean()` on the would-be instance and report its errors by field."""
 
     serializer_field_mapping = {
@@ -335,7 +336,7 @@ class PlanSerializer(CleanedModelSerializer):
         return plan_save(plan=instance, owner=instance.owner, **{**current, **validated_data})
 
 
-class PlanDraftSerializer(serializers.Serializer):
+class PlanDraftSerializer(JsonBody):
     """A plan body to check or to find dates for; nothing is saved."""
 
     id = serializers.IntegerField(
@@ -370,6 +371,9 @@ class PlanDraftSerializer(serializers.Serializer):
         return attrs
 
 
+START_WITH_END = "Give the start with the end, or leave both out."
+
+
 class SuggestSerializer(PlanDraftSerializer):
     start = StrictDateField(required=False, validators=[validate_calendar_date])
     end = StrictDateField(required=False, validators=[validate_calendar_date])
@@ -381,6 +385,10 @@ class SuggestSerializer(PlanDraftSerializer):
         today = timezone.localdate()
         if "start" in attrs and "end" in attrs and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": [END_BEFORE_START]})
+        if "end" in attrs and "start" not in attrs:
+            # Without a start the search centres on the soonest sensible day; an end alone
+            # could then lie before it.
+            raise serializers.ValidationError({"start": [START_WITH_END]})
         if "duration_days" not in attrs:
             if "start" not in attrs or "end" not in attrs:
                 raise serializers.ValidationError(
@@ -512,7 +520,7 @@ class PersonChangeSerializer(serializers.ModelSerializer):
 
 class CustomerChangeSerializer(serializers.ModelSerializer):
     by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -625,7 +633,7 @@ class AudienceCustomerSerializer(serializers.ModelSerializer):
     """A customer a plan reaches, as its audience list shows it."""
 
     owner: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -411,6 +411,16 @@ def test_suggest_without_a_range_searches_around_the_plan(sales_client, week_42)
     assert data["note"] == ""
 
 
+def test_suggest_with_an_end_but_no_start_is_a_400_naming_start(sales_client, dane):
+    # Found by the schema fuzz: the end alone could lie before the day the search centres on.
+    body = {"kind": "campaign", "end": "1912-06-05", "duration_days": 1}
+    response = sales_client.post("/api/plans/suggest", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "start": ["Give the start with the end, or leave both out."]
+    }
+
+
 def test_suggest_says_why_there_are_fewer_than_five(sales_client, dane, week_42):
     body = {
         "kind": "event",
