@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "calendarapp.models.PlanKind",
         "TraditionKindEnum": "traditions.models.TraditionKind",
         "ImportKindEnum": "calendarapp.models.ImportKind",
+        # Every country field and list takes the same codes (api/schema.py).
+        "CountryEnum": "calendarapp.lib.countries.country_codes",
     },
 }
 

@@ -66,8 +66,8 @@ ATOM = "[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+"
 EMAIL = rf"^{ATOM}(\.{ATOM})*@([A-Za-z0-9]([A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}$"
 
 NAMED_CHOICES = {
-    "country": lambda: sorted(countries.country_names()),
-    "countries": lambda: sorted(countries.country_names()),
+    "country": countries.country_codes,
+    "countries": countries.country_codes,
     "timezone": lambda: sorted(zoneinfo.available_timezones()),
 }
 
