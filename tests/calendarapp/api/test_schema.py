@@ -15,6 +15,8 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -36,7 +38,7 @@ ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\
 
 
 @pytest.fixture
-def records(admin_client, calendar_admin, danes, settings, monkeypatch) -> dict[str, Any]:
+def records(request, admin_client, calendar_admin, danes, settings, monkeypatch) -> dict[str, Any]:
     """One record of each kind, by the path prefix that serves it, and a calendar admin's token."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     # An .ics URL is "downloaded" here: the run never leaves the machine.
@@ -62,6 +64,12 @@ def records(admin_client, calendar_admin, danes, settings, monkeypatch) -> dict[
         assert answer.status_code == 201, answer.json()
         made[prefix] = answer.json()["id"]
     made["token"] = api_token_create(user=calendar_admin, name="fuzz")[1]
+    # Requests run inside the test's transaction, as Django's test client runs them (after its
+    # own requests above, which connect it again): the end of a request must not close the
+    # connection (PostgreSQL would lose the transaction).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        request.addfinalizer(lambda signal=signal: signal.connect(close_old_connections))
     return made
 
 
