@@ -52,6 +52,9 @@ def type_errors(field: fields.Field, value: Any) -> list[str] | dict[str, Any]:
     if expected and (wrong_bool or not isinstance(value, expected)):
         wanted = " or ".join(TYPE_NAMES.get(kind, kind.__name__) for kind in expected)
         return [f"Must be {wanted}, not {_shown(value)}."]
+    if isinstance(value, str) and "\x00" in value and isinstance(field, relations.RelatedField):
+        # Looked up before any validator runs; PostgreSQL refuses NUL in a query (a 500).
+        return ["Remove the NUL character (\\x00)."]
     child = getattr(field, "child", None) or getattr(field, "child_relation", None)
     if isinstance(value, list) and child is not None:
         return {str(i): errs for i, item in enumerate(value) if (errs := type_errors(child, item))}

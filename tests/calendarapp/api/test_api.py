@@ -676,3 +676,11 @@ def test_a_user_outside_both_roles_is_refused(client, nobody, dane):
     assert client.get("/api/occurrences").status_code == 403
     body = {"kind": "event", "start": "2026-10-13", "end": "2026-10-14", "countries": ["DK"]}
     assert client.post("/api/plans/check", body, content_type="application/json").status_code == 403
+
+
+def test_a_username_with_a_nul_byte_is_a_400_naming_the_field(admin_client):
+    # Found by the schema fuzz on PostgreSQL, which refuses NUL in the lookup (it was a 500).
+    body = {"name": "Nul A/S", "country": "DK", "owner": "sam\x00"}
+    response = admin_client.post("/api/customers", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"owner": ["Remove the NUL character (\\x00)."]}
