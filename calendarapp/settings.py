@@ -323,12 +323,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "calendarapp.api.errors.exception_handler",
     # Every list a page of `{"count", "next", "previous", "results"}` (api/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "calendarapp.api.pagination.PagePagination",
-    # DRF's defaults, with JSON that refuses a body nested too deep for the parser's stack.
-    "DEFAULT_PARSER_CLASSES": [
-        "calendarapp.api.parsers.DepthSafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (refusing a body nested too deep for the parser's stack): form encodings cannot
+    # carry the nested lists and nulls the serializers take, so the schema offers JSON alone.
+    # The .ics import takes its file as multipart (api/ics_sources.py).
+    "DEFAULT_PARSER_CLASSES": ["calendarapp.api.parsers.DepthSafeJSONParser"],
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
 }
@@ -340,11 +338,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response shapes: what a client sends (no read-only fields, no blank
+    # text where it is refused) is not what it reads back.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Plans, traditions, occurrences and .ics sources each have a `kind` with their own choices.
     "ENUM_NAME_OVERRIDES": {
         "PlanKindEnum": "calendarapp.models.PlanKind",
         "TraditionKindEnum": "traditions.models.TraditionKind",
         "ImportKindEnum": "calendarapp.models.ImportKind",
+        # Every country field and list takes the same codes (api/schema.py).
+        "CountryEnum": "calendarapp.lib.countries.country_codes",
     },
 }
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -68,7 +69,6 @@ class IcsImportSerializer(serializers.Serializer):
     customer = serializers.PrimaryKeyRelatedField(
         queryset=Customer.objects.only("id", "country", "timezone"),
         required=False,
-        allow_null=True,
         help_text="The customer whose events these are; or give `country`.",
     )
     country = serializers.CharField(required=False, allow_blank=True, max_length=2)
@@ -76,6 +76,7 @@ class IcsImportSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ImportKind.choices)
     name = serializers.CharField(
         required=False,
+        allow_blank=True,  # a form's empty field: not given
         max_length=200,
         help_text="Default: the file's name; for a URL, the source's name it has, or for a new "
         "one the URL's host. The same name (for a file) or URL for the same customer or region "
@@ -97,6 +98,8 @@ class IcsImportSerializer(serializers.Serializer):
                 {"customer": ["Choose a customer, or a country, but not both."]}
             )
         attrs["url"] = url
+        if not attrs.get("name", "").strip():
+            attrs.pop("name", None)
         if upload:
             attrs.setdefault("name", upload.name)
         return attrs
@@ -120,6 +123,9 @@ class IcsSourceList(IdempotentPostMixin, APIView):
     roles.py)."""
 
     pagination_class = PagePagination  # what the schema reads
+
+    # A file comes as multipart; a URL alone may also come as a plain form.
+    parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
         responses=IcsSourceSerializer(many=True),

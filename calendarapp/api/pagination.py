@@ -38,13 +38,24 @@ Rows = QuerySet[Any] | Sequence[Any]
 
 
 def page_size_of(request: Request) -> int:
-    """The checked `?page_size=`, or the default."""
+    """The checked `?page_size=`, or the default (also for an empty value, as every query
+    parameter of the API reads one)."""
     text = request.query_params.get("page_size")
-    if text is None:
+    if not text:
         return DEFAULT_PAGE_SIZE
     if not _WHOLE_NUMBER.fullmatch(text) or not 1 <= int(text) <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [PAGE_SIZE_ERROR]})
     return int(text)
+
+
+def paging_checked(request: Request) -> None:
+    """A 400 for a `?page=` or `?page_size=` that is not one, also where the answer is the whole
+    list (a download): the schema states them for every list."""
+    page_size_of(request)
+    number = request.query_params.get("page")
+    if number and number not in PageNumberPagination.last_page_strings:
+        if not _WHOLE_NUMBER.fullmatch(number) or int(number) < 1:
+            raise ValidationError({"page": [PAGE_ERROR]})
 
 
 def _page_loaded(queryset: Any, read_page: Any) -> list[Any]:
@@ -63,6 +74,15 @@ def prefetch_in_batches(rows: list[Any], *lookups: Any) -> None:
         prefetch_related_objects(rows[start : start + PREFETCH_BATCH], *lookups)
 
 
+PAGE_SIZE_PARAMETER = {
+    "name": "page_size",
+    "required": False,
+    "in": "query",
+    "description": f"Rows per page, 1 to {MAX_PAGE_SIZE:,} (default {DEFAULT_PAGE_SIZE}).",
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+}
+
+
 class PagePagination(PageNumberPagination):
     """`?page=` and `?page_size=`: the pagination of every API list but the cursor ones."""
 
@@ -70,18 +90,26 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     invalid_page_message = "There is no page {page_number} in this list."
-    page_size_query_description = f"Rows per page, 1 to {MAX_PAGE_SIZE:,} (default 200)."
 
     def get_page_size(self, request: Request) -> int:
         return page_size_of(request)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Which page, from 1 (or `last`); past the last one is a 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            PAGE_SIZE_PARAMETER,
+        ]
+
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
-        number = request.query_params.get(self.page_query_param)
-        if number is not None and number not in self.last_page_strings:
-            if not _WHOLE_NUMBER.fullmatch(number) or int(number) < 1:
-                raise ValidationError({self.page_query_param: [PAGE_ERROR]})
+        paging_checked(request)
         read = super().paginate_queryset
         return _page_loaded(queryset, lambda rows: read(rows, request, view))
 
@@ -168,19 +196,13 @@ class NewestFirstPagination(BasePagination):
                 "description": "Where a page goes on from: as `next` or `previous` gave it.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": "page_size",
-                "required": False,
-                "in": "query",
-                "description": PagePagination.page_size_query_description,
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            },
+            PAGE_SIZE_PARAMETER,
         ]
 
 
 def _cursor_read(text: str | None) -> tuple[bool, datetime.date, int] | None:
     """`(newer, day, id)` from `?cursor=`; a 400 naming `cursor` for one no page gave."""
-    if text is None:
+    if not text:
         return None
     try:
         token = base64.urlsafe_b64decode(text.encode("ascii")).decode("ascii")

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -23,17 +24,20 @@ from calendarapp.api.serializers import (
     SignalSerializer,
     writer,
 )
+from calendarapp.lib.validation import NOT_BLANK
 from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.relationships import records
 from calendarapp.relationships.records import Record
 from customers.interests import interest_name_error
 from customers.models import (
+    CHANGE_TEXT_MAX,
     Customer,
     CustomerInterest,
     DecisionRole,
     Influence,
     Person,
     Stance,
+    Topic,
     Touchpoint,
 )
 
@@ -145,8 +149,28 @@ class ChangeSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["topic", "text"],
+            "additionalProperties": False,
+            "properties": {
+                "topic": {"type": "string", "enum": list(Topic.values)},
+                "text": {"type": "string", "pattern": NOT_BLANK, "maxLength": CHANGE_TEXT_MAX},
+            },
+        },
+    }
+)
+class ChangesField(serializers.JSONField):
+    """A touch's changes as the model keeps them (it checks topics and sentences)."""
+
+
 class NewPersonSerializer(serializers.Serializer):
     """Someone new named at a touch: met there (the default) or only heard of."""
+
+    refuses_unknown_fields = True  # api/schema.py: `additionalProperties: false`
 
     name = serializers.CharField(max_length=200)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -166,6 +190,7 @@ class NewPersonSerializer(serializers.Serializer):
 
 class TouchpointSerializer(RecordSerializer):
     record = records.TOUCHPOINT
+    answered_after_writes = ("warnings",)  # api/schema.py: not required in other answers
 
     our_people = serializers.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
@@ -200,7 +225,7 @@ class TouchpointSerializer(RecordSerializer):
         " notes; kept in its history.",
     )
     # Validated by the model (topics, sentences); declared for the schema's shape.
-    changes = serializers.JSONField(required=False, help_text='[{"topic": …, "text": …}]')
+    changes = ChangesField(required=False, help_text='[{"topic": …, "text": …}]')
     # Read only, so an exported sheet says whom each touch was with.
     customer_name = serializers.CharField(source="customer.name", read_only=True)
 

@@ -21,7 +21,13 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.settings import api_settings
 
-from calendarapp.api.pagination import PREFETCH_BATCH, PagePagination, Rows, page_answer
+from calendarapp.api.pagination import (
+    PREFETCH_BATCH,
+    PagePagination,
+    Rows,
+    page_answer,
+    paging_checked,
+)
 from calendarapp.lib import tables
 
 
@@ -52,9 +58,11 @@ class XlsxRenderer(BaseRenderer):
     charset = None
 
 
+# Any other format is a 404 (DRF's content negotiation), which the schema then lists as well.
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     str,
+    enum=["json", "csv", "xlsx"],
     description="json (default: a page of the list), csv or xlsx (the whole list, every row)",
 )
 
@@ -90,6 +98,7 @@ class TableFormatsMixin:
         """Every row as the file asked for, serialized `PREFETCH_BATCH` rows at a time as it is
         sent (a CSV streams: `tables.streamed_download`)."""
         request = self.request  # type: ignore[attr-defined]
+        paging_checked(request)
         context = {"request": request, "view": self}
         return tables.streamed_download(
             _table_rows(items, serializer_class, context),
@@ -101,6 +110,15 @@ class TableFormatsMixin:
         response = super().handle_exception(exc)  # type: ignore[misc]
         _in_json(self.request)  # type: ignore[attr-defined]
         return response
+
+    def get_renderers(self) -> Any:
+        renderers = super().get_renderers()  # type: ignore[misc]
+        # A write answers one record, never a table: `?format=csv` there is a 404.
+        method = self.request.method.lower()  # type: ignore[attr-defined]
+        # (A method the view lacks keeps them, so it hears 405, not 404.)
+        if method in ("post", "put", "patch", "delete") and hasattr(self, method):
+            return [r for r in renderers if not isinstance(r, CsvRenderer | XlsxRenderer)]
+        return renderers
 
     def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().options(request, *args, **kwargs)  # type: ignore[misc]

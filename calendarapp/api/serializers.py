@@ -15,6 +15,7 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
 
+from calendarapp.api.json_types import JsonBody
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.lib import countries, dates
 from calendarapp.lib.validation import (
@@ -25,6 +26,7 @@ from calendarapp.lib.validation import (
     SPAN_TOO_LONG,
     validate_calendar_date,
 )
+from calendarapp.lib.writes import RecordGone
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.opportunities import MAX_DAYS, OPPORTUNITY_KINDS
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
@@ -79,7 +81,7 @@ def writer(serializer: serializers.BaseSerializer) -> Any:
     return serializer.context["request"].user
 
 
-class CleanedModelSerializer(serializers.ModelSerializer):
+class CleanedModelSerializer(JsonBody, serializers.ModelSerializer):
     """Run the model's `full_clean()` on the would-be instance and report its errors by field."""
 
     serializer_field_mapping = {
@@ -234,6 +236,10 @@ class CustomerSerializer(CleanedModelSerializer):
         levels = self.context.get("risk_levels")
         if levels is None or customer.pk not in levels:
             levels = risk_levels(Customer.objects.filter(pk=customer.pk), timezone.localdate())
+        if customer.pk not in levels:
+            # Deleted since this request wrote it (a DELETE that waited for our row lock): as
+            # if this write had come after the delete.
+            raise RecordGone("customer")
         return levels[customer.pk]
 
 
@@ -329,7 +335,7 @@ class PlanSerializer(CleanedModelSerializer):
         return plan_save(plan=instance, owner=instance.owner, **validated_data)
 
 
-class PlanDraftSerializer(serializers.Serializer):
+class PlanDraftSerializer(JsonBody):
     """A plan body to check or to find dates for; nothing is saved."""
 
     id = serializers.IntegerField(
@@ -364,6 +370,9 @@ class PlanDraftSerializer(serializers.Serializer):
         return attrs
 
 
+START_WITH_END = "Give the start with the end, or leave both out."
+
+
 class SuggestSerializer(PlanDraftSerializer):
     start = StrictDateField(required=False, validators=[validate_calendar_date])
     end = StrictDateField(required=False, validators=[validate_calendar_date])
@@ -375,6 +384,10 @@ class SuggestSerializer(PlanDraftSerializer):
         today = timezone.localdate()
         if "start" in attrs and "end" in attrs and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": [END_BEFORE_START]})
+        if "end" in attrs and "start" not in attrs:
+            # Without a start the search centres on the soonest sensible day; an end alone
+            # could then lie before it.
+            raise serializers.ValidationError({"start": [START_WITH_END]})
         if "duration_days" not in attrs:
             if "start" not in attrs or "end" not in attrs:
                 raise serializers.ValidationError(
@@ -506,7 +519,7 @@ class PersonChangeSerializer(serializers.ModelSerializer):
 
 class CustomerChangeSerializer(serializers.ModelSerializer):
     by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -619,7 +632,7 @@ class AudienceCustomerSerializer(serializers.ModelSerializer):
     """A customer a plan reaches, as its audience list shows it."""
 
     owner: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calendarapp.api.json_types import JsonBody
 from calendarapp.api.serializers import StrictDateField
 from calendarapp.models import DigestItemState, DigestItemStatus
 from calendarapp.reminders import digest
@@ -47,7 +48,7 @@ class ItemStateSerializer(serializers.Serializer):
     snoozed_until = StrictDateField(allow_null=True)
 
 
-class SnoozeSerializer(serializers.Serializer):
+class SnoozeSerializer(JsonBody):
     until = StrictDateField(help_text="The day the item comes back: after today, within a year.")
 
 
@@ -58,6 +59,15 @@ class Today(APIView):
     def get(self, request: Request) -> Response:
         found = digest.build_digest(request.user, timezone.localdate())
         return Response(TodaySerializer({"items": found.items}).data)
+
+
+# An item's key as the list writes it: short printable text, no spaces or slashes (digest.py).
+KEY = OpenApiParameter(
+    "key",
+    {"type": "string", "pattern": "^[^\\x00-\\x20/?#]{1,200}$"},
+    OpenApiParameter.PATH,
+    description="The item's `key` from /api/today.",
+)
 
 
 class TodayItemMark(APIView):
@@ -90,7 +100,7 @@ class TodayItemMark(APIView):
 class TodayItemDone(TodayItemMark):
     """Mark an item done: it leaves the page, the email and this list."""
 
-    @extend_schema(request=None, responses=ItemStateSerializer)
+    @extend_schema(request=None, responses=ItemStateSerializer, parameters=[KEY])
     def post(self, request: Request, key: str) -> Response:
         return self.mark(request, key, DigestItemStatus.DONE)
 
@@ -98,7 +108,7 @@ class TodayItemDone(TodayItemMark):
 class TodayItemSnooze(TodayItemMark):
     """Snooze an item until a day: it comes back by itself then."""
 
-    @extend_schema(request=SnoozeSerializer, responses=ItemStateSerializer)
+    @extend_schema(request=SnoozeSerializer, responses=ItemStateSerializer, parameters=[KEY])
     def post(self, request: Request, key: str) -> Response:
         return self.mark(request, key, DigestItemStatus.SNOOZED)
 
@@ -106,7 +116,7 @@ class TodayItemSnooze(TodayItemMark):
 class TodayItemUndo(TodayItemMark):
     """Bring back an item marked done or snoozed."""
 
-    @extend_schema(request=None, responses=ItemStateSerializer)
+    @extend_schema(request=None, responses=ItemStateSerializer, parameters=[KEY])
     def post(self, request: Request, key: str) -> Response:
         return self.mark(request, key, None)
 

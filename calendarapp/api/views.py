@@ -21,9 +21,18 @@ from calendarapp.api.conditional import ConditionalRecordMixin, IdempotentPostMi
 from calendarapp.api.pagination import NewestFirstPagination, prefetch_in_batches
 from calendarapp.api.records import EDIT_METHODS, RecordList
 from calendarapp.api.renderers import FORMAT_PARAMETER, TABLE_RENDERERS, TableFormatsMixin
+from calendarapp.kinds import ALL_KINDS
+from calendarapp.lib import countries
+from calendarapp.lib.validation import MAX_ID
 from calendarapp.models import Plan
 from calendarapp.occurrences.decision_checks import risks
-from calendarapp.occurrences.opportunities import DEFAULT_DAYS, customers_for, opportunities
+from calendarapp.occurrences.opportunities import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    OPPORTUNITY_KINDS,
+    customers_for,
+    opportunities,
+)
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft, draft_from_plan, draft_of
@@ -41,6 +50,10 @@ from traditions.services import tradition_delete
 # What a customer's answer reads besides its row: its interests with their names.
 CUSTOMER_PREFETCH = ("interest_evidence__interest",)
 
+# Query parameters as the query serializers check them.
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+DAY = {"type": "string", "format": "date"}
+
 
 class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
     """Customers; `?search=` a name, or a person's name or email there; `?ordering=`; a page."""
@@ -51,7 +64,9 @@ class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "search", str, description="Part of a customer's or person's name or email"
+                "search",
+                {"type": "string", "maxLength": 200},
+                description="Part of a customer's or person's name or email",
             ),
             OpenApiParameter(
                 "ordering",
@@ -213,9 +228,9 @@ class TouchpointList(TableFormatsMixin, RecordList):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("customer", int, description="Only this customer's touchpoints"),
-            OpenApiParameter("since", str, description="From this day, YYYY-MM-DD"),
-            OpenApiParameter("until", str, description="Up to this day, YYYY-MM-DD"),
+            OpenApiParameter("customer", ID, description="Only this customer's touchpoints"),
+            OpenApiParameter("since", DAY, description="From this day, YYYY-MM-DD"),
+            OpenApiParameter("until", DAY, description="Up to this day, YYYY-MM-DD"),
             FORMAT_PARAMETER,
         ]
     )
@@ -285,13 +300,20 @@ class OccurrenceList(TableFormatsMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, description="First day, YYYY-MM-DD (default today)"),
+            OpenApiParameter("start", DAY, description="First day, YYYY-MM-DD (default today)"),
             OpenApiParameter(
-                "end", str, description="Last day, YYYY-MM-DD (default start + 90 days)"
+                "end",
+                DAY,
+                description="Last day, YYYY-MM-DD (default start + 90 days), at most three years"
+                " after start",
             ),
-            OpenApiParameter("customer", int, description="Only this customer's calendar"),
-            OpenApiParameter("country", str, description="Only this country (ISO 3166-1 alpha-2)"),
-            OpenApiParameter("kind", str, description="Only this kind"),
+            OpenApiParameter("customer", ID, description="Only this customer's calendar"),
+            OpenApiParameter(
+                "country",
+                {"type": "string", "enum": sorted(countries.country_names())},
+                description="Only this country (ISO 3166-1 alpha-2)",
+            ),
+            OpenApiParameter("kind", str, enum=sorted(ALL_KINDS), description="Only this kind"),
             FORMAT_PARAMETER,
         ],
         responses=serializers.OccurrenceSerializer(many=True),
@@ -359,9 +381,22 @@ class OpportunityList(TableFormatsMixin, APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("owner", str, description="A username or `me`; default the team"),
-            OpenApiParameter("days", int, description=f"Days ahead (default {DEFAULT_DAYS})"),
-            OpenApiParameter("kind", str, description="Only this kind of opportunity"),
-            OpenApiParameter("interest", str, description="Only customers with this interest"),
+            OpenApiParameter(
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": MAX_DAYS},
+                description=f"Days ahead (default {DEFAULT_DAYS})",
+            ),
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=list(OPPORTUNITY_KINDS),
+                description="Only this kind of opportunity",
+            ),
+            OpenApiParameter(
+                "interest",
+                {"type": "string", "maxLength": 60},
+                description="Only customers with this interest",
+            ),
             FORMAT_PARAMETER,
         ],
         responses=serializers.OpportunitySerializer(many=True),

@@ -20,6 +20,11 @@ def _read_tzdata_table(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
+def country_codes() -> list[str]:
+    """The supported codes in order: the API schema's one list of country choices."""
+    return sorted(country_names())
+
+
 @functools.cache
 def country_names() -> dict[str, str]:
     """Map each supported ISO 3166-1 alpha-2 code to its English name, sorted by name."""

@@ -33,6 +33,11 @@ MAX_LEAD_TIME_DAYS = 366
 # would overflow comparing it.
 MAX_ID = 2**63 - 1
 
+# Text as every API text field takes it (the schema's patterns): no NUL character (DRF and
+# PostgreSQL refuse it), and where blank is refused, more than spaces (DRF trims first).
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
+
 # Dates are written one way everywhere (API, URL parameters): 2026-1-1 is a typo, not a date.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 NOT_ISO_DATE = "Give the date as YYYY-MM-DD, for example 2026-10-12."

@@ -411,6 +411,16 @@ def test_suggest_without_a_range_searches_around_the_plan(sales_client, week_42)
     assert data["note"] == ""
 
 
+def test_suggest_with_an_end_but_no_start_is_a_400_naming_start(sales_client, dane):
+    # Found by the schema fuzz: the end alone could lie before the day the search centres on.
+    body = {"kind": "campaign", "end": "1912-06-05", "duration_days": 1}
+    response = sales_client.post("/api/plans/suggest", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "start": ["Give the start with the end, or leave both out."]
+    }
+
+
 def test_suggest_says_why_there_are_fewer_than_five(sales_client, dane, week_42):
     body = {
         "kind": "event",
@@ -666,3 +676,11 @@ def test_a_user_outside_both_roles_is_refused(client, nobody, dane):
     assert client.get("/api/occurrences").status_code == 403
     body = {"kind": "event", "start": "2026-10-13", "end": "2026-10-14", "countries": ["DK"]}
     assert client.post("/api/plans/check", body, content_type="application/json").status_code == 403
+
+
+def test_a_username_with_a_nul_byte_is_a_400_naming_the_field(admin_client):
+    # Found by the schema fuzz on PostgreSQL, which refuses NUL in the lookup (it was a 500).
+    body = {"name": "Nul A/S", "country": "DK", "owner": "sam\x00"}
+    response = admin_client.post("/api/customers", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"owner": ["Remove the NUL character (\\x00)."]}

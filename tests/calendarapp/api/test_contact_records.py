@@ -346,11 +346,11 @@ def test_a_touch_adds_new_people_met_or_only_heard_of(sales_client, cfo, clock):
 @pytest.mark.parametrize(
     ("person", "message"),
     [
-        ({"job_title": "CFO"}, {"name": ["This field is required."]}),
-        ({"name": "Lars", "stance": "fan"}, {"stance": ['"fan" is not a valid choice.']}),
-        ({"name": "Lars", "met": "maybe"}, {"met": ["Must be a valid boolean."]}),
-        ({"name": "Lars", "phone": "1"}, {"phone": ["Unknown field."]}),
-        ({"name": "Lars", "email": "lars@"}, {"email": ["Enter a valid email address."]}),
+        ({"job_title": "CFO"}, "name: This field is required."),
+        ({"name": "Lars", "stance": "fan"}, 'stance: "fan" is not a valid choice.'),
+        ({"name": "Lars", "met": "maybe"}, "met: Must be true or false, not a string."),
+        ({"name": "Lars", "phone": "1"}, "phone: Unknown field."),
+        ({"name": "Lars", "email": "lars@"}, "email: Enter a valid email address."),
     ],
 )
 def test_a_bad_new_person_is_a_400_naming_the_field_and_saves_nothing(
@@ -363,7 +363,8 @@ def test_a_bad_new_person_is_a_400_naming_the_field_and_saves_nothing(
         content_type="application/json",
     )  # fmt: skip
     assert response.status_code == 400
-    assert response.json()["errors"]["new_people"] == {"1": message}  # the second person
+    # The second person, in the one error shape: a list of sentences under the field.
+    assert response.json()["errors"]["new_people"] == [f"Item 2, {message}"]
     assert not Touchpoint.objects.exists()
     assert list(Person.objects.all()) == [cfo]
 

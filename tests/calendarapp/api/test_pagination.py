@@ -93,7 +93,7 @@ def test_every_api_list_answers_a_page_with_count_next_previous_and_results(
     assert set(admin_client.get("/api/today").json()) == {"items"}
 
 
-@pytest.mark.parametrize("size", ["0", "-1", "abc", "1.5", str(MAX_PAGE_SIZE + 1), "", "٣"])
+@pytest.mark.parametrize("size", ["0", "-1", "abc", "1.5", str(MAX_PAGE_SIZE + 1), "٣"])
 def test_a_page_size_outside_1_to_1000_is_a_400_naming_page_size_on_every_list(
     admin_client, customer, plan, size
 ):
@@ -101,6 +101,20 @@ def test_a_page_size_outside_1_to_1000_is_a_400_naming_page_size_on_every_list(
         response = admin_client.get(path, {"page_size": size})
         assert response.status_code == 400, path
         assert response.json() == {"errors": {"page_size": ["A whole number from 1 to 1,000."]}}
+
+
+def test_an_empty_page_or_page_size_counts_as_not_given(admin_client, customer, plan):
+    """As every query parameter of the API reads an empty value (the schema allows it)."""
+    for path in lists(customer, plan):
+        response = admin_client.get(path, {"page": "", "page_size": ""})
+        assert response.status_code == 200, path
+        assert response.json()["previous"] is None, path
+
+
+def test_a_download_refuses_a_page_that_is_not_one(admin_client):
+    response = admin_client.get("/api/opportunities", {"format": "csv", "page": "false"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]
 
 
 def test_pages_of_200_by_default_turn_by_page_until_the_last(admin_client):
