@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from calendarapp.lib.forms import GuardedForm
+from calendarapp.lib.writes import locked
 from calendarapp.models import OnceKey
 
 # A key is remembered this long (the IETF draft's usual window); then it may be used again.
@@ -73,16 +74,19 @@ def form_save_once(
     show the form again with both values. A ValidationError from `write` rolls back and rises.
     """
     key = f"form:{form.once}" if form.once else ""
-    # Before the version: after our own first submit the record's version is no longer the form's.
-    if key and (found := once_found(user=request.user, key=key)):
-        return _landed(request, found)
-    if form.saved_meanwhile():
-        return None
     with transaction.atomic():
+        # Before the version: after our own first submit the record's version is no longer the
+        # form's.
         if key:
             claim, first = once_claim(user=request.user, key=key)
             if not first:
                 return _landed(request, claim)
+        # Compared on the locked row: a save of the same field a moment earlier is seen, and
+        # none can come between this check and our write.
+        if form.saved_meanwhile(locked(form.record) if form.record is not None else None):
+            # The token's claim too: the form shown again carries it, to be sent once more.
+            transaction.set_rollback(True)
+            return None
         location = write()
         if key:
             once_answer(claim=claim, status=302, answer={"location": location})

@@ -41,7 +41,6 @@ from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.relationships.exports import touch_history_rows
 from calendarapp.relationships.finder import ORDERING_LABELS, Row, customer_rows
 from calendarapp.relationships.forms import (
-    CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
     ContractForm,
@@ -262,26 +261,14 @@ def touchpoint_form(
     touchpoint, customer = _record_and_customer(records.TOUCHPOINT, customer_id, touchpoint_id)
     _allowed(request, records.TOUCHPOINT, customer)
     today = timezone.localdate()
-    initial = {"date": today, "outcome": "none"}
-    if touchpoint is not None:
-        initial = {
-            "date": touchpoint.date,
-            "channel": touchpoint.channel,
-            "people": touchpoint.people.all(),
-            "our_people": touchpoint.our_people.all(),
-            "summary": touchpoint.summary,
-            "outcome": touchpoint.outcome,
-            "follow_up_on": touchpoint.follow_up_on,
-        }
-        for row, change in enumerate(touchpoint.changes[:CHANGE_ROWS]):
-            initial[f"topic_{row}"], initial[f"text_{row}"] = change["topic"], change["text"]
-    else:
-        initial["our_people"] = [request.user.pk]
+    initial: dict[str, Any] = {}
+    if touchpoint is None:
+        initial = {"date": today, "outcome": "none", "our_people": [request.user.pk]}
     form = TouchpointForm(
         request.POST if request.method == "POST" else None,
         customer=customer,
         initial=initial,
-        edits=touchpoint is not None,
+        record=touchpoint,
     )
     warnings: list[Any] = []
     if form.is_valid():
@@ -381,12 +368,8 @@ def decision_step_form(
     if request.method == "POST" and "delete" in request.POST and step is not None:
         records.STEP.delete_record(step)
         return redirect(back)
-    initial = DecisionStepForm.initial_of(step) if step else {}
     form = DecisionStepForm(
-        request.POST if request.method == "POST" else None,
-        customer=customer,
-        initial=initial,
-        edits=step is not None,
+        request.POST if request.method == "POST" else None, customer=customer, record=step
     )
     if form.is_valid():
 

@@ -189,3 +189,29 @@ def test_two_submits_of_one_touch_form_at_once_log_one_touch(sales_manager):
     assert first == second == (302, f"/customers/{customer.pk}")
     assert Touchpoint.objects.count() == 1
     assert datetime.date(2026, 6, 12) == Touchpoint.objects.get().date
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_edits_of_one_field_at_once_save_one_and_show_the_other_both_values(sales_manager):
+    needs_postgresql()
+    customer = factories.customer("Aarhus A/S", "DK", owner=sales_manager)
+    cfo = person_save(customer=customer, name="Mette", job_title="CFO")
+    clients, bodies = [], []
+    for title in ("CEO", "COO"):
+        client = Client()
+        client.force_login(sales_manager)
+        page = client.get(f"/people/{cfo.pk}").content.decode()
+        clients.append(client)
+        bodies.append(person_body(page, job_title=title))
+
+    def submit(index: int):
+        return lambda: clients[index].post(f"/people/{cfo.pk}", bodies[index])
+
+    responses = at_once(submit(0), submit(1))
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    shown = max(responses, key=lambda response: response.status_code)
+    cfo.refresh_from_db()
+    mine = "COO" if cfo.job_title == "CEO" else "CEO"
+    assert f"Saved by someone else meanwhile: {cfo.job_title}; yours: {mine}." in (
+        shown.content.decode()
+    )
