@@ -1,6 +1,7 @@
 """Requests that take effect once: the API's `Idempotency-Key`, the pages' one-time form tokens
 (`form_save_once`) and a spreadsheet preview's confirmation all claim a `OnceKey` row in the
-transaction of their write.
+transaction of their write. A page's delete checks the form's version the same way as its save
+(`form_delete_checked`).
 
 Two requests with one key at the same moment: the second's insert waits on the unique index
 until the first commits, then finds the row and gives the first answer; if the first rolled back
@@ -91,6 +92,19 @@ def form_save_once(
         if key:
             once_answer(claim=claim, status=302, answer={"location": location})
     return HttpResponseRedirect(location)
+
+
+def form_delete_checked(form: GuardedForm, delete: Callable[[Any], None]) -> bool:
+    """Delete the form's record by `delete` (given its locked row) unless someone else changed
+    it since the form was rendered: then False, nothing deleted, and the form says what changed
+    (so it is not valid). A record deleted already is `RecordGone` (a 404)."""
+    with transaction.atomic():
+        # Compared on the locked row, as a save is: no change can come between check and delete.
+        row = locked(form.record)
+        if form.delete_refused(row):
+            return False
+        delete(row)
+    return True
 
 
 def _landed(request: HttpRequest, claim: OnceKey) -> HttpResponse:

@@ -84,6 +84,8 @@ CHANGED_MEANWHILE = (
     " and yours: keep or change yours, then save again."
 )
 OLD_FORM = "This form is older than the record's fields; check the values and save again."
+NOT_DELETED = "Nothing was deleted: someone else changed this since you opened it."
+DELETE_AGAIN = "Delete again to delete it as it is now."
 
 
 class GuardedForm(forms.BaseForm):
@@ -97,19 +99,17 @@ class GuardedForm(forms.BaseForm):
     # The fields whose stored values make the version; None: every field.
     versioned: tuple[str, ...] | None = None
 
-    def __init__(
-        self, *args: Any, record: Any = None, edits: bool | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
         # A plain form is given its `record` and shows it through `initial_of`.
         if record is not None:
             kwargs["initial"] = {**self.initial_of(record), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         # The stored record this form edits, locked and read again when it is saved.
-        self.record = (
+        self.record: Any = (
             record if record is not None else (instance if instance and instance.pk else None)
         )
-        self.edits = edits if edits is not None else self.record is not None
+        self.edits = self.record is not None
         self._version: str | None = None
         self._once = secrets.token_urlsafe(16)
 
@@ -178,6 +178,27 @@ class GuardedForm(forms.BaseForm):
                 f"Saved by someone else meanwhile: {theirs}; yours: "
                 f"{shown(field, self.cleaned_data.get(name))}.",
             )
+        return True
+
+    def delete_refused(self, row: Any) -> bool:
+        """Whether `row` (the record's row, locked) changed since the form was rendered, so a
+        delete from the form must not go ahead: then the form names each changed field with its
+        value now and carries the new version. A post without a version (a script) deletes, as
+        the API's DELETE without If-Match does."""
+        posted = str(self.data.get(VERSION, ""))
+        if not (self.edits and posted):
+            return False
+        stored = self.stored_values(row)
+        changed = changed_since(posted, stored)
+        if changed == []:
+            return False
+        self._version = version_of(stored)
+        now = [
+            f"{self.fields[name].label or name} is now {shown(self.fields[name], stored[name])}."
+            for name in changed or ()
+        ]
+        said = " ".join(now) if changed else "The form is older than the record's fields."
+        self.add_error(None, f"{NOT_DELETED} {said} {DELETE_AGAIN}")
         return True
 
 
