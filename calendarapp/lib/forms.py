@@ -84,8 +84,9 @@ CHANGED_MEANWHILE = (
     " and yours: keep or change yours, then save again."
 )
 OLD_FORM = "This form is older than the record's fields; check the values and save again."
-NOT_DELETED = "Nothing was deleted: someone else changed this since you opened it."
+NOT_DELETED = "Nothing was deleted: someone else changed this since you opened it (marked below)."
 DELETE_AGAIN = "Delete again to delete it as it is now."
+NOT_DELETED_OLD = "Nothing was deleted: this form is older than the record's fields; check it."
 
 
 class GuardedForm(forms.BaseForm):
@@ -182,8 +183,8 @@ class GuardedForm(forms.BaseForm):
 
     def delete_refused(self, row: Any) -> bool:
         """Whether `row` (the record's row, locked) changed since the form was rendered, so a
-        delete from the form must not go ahead: then the form names each changed field with its
-        value now and carries the new version. A post without a version (a script) deletes, as
+        delete from the form must not go ahead: then each changed field shows its value now and
+        the form carries the new version. A post without a version (a script) deletes, as
         the API's DELETE without If-Match does."""
         posted = str(self.data.get(VERSION, ""))
         if not (self.edits and posted):
@@ -193,12 +194,10 @@ class GuardedForm(forms.BaseForm):
         if changed == []:
             return False
         self._version = version_of(stored)
-        now = [
-            f"{self.fields[name].label or name} is now {shown(self.fields[name], stored[name])}."
-            for name in changed or ()
-        ]
-        said = " ".join(now) if changed else "The form is older than the record's fields."
-        self.add_error(None, f"{NOT_DELETED} {said} {DELETE_AGAIN}")
+        self.add_error(None, f"{NOT_DELETED} {DELETE_AGAIN}" if changed else NOT_DELETED_OLD)
+        for name in changed or ():
+            theirs = shown(self.fields[name], stored[name])
+            self.add_error(name, f"Changed by someone else meanwhile, now: {theirs}.")
         return True
 
 

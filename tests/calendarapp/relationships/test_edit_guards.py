@@ -229,8 +229,8 @@ def test_a_delete_of_a_step_changed_since_the_page_was_shown_deletes_nothing_and
 
     assert refused.status_code == 400
     text = refused.content.decode()
-    assert "Nothing was deleted: someone else changed this since you opened it." in text
-    assert "Step is now Board meeting." in text
+    assert "Nothing was deleted: someone else changed this since you opened it" in text
+    assert "Changed by someone else meanwhile, now: Board meeting." in text
     assert DecisionStep.objects.get().title == "Board meeting"
     # Deleting again from the page as now shown deletes it.
     again = {**shown, "version": hidden(text, "version"), "delete": "1"}
@@ -257,7 +257,7 @@ def test_a_delete_of_a_record_changed_meanwhile_on_the_record_page_deletes_nothi
     refused = sales_client.post(f"/competitors/{rival.pk}", {**shown, "delete": "1"})
 
     assert refused.status_code == 400
-    assert "is now Rival Group." in refused.content.decode()
+    assert "Changed by someone else meanwhile, now: Rival Group." in refused.content.decode()
     assert Competitor.objects.get().name == "Rival Group"
 
 
