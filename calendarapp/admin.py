@@ -2,16 +2,16 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 
 from calendarapp.accounts.tokens import api_token_revoke, status_of
+from calendarapp.lib.admin import ChangedFieldsAdmin, ChangedFieldsModelForm
 from calendarapp.models import ApiToken, Plan
 from calendarapp.planning.services import audience_error
 from calendarapp.roles import can_edit_customers, can_edit_plan
 
 
-class PlanAdminForm(forms.ModelForm):
+class PlanAdminForm(ChangedFieldsModelForm):
     """The fields PlanAdmin lists, and the rule every plan keeps: it reaches someone. The plan's
     `offers` are not among the fields, so they stay as they were."""
 
@@ -24,7 +24,7 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ChangedFieldsAdmin):
     """Calendar admins see and correct every plan; sales managers plan in the planner."""
 
     form = PlanAdminForm

@@ -1,6 +1,7 @@
 """Requests that take effect once: the API's `Idempotency-Key`, the pages' one-time form tokens
 (`form_save_once`) and a spreadsheet preview's confirmation all claim a `OnceKey` row in the
-transaction of their write.
+transaction of their write. A page's delete checks the form's version the same way as its save
+(`form_delete_checked`).
 
 Two requests with one key at the same moment: the second's insert waits on the unique index
 until the first commits, then finds the row and gives the first answer; if the first rolled back
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from calendarapp.lib.forms import GuardedForm
+from calendarapp.lib.writes import locked
 from calendarapp.models import OnceKey
 
 # A key is remembered this long (the IETF draft's usual window); then it may be used again.
@@ -73,20 +75,36 @@ def form_save_once(
     show the form again with both values. A ValidationError from `write` rolls back and rises.
     """
     key = f"form:{form.once}" if form.once else ""
-    # Before the version: after our own first submit the record's version is no longer the form's.
-    if key and (found := once_found(user=request.user, key=key)):
-        return _landed(request, found)
-    if form.saved_meanwhile():
-        return None
     with transaction.atomic():
+        # Before the version: after our own first submit the record's version is no longer the
+        # form's.
         if key:
             claim, first = once_claim(user=request.user, key=key)
             if not first:
                 return _landed(request, claim)
+        # Compared on the locked row: a save of the same field a moment earlier is seen, and
+        # none can come between this check and our write.
+        if form.saved_meanwhile(locked(form.record) if form.record is not None else None):
+            # The token's claim too: the form shown again carries it, to be sent once more.
+            transaction.set_rollback(True)
+            return None
         location = write()
         if key:
             once_answer(claim=claim, status=302, answer={"location": location})
     return HttpResponseRedirect(location)
+
+
+def form_delete_checked(form: GuardedForm, delete: Callable[[Any], None]) -> bool:
+    """Delete the form's record by `delete` (given its locked row) unless someone else changed
+    it since the form was rendered: then False, nothing deleted, and the form says what changed
+    (so it is not valid). A record deleted already is `RecordGone` (a 404)."""
+    with transaction.atomic():
+        # Compared on the locked row, as a save is: no change can come between check and delete.
+        row = locked(form.record)
+        if form.delete_refused(row):
+            return False
+        delete(row)
+    return True
 
 
 def _landed(request: HttpRequest, claim: OnceKey) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_permission_codename
 from django.db import models
 from django.http import HttpRequest
 
+from calendarapp.lib.admin import ChangedFieldsAdmin, ChangedFieldsModelForm, changed_names
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
 from .facts import customer_facts_save
@@ -24,6 +25,8 @@ class CustomerRecordInline(admin.TabularInline):
     """A record kept about the customer, changed here only by those who may change the customer
     (calendar admins): a sales manager's record permissions are for their own customers, which
     the admin cannot tell apart, so they edit those on the site."""
+
+    form = ChangedFieldsModelForm
 
     def _may_change_customer(self, request: HttpRequest) -> bool:
         opts = Customer._meta
@@ -97,8 +100,10 @@ class StrategyInline(CustomerRecordInline):
 class CustomerTraditionInline(CustomerRecordInline, TraditionInline):
     """The customer's own traditions; account owners keep theirs on the site."""
 
+    form = TraditionInline.form  # its week and confirmation fields, not the plain record form
 
-class CustomerForm(forms.ModelForm):
+
+class CustomerForm(ChangedFieldsModelForm):
     country = forms.ChoiceField(choices=country_choices)
 
     class Meta:
@@ -107,7 +112,7 @@ class CustomerForm(forms.ModelForm):
 
 
 @admin.register(Customer)
-class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
+class CustomerAdmin(RecurrenceCatalogMedia, ChangedFieldsAdmin):
     form = CustomerForm
     list_display = ["name", "country", "subdivision", "owner", "budget_close_month", "active"]
     list_filter = ["country", "owner", "active", "traditions__kind"]
@@ -132,7 +137,7 @@ class CustomerAdmin(RecurrenceCatalogMedia, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
         # A new customer is saved as the form filled it; an edit writes only the fields changed
         # on the form, so someone else's change of another field meanwhile stays.
-        changed = {name: form.cleaned_data[name] for name in form.changed_data} if change else {}
+        changed = {name: form.cleaned_data[name] for name in changed_names(form)} if change else {}
         customer_facts_save(customer=obj, by=request.user, **changed)  # type: ignore[arg-type]
 
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from calendarapp.lib import countries, dates
+from calendarapp.lib.admin import ChangedFieldsAdmin, ChangedFieldsModelForm
 
 from .models import LocalTradition, Tradition, repeats_too_often, rule_text_of
 
@@ -69,7 +70,7 @@ class RuleField(recurrence.forms.RecurrenceField):
             raise forms.ValidationError(f"This is not a valid RFC 5545 rule ({error}).") from None
 
 
-class IsoWeekRuleForm(forms.ModelForm):
+class IsoWeekRuleForm(ChangedFieldsModelForm):
     """Let admins say "every year in ISO week 42", which the recurrence widget cannot."""
 
     iso_week = forms.IntegerField(
@@ -127,6 +128,13 @@ class IsoWeekRuleForm(forms.ModelForm):
                     "recurrence", f"{too_often} Tick “{CONFIRM_OFTEN_LABEL}” to save it."
                 )
         return cleaned
+
+    def changed_fields(self) -> dict[str, Any]:
+        changed = super().changed_fields()
+        # A week changed is saved as the rule it makes.
+        if "iso_week" in changed and "recurrence" in self.cleaned_data:
+            changed["recurrence"] = self.cleaned_data["recurrence"]
+        return changed
 
 
 class TraditionForm(IsoWeekRuleForm):
@@ -195,7 +203,7 @@ class LocalTraditionForm(IsoWeekRuleForm):
 
 
 @admin.register(LocalTradition)
-class LocalTraditionAdmin(NextDates, RecurrenceCatalogMedia, admin.ModelAdmin):
+class LocalTraditionAdmin(NextDates, RecurrenceCatalogMedia, ChangedFieldsAdmin):
     form = LocalTraditionForm
     list_display = ["title", "country", "subdivision", "kind", "start", "end", "lead_time_days"]
     list_filter = ["country", "kind"]

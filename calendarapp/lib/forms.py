@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.forms.models import model_to_dict
 
 from calendarapp.lib import countries
 from calendarapp.lib.validation import EARLIEST, FAR_DATE, ISO_DATE, LATEST, NOT_ISO_DATE
@@ -83,6 +84,9 @@ CHANGED_MEANWHILE = (
     " and yours: keep or change yours, then save again."
 )
 OLD_FORM = "This form is older than the record's fields; check the values and save again."
+NOT_DELETED = "Nothing was deleted: someone else changed this since you opened it (marked below)."
+DELETE_AGAIN = "Delete again to delete it as it is now."
+NOT_DELETED_OLD = "Nothing was deleted: this form is older than the record's fields; check it."
 
 
 class GuardedForm(forms.BaseForm):
@@ -96,18 +100,35 @@ class GuardedForm(forms.BaseForm):
     # The fields whose stored values make the version; None: every field.
     versioned: tuple[str, ...] | None = None
 
-    def __init__(self, *args: Any, edits: bool | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
+        # A plain form is given its `record` and shows it through `initial_of`.
+        if record is not None:
+            kwargs["initial"] = {**self.initial_of(record), **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
-        self.edits = edits if edits is not None else bool(instance and instance.pk)
+        # The stored record this form edits, locked and read again when it is saved.
+        self.record: Any = (
+            record if record is not None else (instance if instance and instance.pk else None)
+        )
+        self.edits = self.record is not None
         self._version: str | None = None
         self._once = secrets.token_urlsafe(16)
 
-    def stored_values(self) -> dict[str, Any]:
-        """What the record holds now, as this form would show it unedited."""
+    def initial_of(self, row: Any) -> dict[str, Any]:
+        """The form's values for `row` as stored: a ModelForm's from its model's fields; a plain
+        form says its own."""
+        meta = getattr(self, "_meta", None)
+        if meta is None:
+            raise NotImplementedError(f"{type(self).__name__} must say its initial_of(row)")
+        return model_to_dict(row, fields=meta.fields, exclude=meta.exclude)
+
+    def stored_values(self, row: Any = None) -> dict[str, Any]:
+        """What the record holds, as this form would show it unedited: as the form loaded it, or
+        as `row` (the record's row read again, locked) holds it."""
+        initial = self.initial if row is None else {**self.initial, **self.initial_of(row)}
         names = self.fields if self.versioned is None else self.versioned
         return {
-            name: self.get_initial_for_field(self.fields[name], name)
+            name: _as_shown(self.fields[name], initial.get(name, self.fields[name].initial))
             for name in names
             if name in self.fields
         }
@@ -127,14 +148,15 @@ class GuardedForm(forms.BaseForm):
         """The one-time token: as posted, or a new one."""
         return str(self.data.get(ONCE, "")) if self.is_bound else self._once
 
-    def saved_meanwhile(self) -> bool:
+    def saved_meanwhile(self, row: Any = None) -> bool:
         """Whether someone else changed a field of the record since the form was rendered (only
-        for a valid form): then each such field shows both values and the form carries the new
-        version, so saving again keeps what it says."""
+        for a valid form), judged by `row` (the record's row, locked) or else as loaded: then each
+        such field shows both values and the form carries the new version, so saving again keeps
+        what it says."""
         posted = str(self.data.get(VERSION, ""))
         if not (self.edits and posted):
             return False
-        stored = self.stored_values()
+        stored = self.stored_values(row)
         changed = changed_since(posted, stored)
         # A field they changed and this page left as shown is no conflict: only the fields
         # changed on the page are written (`ChangedFieldsMixin`), so their change stays.
@@ -158,6 +180,37 @@ class GuardedForm(forms.BaseForm):
                 f"{shown(field, self.cleaned_data.get(name))}.",
             )
         return True
+
+    def delete_refused(self, row: Any) -> bool:
+        """Whether `row` (the record's row, locked) changed since the form was rendered, so a
+        delete from the form must not go ahead: then each changed field shows its value now and
+        the form carries the new version. A post without a version (a script) deletes, as
+        the API's DELETE without If-Match does."""
+        posted = str(self.data.get(VERSION, ""))
+        if not (self.edits and posted):
+            return False
+        stored = self.stored_values(row)
+        changed = changed_since(posted, stored)
+        if changed == []:
+            return False
+        self._version = version_of(stored)
+        self.add_error(None, f"{NOT_DELETED} {DELETE_AGAIN}" if changed else NOT_DELETED_OLD)
+        for name in changed or ():
+            theirs = shown(self.fields[name], stored[name])
+            self.add_error(name, f"Changed by someone else meanwhile, now: {theirs}.")
+        return True
+
+
+def _as_shown(field: forms.Field, value: Any) -> Any:
+    """An initial value as Django's `get_initial_for_field` shows it, so versions hash alike."""
+    if callable(value):
+        value = value()
+    if (
+        isinstance(value, datetime.datetime | datetime.time)
+        and not field.widget.supports_microseconds
+    ):
+        value = value.replace(microsecond=0)
+    return value
 
 
 def shown(field: forms.Field, value: Any) -> str:

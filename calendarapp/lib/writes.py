@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -126,6 +126,22 @@ def save_changes(row: models.Model, before: dict[str, Any] | None) -> list[str]:
         stamps = [f.attname for f in row._meta.concrete_fields if getattr(f, "auto_now", False)]
         row.save(update_fields=sorted({*changed, *stamps}))
     return changed
+
+
+def fields_saved(instance: models.Model, names: Iterable[str] | None) -> None:
+    """Insert `instance` (`names` None), or write only its `names` fields onto its stored row,
+    locked: its other fields stay as they are now (`RecordGone` if deleted meanwhile)."""
+    if names is None:
+        instance.save()
+        return
+    wanted = set(names)
+    with transaction.atomic():
+        row = locked(instance)
+        before = stored_values(row)
+        for field in row._meta.concrete_fields:
+            if field.name in wanted:
+                setattr(row, field.attname, getattr(instance, field.attname))
+        save_changes(row, before)
 
 
 def deleted(instance: models.Model) -> None:

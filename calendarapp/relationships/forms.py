@@ -224,6 +224,22 @@ class TouchpointForm(RecordForm, forms.Form):
                 updates.append((person, fields))
         return updates
 
+    @staticmethod
+    def initial_of(touchpoint: Any) -> dict[str, Any]:
+        """The form's values for an existing touch: its own fields and what was added, by row."""
+        initial = {
+            "date": touchpoint.date,
+            "channel": touchpoint.channel,
+            "people": touchpoint.people.all(),
+            "our_people": touchpoint.our_people.all(),
+            "summary": touchpoint.summary,
+            "outcome": touchpoint.outcome,
+            "follow_up_on": touchpoint.follow_up_on,
+        }
+        for row, change in enumerate(touchpoint.changes[:CHANGE_ROWS]):
+            initial[f"topic_{row}"], initial[f"text_{row}"] = change["topic"], change["text"]
+        return initial
+
     def log_arguments(self, *, edit: bool = False) -> dict[str, Any]:
         """The arguments of `touchpoint_log`; an `edit` changes only the touch's fields changed
         on the page (what was added, new people, facts, interests, always counts); call only

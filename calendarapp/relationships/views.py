@@ -35,13 +35,12 @@ from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.touch_states import touch_state
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import items, months_of_year
-from calendarapp.once import form_save_once
+from calendarapp.once import form_delete_checked, form_save_once
 from calendarapp.relationships import records
 from calendarapp.relationships.brief import BRIEF_CUSTOMERS, customer_brief
 from calendarapp.relationships.exports import touch_history_rows
 from calendarapp.relationships.finder import ORDERING_LABELS, Row, customer_rows
 from calendarapp.relationships.forms import (
-    CHANGE_ROWS,
     STEP_TITLES,
     CompetitorForm,
     ContractForm,
@@ -262,26 +261,14 @@ def touchpoint_form(
     touchpoint, customer = _record_and_customer(records.TOUCHPOINT, customer_id, touchpoint_id)
     _allowed(request, records.TOUCHPOINT, customer)
     today = timezone.localdate()
-    initial = {"date": today, "outcome": "none"}
-    if touchpoint is not None:
-        initial = {
-            "date": touchpoint.date,
-            "channel": touchpoint.channel,
-            "people": touchpoint.people.all(),
-            "our_people": touchpoint.our_people.all(),
-            "summary": touchpoint.summary,
-            "outcome": touchpoint.outcome,
-            "follow_up_on": touchpoint.follow_up_on,
-        }
-        for row, change in enumerate(touchpoint.changes[:CHANGE_ROWS]):
-            initial[f"topic_{row}"], initial[f"text_{row}"] = change["topic"], change["text"]
-    else:
-        initial["our_people"] = [request.user.pk]
+    initial: dict[str, Any] = {}
+    if touchpoint is None:
+        initial = {"date": today, "outcome": "none", "our_people": [request.user.pk]}
     form = TouchpointForm(
         request.POST if request.method == "POST" else None,
         customer=customer,
         initial=initial,
-        edits=touchpoint is not None,
+        record=touchpoint,
     )
     warnings: list[Any] = []
     if form.is_valid():
@@ -378,16 +365,12 @@ def decision_step_form(
     step, customer = _record_and_customer(records.STEP, customer_id, step_id)
     _allowed(request, records.STEP, customer)
     back = reverse("customer-detail", args=[customer.pk]) + records.STEP.anchor
-    if request.method == "POST" and "delete" in request.POST and step is not None:
-        records.STEP.delete_record(step)
-        return redirect(back)
-    initial = DecisionStepForm.initial_of(step) if step else {}
     form = DecisionStepForm(
-        request.POST if request.method == "POST" else None,
-        customer=customer,
-        initial=initial,
-        edits=step is not None,
+        request.POST if request.method == "POST" else None, customer=customer, record=step
     )
+    # A refused delete leaves errors on the form: it is shown again, not saved.
+    if _deleting(request, step) and form_delete_checked(form, records.STEP.delete_record):
+        return redirect(back)
     if form.is_valid():
 
         def write() -> str:
@@ -410,14 +393,14 @@ def tradition_form(
     tradition, customer = _record_and_customer(records.TRADITION, customer_id, tradition_id)
     _allowed(request, records.TRADITION, customer)
     back = reverse("customer-detail", args=[customer.pk]) + records.TRADITION.anchor
-    if request.method == "POST" and "delete" in request.POST and tradition is not None:
-        records.TRADITION.delete_record(tradition)
-        return redirect(back)
     form = TraditionForm(
         request.POST if request.method == "POST" else None,
         instance=tradition or Tradition(customer=customer),
         may_confirm=can_edit_customers(request.user),
     )
+    # A refused delete leaves errors on the form: it is shown again, not saved.
+    if _deleting(request, tradition) and form_delete_checked(form, records.TRADITION.delete_record):
+        return redirect(back)
     if form.is_valid():
 
         def write() -> str:
@@ -451,14 +434,16 @@ def local_tradition_form(
     elif code is None or countries.validate_country(code):
         raise Http404("No such country")
     back = reverse("country-detail", args=[code]) + "#local-title"
-    if request.method == "POST" and "delete" in request.POST and tradition is not None:
-        tradition_delete(tradition=tradition)
-        return redirect(back)
     form = LocalTraditionForm(
         request.POST if request.method == "POST" else None,
         instance=tradition or Tradition(country=code),
         may_confirm=True,
     )
+    # A refused delete leaves errors on the form: it is shown again, not saved.
+    if _deleting(request, tradition) and form_delete_checked(
+        form, lambda row: tradition_delete(tradition=row)
+    ):
+        return redirect(back)
     if form.is_valid():
 
         def write() -> str:
@@ -507,6 +492,11 @@ def _allowed(request: HttpRequest, record_type: Record, customer: Customer) -> N
         )
 
 
+def _deleting(request: HttpRequest, record: Any) -> bool:
+    """Whether the page's Delete button of a stored record was pressed."""
+    return request.method == "POST" and "delete" in request.POST and record is not None
+
+
 def _save_once(
     request: HttpRequest, form: GuardedForm, write: Callable[[], str], renamed: dict[str, str]
 ) -> HttpResponse | None:
@@ -537,11 +527,11 @@ def record_form(
     _allowed(request, record_type, customer)
     record = found or record_type.model(customer=customer)
     back = reverse("customer-detail", args=[customer.pk]) + record_type.anchor
-    if request.method == "POST" and "delete" in request.POST and found is not None:
-        record_type.delete_record(found)
-        return redirect(back)
     data = request.POST if request.method == "POST" else None
     form = RECORD_FORMS[kind](data, instance=record)
+    # A refused delete leaves errors on the form: it is shown again, not saved.
+    if _deleting(request, found) and form_delete_checked(form, record_type.delete_record):
+        return redirect(back)
     if form.is_valid():
 
         def write() -> str:

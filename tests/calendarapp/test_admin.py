@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from calendarapp.models import Plan
 from customers.models import Customer, CustomerChange, Interest
+from customers.services import person_save
 from tests import factories
+from tests.support import shown_form
 from traditions.models import LocalTradition
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +43,8 @@ def local_tradition() -> LocalTradition:
     return LocalTradition.objects.get(pk=tradition.pk)
 
 
-def admin_urls(customer, local_tradition) -> list[str]:
-    interest = customer.interests.get()
-    plan = factories.plan(
+def roadshow(customer) -> Plan:
+    return factories.plan(
         kind="event",
         title="Roadshow",
         start=datetime.date(2026, 5, 5),
@@ -51,6 +52,11 @@ def admin_urls(customer, local_tradition) -> list[str]:
         owner=customer.owner or User.objects.create_user("plan-owner"),
         customers=[customer],
     )
+
+
+def admin_urls(customer, local_tradition) -> list[str]:
+    interest = customer.interests.get()
+    plan = roadshow(customer)
     return [
         reverse("admin:index"),
         reverse("admin:customers_customer_changelist"),
@@ -512,10 +518,10 @@ def test_saving_a_customer_in_the_admin_keeps_the_change_in_its_history(
     customer_admin = django_admin.site._registry[Customer]
     rendered = customer_admin.get_form(request, retailer)(instance=retailer)
     data = {name: rendered[name].value() for name in rendered.fields}
-    form = customer_admin.get_form(request, retailer)(
-        {**{k: v for k, v in data.items() if v is not None}, "budget_close_month": 3},
-        instance=retailer,
-    )
+    # As the browser posts it: each field with the value it was shown with (its hidden initial).
+    shown = {k: v for k, v in data.items() if v is not None}
+    posted = {**shown, **{f"initial-{k}": v for k, v in shown.items()}, "budget_close_month": 3}
+    form = customer_admin.get_form(request, retailer)(posted, instance=retailer)
     assert form.is_valid(), form.errors
     Customer.objects.filter(pk=retailer.pk).update(notes="Said meanwhile by a colleague")
     customer_admin.save_model(request, form.save(commit=False), form, True)
@@ -528,3 +534,53 @@ def test_saving_a_customer_in_the_admin_keeps_the_change_in_its_history(
         "3",
         calendar_admin,
     )
+
+
+def _field(form: dict, suffix: str) -> str:
+    (name,) = [name for name in form if name.endswith(suffix) and not name.startswith("initial-")]
+    return name
+
+
+def _two_admins_save(client, url: str, first: dict, second: dict) -> None:
+    """Two admins open the change page, then each saves their own change (named by the
+    field's name or, inline, its name's end)."""
+    shown = [shown_form(client, url), shown_form(client, url)]
+    for form, change in zip(shown, (first, second), strict=True):
+        posted = {**form, **{_field(form, end): value for end, value in change.items()}}
+        assert client.post(url, posted).status_code == 302
+
+
+def test_two_admins_changing_different_fields_of_one_person_inline_keep_both(
+    admin_client, retailer
+):
+    person = person_save(customer=retailer, name="Mette", job_title="CFO")
+    url = reverse("admin:customers_customer_change", args=[retailer.pk])
+    _two_admins_save(admin_client, url, {"-0-job_title": "CEO"}, {"-0-phone": "+45 1234"})
+    person.refresh_from_db()
+    assert (person.job_title, person.phone) == ("CEO", "+45 1234")
+
+
+def test_two_admins_changing_different_fields_of_one_plan_keep_both(admin_client, retailer):
+    plan = roadshow(retailer)
+    url = reverse("admin:calendarapp_plan_change", args=[plan.pk])
+    _two_admins_save(admin_client, url, {"title": "Spring roadshow"}, {"notes": "Book the hall"})
+    plan.refresh_from_db()
+    assert (plan.title, plan.notes) == ("Spring roadshow", "Book the hall")
+
+
+def test_two_admins_changing_different_fields_of_one_local_tradition_keep_both(
+    admin_client, local_tradition
+):
+    url = reverse("admin:traditions_localtradition_change", args=[local_tradition.pk])
+    _two_admins_save(admin_client, url, {"title": "Efterårsferie"}, {"notes": "Schools closed"})
+    local_tradition.refresh_from_db()
+    assert (local_tradition.title, local_tradition.notes) == ("Efterårsferie", "Schools closed")
+
+
+def test_an_iso_week_changed_on_the_change_page_is_saved_as_the_rule(admin_client, local_tradition):
+    url = reverse("admin:traditions_localtradition_change", args=[local_tradition.pk])
+    shown = shown_form(admin_client, url)
+    moved = {**shown, "start": "2024-10-21", "end": "2024-10-25", "iso_week": "43"}
+    assert admin_client.post(url, moved).status_code == 302
+    local_tradition.refresh_from_db()
+    assert "BYWEEKNO=43" in str(recurrence.serialize(local_tradition.recurrence))

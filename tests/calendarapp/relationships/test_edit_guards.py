@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 
 from calendarapp.models import Plan
-from customers.models import Customer, Person, Touchpoint
+from customers.decisions import competitor_save, decision_step_save
+from customers.models import Competitor, Customer, DecisionStep, Person, Touchpoint
 from customers.services import person_save
 from tests import factories
-from tests.support import at_once, needs_postgresql
+from tests.support import at_once, needs_postgresql, shown_form
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,81 @@ def test_two_submits_of_one_touch_form_at_once_log_one_touch(sales_manager):
     assert first == second == (302, f"/customers/{customer.pk}")
     assert Touchpoint.objects.count() == 1
     assert datetime.date(2026, 6, 12) == Touchpoint.objects.get().date
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_edits_of_one_field_at_once_save_one_and_show_the_other_both_values(sales_manager):
+    needs_postgresql()
+    customer = factories.customer("Aarhus A/S", "DK", owner=sales_manager)
+    cfo = person_save(customer=customer, name="Mette", job_title="CFO")
+    clients, bodies = [], []
+    for title in ("CEO", "COO"):
+        client = Client()
+        client.force_login(sales_manager)
+        page = client.get(f"/people/{cfo.pk}").content.decode()
+        clients.append(client)
+        bodies.append(person_body(page, job_title=title))
+
+    def submit(index: int):
+        return lambda: clients[index].post(f"/people/{cfo.pk}", bodies[index])
+
+    responses = at_once(submit(0), submit(1))
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    shown = max(responses, key=lambda response: response.status_code)
+    cfo.refresh_from_db()
+    mine = "COO" if cfo.job_title == "CEO" else "CEO"
+    assert f"Saved by someone else meanwhile: {cfo.job_title}; yours: {mine}." in (
+        shown.content.decode()
+    )
+
+
+def test_a_delete_of_a_step_changed_since_the_page_was_shown_deletes_nothing_and_says_what(
+    sales_client, customer
+):
+    step = decision_step_save(customer=customer, title="Board", date=datetime.date(2027, 3, 12))
+    shown = shown_form(sales_client, f"/steps/{step.pk}")
+    decision_step_save(step=step, customer=customer, title="Board meeting")
+
+    refused = sales_client.post(f"/steps/{step.pk}", {**shown, "delete": "1"})
+
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Nothing was deleted: someone else changed this since you opened it" in text
+    assert "Changed by someone else meanwhile, now: Board meeting." in text
+    assert DecisionStep.objects.get().title == "Board meeting"
+    # Deleting again from the page as now shown deletes it.
+    again = {**shown, "version": hidden(text, "version"), "delete": "1"}
+    assert sales_client.post(f"/steps/{step.pk}", again).status_code == 302
+    assert not DecisionStep.objects.exists()
+
+
+def test_a_delete_of_a_record_unchanged_since_the_page_was_shown_deletes_it(sales_client, customer):
+    rival = competitor_save(customer=customer, name="Rival A/S")
+    shown = shown_form(sales_client, f"/competitors/{rival.pk}")
+    assert (
+        sales_client.post(f"/competitors/{rival.pk}", {**shown, "delete": "1"}).status_code == 302
+    )
+    assert not Competitor.objects.exists()
+
+
+def test_a_delete_of_a_record_changed_meanwhile_on_the_record_page_deletes_nothing(
+    sales_client, customer
+):
+    rival = competitor_save(customer=customer, name="Rival A/S")
+    shown = shown_form(sales_client, f"/competitors/{rival.pk}")
+    competitor_save(competitor=rival, customer=customer, name="Rival Group")
+
+    refused = sales_client.post(f"/competitors/{rival.pk}", {**shown, "delete": "1"})
+
+    assert refused.status_code == 400
+    assert "Changed by someone else meanwhile, now: Rival Group." in refused.content.decode()
+    assert Competitor.objects.get().name == "Rival Group"
+
+
+def test_a_delete_of_a_record_deleted_meanwhile_is_the_gone_page(sales_client, customer):
+    rival = competitor_save(customer=customer, name="Rival A/S")
+    shown = shown_form(sales_client, f"/competitors/{rival.pk}")
+    Competitor.objects.all().delete()
+    assert (
+        sales_client.post(f"/competitors/{rival.pk}", {**shown, "delete": "1"}).status_code == 404
+    )
