@@ -36,9 +36,7 @@ bench: $(INSTALLED)
 # gunicorn (4 workers) on 127.0.0.1 under 50 clients for LOADTEST_SECONDS (60) each: healthy, with
 # Redis hung, with the database hung and frozen. PostgreSQL at DATABASE_URL, else calendar_loadtest on
 # 127.0.0.1 (created when missing); figures in build/loadtest.json, server logs in build/.
-load# One pytest-xdist worker per core (at most 4), each with its own database and Redis database
-# (tests/settings.py); `--dist load` keeps pytest-django's order, transactional tests last, on each.
-test: $(INSTALLED)
+loadtest: $(INSTALLED)
 	mkdir -p build
 	DEBUG=0 SECRET_KEY=loadtest \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/calendar_loadtest} \

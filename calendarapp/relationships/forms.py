@@ -550,18 +550,20 @@ class TraditionForm(RecordForm, ModelForm):
             "day": _ordinal(start.day),
         }
         choices = [(key, said.format(**words)) for key, said in TRADITION_REPEATS.items()]
-        rule = dates.serialize_recurrence(instance.recurrence) if instance.pk else ""
-        current = [key for key in TRADITION_REPEATS if _rule_of(key, start) == rule]
-        initial = current[0] if instance.pk and current else "yearly"
-        if instance.pk and rule and not current:
+        initial = _repeat_of(instance, start)
+        if initial == "keep":
             # A rule the words cannot say (set in the admin or the API) stays unless changed.
+            rule = dates.serialize_recurrence(instance.recurrence)
             choices.append(("keep", f"As now: {rule}"))
-            initial = "keep"
         repeat = choice_field(self, "repeat")
         repeat.choices = choices
         repeat.initial = initial
         # How it repeats right after its first days.
         self.order_fields(["kind", "title", "start", "end", "repeat", "confirm_often"])
+
+    def initial_of(self, row: Any) -> dict[str, Any]:
+        # "Repeats" is said from the stored rule, so a rule someone else changed is named too.
+        return {**super().initial_of(row), "repeat": _repeat_of(row, row.start)}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
@@ -592,6 +594,15 @@ class LocalTraditionForm(TraditionForm):
 
     class Meta(TraditionForm.Meta):
         fields = ["subdivision", *TraditionForm.Meta.fields]
+
+
+def _repeat_of(tradition: Tradition, start: datetime.date) -> str:
+    """How a tradition repeats in the words of `TRADITION_REPEATS` ("keep": none says it)."""
+    if not tradition.pk:
+        return "yearly"
+    rule = dates.serialize_recurrence(tradition.recurrence)
+    said = [key for key in TRADITION_REPEATS if _rule_of(key, start) == rule]
+    return said[0] if said else ("keep" if rule else "yearly")
 
 
 def _ordinal(day: int) -> str:

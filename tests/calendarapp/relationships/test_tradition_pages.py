@@ -186,3 +186,26 @@ def test_two_people_editing_one_tradition_on_the_page_each_keep_their_change(
     assert (
         serialize_recurrence(tradition.recurrence) == "RRULE:FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=19"
     )
+
+
+def test_a_repeat_changed_by_someone_else_meanwhile_is_shown_not_overwritten(
+    sales_client, customer
+):
+    created = sales_client.post(
+        f"/customers/{customer.pk}/traditions/new", {**VACATION, "repeat": "yearly"}
+    )
+    assert created.status_code == 302
+    tradition = Tradition.objects.get()
+    first = shown_form(sales_client, f"/traditions/{tradition.pk}")
+    second = shown_form(sales_client, f"/traditions/{tradition.pk}")
+    assert (
+        sales_client.post(f"/traditions/{tradition.pk}", {**first, "repeat": "once"}).status_code
+        == 302
+    )
+
+    response = sales_client.post(f"/traditions/{tradition.pk}", {**second, "repeat": "week"})
+
+    assert response.status_code == 400
+    assert "Saved by someone else meanwhile: Once; yours: Every year, " in response.content.decode()
+    tradition.refresh_from_db()
+    assert serialize_recurrence(tradition.recurrence) == ""
