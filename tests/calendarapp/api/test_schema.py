@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from calendarapp.accounts.tokens import api_token_create
 from calendarapp.api.serializers import START_WITH_END
 from calendarapp.imports import ics
-from calendarapp.lib.validation import END_BEFORE_START, ISO_DATE, MAX_ID, NOT_BLANK
+from calendarapp.lib.validation import END_BEFORE_START, ISO_DATE, MAX_ID, NOT_BLANK, SPAN_TOO_LONG
 from calendarapp.wsgi import application
 from tests import factories
 
@@ -180,6 +180,7 @@ CROSS_FIELD_RULES = (
     "A touch is today or earlier",
     "Give the date to follow up or to ask again.",
     START_WITH_END,
+    SPAN_TOO_LONG,
     "The season ends fewer weeks before the budget close than it starts.",
     # A touch's `people_updates` name people of its customer by id with any of their fields, as
     # the field's description says: checked as /api/people checks them, not by the schema.
