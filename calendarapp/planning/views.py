@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from calendarapp.lib import dates
+from calendarapp.lib.forms import VERSION
 from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.lib.names import display_name
 from calendarapp.models import Plan, PlanStatus
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
-from calendarapp.once import form_save_once
+from calendarapp.once import form_delete_checked, form_save_once
 from calendarapp.planning.check import check_plans
 from calendarapp.planning.drafts import draft_from_plan, draft_of
 from calendarapp.planning.forms import PlanForm, SearchRangeForm
@@ -117,10 +118,23 @@ def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
 @require_POST
 @calendar_reader_required
 def plan_delete_view(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Delete a plan (its owner or a calendar admin) and go back to My plans."""
+    """Delete a plan (its owner or a calendar admin) and go back to My plans; unless someone
+    else changed it since the page with the button was shown (its version): then back to it."""
     plan = _editable_plan(request, plan_id)
     title = plan.title
-    plan_delete(plan=plan)
+    form = PlanForm({VERSION: request.POST.get(VERSION, "")}, instance=plan)
+    if not form_delete_checked(form, lambda row: plan_delete(plan=row)):
+        # The form says what changed: its own message, and each changed field's value now
+        # (its other errors are only the fields this one-button form does not post).
+        said = [*form.non_field_errors()] + [
+            f"{form.fields[name].label}: {error}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+            for error in errors
+            if "meanwhile" in error
+        ]
+        messages.error(request, " ".join(said))
+        return redirect("plan-edit", plan.pk)
     messages.success(request, f"Deleted “{title}”.")
     return redirect("plan-list")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ import time_machine
 from calendarapp.models import Plan, PlanStatus
 from calendarapp.planning.check import check_plan
 from calendarapp.planning.drafts import Draft
+from calendarapp.planning.services import plan_save
 from customers.models import Customer, Interest
 from tests import factories
 
@@ -171,6 +173,32 @@ def test_delete_removes_the_plan_and_only_its_owner_or_an_admin_may(
 
     assert list(Plan.objects.all()) == [theirs]
     assert "Deleted “Autumn seminar”" in response.content.decode()
+
+
+def _delete_version(client, plan: Plan) -> str:
+    page = client.get(f"/plans/{plan.pk}").content.decode()
+    form = re.search(rf'action="/plans/{plan.pk}/delete".*?</form>', page, re.S)
+    assert form, "the plan page has its delete button"
+    version = re.search(r'name="version" value="([^"]+)"', form.group(0))
+    assert version, "the delete button carries the plan's version"
+    return version.group(1)
+
+
+def test_a_plan_changed_since_its_page_was_shown_is_not_deleted(sales_client, sales_manager, danes):
+    plan = seminar(sales_manager)
+    version = _delete_version(sales_client, plan)
+    plan_save(plan=plan, owner=sales_manager, title="Autumn seminar, moved indoors")
+
+    response = sales_client.post(f"/plans/{plan.pk}/delete", {"version": version}, follow=True)
+
+    assert Plan.objects.filter(pk=plan.pk).exists()
+    text = response.content.decode()
+    assert "Nothing was deleted" in text
+    assert "Autumn seminar, moved indoors" in text
+    # The page shown again carries the version now: deleting from it goes ahead.
+    again = _delete_version(sales_client, plan)
+    assert sales_client.post(f"/plans/{plan.pk}/delete", {"version": again}).status_code == 302
+    assert not Plan.objects.filter(pk=plan.pk).exists()
 
 
 def test_duplicate_makes_a_draft_copy_with_the_same_audience(sales_client, sales_manager, danes):
