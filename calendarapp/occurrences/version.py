@@ -224,17 +224,27 @@ def changes_since(mark: ChangeMark) -> tuple[Changes, ChangeMark]:
     return Changes(frozenset(customers), frozenset(countries), plans_changed), new_mark
 
 
+# How far back a row committing late still changes `data_version`: a transaction would have to
+# stay open while this many later changes commit to be missed.
+LATE_COMMIT_IDS = 10_000
+
+
 def data_version() -> DataVersion:
     """The log's newest row, and each source's own version: a fingerprint of it all.
 
-    On PostgreSQL a row may commit after a newer one, so the oldest transaction still
-    running counts too: when it ends, the fingerprint changes.
+    On PostgreSQL a row may commit after a newer one, so how many of the newest
+    `LATE_COMMIT_IDS` ids are committed counts too: a late commit among them changes it. (The
+    oldest running transaction would say it as well, but it is the whole server's: it moves
+    with every unrelated transaction, and no feed would ever answer 304.)
     """
-    postgresql = connection.vendor == "postgresql"
-    xmin = "pg_snapshot_xmin(pg_current_snapshot())::text" if postgresql else "''"
+    late = (
+        f"(SELECT count(*) FROM {CHANGE_LOG_TABLE} WHERE id > newest.id - {LATE_COMMIT_IDS})"
+        if connection.vendor == "postgresql"
+        else "''"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, token, changed_at, {xmin} FROM {CHANGE_LOG_TABLE} "  # noqa: S608 - constants
+            f"SELECT id, token, changed_at, {late} FROM {CHANGE_LOG_TABLE} AS newest "  # noqa: S608 - constants
             "ORDER BY id DESC LIMIT 1"
         )
         row = cursor.fetchone()
