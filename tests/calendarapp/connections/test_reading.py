@@ -66,6 +66,29 @@ def test_a_weekly_meeting_shows_its_days_without_the_exdate_and_with_the_moved_o
     assert len({(e.uid, e.occurrence) for e in weekly}) == 7
 
 
+def test_a_meeting_that_began_before_the_window_or_moved_across_its_edge_is_read_where_it_is(
+    transport, export
+):
+    served = transport(export("google"))
+    uid = "4k9v3s0m1hq2d8r5t7n6c0b1jg@google.com"
+
+    def weekly(start, end):
+        return [local(e.start) for e in read(served, start=start, end=end) if e.uid == uid]
+
+    november = datetime.datetime(2026, 11, 1, tzinfo=CPH)
+    assert weekly(november, DECEMBER) == [
+        "Mon 02 Nov 10:00",
+        "Mon 09 Nov 10:00",
+        "Mon 16 Nov 10:00",
+        "Mon 23 Nov 10:00",
+    ]
+    # The 26 Oct meeting moved to the 27th: not on the Monday, found on the Tuesday.
+    monday = datetime.datetime(2026, 10, 26, tzinfo=CPH)
+    tuesday = datetime.datetime(2026, 10, 27, tzinfo=CPH)
+    assert weekly(monday, tuesday) == []
+    assert weekly(tuesday, tuesday + datetime.timedelta(days=1)) == ["Tue 27 Oct 14:00"]
+
+
 def test_both_transports_give_the_same_events_and_keys(site, caldav_server, export):
     text = export("google")
     plain = read({"url": site.put("/google.ics", text.encode())})
@@ -298,6 +321,22 @@ def test_a_server_that_never_answers_is_given_up_on_within_the_time_limit(site, 
     assert time.monotonic() - started < 4
     assert error.field == "url"
     assert "did not send the calendar within 1 s" in error.message
+
+
+@pytest.mark.parametrize(
+    "login", [{}, {"username": "sam", "password": "pw"}], ids=["ical", "caldav"]
+)
+def test_a_server_that_trickles_header_lines_is_cut_at_the_time_limit(site, settings, login):
+    """Each read comes within the socket timeout, so only the whole exchange's deadline ends it."""
+    settings.ICS_IMPORT_TIMEOUT_SECONDS = 1
+    url = site.put("/drip/", b"", header_trickle=0.2)
+    started = time.monotonic()
+    error = unreadable(url=url, **login)
+    assert time.monotonic() - started < 4
+    assert (error.field, error.message) == (
+        "url",
+        "The server did not send the calendar within 1 s (the limit is ICS_IMPORT_TIMEOUT_SECONDS).",
+    )
 
 
 @pytest.mark.parametrize(
