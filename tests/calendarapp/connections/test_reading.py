@@ -261,6 +261,59 @@ def test_a_daily_meeting_shows_every_day_whose_half_hour_touches_the_window(site
     assert all(e.end - e.start == datetime.timedelta(minutes=30) for e in events)
 
 
+ROMANCE = """BEGIN:VTIMEZONE\r
+TZID:Romance Standard Time\r
+BEGIN:STANDARD\r
+DTSTART:16010101T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:16010101T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
+END:DAYLIGHT\r
+END:VTIMEZONE"""
+
+
+@pytest.mark.parametrize("zone", ["Europe/Copenhagen", "Romance Standard Time"])
+def test_meetings_repeating_for_years_keep_their_days_and_hour_in_this_window(site, zone):
+    """A stand-up every weekday since 2009 and a fortnightly review since 2015, read in a window
+    across the change to summer time (28 Mar 2027), with one stand-up cancelled (EXDATE)."""
+    text = wrap(
+        ROMANCE,
+        f"UID:standup\r\nDTSTART;TZID={zone}:20090105T091500\r\n"
+        f"DTEND;TZID={zone}:20090105T093000\r\nRRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR\r\n"
+        f"EXDATE;TZID={zone}:20270330T091500\r\nSUMMARY:Stand-up",
+        f"UID:review\r\nDTSTART;TZID={zone}:20150106T140000\r\n"
+        f"DTEND;TZID={zone}:20150106T150000\r\nRRULE:FREQ=WEEKLY;INTERVAL=2\r\n"
+        "SUMMARY:Review",
+    )
+    start = datetime.datetime(2027, 3, 22, tzinfo=CPH)
+    events = read(
+        {"url": site.put("/years.ics", text.encode())},
+        start=start,
+        end=start + datetime.timedelta(days=14),
+    )
+    assert [local(e.start) for e in titled(events, "Stand-up")] == [
+        "Mon 22 Mar 09:15",
+        "Tue 23 Mar 09:15",
+        "Wed 24 Mar 09:15",
+        "Thu 25 Mar 09:15",
+        "Fri 26 Mar 09:15",
+        "Mon 29 Mar 09:15",
+        "Wed 31 Mar 09:15",
+        "Thu 01 Apr 09:15",
+        "Fri 02 Apr 09:15",
+    ]
+    assert all(e.end - e.start == datetime.timedelta(minutes=15) for e in events[:3])
+    # 6 Jan 2015 was a Tuesday: 30 Mar 2027 is its 319th fortnight (23 Mar is not one).
+    assert [local(e.start) for e in titled(events, "Review")] == ["Tue 30 Mar 14:00"]
+    assert titled(events, "Review")[0].occurrence == "2027-03-30T12:00:00+00:00"
+
+
 # A calendar that cannot be read ------------------------------------------------------------
 
 
