@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db.models import Q, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -32,9 +33,9 @@ def load(scope: Scope) -> list[Occurrence]:
     return _expanded(scope, selected, scope.regions)
 
 
-def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occurrence]:
-    start, end = scope.start, scope.end
-    rows = (
+def rows_between(selected: Q, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    """The `selected` traditions that can touch `start`..`end`, as the values `load` reads."""
+    return (
         Tradition.objects.filter(selected, start__lte=end)
         .order_by()  # the stream sorts occurrences itself; sorting rows costs the database
         # A one-off that ended before the window cannot touch it; recurring ones may.
@@ -61,6 +62,10 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             "blocks_events",
         )
     )
+
+
+def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occurrence]:
+    start, end = scope.start, scope.end
     found = []
     expansions: dict[tuple[str, str, str], list[tuple[datetime.date, datetime.date, str]]] = {}
     local_zone = timezone.get_default_timezone()
@@ -77,7 +82,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
         lead,
         updated,
         blocks_events,
-    ) in fetch_rows(rows):
+    ) in fetch_rows(rows_between(selected, start, end)):
         if customer_id is None and (country, subdivision) not in regions:
             continue  # a local tradition of another subdivision of a country in scope
         # Many traditions share a rule and dates (every retailer's Christmas rush).
