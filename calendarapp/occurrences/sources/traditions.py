@@ -66,9 +66,12 @@ def rows_between(selected: Q, start: datetime.date, end: datetime.date) -> Query
 
 def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occurrence]:
     start, end = scope.start, scope.end
-    found = []
+    found: list[Occurrence] = []
     expansions: dict[tuple[str, str, str], list[tuple[datetime.date, datetime.date, str]]] = {}
     local_zone = timezone.get_default_timezone()
+    # Local names: the loop below runs once per occurrence, tens of thousands a call.
+    append = found.append
+    occurrence = Occurrence
     for (
         pk,
         customer_id,
@@ -92,7 +95,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             if rule and ("DATE:" in rule or "UNTIL=" in rule):
                 rule = dates.with_local_instants(rule, local_zone)
             spans = expansions[key] = [
-                (day, last_day, day.isoformat())
+                (day, last_day, f"-{day.isoformat()}")
                 for day, last_day in dates.expand(
                     rule or "",
                     datetime.date.fromisoformat(first_start),
@@ -103,9 +106,9 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             ]
         for day, last_day, day_text in spans:
             # Positional: keyword arguments cost measurably at tens of thousands a call.
-            found.append(
-                Occurrence(
-                    f"tradition-{pk}-{day_text}",
+            append(
+                occurrence(
+                    f"tradition-{pk}{day_text}",
                     day,
                     last_day,
                     kind,
