@@ -570,7 +570,8 @@ def _regions(customers: Iterable[CustomerRef], countries: Iterable[str]) -> froz
     """The customers' regions, and each whole country with every subdivision."""
     regions: set[Region] = set()
     for customer in customers:
-        regions |= {(customer.country, ""), (customer.country, customer.subdivision)}
+        regions.add((customer.country, ""))
+        regions.add((customer.country, customer.subdivision))
     for country in countries:
         regions.add((country, ""))
         regions |= {(country, subdivision) for subdivision in subdivision_names(country)}
