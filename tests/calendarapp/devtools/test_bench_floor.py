@@ -65,7 +65,3 @@ def test_the_floor_counts_as_many_dated_items_as_the_stream_has_occurrences(
     with django_assert_max_num_queries(9):
         counted = bench_floor.floor_dates(*window)
     assert counted == len(calendar.occurrences)
-
-
-def test_the_floor_ratio_is_a_positive_number(bench_data_with_every_source):
-    assert bench_floor.expand_floor_ratio(bench.BenchData([])) > 0
