@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from calendarapp.models import Plan, PlanKind, PlanStatus
 from calendarapp.occurrences.audience import Audience
-from calendarapp.occurrences.scope import OccurrenceSource, Scope
+from calendarapp.occurrences.scope import OccurrenceSource, Scope, fetch_rows
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Interest
 
@@ -23,15 +23,20 @@ def load(scope: Scope) -> list[Occurrence]:
     plans = Plan.objects.filter(start__lte=scope.end, end__gte=scope.start).exclude(
         status=PlanStatus.CANCELLED
     )
+    # Plain integer pairs: read without Django's row iterator (`fetch_rows`).
     plan_customers: dict[int, list[int]] = defaultdict(list)
-    for plan_id, customer_id in Plan.customers.through.objects.filter(
-        plan__in=plans.values("id")
-    ).values_list("plan_id", "customer_id"):
+    for plan_id, customer_id in fetch_rows(
+        Plan.customers.through.objects.filter(plan__in=plans.values("id")).values_list(
+            "plan_id", "customer_id"
+        )
+    ):
         plan_customers[plan_id].append(customer_id)
     plan_interests: dict[int, list[int]] = defaultdict(list)
-    for plan_id, interest_id in Plan.interests.through.objects.filter(
-        plan__in=plans.values("id")
-    ).values_list("plan_id", "interest_id"):
+    for plan_id, interest_id in fetch_rows(
+        Plan.interests.through.objects.filter(plan__in=plans.values("id")).values_list(
+            "plan_id", "interest_id"
+        )
+    ):
         plan_interests[plan_id].append(interest_id)
     found = []
     for pk, kind, title, first, last, countries, updated in plans.values_list(

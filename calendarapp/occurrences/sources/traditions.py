@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db.models import Q, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -32,9 +33,9 @@ def load(scope: Scope) -> list[Occurrence]:
     return _expanded(scope, selected, scope.regions)
 
 
-def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occurrence]:
-    start, end = scope.start, scope.end
-    rows = (
+def rows_between(selected: Q, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    """The `selected` traditions that can touch `start`..`end`, as the values `load` reads."""
+    return (
         Tradition.objects.filter(selected, start__lte=end)
         .order_by()  # the stream sorts occurrences itself; sorting rows costs the database
         # A one-off that ended before the window cannot touch it; recurring ones may.
@@ -61,9 +62,16 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             "blocks_events",
         )
     )
-    found = []
+
+
+def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occurrence]:
+    start, end = scope.start, scope.end
+    found: list[Occurrence] = []
     expansions: dict[tuple[str, str, str], list[tuple[datetime.date, datetime.date, str]]] = {}
     local_zone = timezone.get_default_timezone()
+    # Local names: the loop below runs once per occurrence, tens of thousands a call.
+    append = found.append
+    occurrence = Occurrence
     for (
         pk,
         customer_id,
@@ -77,7 +85,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
         lead,
         updated,
         blocks_events,
-    ) in fetch_rows(rows):
+    ) in fetch_rows(rows_between(selected, start, end)):
         if customer_id is None and (country, subdivision) not in regions:
             continue  # a local tradition of another subdivision of a country in scope
         # Many traditions share a rule and dates (every retailer's Christmas rush).
@@ -87,7 +95,7 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             if rule and ("DATE:" in rule or "UNTIL=" in rule):
                 rule = dates.with_local_instants(rule, local_zone)
             spans = expansions[key] = [
-                (day, last_day, day.isoformat())
+                (day, last_day, f"-{day.isoformat()}")
                 for day, last_day in dates.expand(
                     rule or "",
                     datetime.date.fromisoformat(first_start),
@@ -98,9 +106,9 @@ def _expanded(scope: Scope, selected: Q, regions: frozenset[Region]) -> list[Occ
             ]
         for day, last_day, day_text in spans:
             # Positional: keyword arguments cost measurably at tens of thousands a call.
-            found.append(
-                Occurrence(
-                    f"tradition-{pk}-{day_text}",
+            append(
+                occurrence(
+                    f"tradition-{pk}{day_text}",
                     day,
                     last_day,
                     kind,

@@ -64,6 +64,7 @@ def test_every_figure_runs_on_a_small_data_set(db, small_sizes):
                 results[name] = function(data)
     assert set(results) >= {
         "expand_year_all_ms",
+        "expand_floor_ratio",
         "queries_expand_year",
         "check_plan_all_ms",
         "check_plan_warm_ms",
