@@ -118,7 +118,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class MeetingAttendeeInline(admin.TabularInline):
     model = MeetingAttendee
-    fields = readonly_fields = ["email", "name"]
+    fields = readonly_fields = ("email", "name")
     extra = 0
     can_delete = False
 
