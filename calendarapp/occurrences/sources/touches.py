@@ -329,7 +329,7 @@ def _local_day(text: str) -> datetime.date:
     return timezone.localdate(moment)
 
 
-SOURCE = OccurrenceSource(
+SOURCE: OccurrenceSource = OccurrenceSource(
     name=NAME,
     prefix="touch",
     kinds=frozenset({TOUCH_DUE}),
