@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
-from calendarapp.lib import cadence, countries, dates, evidence, renewals
+from calendarapp.lib import cadence, countries, dates, email_domains, evidence, renewals
 from calendarapp.lib.validation import validate_calendar_date, validate_month
 
 
@@ -82,6 +82,13 @@ class Customer(models.Model):
         verbose_name="strategy season ends (weeks before the budget close)",
         help_text="By this many weeks before the budget close, the strategy is set.",
     )
+    email_domains = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name="email domains",
+        help_text="The customer's own email domains, such as acme.com: whoever writes from"
+        " them is the customer's (calendar attendees). Not free mail, not ours.",
+    )
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,7 +139,7 @@ class Customer(models.Model):
         return reverse("customer-detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | list[str]] = {}
         if error := countries.validate_country(self.country):
             errors["country"] = error
         elif error := countries.validate_subdivision(self.country, self.subdivision):
@@ -146,6 +153,10 @@ class Customer(models.Model):
                 )
         elif "country" not in errors:
             self.timezone = countries.default_timezone(self.country)
+        try:
+            self.email_domains = email_domains.clean_email_domains(self.email_domains)
+        except ValidationError as error:
+            errors["email_domains"] = error.messages
         if (
             self.strategy_weeks_before_start is not None
             and self.strategy_weeks_before_end is not None
@@ -909,6 +920,7 @@ CUSTOMER_FIELDS = (
     "contact_every_days",
     "strategy_weeks_before_start",
     "strategy_weeks_before_end",
+    "email_domains",
     "notes",
     "active",
 )
