@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from recurrence.fields import RecurrenceField
@@ -316,6 +317,10 @@ class Person(models.Model):
                 name="person_left_after_started",
                 violation_error_message="A person cannot leave before they started.",
             ),
+        ]
+        indexes = [
+            # A calendar sync finds the people among a meeting's attendees by email, any case.
+            models.Index(Lower("email"), name="person_email_lower_idx"),
         ]
 
     def __str__(self) -> str:
