@@ -380,6 +380,11 @@ class Channel(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class TouchSource(models.TextChoices):
+    MANUAL = "manual", "Logged by hand"
+    CALENDAR = "calendar", "From a calendar"
+
+
 class Outcome(models.TextChoices):
     NONE = "none", "Nothing to follow up"
     FOLLOW_UP = "follow_up", "Follow up on a date"
@@ -432,6 +437,12 @@ class Touchpoint(models.Model):
         blank=True,
         validators=[validate_calendar_date],
         help_text="For a follow-up, or when to ask again after a not now.",
+    )
+    source = models.CharField(
+        max_length=10,
+        choices=TouchSource.choices,
+        default=TouchSource.MANUAL,
+        help_text="Logged by hand, or by a calendar sync from a meeting.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
