@@ -454,6 +454,7 @@ class OnceKey(models.Model):
 
 
 # Users' own calendars and the meetings read from them (calendarapp/models/calendars.py).
+from calendarapp.models.calendars import AttendeeDismissal as AttendeeDismissal  # noqa: E402
 from calendarapp.models.calendars import BookedMeeting as BookedMeeting  # noqa: E402
 from calendarapp.models.calendars import CalendarConnection as CalendarConnection  # noqa: E402
 from calendarapp.models.calendars import CalendarMeeting as CalendarMeeting  # noqa: E402

@@ -173,3 +173,40 @@ class BookedMeeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.customer.get_absolute_url()
+
+
+class AttendeeDismissal(models.Model):
+    """An attendee suggestion someone dismissed ("not one of theirs"): not offered again
+    for that customer, to anyone (the customer's people are the team's)."""
+
+    email = models.EmailField(help_text="Lower case.")
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="attendee_dismissals",
+        db_index=False,  # attendeedismissal_once starts with the customer and serves its lookups
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who dismissed it; empty for a removed user.",
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dismissed attendee suggestion"
+        ordering = ["-dismissed_at", "id"]
+        constraints = [
+            # One a customer and address: a double click dismisses once. The suggestions read
+            # the customers' dismissals by customer through it.
+            models.UniqueConstraint(fields=["customer", "email"], name="attendeedismissal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} is not of {self.customer}"
+
+    def get_absolute_url(self) -> str:
+        return self.customer.get_absolute_url()

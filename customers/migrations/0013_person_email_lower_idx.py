@@ -1,13 +1,10 @@
-# After both 0011s (touchpoint source, customers' email domains), which came on two branches.
-
 import django.db.models.functions.text
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0011_customer_email_domains"),
-        ("customers", "0011_touchpoint_source"),
+        ("customers", "0012_customer_email_domains"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0010_touchpoint_newest_first_idx'),
+        ('customers', '0011_touchpoint_source'),
     ]
 
     operations = [
