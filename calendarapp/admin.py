@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from calendarapp.accounts.tokens import api_token_revoke, status_of
 from calendarapp.lib.admin import ChangedFieldsAdmin, ChangedFieldsModelForm
-from calendarapp.models import ApiToken, Plan
+from calendarapp.models import ApiToken, BookedMeeting, CalendarMeeting, MeetingAttendee, Plan
 from calendarapp.planning.services import audience_error
 from calendarapp.roles import can_edit_customers, can_edit_plan
 
@@ -98,3 +98,63 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # revoked tokens stay listed: who had access, and until when
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only a calendar sync writes: admins look, nobody adds, changes or deletes."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Calendar connections are not registered: a connection (and its secrets) is its owner's alone.
+
+
+class MeetingAttendeeInline(admin.TabularInline):
+    model = MeetingAttendee
+    fields = readonly_fields = ("email", "name")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CalendarMeeting)
+class CalendarMeetingAdmin(ReadOnlyAdmin):
+    """Meetings read from the team's calendars, each one touch; to check what a sync logged."""
+
+    list_display = ["customer", "start", "summary", "gone", "synced_at"]
+    list_filter = ["gone"]
+    search_fields = ["customer__name", "summary", "uid"]
+    date_hierarchy = "start"
+    list_select_related = ["customer"]
+    fields = [
+        "customer",
+        "start",
+        "summary",
+        "touchpoint",
+        "uid",
+        "occurrence",
+        "synced_at",
+        "gone",
+    ]
+    inlines = [MeetingAttendeeInline]
+
+
+@admin.register(BookedMeeting)
+class BookedMeetingAdmin(ReadOnlyAdmin):
+    """Future meetings with customers found in the team's calendars."""
+
+    list_display = ["customer", "start", "end", "channel", "summary"]
+    list_filter = ["channel"]
+    search_fields = ["customer__name", "summary", "uid"]
+    date_hierarchy = "start"
+    list_select_related = ["customer"]
+    fields = ["customer", "start", "end", "channel", "summary", "uid", "occurrence"]

@@ -8,10 +8,16 @@ from collections.abc import Iterable
 import recurrence
 from django.contrib.auth.models import Group, User
 
-from calendarapp.models import Plan
+from calendarapp.models import (
+    BookedMeeting,
+    CalendarConnection,
+    CalendarMeeting,
+    MeetingAttendee,
+    Plan,
+)
 from calendarapp.planning.services import plan_save
 from customers.interests import customer_interest_save
-from customers.models import Contract, Customer, CustomerInterest, Interest
+from customers.models import Contract, Customer, CustomerInterest, Interest, Touchpoint
 from traditions.models import Tradition
 
 PASSWORD = "pw-for-tests-only"
@@ -106,3 +112,48 @@ def plan(
 def interest(customer: Customer, name: str, **fields) -> CustomerInterest:
     """Evidence that `customer` cares about `name`, noted through `customer_interest_save`."""
     return customer_interest_save(customer=customer, interest=name, **fields)
+
+
+def connection(owner: User, name: str = "Work", **fields) -> CalendarConnection:
+    """One of `owner`'s calendars (a secret iCal address)."""
+    fields.setdefault("url", "https://calendar.example.com/ical/secret-0001/basic.ics")
+    return CalendarConnection.objects.create(owner=owner, name=name, **fields)
+
+
+def calendar_meeting(
+    customer: Customer,
+    start: datetime.datetime,
+    *attendees: tuple[str, str],
+    uid: str = "",
+    touchpoint: Touchpoint | None = None,
+) -> CalendarMeeting:
+    """A meeting a sync logged for `customer`, with its external attendees (email, name)."""
+    meeting = CalendarMeeting.objects.create(
+        uid=uid or f"meeting-{customer.pk}-{start.isoformat()}@example.com",
+        occurrence=start.isoformat(),
+        customer=customer,
+        touchpoint=touchpoint,
+        start=start,
+        summary="Meeting",
+        synced_at=start,
+    )
+    MeetingAttendee.objects.bulk_create(
+        MeetingAttendee(meeting=meeting, email=email, name=name) for email, name in attendees
+    )
+    return meeting
+
+
+def booked_meeting(
+    customer: Customer, start: datetime.datetime, summary: str = "Review", **fields
+) -> BookedMeeting:
+    """A future meeting with `customer` in a calendar."""
+    fields.setdefault("end", start + datetime.timedelta(hours=1))
+    fields.setdefault("channel", "video")
+    return BookedMeeting.objects.create(
+        uid=f"booked-{customer.pk}-{start.isoformat()}@example.com",
+        occurrence=start.isoformat(),
+        customer=customer,
+        start=start,
+        summary=summary,
+        **fields,
+    )

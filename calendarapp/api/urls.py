@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from calendarapp.api import records, schema, views  # noqa: F401 (schema registers its extensions)
 from calendarapp.api.ics_sources import IcsSourceList
 from calendarapp.api.records import RecordDetail, RecordList
+from calendarapp.api.suggestions import AttendeeSuggestionDismiss, AttendeeSuggestionList
 from calendarapp.api.today import Today, TodayItemDone, TodayItemSnooze, TodayItemUndo
 
 # Every record kept about a customer: its list and its one, by the generic pair of views.
@@ -106,6 +107,16 @@ urlpatterns = [
             ("snooze", TodayItemSnooze),
             ("undo", TodayItemUndo),
         )
+    ),
+    path(
+        "attendee-suggestions",
+        login_not_required(AttendeeSuggestionList.as_view()),
+        name="api-attendee-suggestions",
+    ),
+    path(
+        "attendee-suggestions/dismiss",
+        login_not_required(AttendeeSuggestionDismiss.as_view()),
+        name="api-attendee-suggestions-dismiss",
     ),
     path("plans", login_not_required(views.PlanList.as_view()), name="api-plans"),
     path("plans/check", login_not_required(views.PlanCheck.as_view()), name="api-plan-check"),

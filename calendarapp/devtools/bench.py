@@ -513,6 +513,7 @@ def timeline_page_queries(data: BenchData) -> float:
 # The feed and reminder figures live with their code; importing a module registers them.
 from calendarapp.devtools import (  # noqa: E402, F401, I001
     bench_api,
+    bench_calendars,
     bench_feeds,
     bench_floor,
     bench_fresh,

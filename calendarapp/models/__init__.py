@@ -1,4 +1,5 @@
-"""What we plan, and the personal tokens that let programs act for a user."""
+"""What we plan, the personal tokens that let programs act for a user, and (re-exported from
+`calendarapp.models.calendars`) users' own calendars and the meetings read from them."""
 
 from __future__ import annotations
 
@@ -450,3 +451,12 @@ class OnceKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of {self.user}"
+
+
+# Users' own calendars and the meetings read from them (calendarapp/models/calendars.py).
+from calendarapp.models.calendars import AttendeeDismissal as AttendeeDismissal  # noqa: E402
+from calendarapp.models.calendars import BookedMeeting as BookedMeeting  # noqa: E402
+from calendarapp.models.calendars import CalendarConnection as CalendarConnection  # noqa: E402
+from calendarapp.models.calendars import CalendarMeeting as CalendarMeeting  # noqa: E402
+from calendarapp.models.calendars import ConnectionStatus as ConnectionStatus  # noqa: E402
+from calendarapp.models.calendars import MeetingAttendee as MeetingAttendee  # noqa: E402
