@@ -30,7 +30,7 @@ test: $(INSTALLED)
 # else a throwaway SQLite file under build/; kept between runs so the data set is built once.
 bench: $(INSTALLED)
 	mkdir -p build
-	DEBUG=0 SECRET_KEY=bench DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/build/bench.sqlite3} \
+	DEBUG=0 SECRET_KEY=bench CALENDAR_SECRETS_KEY=bench DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/build/bench.sqlite3} \
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # gunicorn (4 workers) on 127.0.0.1 under 50 clients for LOADTEST_SECONDS (60) each: healthy, with
@@ -38,7 +38,7 @@ bench: $(INSTALLED)
 # 127.0.0.1 (created when missing); figures in build/loadtest.json, server logs in build/.
 loadtest: $(INSTALLED)
 	mkdir -p build
-	DEBUG=0 SECRET_KEY=loadtest \
+	DEBUG=0 SECRET_KEY=loadtest CALENDAR_SECRETS_KEY=loadtest \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/calendar_loadtest} \
 		$(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
 

@@ -66,6 +66,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_secret(name: str) -> str:
+    """A secret from `name`, or from the file `name`_FILE names (Docker and systemd secrets)."""
+    value, path = env_str(name), env_str(f"{name}_FILE")
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    if not path:
+        return value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        message = f"{name}_FILE names {path}, which cannot be read: {error}"
+        raise ImproperlyConfigured(message) from None
+
+
 def env_days(name: str, default: str) -> dict[str, int]:
     """`name=days` pairs, comma-separated, e.g. `event=28,webinar=14`."""
     found = {}
@@ -83,6 +97,19 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-for-debug"
+# Keys that encrypt the calendar addresses and passwords the sales managers connect
+# (calendarapp/lib/secrets.py), comma-separated: the first encrypts, every one decrypts, so a
+# new key goes first and an old one may leave once every stored secret is saved again.
+# Only in debug mode does it fall back to SECRET_KEY (the tests set their own).
+CALENDAR_SECRETS_KEY = [key.strip() for key in env_secret("CALENDAR_SECRETS_KEY").split(",")]
+CALENDAR_SECRETS_KEY = [key for key in CALENDAR_SECRETS_KEY if key]
+if not CALENDAR_SECRETS_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CALENDAR_SECRETS_KEY (or CALENDAR_SECRETS_KEY_FILE) must be set when DEBUG is off: "
+            "it encrypts the calendar addresses and passwords people connect"
+        )
+    CALENDAR_SECRETS_KEY = [SECRET_KEY]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -15,6 +15,7 @@ from calendarapp.health.database import DATABASE
 from calendarapp.lib.cache import reset_outage
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
 from tests import factories
+from tests.calendar_servers import CaldavServer, Site
 from tests.support import REQUIRE_SERVICES, celery_conf, skip_or_fail
 
 # Tests assert behaviour, never wall-clock time: Hypothesis' default 200 ms deadline per example
@@ -141,6 +142,42 @@ def pytest_sessionstart(session) -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if REQUIRE_SERVICES and not database_url.startswith("postgres"):
         pytest.exit("REQUIRE_SERVICES is set, but DATABASE_URL is not a PostgreSQL URL", 3)
+
+
+@pytest.fixture
+def site(settings):
+    """A web server on 127.0.0.1 serving .ics bodies (`put`), a hung URL (`hang`) and a huge body
+    (`huge`); ICS_IMPORT_ALLOW_PRIVATE_HOSTS lets the app fetch from it."""
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    server = Site()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """Radicale, a real CalDAV server, as its own process for the whole run (one per worker).
+
+    Skips without it, or fails under REQUIRE_SERVICES=1.
+    """
+    try:
+        import radicale as _  # noqa: F401
+    except ImportError:
+        skip_or_fail("the CalDAV server radicale is not installed (pip install -e '.[dev]')")
+    server = CaldavServer(tmp_path_factory.mktemp("radicale"))
+    if not server.wait_ready():
+        server.stop()
+        skip_or_fail(f"radicale did not start: {server.log.read_text()[-2000:]}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def caldav_server(radicale, settings):
+    """The CalDAV server, reachable by the app (ICS_IMPORT_ALLOW_PRIVATE_HOSTS): `calendar(*events)`
+    makes a calendar holding them and gives its URL; log in as `username`/`password`."""
+    settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    return radicale
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("CALENDAR_SECRETS_KEY", "tests-only-not-secret-calendar-key")
 # The suite never depends on a developer's .env (tests of it name their own file).
 os.environ.setdefault("ENV_FILE", "")
 # Under pytest-xdist each worker (gw0, gw1, …) gets a Redis database of its own, as pytest-django

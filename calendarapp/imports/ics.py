@@ -6,24 +6,19 @@ what vanished) run in one transaction. Every problem raises `IcsImportError`
 with a message that names it and says what to do; the data stays as it was.
 A line the import does not need and cannot read is skipped with a warning.
 
-URLs are fetched with a size limit, a total time limit, and never from
-private or loopback addresses (a server-side request forgery guard) unless
-`ICS_IMPORT_ALLOW_PRIVATE_HOSTS` lists the host.
+URLs are fetched by `calendarapp/lib/fetching.py`: a size limit, a total time
+limit, and never from private or loopback addresses (a server-side request
+forgery guard) unless `ICS_IMPORT_ALLOW_PRIVATE_HOSTS` lists the host.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
-import http.client
-import ipaddress
 import math
 import re
-import socket
-import threading
-import urllib.error
-import urllib.request
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,14 +33,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from calendarapp.lib import countries, dates, rule_work
+from calendarapp.lib import countries, dates, fetching, rule_work
 from calendarapp.lib.dates import ONE_DAY
+from calendarapp.lib.fetching import too_big_message
 from calendarapp.lib.validation import FAR_DATE, LATEST
 from calendarapp.models import IcsSource, ImportedEvent, ImportKind
 from calendarapp.occurrences.stream import subscription_window
 from customers.models import Customer
 
-CHUNK = 64 * 1024
 # A calendar that expands to more events than this is refused rather than flooding the timeline.
 MAX_EVENTS = 20_000
 # Expanding steps through every date of a rule from its DTSTART (about 600,000 a second), so
@@ -586,207 +581,27 @@ def _day(
     return value - ONE_DAY if exclusive_end else value
 
 
-# Fetching ---------------------------------------------------------------------------------
-
-
-def too_big_message() -> str:
-    limit_mb = settings.ICS_IMPORT_MAX_BYTES / (1024 * 1024)
-    return f"The calendar is larger than the limit of {limit_mb:g} MB."
-
-
-def _too_slow_message(timeout: float) -> str:
-    return (
-        f"The server did not send the calendar within {timeout:g} s "
-        "(the limit is ICS_IMPORT_TIMEOUT_SECONDS)."
-    )
-
-
-def public_address(host: str, port: int) -> str | None:
-    """Resolve a host and return the address to connect to; refuse private and local ones.
-
-    None means "resolve as usual": the host itself is listed in
-    ICS_IMPORT_ALLOW_PRIVATE_HOSTS.
-    """
-    allowed = set(settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS)
-    if host in allowed:
-        return None
-    try:
-        addresses = [
-            str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        ]
-    except (socket.gaierror, UnicodeError):
-        raise IcsImportError(f"The host {host} could not be found.") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if address not in allowed and (not ip.is_global or ip.is_multicast):
-            raise IcsImportError(
-                f"The URL points to a private or local address ({address}); "
-                "only public calendars can be imported."
-            )
-    return addresses[0]
-
-
-def _webcal_as_https(url: str) -> str:
-    """webcal:// is https:// that opens a calendar app; stored and fetched as https."""
-    if url.lower().startswith("webcal://"):
-        return "https://" + url[len("webcal://") :]
-    return url
+# Fetching (calendarapp/lib/fetching.py) --------------------------------------------------
 
 
 def check_url(url: str) -> str:
-    """Return the URL to fetch (webcal:// becomes https://); refuse other schemes, private hosts."""
-    url = _webcal_as_https(url)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise IcsImportError("The URL must start with https://, http:// or webcal://.")
-    public_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    return url
-
-
-class _Deadline:
-    """Cuts every connection of one download when its total time is up.
-
-    The socket timeout limits each read alone: a server that sends a header
-    line every few seconds, or the body 16 bytes at a time, would keep a
-    worker for hours. Shutting the sockets down from a timer ends any read
-    under way, whether of the status line, the headers or the body.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-        self.expired = False
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Deadline:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.expired:
-                _cut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._sockets:
-                _cut(sock)
-
-
-def _cut(sock: socket.socket) -> None:
-    try:
-        # The plain socket's shutdown: on a TLS socket it ends the reading thread's
-        # recv without touching the TLS state that thread is using.
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed
-
-
-class _PinnedConnection(http.client.HTTPConnection):
-    """A connection that connects to the address `public_address` checked.
-
-    Resolving once for the check and again for the connection would let a
-    host answer with a public address first and a private one next.
-    """
-
-    def __init__(
-        self, host: str, *args: Any, deadline: _Deadline | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(host, *args, **kwargs)
-        self._deadline = deadline
-        address = public_address(self.host, self.port)
-        if address is not None:
-            port = self.port
-
-            def connect_to_checked_address(_: Any, *args: Any, **kwargs: Any) -> socket.socket:
-                return socket.create_connection((address, port), *args, **kwargs)
-
-            self._create_connection = connect_to_checked_address
-
-    def connect(self) -> None:
-        super().connect()
-        if self._deadline is not None:
-            self._deadline.watch(self.sock)
-
-
-class _PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
-    pass
-
-
-class _PublicHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self.deadline = deadline
-
-    def http_open(self, req):  # noqa: ANN001
-        return self.do_open(_PinnedConnection, req, deadline=self.deadline)
-
-
-class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
-        self.deadline = deadline
-
-    def https_open(self, req):  # noqa: ANN001
-        # typeshed leaves out the handler's private `_context`, which HTTPSHandler.https_open
-        # passes the same way.
-        context = self._context  # type: ignore[attr-defined]
-        return self.do_open(_PinnedHTTPSConnection, req, context=context, deadline=self.deadline)
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to an http(s) URL that passes the same checks."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
-        return super().redirect_request(req, fp, code, msg, headers, check_url(newurl))
+    """The URL to fetch (webcal:// becomes https://); refuses other schemes and private hosts."""
+    with _as_import_error():
+        return fetching.check_url(url)
 
 
 def fetch(url: str) -> bytes:
-    """Download an .ics URL within the size limit and the total time limit.
+    """Download an .ics URL within the size limit and the whole exchange's time limit."""
+    with _as_import_error():
+        return fetching.fetch(url)
 
-    The time limit covers the whole exchange: connecting, the status line,
-    the headers, redirects and the body.
-    """
-    url = check_url(url)
-    limit = settings.ICS_IMPORT_MAX_BYTES
-    timeout = settings.ICS_IMPORT_TIMEOUT_SECONDS
-    request = urllib.request.Request(
-        url, headers={"User-Agent": "CustomerCalendar/1.0", "Accept": "text/calendar, */*"}
-    )
-    chunks: list[bytes] = []
-    size = 0
-    deadline = _Deadline(timeout)
+
+@contextlib.contextmanager
+def _as_import_error() -> Iterator[None]:
     try:
-        with deadline:
-            # No proxies from the environment: the address checks apply to the calendar's host.
-            opener = urllib.request.build_opener(
-                urllib.request.ProxyHandler({}),
-                _PublicHTTPHandler(deadline),
-                _PublicHTTPSHandler(deadline),
-                _CheckedRedirects,
-            )
-            with opener.open(request, timeout=timeout) as response:
-                while chunk := response.read1(CHUNK):
-                    size += len(chunk)
-                    if size > limit:
-                        raise IcsImportError(too_big_message())
-                    chunks.append(chunk)
-            if deadline.expired:
-                raise TimeoutError  # a cut connection ends like a short body
-    except urllib.error.HTTPError as error:
-        raise IcsImportError(f"The server answered {error.code} {error.reason}.") from None
-    except (OSError, http.client.HTTPException) as error:
-        reason = error.reason if isinstance(error, urllib.error.URLError) else error
-        if deadline.expired or isinstance(reason, TimeoutError):
-            raise IcsImportError(_too_slow_message(timeout)) from None
-        raise IcsImportError(f"The calendar could not be downloaded: {reason}.") from None
-    return b"".join(chunks)
+        yield
+    except fetching.FetchError as error:
+        raise IcsImportError(str(error)) from None
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -896,7 +711,7 @@ def import_ics(
     """
     if (data is None) == (not url):
         raise IcsImportError("Give either a file or a URL.")
-    url = _webcal_as_https(url)  # before the model's URL check, which knows no webcal://
+    url = fetching.webcal_as_https(url)  # before the model's URL check, which knows no webcal://
     same = IcsSource.objects.filter(
         customer=customer, country=country, subdivision=subdivision, url=url
     )
