@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
+from calendarapp.lib.secrets import EncryptedTextField
 from customers.models import Channel, Customer, Touchpoint
 
 # Longer calendar UIDs are stored as this prefix and a hash of the whole UID.
@@ -40,9 +41,9 @@ class CalendarConnection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_connections"
     )
     name = models.CharField(max_length=100)
-    url = models.TextField(help_text="The calendar's secret address, stored encrypted.")
+    url = EncryptedTextField(help_text="The calendar's secret address, stored encrypted.")
     username = models.CharField(max_length=200, blank=True, help_text="For CalDAV only.")
-    password = models.TextField(blank=True, help_text="For CalDAV only, stored encrypted.")
+    password = EncryptedTextField(blank=True, help_text="For CalDAV only, stored encrypted.")
     metadata_only = models.BooleanField(
         default=False, help_text="Log the date, the people and the channel, not the title."
     )

@@ -8,7 +8,9 @@ falls between today and that day, the touch aims a week before it instead.
 Then it moves to the nearest working day within a quarter of the interval
 (earlier preferred) with no blocker for a meeting with the customer and,
 where possible, no warning such as their busy season. A follow-up or
-ask-again date from a touchpoint replaces it when earlier.
+ask-again date from a touchpoint replaces it when earlier. A meeting booked
+in someone's calendar (`BookedMeeting`, from today on) is the next touch,
+unless a follow-up comes before it.
 
 "No blocker for a meeting" is the conflict check's own table (`RULES` in
 `occurrences/conflicts.py`), so the two never disagree: a new rule (say, busy
@@ -29,7 +31,7 @@ from django.utils import timezone
 from calendarapp.kinds import CUSTOMER_CALENDAR, TOUCH_DUE
 from calendarapp.lib import cadence, dates
 from calendarapp.lib.dates import short_day as said
-from calendarapp.models import PlanKind
+from calendarapp.models import BookedMeeting, PlanKind
 from calendarapp.occurrences import conflicts, sources
 from calendarapp.occurrences.scope import OccurrenceSource, Scope, fetch_rows
 from calendarapp.occurrences.sources import contracts, imported
@@ -50,6 +52,8 @@ HORIZON_DAYS = cadence.MAX_DAYS + cadence.MAX_DAYS // 4 + 1
 TITLE_PREFIX = "Get in touch: "
 # A follow-up or ask-again date's reason begins so; the digest tells follow-ups apart by it.
 FOLLOW_UP_REASON = "follow-up agreed for"
+# A booked meeting's reason begins so.
+BOOKED_REASON = "meeting booked for"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,15 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
         .order_by("follow_up_on")
         .values("follow_up_on")[:1]
     )
+    # The next meeting booked from today on, a seek in bookedmeeting_customer_start.
+    next_booked = (
+        BookedMeeting.objects.filter(
+            customer=OuterRef("pk"),
+            start__gte=timezone.make_aware(datetime.datetime.combine(today, datetime.time())),
+        )
+        .order_by("start")
+        .values("start")[:1]
+    )
     rows = fetch_rows(
         Customer.objects.filter(pk__in=scope.customer_ids)
         .order_by()
@@ -125,12 +138,21 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
             follow_up_text=Cast(Subquery(earliest_follow_up), TextField()),
             # The latest touch's last change: the feeds' stamp and SEQUENCE grow when it is logged.
             touched_text=Cast(Subquery(latest.values("updated_at")[:1]), TextField()),
+            booked_text=Cast(Subquery(next_booked), TextField()),
         )
-        .values_list("id", "contact_every_days", "last_text", "follow_up_text", "touched_text")
+        .values_list(
+            "id",
+            "contact_every_days",
+            "last_text",
+            "follow_up_text",
+            "touched_text",
+            "booked_text",
+        )
     )
-    facts = {pk: (every, _day(last)) for pk, every, last, _, _ in rows}
-    follow_ups = {pk: day for pk, _, _, text, _ in rows if (day := _day(text)) is not None}
-    touched = {pk: stamp for pk, _, _, _, stamp in rows if stamp}
+    facts = {pk: (every, _day(last)) for pk, every, last, *_ in rows}
+    follow_ups = {pk: day for pk, _, _, text, *_ in rows if (day := _day(text)) is not None}
+    touched = {pk: stamp for pk, _, _, _, stamp, _ in rows if stamp}
+    booked = {pk: _local_day(text) for pk, *_, text in rows if text}
 
     starts = {
         customer_id: max(today, last + datetime.timedelta(days=every) if last else today)
@@ -163,7 +185,11 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
             reason = f"every {every} days, {status} since {said(due, today)}"
         target = starts[customer.id]
         follow_up = follow_ups.get(customer.id)
-        if follow_up is not None and follow_up < target:
+        meeting = booked.get(customer.id)
+        if meeting is not None and (follow_up is None or meeting <= follow_up):
+            day = meeting
+            reason = f"{reason}; {BOOKED_REASON} {said(meeting, today)}"
+        elif follow_up is not None and follow_up < target:
             day = max(today, follow_up)
             reason = f"{FOLLOW_UP_REASON} {said(follow_up, today)}"
         else:
@@ -295,11 +321,26 @@ def _day(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text[:10]) if text else None
 
 
-SOURCE = OccurrenceSource(
+def _local_day(text: str) -> datetime.date:
+    """The team's day of a moment as the database writes it as text (UTC; SQLite's naive)."""
+    moment = datetime.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return timezone.localdate(moment)
+
+
+SOURCE: OccurrenceSource = OccurrenceSource(
     name=NAME,
     prefix="touch",
     kinds=frozenset({TOUCH_DUE}),
     # The placement reads the calendar around the touch, so its sources' tables too.
-    models=(Customer, Touchpoint, Tradition, *contracts.SOURCE.models, *imported.SOURCE.models),
+    models=(
+        Customer,
+        Touchpoint,
+        BookedMeeting,
+        Tradition,
+        *contracts.SOURCE.models,
+        *imported.SOURCE.models,
+    ),
     load=load,
 )

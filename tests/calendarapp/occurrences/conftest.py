@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from calendarapp.models import IcsSource, ImportedEvent
+from calendarapp.models import BookedMeeting, IcsSource, ImportedEvent
 from calendarapp.planning.services import plan_save
 from customers.decisions import decision_step_save
 from customers.models import Interest
@@ -42,5 +42,14 @@ def every_source(danes, sales_manager, clock):
         source=source, uid="fair@aarhus", start=D(2026, 10, 7), end=D(2026, 10, 7), title="Fair"
     )
     touchpoint_log(customer=aarhus, date=D(2026, 6, 1), channel="visit")
+    # Booked in a calendar for a day now past (no sync since): a row, but no longer the next touch.
+    BookedMeeting.objects.create(
+        uid="visit@aarhus",
+        occurrence="",
+        customer=aarhus,
+        start=datetime.datetime(2026, 6, 1, 8, tzinfo=datetime.UTC),
+        end=datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC),
+        channel="visit",
+    )
     decision_step_save(customer=aarhus, title="Board approval", date=D(2026, 11, 10))
     return aarhus

@@ -10,6 +10,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import cadence
+from calendarapp.models import BookedMeeting
 from calendarapp.occurrences.stream import calendar_between
 from calendarapp.occurrences.touch_states import touch_states
 from customers.models import Customer
@@ -193,3 +194,51 @@ class PlacementProperties(HypothesisTestCase):
             assert touch.next_touch.weekday() < 5
             assert touch.next_touch in window
         assert touch.status == cadence.touch_status(last, every, today)
+
+
+def booked(customer, day: datetime.date, hour: int = 8):
+    start = datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
+    return BookedMeeting.objects.create(
+        uid=f"booked-{day}",
+        occurrence="",
+        customer=customer,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        channel="visit",
+    )
+
+
+def test_a_meeting_booked_in_a_calendar_is_the_next_touch_earlier_or_later(clock):
+    customer = factories.customer("Aarhus A/S", "DK")
+    touchpoint_log(customer=customer, date=D(2026, 6, 1), channel="phone")
+    booked(customer, D(2026, 6, 25))
+    touch = state(customer)
+    assert touch.next_touch == D(2026, 6, 25)
+    assert touch.reason == "every 30 days; meeting booked for 25 Jun"
+    BookedMeeting.objects.all().delete()
+    booked(customer, D(2026, 7, 20))
+    assert state(customer).next_touch == D(2026, 7, 20)  # not 1 Jul: a meeting is booked
+    BookedMeeting.objects.all().delete()
+    assert state(customer).next_touch == D(2026, 7, 1)
+
+
+def test_a_booked_meeting_already_past_is_no_next_touch_and_a_follow_up_before_one_wins(clock):
+    customer = factories.customer("Aarhus A/S", "DK")
+    touchpoint_log(
+        customer=customer,
+        date=D(2026, 6, 1),
+        channel="phone",
+        outcome="follow_up",
+        follow_up_on=D(2026, 6, 19),
+    )
+    booked(customer, D(2026, 6, 12))  # before today, 15 Jun
+    booked(customer, D(2026, 6, 26))
+    touch = state(customer)
+    assert touch.next_touch == D(2026, 6, 19)
+    assert touch.reason.startswith("follow-up agreed for")
+
+
+def test_a_meeting_late_in_the_evening_counts_on_the_teams_day(clock):
+    customer = factories.customer("Aarhus A/S", "DK")
+    booked(customer, D(2026, 6, 25), hour=22)  # 00:00 on 26 Jun in Copenhagen
+    assert state(customer).next_touch == D(2026, 6, 26)
