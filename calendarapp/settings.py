@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from calendarapp.lib import envfile, logs
+from calendarapp.lib import email_domains, envfile, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -422,6 +422,12 @@ CALENDAR_CACHE_OCCURRENCES = env_int("CALENDAR_CACHE_OCCURRENCES", 1_000_000)
 ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 ICS_IMPORT_TIMEOUT_SECONDS = env_int("ICS_IMPORT_TIMEOUT_SECONDS", 10)
 ICS_IMPORT_ALLOW_PRIVATE_HOSTS = env_list("ICS_IMPORT_ALLOW_PRIVATE_HOSTS")
+# Our own email domains: addresses there are our people, never a customer's (a customer's
+# `email_domains` may not name them); with the users' own emails, how a calendar tells our side.
+OUR_EMAIL_DOMAINS = [domain.lower().rstrip(".") for domain in env_list("OUR_EMAIL_DOMAINS")]
+for _domain in OUR_EMAIL_DOMAINS:
+    if _problem := email_domains.domain_problem(_domain):
+        raise ImproperlyConfigured(f"OUR_EMAIL_DOMAINS: {_problem}")
 # Spreadsheet imports (customers, contracts, traditions, people): the largest file accepted.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 

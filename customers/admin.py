@@ -7,6 +7,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from calendarapp.lib.admin import ChangedFieldsAdmin, ChangedFieldsModelForm, changed_names
+from calendarapp.lib.forms import EmailDomainsField
 from traditions.admin import RecurrenceCatalogMedia, TraditionInline, country_choices
 
 from .facts import customer_facts_save
@@ -105,6 +106,7 @@ class CustomerTraditionInline(CustomerRecordInline, TraditionInline):
 
 class CustomerForm(ChangedFieldsModelForm):
     country = forms.ChoiceField(choices=country_choices)
+    email_domains = EmailDomainsField()
 
     class Meta:
         model = Customer
@@ -124,6 +126,7 @@ class CustomerAdmin(RecurrenceCatalogMedia, ChangedFieldsAdmin):
         ("owner", "budget_close_month", "active"),
         "contact_every_days",
         ("strategy_weeks_before_start", "strategy_weeks_before_end"),
+        "email_domains",
         "notes",
     ]
     inlines = [

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from calendarapp.lib import email_domains
 from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.models import CUSTOMER_FIELDS, Customer, CustomerChange, Touchpoint
 
@@ -21,6 +22,7 @@ FACT_FIELDS = (
     "contact_every_days",
     "strategy_weeks_before_start",
     "strategy_weeks_before_end",
+    "email_domains",
     "timezone",
     "subdivision",
     "notes",
@@ -32,6 +34,7 @@ def facts_text(customer: Customer) -> dict[str, str]:
     """The customer's facts as the history writes them: text, the owner by username."""
     texts = {name: str(getattr(customer, name)) for name in CUSTOMER_FIELDS if name != "owner"}
     texts["owner"] = customer.owner.username if customer.owner is not None else ""
+    texts["email_domains"] = email_domains.join_domains(customer.email_domains)
     return texts
 
 

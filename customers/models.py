@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from recurrence.fields import RecurrenceField
 
-from calendarapp.lib import cadence, countries, dates, evidence, renewals
+from calendarapp.lib import cadence, countries, dates, email_domains, evidence, renewals
 from calendarapp.lib.validation import validate_calendar_date, validate_month
 
 
@@ -82,6 +83,13 @@ class Customer(models.Model):
         verbose_name="strategy season ends (weeks before the budget close)",
         help_text="By this many weeks before the budget close, the strategy is set.",
     )
+    email_domains = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name="email domains",
+        help_text="The customer's own email domains, such as acme.com: whoever writes from"
+        " them is the customer's (calendar attendees). Not free mail, not ours.",
+    )
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,7 +140,7 @@ class Customer(models.Model):
         return reverse("customer-detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | list[str]] = {}
         if error := countries.validate_country(self.country):
             errors["country"] = error
         elif error := countries.validate_subdivision(self.country, self.subdivision):
@@ -146,6 +154,10 @@ class Customer(models.Model):
                 )
         elif "country" not in errors:
             self.timezone = countries.default_timezone(self.country)
+        try:
+            self.email_domains = email_domains.clean_email_domains(self.email_domains)
+        except ValidationError as error:
+            errors["email_domains"] = error.messages
         if (
             self.strategy_weeks_before_start is not None
             and self.strategy_weeks_before_end is not None
@@ -305,6 +317,10 @@ class Person(models.Model):
                 name="person_left_after_started",
                 violation_error_message="A person cannot leave before they started.",
             ),
+        ]
+        indexes = [
+            # A calendar sync finds the people among a meeting's attendees by email, any case.
+            models.Index(Lower("email"), name="person_email_lower_idx"),
         ]
 
     def __str__(self) -> str:
@@ -909,6 +925,7 @@ CUSTOMER_FIELDS = (
     "contact_every_days",
     "strategy_weeks_before_start",
     "strategy_weeks_before_end",
+    "email_domains",
     "notes",
     "active",
 )

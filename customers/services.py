@@ -7,12 +7,15 @@ transaction, so a bad input saves nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from customers.facts import FACT_FIELDS, customer_facts_save
@@ -26,6 +29,7 @@ from customers.models import (
     PersonChange,
     Stance,
     Touchpoint,
+    TouchSource,
     strangers_error,
 )
 
@@ -222,3 +226,110 @@ def touchpoint_log(
 def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
     """Remove a touchpoint; the clock then runs from the touch before it."""
     deleted(touchpoint)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarTouch:
+    """A touch as a calendar sync wants it: a new one whole, a change with None for "as stored".
+
+    `people` are Person rows (the customer's, as `touchpoint_log` requires), `our_people` user ids.
+    """
+
+    customer: Customer
+    date: datetime.date | None = None
+    channel: str | None = None
+    summary: str | None = None
+    people: Collection[Person] | None = None
+    our_people: Collection[int] | None = None
+
+
+def touchpoints_log_from_calendar(
+    *,
+    new: Sequence[CalendarTouch],
+    changed: Sequence[tuple[Touchpoint, CalendarTouch]] = (),
+    removed: Collection[int] = (),
+) -> list[Touchpoint]:
+    """Log `new` touches from calendar meetings, change `changed` ones and delete the touches
+    `removed` (ids), in bulk: a constant number of queries however many; all or nothing.
+
+    The rules of `touchpoint_log`: each touch is validated whole (today or earlier, a known
+    channel) and names only its customer's people, before anything is written; the source is
+    `calendar`. A change writes only the columns and people given (None: as stored). Returns the
+    new touches, in order, saved; each written touch's `updated_at` is as stored (the caller's
+    mark of what it wrote: a later one is a person's edit). Raises ValidationError naming the
+    field, and the touch's customer and day.
+    """
+    stamp = timezone.now()
+    rows = []
+    for touch in new:
+        if touch.date is None or touch.channel is None:
+            raise TypeError("A new touch from a calendar needs its date and channel.")
+        rows.append(
+            Touchpoint(
+                customer=touch.customer,
+                date=touch.date,
+                channel=touch.channel,
+                summary=touch.summary or "",
+                source=TouchSource.CALENDAR,
+            )
+        )
+    edits = []
+    for row, touch in changed:
+        for name in ("date", "channel", "summary"):
+            if (value := getattr(touch, name)) is not None:
+                setattr(row, name, value)
+        row.updated_at = stamp  # bulk_update leaves auto_now alone
+        edits.append(row)
+    touches = [*new, *(touch for _, touch in changed)]
+    for row, touch in zip([*rows, *edits], touches, strict=True):
+        errors: dict[str, Any] = {}
+        if touch.customer.pk != row.customer_id:
+            errors["customer"] = "A touchpoint stays with its customer."
+        if strangers := strangers_error(touch.customer, touch.people or ()):
+            errors["people"] = strangers
+        try:
+            # The customer is given loaded and the check constraint is about outcomes a calendar
+            # never sets: skipped, as both would cost a query per touch.
+            row.full_clean(exclude=["customer", "people", "our_people"], validate_constraints=False)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            where = f"{touch.customer.name} on {row.date}"
+            raise ValidationError(
+                {field: [f"{where}: {m}" for m in ms] for field, ms in _listed(errors).items()}
+            )
+    with transaction.atomic():
+        if removed:
+            Touchpoint.objects.filter(pk__in=removed).delete()
+        Touchpoint.objects.bulk_create(rows)
+        if edits:
+            Touchpoint.objects.bulk_update(edits, ["date", "channel", "summary", "updated_at"])
+        for field in ("people", "our_people"):
+            written = [
+                (row, [getattr(item, "pk", item) for item in linked])
+                for row, touch in zip([*rows, *edits], touches, strict=True)
+                if (linked := getattr(touch, field)) is not None
+            ]
+            _links_set(field, written, replace=[row.pk for row in edits])
+    return rows
+
+
+def _listed(errors: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {field: m if isinstance(m, list) else [m] for field, m in errors.items()}
+
+
+def _links_set(field: str, written: list[tuple[Touchpoint, list[int]]], replace: list[int]) -> None:
+    """Set the touches' people or our people to the ids given: two queries for all of them."""
+    through: Any = getattr(Touchpoint, field).through
+    target = "person_id" if field == "people" else "user_id"
+    replaced = set(replace)
+    ids = [row.pk for row, _ in written if row.pk in replaced]
+    if ids:
+        through.objects.filter(touchpoint_id__in=ids).delete()
+    through.objects.bulk_create(
+        [
+            through(touchpoint_id=row.pk, **{target: pk})
+            for row, pks in written
+            for pk in dict.fromkeys(pks)
+        ]
+    )

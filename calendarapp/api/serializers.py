@@ -12,12 +12,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from recurrence.exceptions import DeserializationError
 from rest_framework import serializers
 
 from calendarapp.api.json_types import JsonBody
 from calendarapp.kinds import ALL_KINDS
-from calendarapp.lib import countries, dates
+from calendarapp.lib import countries, dates, email_domains
 from calendarapp.lib.validation import (
     END_BEFORE_START,
     ISO_DATE,
@@ -155,6 +156,18 @@ class RecurrenceRuleField(serializers.Field):
         return dates.serialize_recurrence(value) or None
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": email_domains.DOMAIN_PATTERN,
+        "maxLength": email_domains.DOMAIN_MAX,
+    }
+)
+class DomainField(serializers.CharField):
+    """One email domain: the schema states its pattern; the customer model checks it and says
+    what is wrong ("… is an email address: give only what follows the @")."""
+
+
 class CustomerSerializer(CleanedModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username",
@@ -173,6 +186,15 @@ class CustomerSerializer(CleanedModelSerializer):
     risk_level = serializers.SerializerMethodField(
         help_text="`low`, `medium` or `high`: the level of /api/customers/<id>/risk"
     )
+    email_domains = serializers.ListField(
+        child=DomainField(max_length=email_domains.DOMAIN_MAX),
+        max_length=100,
+        required=False,
+        help_text='The customer\'s own email domains, such as ["acme.com"] (an international one'
+        " in its ASCII form, xn--…): lower-cased, repeats dropped; free mail (gmail.com, gmx.de,"
+        " …) and OUR_EMAIL_DOMAINS with the domains under them are refused. Calendar attendees"
+        " at them are the customer's; two customers may share one.",
+    )
 
     class Meta:
         model = Customer
@@ -188,6 +210,7 @@ class CustomerSerializer(CleanedModelSerializer):
             "contact_every_days",
             "strategy_weeks_before_start",
             "strategy_weeks_before_end",
+            "email_domains",
             "notes",
             "active",
             "last_touch",

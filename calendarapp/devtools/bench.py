@@ -512,3 +512,4 @@ def timeline_page_queries(data: BenchData) -> float:
 
 # The feed and reminder figures live with their code; importing a module registers them.
 from calendarapp.devtools import bench_api, bench_feeds, bench_fresh, bench_imports, bench_reminders  # noqa: E402, F401, I001
+from calendarapp.devtools import bench_calendars  # noqa: E402, F401, I001

@@ -41,7 +41,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
-from calendarapp.lib import tables
+from calendarapp.lib import email_domains, tables
 from customers.facts import customer_changes, facts_text
 from customers.models import (
     DECISION_FIELDS,
@@ -155,6 +155,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("contact_every_days", "days between touches, 7-365", "30"),
         Column("strategy_weeks_before_start", "strategy season starts, weeks before close", "10"),
         Column("strategy_weeks_before_end", "strategy season ends, weeks before close", "4"),
+        Column("email_domains", "their own email domains, separated by “; ”", "dansk-retail.dk"),
         Column("notes", "free text", "Prefers Tuesday meetings"),
         Column("active", "yes or no (yes)", "yes"),
     ),
@@ -212,7 +213,7 @@ MODELS: dict[str, type[models.Model]] = {
 # The key a row keeps its first cell beyond the header under.
 EXTRA = "\x00extra"
 # Columns that are not plain model fields: read and written by hand below.
-_SPECIAL = {"id", "customer", "customer_country", "owner", "recurrence"}
+_SPECIAL = {"id", "customer", "customer_country", "owner", "recurrence", "email_domains"}
 
 
 # Reading files ---------------------------------------------------------------------------
@@ -560,6 +561,9 @@ class _Plan:
                 self._set(kind, line, obj, column, text)
         if kind == "customers" and "owner" in row:
             self._set_owner(line, obj, row["owner"])
+        if kind == "customers" and "email_domains" in row:
+            # One cell, "acme.com; acme.de"; the model's clean() checks each domain.
+            obj.email_domains = email_domains.split_domains(row["email_domains"])
         if kind == "traditions" and "recurrence" in row:
             self._set_recurrence(line, obj, row["recurrence"])
         if kind in ("customers", "people") and created and "active" not in row:
@@ -820,6 +824,8 @@ def _export_value(obj: Any, column: str) -> Any:
         return obj.owner.username if obj.owner_id else ""
     if column == "recurrence":
         return rule_text_of(obj.recurrence) if obj.recurrence else ""
+    if column == "email_domains":
+        return email_domains.join_domains(obj.email_domains)
     value = getattr(obj, column)
     if isinstance(value, bool):
         return "yes" if value else "no"

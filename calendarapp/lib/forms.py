@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.forms.models import model_to_dict
 
-from calendarapp.lib import countries
+from calendarapp.lib import countries, email_domains
 from calendarapp.lib.validation import EARLIEST, FAR_DATE, ISO_DATE, LATEST, NOT_ISO_DATE
 from calendarapp.lib.versions import changed_since, version_of
 
@@ -32,6 +32,32 @@ class IsoDateField(forms.DateField):
         if isinstance(value, str) and value.strip() and not ISO_DATE.match(value.strip()):
             raise forms.ValidationError(NOT_ISO_DATE, code="invalid")
         return super().to_python(value)
+
+
+class EmailDomainsField(forms.CharField):
+    """A customer's email domains typed in one line ("acme.com; acme.de"), as a list; the
+    model's clean() lower-cases, checks and drops the repeats."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault("label", "Email domains")
+        kwargs.setdefault(
+            "help_text",
+            "The customer's own, separated by “;”, such as acme.com; acme.de. Attendees of"
+            " meetings in your calendar at these domains are the customer's. Not free mail"
+            " (gmail.com) and not ours.",
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return email_domains.join_domains(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        return email_domains.split_domains(super().to_python(value) or "")
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return (initial or []) != self.to_python(data)
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:

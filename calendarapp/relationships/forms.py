@@ -14,7 +14,13 @@ from django.utils import timezone
 from recurrence.exceptions import DeserializationError
 
 from calendarapp.lib import countries, dates
-from calendarapp.lib.forms import DATE_INPUT, IsoDateField, RecordForm, choice_field
+from calendarapp.lib.forms import (
+    DATE_INPUT,
+    EmailDomainsField,
+    IsoDateField,
+    RecordForm,
+    choice_field,
+)
 from calendarapp.lib.names import display_name
 from calendarapp.relationships import finder
 from customers.decisions import COMPETITOR_FIELDS, CONTRACT_FIELDS, FACTOR_FIELDS
@@ -456,6 +462,7 @@ class CustomerFactsForm(RecordForm, ModelForm):
     """The facts sales learns in calls; a calendar admin's form (`all_fields`) has every field."""
 
     budget_close_month = _month_field()
+    email_domains = EmailDomainsField()
 
     class Meta:
         model = Customer

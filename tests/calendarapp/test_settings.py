@@ -52,3 +52,16 @@ def test_a_contact_interval_outside_7_to_365_days_stops_start_up_naming_the_vari
         assert shown.returncode != 0
         assert "CONTACT_EVERY_DAYS" in shown.stderr
     assert settings_with(CONTACT_EVERY_DAYS="14").returncode == 0
+
+
+def test_our_email_domains_are_read_lower_case_and_a_non_domain_stops_start_up_naming_it():
+    shown = subprocess.run(
+        [sys.executable, "-c", "import calendarapp.settings as s; print(s.OUR_EMAIL_DOMAINS)"],
+        env={**os.environ, "SECRET_KEY": "x", "OUR_EMAIL_DOMAINS": "OurCo.com, ourco.dk"},
+        capture_output=True,
+        text=True,
+    )
+    assert shown.stdout.strip() == "['ourco.com', 'ourco.dk']"
+    result = settings_with(OUR_EMAIL_DOMAINS="ourco.com,sales@ourco.dk")
+    assert result.returncode != 0
+    assert "OUR_EMAIL_DOMAINS: “sales@ourco.dk” is an email address" in result.stderr

@@ -99,3 +99,44 @@ def test_the_owners_permission_is_by_ownership_not_the_admins_change_customer(
     assert not can_change_facts(sales_manager, other)
     assert not can_edit_customers(sales_manager)
     assert can_change_facts(calendar_admin, other)
+
+
+def test_email_domains_are_kept_clean_and_their_history_reads_as_text(sales_manager):
+    customer = factories.customer("Aarhus A/S", "DK", email_domains=["aarhus.dk"])
+    customer_facts_save(
+        customer=customer, by=sales_manager, email_domains=["Aarhus.dk", "AARHUS-AS.com"]
+    )
+    assert Customer.objects.get().email_domains == ["aarhus.dk", "aarhus-as.com"]
+    change = CustomerChange.objects.get()
+    assert (change.field, change.label, change.text) == (
+        "email_domains",
+        "email domains",
+        "aarhus.dk → aarhus.dk; aarhus-as.com",
+    )
+
+
+def test_a_free_mail_domain_names_the_field_and_writes_nothing(sales_manager):
+    customer = factories.customer("Aarhus A/S", "DK", email_domains=["aarhus.dk"])
+    with pytest.raises(ValidationError) as caught:
+        customer_facts_save(
+            customer=customer, by=sales_manager, notes="new", email_domains=["gmail.com"]
+        )
+    assert caught.value.message_dict == {
+        "email_domains": [
+            "“gmail.com” is free mail anyone can use: give the customer's own domain."
+        ]
+    }
+    assert (Customer.objects.get().email_domains, Customer.objects.get().notes) == (
+        ["aarhus.dk"],
+        "",
+    )
+    assert not CustomerChange.objects.exists()
+
+
+def test_two_customers_may_share_a_domain(sales_manager):
+    factories.customer("Acme Nordic", "DK", email_domains=["acme.com"])
+    customer_facts_save(
+        customer=Customer(), by=sales_manager, name="Acme GmbH", country="DE",
+        email_domains=["acme.com"],
+    )  # fmt: skip
+    assert [c.email_domains for c in Customer.objects.order_by("name")] == [["acme.com"]] * 2

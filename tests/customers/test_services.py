@@ -3,10 +3,16 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from customers.models import Person, Touchpoint
-from customers.services import person_save, touchpoint_log
+from customers.services import (
+    CalendarTouch,
+    person_save,
+    touchpoint_log,
+    touchpoints_log_from_calendar,
+)
 from tests import factories
 
 D = datetime.date
@@ -119,3 +125,63 @@ def test_a_person_cannot_report_to_themselves():
     with pytest.raises(ValidationError) as caught:
         person_save(person=person, customer=person.customer, reports_to=person)
     assert "reports_to" in caught.value.message_dict
+
+
+def test_touches_from_a_calendar_are_written_in_bulk_with_their_people(
+    sales_manager, django_assert_max_num_queries
+):
+    aarhus = factories.customer("Aarhus A/S", "DK")
+    jens = Person.objects.create(customer=aarhus, name="Jens")
+    new = [
+        CalendarTouch(
+            customer=aarhus,
+            date=datetime.date(2026, 6, 1) + datetime.timedelta(days=n),
+            channel="video",
+            summary=f"Meeting {n}",
+            people=[jens],
+            our_people=[sales_manager.pk],
+        )
+        for n in range(50)
+    ]
+    with django_assert_max_num_queries(6):
+        rows = touchpoints_log_from_calendar(new=new)
+    assert len(rows) == 50 and all(row.source == "calendar" for row in rows)
+    assert set(Touchpoint.objects.get(pk=rows[0].pk).people.all()) == {jens}
+    assert set(Touchpoint.objects.get(pk=rows[0].pk).our_people.all()) == {sales_manager}
+    touchpoints_log_from_calendar(
+        new=[], changed=[(rows[0], CalendarTouch(customer=aarhus, summary="Renamed", people=[]))]
+    )
+    changed = Touchpoint.objects.get(pk=rows[0].pk)
+    assert (changed.summary, changed.channel, changed.people.count()) == ("Renamed", "video", 0)
+    assert changed.our_people.count() == 1  # not given: as stored
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC))
+def test_touches_from_a_calendar_follow_touchpoint_logs_rules_and_write_nothing_when_one_breaks():
+    aarhus, odense = factories.customer("Aarhus A/S", "DK"), factories.customer("Odense", "DK")
+    stranger = Person.objects.create(customer=odense, name="Kim")
+    good = CalendarTouch(customer=aarhus, date=datetime.date(2026, 6, 1), channel="video")
+    with pytest.raises(ValidationError) as error:
+        touchpoints_log_from_calendar(
+            new=[
+                good,
+                CalendarTouch(
+                    customer=aarhus,
+                    date=datetime.date(2026, 6, 2),
+                    channel="video",
+                    people=[stranger],
+                ),
+            ]
+        )
+    assert error.value.message_dict == {
+        "people": ["Aarhus A/S on 2026-06-02: Not a person of Aarhus A/S: Kim."]
+    }
+    with pytest.raises(ValidationError) as error:
+        touchpoints_log_from_calendar(
+            new=[
+                good,
+                CalendarTouch(customer=aarhus, date=datetime.date(2026, 7, 1), channel="video"),
+            ]
+        )
+    assert list(error.value.message_dict) == ["date"]
+    assert not Touchpoint.objects.exists()

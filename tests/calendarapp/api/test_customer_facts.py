@@ -196,3 +196,58 @@ def test_editing_a_touch_can_change_the_facts_too(sales_client, customer):
     assert response.status_code == 200, response.content
     assert Customer.objects.get().contact_every_days == 14
     assert CustomerChange.objects.get().touchpoint_id == created["id"]
+
+
+def test_the_owner_sets_email_domains_as_a_list_given_back_clean_and_dated_in_the_history(
+    sales_client, customer
+):
+    response = patch(
+        sales_client, customer, {"email_domains": ["Aarhus.DK", "aarhus.dk", "@a.com"]}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["email_domains"] == ["aarhus.dk", "a.com"]
+    assert sales_client.get(f"/api/customers/{customer.pk}").json()["email_domains"] == [
+        "aarhus.dk",
+        "a.com",
+    ]
+    history = sales_client.get(f"/api/customers/{customer.pk}/history").json()["results"]
+    assert [(c["field"], c["old"], c["new"]) for c in history] == [
+        ("email_domains", "", "aarhus.dk; a.com")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (["gmail.com"], "“gmail.com” is free mail anyone can use: give the customer's own domain."),
+        (["anna@aarhus.dk"], "“anna@aarhus.dk” is an email address: give only what follows the @."),
+        (["https://aarhus.dk"], "“https://aarhus.dk” is a web address: give only the domain"),
+        (["ourco.com"], "“ourco.com” is our own domain: our people are not the customer's."),
+    ],
+)
+def test_a_bad_email_domain_is_a_400_naming_the_field_and_changes_nothing(
+    sales_client, customer, settings, body, expected
+):
+    settings.OUR_EMAIL_DOMAINS = ["ourco.com"]
+    response = patch(sales_client, customer, {"email_domains": body, "notes": "x"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["email_domains"][0].startswith(expected)
+    assert Customer.objects.get().notes == ""
+    assert not CustomerChange.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["aarhus.dk", [1], {"a": 1}, None])
+def test_email_domains_that_are_not_a_list_of_text_are_a_400_naming_the_field(
+    sales_client, customer, body
+):
+    response = patch(sales_client, customer, {"email_domains": body})
+    assert response.status_code == 400
+    assert "email_domains" in response.json()["errors"]
+
+
+def test_another_sales_manager_may_not_set_a_customers_email_domains(client, customer):
+    other = factories.user("olga", SALES_MANAGERS)
+    client.force_login(other)
+    response = patch(client, customer, {"email_domains": ["aarhus.dk"]})
+    assert response.status_code == 403
+    assert Customer.objects.get().email_domains == []

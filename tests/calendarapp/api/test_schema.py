@@ -187,6 +187,9 @@ CROSS_FIELD_RULES = (
     "Each update needs the person's id.",
     "No person ",
     "unknown fields",
+    # Which domains are free mail or ours is a list, not a pattern: the description says so.
+    "is free mail anyone can use",
+    "is our own domain",
     # RFC 5545's grammar is more than a pattern can say: the schema names the RFC.
     "is not a valid RFC 5545 rule",
 )

@@ -1,10 +1,15 @@
-"""The reading tests run each rule through both transports: a secret iCal address and CalDAV."""
+"""The reading tests run each rule through both transports: a secret iCal address and CalDAV;
+the sync's tests read the calendars of Sam, a sales manager, and his colleague Alice."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from calendarapp.models import CalendarConnection
+from customers.models import Customer, Person
+from tests import factories
 
 FILES = Path(__file__).parent / "files"
 
@@ -36,3 +41,35 @@ def transport(request, site):
 def export():
     """The text of a client's export under files/ (google, outlook, icloud)."""
     return lambda name: (FILES / f"{name}.ics").read_text(encoding="utf-8")
+
+
+# The calendars the sync's tests read: the sales manager Sam's and his colleague Alice's.
+
+
+@pytest.fixture
+def our_domain(settings):
+    settings.OUR_EMAIL_DOMAINS = ["example.com"]
+
+
+@pytest.fixture
+def sams_calendar(sales_manager, our_domain) -> CalendarConnection:
+    return CalendarConnection.objects.create(
+        owner=sales_manager, name="Work", url="https://calendar.example.org/sam.ics"
+    )
+
+
+@pytest.fixture
+def alices_calendar(calendar_admin, our_domain) -> CalendarConnection:
+    return CalendarConnection.objects.create(
+        owner=calendar_admin, name="Outlook", url="https://outlook.example.org/alice.ics"
+    )
+
+
+@pytest.fixture
+def aarhus(sales_manager) -> Customer:
+    """Aarhus A/S at aarhus.dk, with Jens."""
+    customer = factories.customer(
+        "Aarhus A/S", "DK", owner=sales_manager, email_domains=["aarhus.dk"]
+    )
+    Person.objects.create(customer=customer, name="Jens Holm", email="Jens@Aarhus.DK")
+    return customer

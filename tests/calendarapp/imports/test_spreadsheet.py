@@ -566,3 +566,40 @@ def test_an_update_keeps_each_customers_fact_history_in_bulk_with_constant_queri
     ]
     run("name,country,budget_close_month\nU3-0,DK,3\n")  # unchanged: no new history
     assert changes.count() == 2
+
+
+def test_email_domains_are_one_cell_joined_by_semicolons_both_ways(db):
+    result = run('name,country,email_domains\nAcme,DK,"Acme.dk; acme.com ,acme.dk"\n')
+
+    assert not result.errors
+    assert Customer.objects.get().email_domains == ["acme.dk", "acme.com"]
+    assert _rows("customers")[0][COLUMN_NAMES.index("email_domains")] == "acme.dk; acme.com"
+    again = run(customers_export(xlsx=False).decode("utf-8-sig"), dry_run=True)
+    assert again.rows[0].action == "unchanged"
+
+
+def test_a_changed_email_domain_is_dated_in_the_customers_history(db):
+    factories.customer("Acme", "DK", email_domains=["acme.dk"])
+
+    run("name,country,email_domains\nAcme,DK,acme.dk; acme.com\n")
+
+    change = CustomerChange.objects.get()
+    assert (change.field, change.old, change.new) == (
+        "email_domains",
+        "acme.dk",
+        "acme.dk; acme.com",
+    )
+
+
+def test_a_free_mail_domain_names_the_line_and_the_column(db):
+    result = run("name,country,email_domains\nAcme,DK,acme.dk; hotmail.com\n")
+
+    assert messages(result) == [
+        "line 2, email_domains: “hotmail.com” is free mail anyone can use: give the customer's own"
+        " domain."
+    ]
+    assert result.errors[0].value == "acme.dk; hotmail.com"
+    assert not Customer.objects.exists()
+
+
+COLUMN_NAMES = [column.name for column in COLUMNS["customers"]]

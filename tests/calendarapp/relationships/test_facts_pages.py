@@ -135,3 +135,35 @@ def test_the_owner_adds_edits_and_deletes_a_contract_on_its_page(sales_client, c
     assert Contract.objects.get().end_date == D(2027, 12, 31)
     sales_client.post(f"/contracts/{contract.pk}", {"delete": "1"})
     assert not Contract.objects.exists()
+
+
+def test_the_owner_types_email_domains_in_one_line_and_the_page_lists_them(sales_client, customer):
+    response = sales_client.post(
+        f"/customers/{customer.pk}/facts", {**FACTS, "email_domains": "Aarhus.dk; aarhus-as.com,"}
+    )
+    assert response.status_code == 302
+    assert Customer.objects.get().email_domains == ["aarhus.dk", "aarhus-as.com"]
+    form = sales_client.get(f"/customers/{customer.pk}/facts").content.decode()
+    assert 'value="aarhus.dk; aarhus-as.com"' in form
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "<dt>Email domains</dt><dd>aarhus.dk, aarhus-as.com</dd>" in page
+    assert "Email domains:</strong> (empty) → aarhus.dk; aarhus-as.com" in page
+
+
+def test_a_free_mail_domain_on_the_form_is_said_at_the_field_and_nothing_is_saved(
+    sales_client, customer
+):
+    response = sales_client.post(
+        f"/customers/{customer.pk}/facts", {**FACTS, "email_domains": "aarhus.dk; gmail.com"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["email_domains"] == [
+        "“gmail.com” is free mail anyone can use: give the customer's own domain."
+    ]
+    assert Customer.objects.get().email_domains == []
+    assert not CustomerChange.objects.exists()
+
+
+def test_a_customer_without_email_domains_says_what_they_are_for(sales_client, customer):
+    page = sales_client.get(f"/customers/{customer.pk}").content.decode()
+    assert "none yet: add them so meetings in your calendar find this customer" in page
