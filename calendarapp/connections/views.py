@@ -57,7 +57,7 @@ def _save(
             request,
             f"Saved “{saved.name}”. Press Sync now to read it, or wait for the next sync.",
         )
-        return reverse("calendar-connections") + f"#connection-{saved.pk}"
+        return reverse("calendar-connections")
 
     try:
         return form_save_once(request, form, write)
@@ -143,4 +143,5 @@ def calendar_sync(request: AuthenticatedHttpRequest, connection_id: int) -> Http
         messages.error(request, f"“{connection.name}” could not be read: {connection.last_error}")
     else:
         messages.success(request, sync_summary(connection.name, result))
-    return redirect(reverse("calendar-connections") + f"#connection-{connection.pk}")
+    # To the top, where the message says what the sync did.
+    return redirect("calendar-connections")
