@@ -66,6 +66,29 @@ def test_a_weekly_meeting_shows_its_days_without_the_exdate_and_with_the_moved_o
     assert len({(e.uid, e.occurrence) for e in weekly}) == 7
 
 
+def test_a_meeting_that_began_before_the_window_or_moved_across_its_edge_is_read_where_it_is(
+    transport, export
+):
+    served = transport(export("google"))
+    uid = "4k9v3s0m1hq2d8r5t7n6c0b1jg@google.com"
+
+    def weekly(start, end):
+        return [local(e.start) for e in read(served, start=start, end=end) if e.uid == uid]
+
+    november = datetime.datetime(2026, 11, 1, tzinfo=CPH)
+    assert weekly(november, DECEMBER) == [
+        "Mon 02 Nov 10:00",
+        "Mon 09 Nov 10:00",
+        "Mon 16 Nov 10:00",
+        "Mon 23 Nov 10:00",
+    ]
+    # The 26 Oct meeting moved to the 27th: not on the Monday, found on the Tuesday.
+    monday = datetime.datetime(2026, 10, 26, tzinfo=CPH)
+    tuesday = datetime.datetime(2026, 10, 27, tzinfo=CPH)
+    assert weekly(monday, tuesday) == []
+    assert weekly(tuesday, tuesday + datetime.timedelta(days=1)) == ["Tue 27 Oct 14:00"]
+
+
 def test_both_transports_give_the_same_events_and_keys(site, caldav_server, export):
     text = export("google")
     plain = read({"url": site.put("/google.ics", text.encode())})
@@ -238,6 +261,59 @@ def test_a_daily_meeting_shows_every_day_whose_half_hour_touches_the_window(site
     assert all(e.end - e.start == datetime.timedelta(minutes=30) for e in events)
 
 
+ROMANCE = """BEGIN:VTIMEZONE\r
+TZID:Romance Standard Time\r
+BEGIN:STANDARD\r
+DTSTART:16010101T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:16010101T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
+END:DAYLIGHT\r
+END:VTIMEZONE"""
+
+
+@pytest.mark.parametrize("zone", ["Europe/Copenhagen", "Romance Standard Time"])
+def test_meetings_repeating_for_years_keep_their_days_and_hour_in_this_window(site, zone):
+    """A stand-up every weekday since 2009 and a fortnightly review since 2015, read in a window
+    across the change to summer time (28 Mar 2027), with one stand-up cancelled (EXDATE)."""
+    text = wrap(
+        ROMANCE,
+        f"UID:standup\r\nDTSTART;TZID={zone}:20090105T091500\r\n"
+        f"DTEND;TZID={zone}:20090105T093000\r\nRRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR\r\n"
+        f"EXDATE;TZID={zone}:20270330T091500\r\nSUMMARY:Stand-up",
+        f"UID:review\r\nDTSTART;TZID={zone}:20150106T140000\r\n"
+        f"DTEND;TZID={zone}:20150106T150000\r\nRRULE:FREQ=WEEKLY;INTERVAL=2\r\n"
+        "SUMMARY:Review",
+    )
+    start = datetime.datetime(2027, 3, 22, tzinfo=CPH)
+    events = read(
+        {"url": site.put("/years.ics", text.encode())},
+        start=start,
+        end=start + datetime.timedelta(days=14),
+    )
+    assert [local(e.start) for e in titled(events, "Stand-up")] == [
+        "Mon 22 Mar 09:15",
+        "Tue 23 Mar 09:15",
+        "Wed 24 Mar 09:15",
+        "Thu 25 Mar 09:15",
+        "Fri 26 Mar 09:15",
+        "Mon 29 Mar 09:15",
+        "Wed 31 Mar 09:15",
+        "Thu 01 Apr 09:15",
+        "Fri 02 Apr 09:15",
+    ]
+    assert all(e.end - e.start == datetime.timedelta(minutes=15) for e in events[:3])
+    # 6 Jan 2015 was a Tuesday: 30 Mar 2027 is its 319th fortnight (23 Mar is not one).
+    assert [local(e.start) for e in titled(events, "Review")] == ["Tue 30 Mar 14:00"]
+    assert titled(events, "Review")[0].occurrence == "2027-03-30T12:00:00+00:00"
+
+
 # A calendar that cannot be read ------------------------------------------------------------
 
 
@@ -298,6 +374,22 @@ def test_a_server_that_never_answers_is_given_up_on_within_the_time_limit(site, 
     assert time.monotonic() - started < 4
     assert error.field == "url"
     assert "did not send the calendar within 1 s" in error.message
+
+
+@pytest.mark.parametrize(
+    "login", [{}, {"username": "sam", "password": "pw"}], ids=["ical", "caldav"]
+)
+def test_a_server_that_trickles_header_lines_is_cut_at_the_time_limit(site, settings, login):
+    """Each read comes within the socket timeout, so only the whole exchange's deadline ends it."""
+    settings.ICS_IMPORT_TIMEOUT_SECONDS = 1
+    url = site.put("/drip/", b"", header_trickle=0.2)
+    started = time.monotonic()
+    error = unreadable(url=url, **login)
+    assert time.monotonic() - started < 4
+    assert (error.field, error.message) == (
+        "url",
+        "The server did not send the calendar within 1 s (the limit is ICS_IMPORT_TIMEOUT_SECONDS).",
+    )
 
 
 @pytest.mark.parametrize(
