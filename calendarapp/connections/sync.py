@@ -61,8 +61,8 @@ def connection_sync(*, connection: CalendarConnection) -> SyncResult:
         connection.status, connection.last_error = ConnectionStatus.ERROR, reason
         logger.warning("Calendar connection %s could not be read: %s", connection.pk, reason)
         raise
-    # One transaction, the connection's row locked (two syncs of it take turns; a deleted one
-    # is RecordGone); then the status, which a connection deleted meanwhile does not get back.
+    # One transaction, the connection's row locked (two syncs of it take turns); then the
+    # status, by update(), which a connection deleted meanwhile does not get back.
     result = meetings_sync(
         connection=connection, events=events, window_start=start, window_end=end, now=now
     )
