@@ -309,6 +309,20 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
 if not 0 <= REMINDER_HOUR <= 23:
     raise ImproperlyConfigured(f"REMINDER_HOUR must be an hour from 0 to 23, not {REMINDER_HOUR}")
+# Every user's calendar connections are synced this often, over this window around now.
+CALENDAR_SYNC_MINUTES = env_int("CALENDAR_SYNC_MINUTES", 30)
+if not 1 <= CALENDAR_SYNC_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured(
+        f"CALENDAR_SYNC_MINUTES must be from 1 to 1440 minutes, not {CALENDAR_SYNC_MINUTES}"
+    )
+CALENDAR_SYNC_PAST_DAYS = env_int("CALENDAR_SYNC_PAST_DAYS", 90)
+CALENDAR_SYNC_FUTURE_DAYS = env_int("CALENDAR_SYNC_FUTURE_DAYS", 90)
+for _name, _days in (
+    ("CALENDAR_SYNC_PAST_DAYS", CALENDAR_SYNC_PAST_DAYS),
+    ("CALENDAR_SYNC_FUTURE_DAYS", CALENDAR_SYNC_FUTURE_DAYS),
+):
+    if not 0 <= _days <= 3 * 366:
+        raise ImproperlyConfigured(f"{_name} must be from 0 to 1098 days, not {_days}")
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "calendarapp.tasks.send_daily_reminders",
@@ -329,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-change-log": {
         "task": "calendarapp.tasks.prune_change_log",
         "schedule": crontab(hour=3, minute=50),
+    },
+    "sync-calendar-connections": {
+        "task": "calendarapp.tasks.connections_sync_all",
+        "schedule": datetime.timedelta(minutes=CALENDAR_SYNC_MINUTES),
     },
 }
 
@@ -373,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "calendarapp.models.PlanKind",
         "TraditionKindEnum": "traditions.models.TraditionKind",
         "ImportKindEnum": "calendarapp.models.ImportKind",
+        "ConnectionStatusEnum": "calendarapp.models.ConnectionStatus",
         # Every country field and list takes the same codes (api/schema.py).
         "CountryEnum": "calendarapp.lib.countries.country_codes",
     },

@@ -1,4 +1,5 @@
-"""Background work: daily reminders, refreshing subscribed .ics calendars, warming holidays.
+"""Background work: daily reminders, refreshing subscribed .ics calendars, syncing the users'
+calendar connections, warming holidays.
 
 Every task takes ids (never model instances), calls a plain function, and is
 safe to run twice: a worker that dies mid-task gets it redelivered
@@ -21,9 +22,11 @@ from django.db import OperationalError as DatabaseUnavailable
 from django.db import transaction
 from django.utils import timezone
 
+from calendarapp.connections.reading import CalendarUnreadable
+from calendarapp.connections.sync import connection_sync
 from calendarapp.imports import ics
 from calendarapp.imports.tasks import import_spreadsheet  # noqa: F401  (registers it)
-from calendarapp.models import IcsSource
+from calendarapp.models import CalendarConnection, IcsSource
 from calendarapp.occurrences import version
 from calendarapp.occurrences.sources import public_holidays
 from calendarapp.once import once_keys_purge
@@ -144,3 +147,34 @@ def purge_once_keys() -> int:
 def prune_change_log() -> int:
     """Delete the change log's rows older than the caches need; returns how many went."""
     return version.change_log_prune()
+
+
+@shared_task(**RELIABLE)
+def connections_sync_all() -> int:
+    """Queue a sync of every calendar connection (beat, every CALENDAR_SYNC_MINUTES).
+
+    Each is its own task: one that fails, or hangs until its time limit, never stops the others.
+    Without a broker each runs here in turn, so a failure is logged and the loop goes on.
+    """
+    connection_ids = list(CalendarConnection.objects.order_by("id").values_list("id", flat=True))
+    for connection_id in connection_ids:
+        try:
+            connection_sync_one.delay(connection_id)
+        except Exception:  # in-process (no broker): one connection's bug must not stop the rest
+            logger.exception("Calendar connection %s failed to sync", connection_id)
+    return len(connection_ids)
+
+
+@shared_task(**RELIABLE)
+def connection_sync_one(connection_id: int) -> str:
+    """Sync one calendar connection; a calendar that cannot be read says why on the connection
+    (its status and last error) and waits for the next run."""
+    connection = CalendarConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return "gone"
+    try:
+        result = connection_sync(connection=connection)
+    except CalendarUnreadable:
+        # connection_sync logged it, masked, and set the connection's status and error.
+        return "failed"
+    return f"logged {result.logged}, updated {result.updated}, removed {result.removed}"

@@ -44,6 +44,7 @@ urlpatterns = [
     path("feeds/", include("calendarapp.feeds.urls")),
     path("accounts/", include(accounts)),
     path("accounts/", include("calendarapp.accounts.urls")),
+    path("accounts/calendars/", include("calendarapp.connections.urls")),
     path("admin/", admin.site.urls),
     # django-recurrence's widget translates its labels through this catalog.
     path(

@@ -19,7 +19,9 @@ class CalendarPermission(permissions.BasePermission):
     facts also by its account owner (the view's `writes_facts`).
 
     Plans are written by their owners (sales managers) and by calendar admins; the records
-    kept about a customer by its account owner and calendar admins (the view's `record`).
+    kept about a customer by its account owner and calendar admins (the view's `record`); a
+    user's own things (the view's `writes_own`: calendar connections) by that user alone, whose
+    queryset holds nothing of anyone else's.
     """
 
     message = "Your role may not change this."
@@ -31,6 +33,8 @@ class CalendarPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS or getattr(view, "read_only_post", False):
             return True
+        if getattr(view, "writes_own", False):
+            return True  # the view's queryset holds only the user's own
         if getattr(view, "writes_plans", False):
             return can_plan(request.user)
         if getattr(view, "writes_records", False):
@@ -44,6 +48,8 @@ class CalendarPermission(permissions.BasePermission):
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
+        if getattr(view, "writes_own", False):
+            return bool(obj.owner_id == request.user.pk)
         if isinstance(obj, Plan):
             return can_edit_plan(request.user, obj)
         if getattr(view, "writes_records", False):

@@ -228,3 +228,25 @@ class RecurrenceRuleSchema(OpenApiSerializerFieldExtension):
             "description": "An RFC 5545 rule, or null for a one-off.",
             "example": "RRULE:FREQ=YEARLY;BYWEEKNO=42;BYDAY=MO",
         }
+
+
+# A calendar's address as a client may send it: http(s) or webcal, a host (or [IPv6]), an
+# optional port and path; which hosts may be private (and take http) is said in words.
+CALENDAR_URL = (
+    r"^(https|webcal|http)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(:[0-9]{1,5})?([/?#]\S*)?$"
+)
+
+
+class SecretUrlSchema(OpenApiSerializerFieldExtension):
+    """A calendar's secret address: sent whole (with its pattern), read back masked."""
+
+    target_class = "calendarapp.api.calendar_connections.SecretUrlField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field = self.target
+        schema: dict[str, Any] = {"type": "string", "description": field.help_text}
+        if direction == "request":
+            schema.update(maxLength=field.max_length, pattern=CALENDAR_URL)
+        else:
+            schema["example"] = "https://calendar.google.com/…/ics"
+        return schema

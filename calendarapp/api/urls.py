@@ -9,6 +9,11 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from calendarapp.api import records, schema, views  # noqa: F401 (schema registers its extensions)
+from calendarapp.api.calendar_connections import (
+    CalendarConnectionDetail,
+    CalendarConnectionList,
+    CalendarConnectionSync,
+)
 from calendarapp.api.ics_sources import IcsSourceList
 from calendarapp.api.records import RecordDetail, RecordList
 from calendarapp.api.suggestions import AttendeeSuggestionDismiss, AttendeeSuggestionList
@@ -132,6 +137,21 @@ urlpatterns = [
         "ics-sources",
         login_not_required(IcsSourceList.as_view()),
         name="api-ics-sources",
+    ),
+    path(
+        "calendar-connections",
+        login_not_required(CalendarConnectionList.as_view()),
+        name="api-calendar-connections",
+    ),
+    path(
+        "calendar-connections/<int:pk>",
+        login_not_required(CalendarConnectionDetail.as_view()),
+        name="api-calendar-connection",
+    ),
+    path(
+        "calendar-connections/<int:pk>/sync",
+        login_not_required(CalendarConnectionSync.as_view()),
+        name="api-calendar-connection-sync",
     ),
     path("schema", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(

@@ -65,3 +65,16 @@ def test_our_email_domains_are_read_lower_case_and_a_non_domain_stops_start_up_n
     result = settings_with(OUR_EMAIL_DOMAINS="ourco.com,sales@ourco.dk")
     assert result.returncode != 0
     assert "OUR_EMAIL_DOMAINS: “sales@ourco.dk” is an email address" in result.stderr
+
+
+def test_a_calendar_sync_interval_or_window_out_of_range_stops_start_up_naming_the_variable():
+    for name, value in (
+        ("CALENDAR_SYNC_MINUTES", "0"),
+        ("CALENDAR_SYNC_MINUTES", "half-hourly"),
+        ("CALENDAR_SYNC_PAST_DAYS", "-1"),
+        ("CALENDAR_SYNC_FUTURE_DAYS", "5000"),
+    ):
+        shown = settings_with(**{name: value})
+        assert shown.returncode != 0
+        assert name in shown.stderr
+    assert settings_with(CALENDAR_SYNC_MINUTES="15").returncode == 0

@@ -236,6 +236,8 @@ def test_a_calendar_that_cannot_be_fetched_keeps_its_events_and_says_why(
         tasks.refresh_ics_source,
         tasks.warm_holiday_cache,
         tasks.prune_change_log,
+        tasks.connections_sync_all,
+        tasks.connection_sync_one,
     ],
 )
 def test_every_task_is_late_acked_retried_and_bounded(task):
@@ -254,6 +256,7 @@ def test_the_beat_schedule_names_real_tasks():
         "calendarapp.tasks.warm_holiday_cache",
         "calendarapp.tasks.purge_once_keys",
         "calendarapp.tasks.prune_change_log",
+        "calendarapp.tasks.connections_sync_all",
     }
     assert scheduled <= set(celery_app.tasks)
 

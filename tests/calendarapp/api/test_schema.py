@@ -26,8 +26,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from calendarapp.accounts.tokens import api_token_create
 from calendarapp.api.serializers import START_WITH_END
+from calendarapp.connections import sync
 from calendarapp.imports import ics
 from calendarapp.lib.validation import END_BEFORE_START, ISO_DATE, MAX_ID, NOT_BLANK, SPAN_TOO_LONG
+from calendarapp.models import CalendarConnection
 from calendarapp.wsgi import application
 from tests import factories
 
@@ -42,8 +44,10 @@ ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nEND:VCALENDAR\r\
 def records(request, admin_client, calendar_admin, danes, settings, monkeypatch) -> dict[str, Any]:
     """One record of each kind, by the path prefix that serves it, and a calendar admin's token."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
-    # An .ics URL is "downloaded" here: the run never leaves the machine.
+    # An .ics URL is "downloaded" here, a connected calendar read as empty: the run never
+    # leaves the machine.
     monkeypatch.setattr(ics, "fetch", lambda url: ICS)
+    monkeypatch.setattr(sync, "events_between", lambda **kwargs: [])
     aarhus = danes[0]
     factories.contract(aarhus, datetime.date(2027, 6, 30))
     factories.interest(aarhus, "Cloud")
@@ -64,6 +68,9 @@ def records(request, admin_client, calendar_admin, danes, settings, monkeypatch)
         )
         assert answer.status_code == 201, answer.json()
         made[prefix] = answer.json()["id"]
+    made["calendar-connections"] = CalendarConnection.objects.create(
+        owner=calendar_admin, name="Work", url="https://calendar.example.com/private-1/basic.ics"
+    ).pk
     made["token"] = api_token_create(user=calendar_admin, name="fuzz")[1]
     # Requests run inside the test's transaction, as Django's test client runs them (after its
     # own requests above, which connect it again): the end of a request must not close the
@@ -192,6 +199,12 @@ CROSS_FIELD_RULES = (
     "is our own domain",
     # RFC 5545's grammar is more than a pattern can say: the schema names the RFC.
     "is not a valid RFC 5545 rule",
+    # A calendar's address: which hosts are private (and so which may take http) is said in
+    # words, as is a password needing its username.
+    "private or local address",
+    "http:// sends the calendar unencrypted",
+    "cannot be read as a web address",
+    "A password needs its username",
 )
 
 
