@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -199,11 +200,41 @@ class Row:
     touch_status: str = ""
     # "Are we just a data point?" says high: the row is marked.
     high_risk: bool = False
+    # The week columns the row's cell spans.
+    weeks: int = 1
 
     @property
     def bars_html(self) -> SafeString:
         """The row's bars as buttons, built here: a template loop over thousands is too slow."""
         return mark_safe("".join(_bar_button(bar) for bar in self.bars))  # noqa: S308
+
+    @property
+    def html(self) -> SafeString:
+        """The whole table row, built here for the same reason: a page has a hundred of them,
+        and the template's tags and lookups cost more than its bars."""
+        customer = self.customer
+        name = html.escape(customer.name)
+        url = reverse("customer-detail", args=[customer.id])
+        region = customer.country + (f"-{customer.subdivision}" if customer.subdivision else "")
+        marks = ""
+        if self.touch_status == "overdue":
+            marks += (
+                ' <span class="tag touch-overdue" title="The next touch is overdue">'
+                "touch overdue</span>"
+            )
+        if self.high_risk:
+            marks += (
+                f' <a class="tag risk-high" href="{url}#risk-title" title="Are we just a data '
+                'point? High risk: see why">⚠ high risk</a>'
+            )
+        return mark_safe(  # noqa: S308 - names and codes escaped, the rest our own
+            f'<tr data-customer="{name}" data-url="{url}">\n'
+            f'      <th scope="row"><a href="{url}" title="{name}">{name}</a> '
+            f'<span class="tl-cc">{html.escape(region)}</span>{marks}</th>\n'
+            f'      <td colspan="{self.weeks}" class="tl-cell"><div class="track" '
+            f'style="--lanes:{self.lanes}">{self.bars_html}</div></td>\n'
+            "    </tr>"
+        )
 
 
 def _bar_button(bar: Bar) -> str:
@@ -495,7 +526,8 @@ class _Layout:
                     blocked=tuple(o.id for o in cluster if o.id in blocked),
                 )
             )
-        return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)))
+        weeks = self.days // 7
+        return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)), weeks=weeks)
 
     def _clusters(
         self, occurrences: Iterable[Occurrence]
