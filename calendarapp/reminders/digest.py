@@ -47,7 +47,7 @@ from django.urls import reverse
 from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.dates import short_day
-from calendarapp.lib.urls import absolute_url, site_url
+from calendarapp.lib.urls import absolute_url, path_for_ids, site_url
 from calendarapp.models import (
     DigestItemState,
     DigestItemStatus,
@@ -188,8 +188,13 @@ class _Links:
 
     def __init__(self) -> None:
         self._found: dict[tuple[str, object], str] = {}
+        self._by_id = {
+            name: path_for_ids(name) for name in ("customer-detail", "touchpoint-create")
+        }
 
     def __call__(self, name: str, arg: object) -> str:
+        if name in self._by_id:
+            return self._by_id[name](cast(int, arg))
         key = (name, arg)
         if key not in self._found:
             self._found[key] = reverse(name, args=[arg])

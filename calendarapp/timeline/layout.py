@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp.kinds import ALL_KINDS, Kind, kind_of
 from calendarapp.lib import countries, dates
+from calendarapp.lib.urls import path_for_ids
 from calendarapp.occurrences.conflicts import RULES_FOR, Severity
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.decision_checks import risks
@@ -200,8 +200,9 @@ class Row:
     touch_status: str = ""
     # "Are we just a data point?" says high: the row is marked.
     high_risk: bool = False
-    # The week columns the row's cell spans.
+    # The week columns the row's cell spans, and the customer's page.
     weeks: int = 1
+    url: str = ""
 
     @property
     def bars_html(self) -> SafeString:
@@ -214,7 +215,7 @@ class Row:
         and the template's tags and lookups cost more than its bars."""
         customer = self.customer
         name = html.escape(customer.name)
-        url = reverse("customer-detail", args=[customer.id])
+        url = self.url
         region = customer.country + (f"-{customer.subdivision}" if customer.subdivision else "")
         marks = ""
         if self.touch_status == "overdue":
@@ -365,6 +366,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     details: dict[str, dict[str, str]] = {}
     groups: list[Group] = []
     group_totals = _group_totals(customers, query.group)
+    customer_url = path_for_ids("customer-detail")
     for customer_id, country, username, first_name, last_name in page_rows:
         ref = refs[customer_id]
         key, label = _group_of(query.group, country, username, first_name, last_name)
@@ -377,6 +379,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         row = layout.row(ref, occurrences)
         row.touch_status = touches[customer_id].status if customer_id in touches else ""
         row.high_risk = customer_id in high_risk
+        row.url = customer_url(customer_id)
         groups[-1].rows.append(row)
 
     return Timeline(
