@@ -143,7 +143,10 @@ def read_cpu(
     spent: dict[str, list[float]] = {e.name: [] for e in endpoints}
     for path in sorted(directory.glob("cpu-*.tsv")):
         for line in path.read_text().splitlines():
-            ended, method, request_path, cpu_ms = line.split("\t")
+            fields = line.split("\t")
+            if len(fields) != 4:
+                continue  # a line a worker killed mid-write left torn (the frozen run)
+            ended, method, request_path, cpu_ms = fields
             name = names.get((method, request_path))
             if name and float(ended) >= since:
                 spent[name].append(float(cpu_ms))

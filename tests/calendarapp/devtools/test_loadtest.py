@@ -68,6 +68,7 @@ def test_cpu_per_request_is_read_per_endpoint_from_the_workers_files_for_the_loa
         "100.8\tGET\t/\t60.0\n"
         "100.9\tGET\t/static/css/app.css\t1.0\n"  # no endpoint's
         "101.2\tGET\t/api/plans/check\t9.0\n"  # a GET, where the endpoint POSTs
+        "101.3\tGET\t/"  # torn: its worker was killed while writing it
     )
     cpu = loadtest.read_cpu(tmp_path, 100.0, endpoints)
     assert cpu == {"timeline": [10.0, 20.0, 60.0], "occurrences": [4.0], "plans_check": []}
