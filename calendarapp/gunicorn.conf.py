@@ -7,11 +7,16 @@ to finish requests on a restart), GUNICORN_KEEPALIVE (5 s) and GUNICORN_ACCESS_L
 (off: the app logs one line per request with its id; `-` adds gunicorn's access
 log on stdout). Gunicorn's own lines and its access log use the site's format
 (LOG_FORMAT, LOG_LEVEL), so every line on stdout is one JSON object in production.
+
+With LOADTEST_CPU_DIR set (by `make loadtest` only), each worker also appends one line per
+request to `<dir>/cpu-<pid>.tsv`: the time it ended, its method, path and the worker's CPU
+milliseconds (`time.process_time()`) spent on it. Unset, no hook is defined: no cost.
 """
 
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from gunicorn import glogging
@@ -72,3 +77,18 @@ class Logger(glogging.Logger):
 
 
 logger_class = Logger
+
+# The load test's CPU per request, measured in the worker around the whole request (the
+# response streamed included); the sync worker serves one request at a time, so the
+# process's CPU time between the two hooks is that request's.
+CPU_DIR = os.environ.get("LOADTEST_CPU_DIR")
+if CPU_DIR:
+
+    def pre_request(worker, req) -> None:
+        req.cpu_started = time.process_time()
+
+    def post_request(worker, req, environ, resp) -> None:
+        cpu_ms = (time.process_time() - req.cpu_started) * 1000
+        line = f"{time.time():.3f}\t{req.method}\t{req.path}\t{cpu_ms:.3f}\n"
+        with open(Path(CPU_DIR) / f"cpu-{os.getpid()}.tsv", "a") as figures:
+            figures.write(line)

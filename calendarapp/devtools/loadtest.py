@@ -18,9 +18,12 @@ on a free port of 127.0.0.1, on the bench data set (small size):
   After the load, `/healthz` is asked until it answers, and its answer must be a
   503 within HEALTHZ_TIMEOUT_SECONDS (plus `HEALTHZ_SLACK_MS`).
 
-Each run drives the timeline, a feed, `/api/occurrences` and `/api/plans/check`
-round-robin from `CLIENTS` threads for `LOADTEST_SECONDS` (60 by default), then
-stops. `report()` is what `build/loadtest.json` holds; `healthy_failures()` is
+Each run drives the timeline, Today, a customer's page, a feed, `/api/occurrences`
+and `/api/plans/check` round-robin from `CLIENTS` threads for `LOADTEST_SECONDS`
+(60 by default), then stops. Each gunicorn worker records the CPU time of every
+request it serves (`time.process_time()` in the gunicorn.conf.py hooks that
+LOADTEST_CPU_DIR turns on); `read_cpu()` collects the load's requests per endpoint.
+`report()` is what `build/loadtest.json` holds; `healthy_failures()` is
 what makes the command fail (an error, or a request over `SLOW_MS`, in the
 healthy run). Only 127.0.0.1 is ever contacted.
 """
@@ -32,6 +35,7 @@ import http.client
 import json
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,6 +46,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 HOST = "127.0.0.1"
 CLIENTS = 50
@@ -73,6 +78,8 @@ HEALTHZ = "healthz"
 HEALTHZ_SLACK_MS = 1500
 # /healthz is asked until one answer comes (a worker may be busy with the load's backlog).
 HEALTHZ_ATTEMPTS = 5
+# Set in the workers' environment: the folder where each appends its CPU time per request.
+CPU_DIR_ENV = "LOADTEST_CPU_DIR"
 
 
 @dataclass(frozen=True)
@@ -104,12 +111,15 @@ def summarise(
     seconds: float,
     expected: frozenset[int | None],
     names: Sequence[str],
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, dict[str, float | int]]:
-    """Per endpoint: requests, requests per second, p50/p95/p99/max in ms, errors."""
+    """Per endpoint: requests, requests per second, p50/p95/p99/max in ms, errors, and the
+    workers' CPU ms per request (`cpu_ms` the mean, `cpu_p50_ms` the median) from `cpu`."""
     summary: dict[str, dict[str, float | int]] = {}
     for name in names:
         mine = [sample for sample in samples if sample.endpoint == name]
         times = sorted(sample.ms for sample in mine)
+        spent = sorted((cpu or {}).get(name, []))
         summary[name] = {
             "requests": len(mine),
             "rps": round(len(mine) / seconds, 1) if seconds else 0.0,
@@ -118,8 +128,29 @@ def summarise(
             "p99_ms": round(percentile(times, 99), 1),
             "max_ms": round(times[-1], 1) if times else 0.0,
             "errors": sum(1 for sample in mine if sample.status not in expected),
+            "cpu_ms": round(sum(spent) / len(spent), 1) if spent else 0.0,
+            "cpu_p50_ms": round(percentile(spent, 50), 1),
         }
     return summary
+
+
+def read_cpu(
+    directory: Path, since: float, endpoints: Sequence[Endpoint]
+) -> dict[str, list[float]]:
+    """The workers' CPU ms per request, by endpoint, of the requests that ended at or after
+    `since` (a `time.time()`): the files gunicorn.conf.py's hooks wrote in `directory`."""
+    names = {(e.method, urlsplit(e.path).path): e.name for e in endpoints}
+    spent: dict[str, list[float]] = {e.name: [] for e in endpoints}
+    for path in sorted(directory.glob("cpu-*.tsv")):
+        for line in path.read_text().splitlines():
+            fields = line.split("\t")
+            if len(fields) != 4:
+                continue  # a line a worker killed mid-write left torn (the frozen run)
+            ended, method, request_path, cpu_ms = fields
+            name = names.get((method, request_path))
+            if name and float(ended) >= since:
+                spent[name].append(float(cpu_ms))
+    return spent
 
 
 def report(runs: Sequence[tuple[str, dict[str, dict[str, float | int]]]]) -> dict[str, Any]:
@@ -160,10 +191,20 @@ def frozen_failures(result: dict[str, Any], healthz_timeout_seconds: float) -> l
 
 def table(endpoints: dict[str, dict[str, float | int]]) -> str:
     """The figures of one run as aligned text, one endpoint a row."""
-    columns = ("requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors")
-    lines = [f"{'endpoint':<14}" + "".join(f"{column:>10}" for column in columns)]
+    columns = (
+        "requests",
+        "rps",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "max_ms",
+        "errors",
+        "cpu_ms",
+        "cpu_p50_ms",
+    )
+    lines = [f"{'endpoint':<14}" + "".join(f"{column:>11}" for column in columns)]
     for name, figures in endpoints.items():
-        lines.append(f"{name:<14}" + "".join(f"{figures[column]:>10}" for column in columns))
+        lines.append(f"{name:<14}" + "".join(f"{figures[column]:>11}" for column in columns))
     return "\n".join(lines)
 
 
@@ -400,16 +441,22 @@ def run(
     and `/healthz` is asked once after the load.
     """
     log = base_dir / "build" / f"loadtest-{name}.log"
+    cpu_dir = base_dir / "build" / f"loadtest-cpu-{name}"
+    shutil.rmtree(cpu_dir, ignore_errors=True)
+    cpu_dir.mkdir(parents=True)
+    env = {**env, CPU_DIR_ENV: str(cpu_dir)}
     with gunicorn(base_dir, env, log, servers) as port:
         if EXPECTED[name] == {200} or proxy:
             warm_up(port, endpoints)
         if proxy:
             proxy.freeze()
         timeout = FROZEN_CLIENT_TIMEOUT_SECONDS if proxy else CLIENT_TIMEOUT_SECONDS
-        started = time.monotonic()
+        started, since = time.monotonic(), time.time()
         samples = drive(port, endpoints, seconds, timeout=timeout)
         elapsed = time.monotonic() - started
-        figures = summarise(samples, elapsed, EXPECTED[name], [e.name for e in endpoints])
+        cpu = read_cpu(cpu_dir, since, endpoints)
+        names = [e.name for e in endpoints]
+        figures = summarise(samples, elapsed, EXPECTED[name], names, cpu)
         if proxy:
             figures |= summarise([_healthz(port)], elapsed, frozenset({503}), [HEALTHZ])
     return figures

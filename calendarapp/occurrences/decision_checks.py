@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from calendarapp.lib import dates, renewals
 from calendarapp.occurrences.sources.decision_steps import DONE
 from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
+from calendarapp.occurrences.version import ChangeMark, change_mark, changes_since
 from customers.models import (
     Channel,
     Competitor,
@@ -180,8 +182,59 @@ def level_of(signals: list[Signal]) -> str:
     return HIGH if len(signals) >= 3 else MEDIUM
 
 
+@dataclass(frozen=True)
+class _KnownRisks:
+    """The risks this process checked on `day`, and how far the change log was read first."""
+
+    day: datetime.date
+    mark: ChangeMark
+    risks: dict[int, Risk]
+
+
+_KNOWN: _KnownRisks | None = None
+_KNOWN_LOCK = threading.Lock()
+# Past this many changed or new customers, checking them by id costs more than all again.
+RECHECK_BY_ID = 500
+
+
 def risks(customers: QuerySet[Customer], today: datetime.date) -> dict[int, Risk]:
-    """The check for every customer selected, in a fixed number of queries."""
+    """The check for every customer selected, in a fixed number of queries.
+
+    The process remembers each customer's risk for the day and asks the change log (one
+    query) whose rows changed since (their people, touches and whom they met, competitors,
+    factors, steps, contracts): with none, the answer is the remembered one, two queries
+    where the check takes seven; otherwise only those customers are checked again.
+    """
+    global _KNOWN
+    ids = list(customers.values_list("id", flat=True))
+    with _KNOWN_LOCK:
+        known = _KNOWN
+    found: dict[int, Risk] = {}
+    if known is None or known.day != today:
+        mark = change_mark()  # first: a change made while checking is seen at the next look
+    else:
+        changes, mark = changes_since(known.mark)
+        if not changes:
+            found = known.risks  # never changed in place: a renewal makes a new dict
+        elif not changes.everything:
+            found = {pk: r for pk, r in known.risks.items() if pk not in changes.customers}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        by_id = found and len(missing) <= RECHECK_BY_ID
+        found = found | _checked(
+            Customer.objects.filter(pk__in=missing) if by_id else customers,
+            today,
+            missing if by_id else ids,
+        )
+    with _KNOWN_LOCK:
+        _KNOWN = _KnownRisks(today, mark, found)
+    return {pk: found[pk] for pk in ids if pk in found}
+
+
+def _checked(
+    customers: QuerySet[Customer], today: datetime.date, ordered: list[int]
+) -> dict[int, Risk]:
+    """The check itself for `customers`, whose ids are `ordered`: six queries."""
     ids = customers.values("id")
     since = today - datetime.timedelta(days=NOT_MET_DAYS)
     incumbents: dict[int, list[str]] = defaultdict(list)
@@ -224,7 +277,7 @@ def risks(customers: QuerySet[Customer], today: datetime.date) -> dict[int, Risk
     )
 
     found = {}
-    for customer_id in customers.values_list("id", flat=True):
+    for customer_id in ordered:
         signals = []
         if incumbents.get(customer_id):
             names = ", ".join(sorted(incumbents[customer_id]))

@@ -15,7 +15,11 @@ transaction still running (its snapshot's xmin) and asks again for rows of
 transactions from then on. A mark whose rows were rolled back (a cache filled
 inside a transaction that did not commit) renews everything.
 
-The triggers are kept after every `migrate` from `versioned_models()`, as
+The tables the risk check reads beside the stream's (`RISK_MODELS`: people,
+competitors, decision factors, who met whom) log their changes too, naming the
+customer, so a remembered risk is renewed like a remembered calendar.
+
+The triggers are kept after every `migrate` from `watched_models()`, as
 Django keeps permissions: a new source's tables are watched without a
 migration, and a table SQLite rebuilds for a schema change (dropping its
 triggers) gets them back. Old rows are pruned by a daily task
@@ -34,7 +38,7 @@ from django.utils.dateparse import parse_datetime
 
 from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.occurrences.sources import SOURCES, plans
-from customers.models import Customer, Interest
+from customers.models import Competitor, Customer, DecisionFactor, Interest, Person, Touchpoint
 
 CHANGE_LOG_TABLE = "calendarapp_change_log"
 # How long a change is kept: a process that did not look for longer renews everything.
@@ -87,6 +91,20 @@ def versioned_models() -> tuple[type[models.Model], ...]:
     return tuple(found)
 
 
+# What `decision_checks.risks` reads that no source does; each row names its customer.
+RISK_MODELS: tuple[type[models.Model], ...] = (
+    Person,
+    Competitor,
+    DecisionFactor,
+    Touchpoint.people.through,
+)
+
+
+def watched_models() -> tuple[type[models.Model], ...]:
+    """Every table whose writes the change log records: the stream's and the risk check's."""
+    return versioned_models() + tuple(m for m in RISK_MODELS if m not in versioned_models())
+
+
 def subject_sql(model: type[models.Model], row: str) -> tuple[str, str, bool]:
     """SQL for the customer id and the country a change of `row` (NEW or OLD) concerns, and
     whether it concerns the plans; NULL for both (and not plans) means everything."""
@@ -96,6 +114,12 @@ def subject_sql(model: type[models.Model], row: str) -> tuple[str, str, bool]:
     if model is ImportedEvent:
         source = f"FROM {IcsSource._meta.db_table} WHERE id = {row}.source_id"
         return f"(SELECT customer_id {source})", f"(SELECT country {source})", False
+    if model is Touchpoint.people.through:
+        # Who was met at a touch: the touch's customer (rows go before their touch does).
+        touch = (
+            f"(SELECT customer_id FROM {Touchpoint._meta.db_table} WHERE id = {row}.touchpoint_id)"
+        )
+        return touch, "NULL", False
     if model in plans.SOURCE.models and model is not Interest:
         return "NULL", "NULL", True
     if "customer" in fields:
@@ -112,7 +136,7 @@ def sync_change_triggers(*, using: str = "default", **kwargs: object) -> None:
     if CHANGE_LOG_TABLE not in tables:  # migrated back before the log existed
         return
     with connection.cursor() as cursor:
-        for model in versioned_models():
+        for model in watched_models():
             if model._meta.db_table in tables:
                 for statement in _trigger_statements(connection.vendor, model):
                     cursor.execute(statement)

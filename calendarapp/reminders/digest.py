@@ -47,7 +47,7 @@ from django.urls import reverse
 from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.dates import short_day
-from calendarapp.lib.urls import absolute_url, site_url
+from calendarapp.lib.urls import absolute_url, path_for_ids, site_url
 from calendarapp.models import (
     DigestItemState,
     DigestItemStatus,
@@ -182,6 +182,25 @@ class Digest:
         return [item for item in self.items if item.kind in kinds]
 
 
+class _Links:
+    """The pages the items link to, each reversed once per build: a list has hundreds of
+    items about a few dozen customers, and reversing is most of an item's cost."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, object], str] = {}
+        self._by_id = {
+            name: path_for_ids(name) for name in ("customer-detail", "touchpoint-create")
+        }
+
+    def __call__(self, name: str, arg: object) -> str:
+        if name in self._by_id:
+            return self._by_id[name](cast(int, arg))
+        key = (name, arg)
+        if key not in self._found:
+            self._found[key] = reverse(name, args=[arg])
+        return self._found[key]
+
+
 def build_digest(owner: Any, today: datetime.date) -> Digest:
     """Collect what the owner should do today about their customers and plans, ranked."""
     return build_digests([owner], today)[owner.pk]
@@ -220,13 +239,14 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
         if occurrence.source == contracts.NAME
     )
     overdue_since = _touch_due_days(customers)
+    links = _Links()
     for (owner_id, _), (occurrence, refs) in concerned.items():
-        item = _classify(occurrence, refs, contract_names, today, overdue_since)
+        item = _classify(occurrence, refs, contract_names, today, overdue_since, links)
         if item is not None:
             digests[owner_id].items.append(item)
     owner_of = {c.id: c.owner_id for c in calendar.customers if c.owner_id in digests}
     names = {customer.id: customer.name for customer in calendar.customers}
-    for item in _decisions(customers, calendar, names, today):
+    for item in _decisions(customers, calendar, names, today, links):
         if item.customer in owner_of:
             digests[owner_of[item.customer]].items.append(item)
     _add_plans(digests, today, plans, calendar)
@@ -253,6 +273,7 @@ def _decisions(
     calendar: Calendar,
     names: dict[int, str],
     today: datetime.date,
+    links: _Links,
 ) -> Iterable[Item]:
     """Steps due or passed and not done, steps on a bad day, and high data-point risks."""
     # One-off steps only: a repeating step's date is its first meeting, not a due day.
@@ -262,7 +283,7 @@ def _decisions(
     for pk, customer_id, title, day in cast(
         Iterable[tuple[int, int, str, datetime.date]], due_steps
     ):
-        url = reverse("customer-detail", args=[customer_id]) + "#decision-title"
+        url = links("customer-detail", customer_id) + "#decision-title"
         reason = "today" if day == today else f"was due {short_day(day, today)}, not marked done"
         yield Item(
             day,
@@ -277,7 +298,7 @@ def _decisions(
             order=DUE_ORDER[ItemKind.DECISION_STEP],
         )
     for customer_id, findings in step_findings(customers, today, calendar).items():
-        url = reverse("customer-detail", args=[customer_id]) + "#decision-title"
+        url = links("customer-detail", customer_id) + "#decision-title"
         for finding in findings:
             yield Item(
                 finding.day,
@@ -295,13 +316,13 @@ def _decisions(
             yield Item(
                 today,
                 f"{names[customer_id]}: high risk we are just a data point",
-                reverse("customer-detail", args=[customer_id]) + "#risk-title",
+                links("customer-detail", customer_id) + "#risk-title",
                 f"risk-{customer_id}",
                 ItemKind.RISK_HIGH,
                 3,
                 "; ".join(signal.text.rstrip(".") for signal in risk.signals),
                 customer_id,
-                action_url=reverse("touchpoint-create", args=[customer_id]),
+                action_url=links("touchpoint-create", customer_id),
             )
 
 
@@ -421,15 +442,16 @@ def _classify(
     contract_names: dict[int, str],
     today: datetime.date,
     due_days: dict[int, datetime.date],
+    links: _Links,
 ) -> Item | None:
     """The item an occurrence makes on the list, if any."""
     names = _names(refs)
-    url = _url(occurrence, refs)
+    url = _url(occurrence, refs, links)
     customer = refs[0].id if len(refs) == 1 else None
     key = occurrence.id
     starts_soon = today <= occurrence.start < today + SOON
     if occurrence.kind == TOUCH_DUE:
-        return _touch(occurrence, names, url, refs[0].id, today, due_days)
+        return _touch(occurrence, names, url, refs[0].id, today, due_days, links)
     if occurrence.kind == TraditionKind.CUSTOMER_EVENT and starts_soon:
         when = _span(occurrence.start, occurrence.end, today)
         return Item(
@@ -506,10 +528,11 @@ def _touch(
     customer: int,
     today: datetime.date,
     due_days: dict[int, datetime.date],
+    links: _Links,
 ) -> Item | None:
     """A touch due or overdue, or a follow-up (ask-again) day reached; None while not yet."""
     reason = occurrence.title.removeprefix(touches.TITLE_PREFIX)
-    form = reverse("touchpoint-create", args=[customer])
+    form = links("touchpoint-create", customer)
     follow_up = reason.startswith(touches.FOLLOW_UP_REASON)
     if follow_up and occurrence.start <= today:
         return Item(
@@ -611,10 +634,10 @@ def _names(refs: list[CustomerRef]) -> str:
     return names[0]
 
 
-def _url(occurrence: Occurrence, refs: list[CustomerRef]) -> str:
+def _url(occurrence: Occurrence, refs: list[CustomerRef], links: _Links) -> str:
     if len(refs) == 1 or not occurrence.country:
-        return reverse("customer-detail", args=[refs[0].id])
-    return reverse("country-detail", args=[occurrence.country])
+        return links("customer-detail", refs[0].id)
+    return links("country-detail", occurrence.country)
 
 
 def fingerprint(finding: Finding) -> str:

@@ -10,7 +10,13 @@ from django.contrib.auth import get_user_model
 
 from calendarapp.kinds import KIND_CHOICES
 from calendarapp.lib import countries, dates
-from calendarapp.lib.forms import DATE_INPUT, IsoDateField, choice_field, refuse_far_dates
+from calendarapp.lib.forms import (
+    DATE_INPUT,
+    IsoDateField,
+    PlainSelect,
+    choice_field,
+    refuse_far_dates,
+)
 from calendarapp.lib.validation import END_BEFORE_START, SPAN_TOO_LONG
 from calendarapp.occurrences.stream import MAX_WINDOW_DAYS
 from calendarapp.timeline import layout
@@ -23,12 +29,16 @@ from customers.models import (
 class TimelineForm(forms.Form):
     """Parse the timeline's whole state from URL parameters; errors name the parameter."""
 
-    range = forms.ChoiceField(choices=layout.RANGE_CHOICES, required=False, label="Range")
+    range = forms.ChoiceField(
+        choices=layout.RANGE_CHOICES, required=False, label="Range", widget=PlainSelect
+    )
     start = IsoDateField(required=False, widget=DATE_INPUT, label="From")
     end = IsoDateField(required=False, widget=DATE_INPUT, label="To")
-    group = forms.ChoiceField(choices=layout.GROUP_CHOICES, required=False, label="Group by")
-    owner = forms.ChoiceField(required=False, label="Account owner")
-    country = forms.ChoiceField(required=False, label="Country")
+    group = forms.ChoiceField(
+        choices=layout.GROUP_CHOICES, required=False, label="Group by", widget=PlainSelect
+    )
+    owner = forms.ChoiceField(required=False, label="Account owner", widget=PlainSelect)
+    country = forms.ChoiceField(required=False, label="Country", widget=PlainSelect)
     kind = forms.MultipleChoiceField(
         choices=KIND_CHOICES,
         required=False,
@@ -41,9 +51,12 @@ class TimelineForm(forms.Form):
         required=False,
         label="Interest",
         empty_label="Any interest",
+        widget=PlainSelect,
     )
     q = forms.CharField(required=False, max_length=100, label="Customer name")
-    touch = forms.ChoiceField(choices=layout.TOUCH_CHOICES, required=False, label="Contact")
+    touch = forms.ChoiceField(
+        choices=layout.TOUCH_CHOICES, required=False, label="Contact", widget=PlainSelect
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Page")
 
     def __init__(self, data, *, user, today: datetime.date):

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp.kinds import ALL_KINDS, Kind, kind_of
 from calendarapp.lib import countries, dates
+from calendarapp.lib.urls import path_for_ids
 from calendarapp.occurrences.conflicts import RULES_FOR, Severity
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.decision_checks import risks
@@ -199,11 +200,42 @@ class Row:
     touch_status: str = ""
     # "Are we just a data point?" says high: the row is marked.
     high_risk: bool = False
+    # The week columns the row's cell spans, and the customer's page.
+    weeks: int = 1
+    url: str = ""
 
     @property
     def bars_html(self) -> SafeString:
         """The row's bars as buttons, built here: a template loop over thousands is too slow."""
         return mark_safe("".join(_bar_button(bar) for bar in self.bars))  # noqa: S308
+
+    @property
+    def html(self) -> SafeString:
+        """The whole table row, built here for the same reason: a page has a hundred of them,
+        and the template's tags and lookups cost more than its bars."""
+        customer = self.customer
+        name = html.escape(customer.name)
+        url = self.url
+        region = customer.country + (f"-{customer.subdivision}" if customer.subdivision else "")
+        marks = ""
+        if self.touch_status == "overdue":
+            marks += (
+                ' <span class="tag touch-overdue" title="The next touch is overdue">'
+                "touch overdue</span>"
+            )
+        if self.high_risk:
+            marks += (
+                f' <a class="tag risk-high" href="{url}#risk-title" title="Are we just a data '
+                'point? High risk: see why">⚠ high risk</a>'
+            )
+        return mark_safe(  # noqa: S308 - names and codes escaped, the rest our own
+            f'<tr data-customer="{name}" data-url="{url}">\n'
+            f'      <th scope="row"><a href="{url}" title="{name}">{name}</a> '
+            f'<span class="tl-cc">{html.escape(region)}</span>{marks}</th>\n'
+            f'      <td colspan="{self.weeks}" class="tl-cell"><div class="track" '
+            f'style="--lanes:{self.lanes}">{self.bars_html}</div></td>\n'
+            "    </tr>"
+        )
 
 
 def _bar_button(bar: Bar) -> str:
@@ -334,6 +366,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     details: dict[str, dict[str, str]] = {}
     groups: list[Group] = []
     group_totals = _group_totals(customers, query.group)
+    customer_url = path_for_ids("customer-detail")
     for customer_id, country, username, first_name, last_name in page_rows:
         ref = refs[customer_id]
         key, label = _group_of(query.group, country, username, first_name, last_name)
@@ -346,6 +379,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         row = layout.row(ref, occurrences)
         row.touch_status = touches[customer_id].status if customer_id in touches else ""
         row.high_risk = customer_id in high_risk
+        row.url = customer_url(customer_id)
         groups[-1].rows.append(row)
 
     return Timeline(
@@ -495,7 +529,8 @@ class _Layout:
                     blocked=tuple(o.id for o in cluster if o.id in blocked),
                 )
             )
-        return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)))
+        weeks = self.days // 7
+        return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)), weeks=weeks)
 
     def _clusters(
         self, occurrences: Iterable[Occurrence]

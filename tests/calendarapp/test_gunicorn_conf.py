@@ -62,3 +62,25 @@ def test_the_access_log_is_one_json_line_with_the_request_fields_and_id(environm
         503,
     )
     assert line["duration_ms"] == 1234.5
+
+
+def test_without_the_load_tests_folder_no_request_hook_costs_production_anything(environment):
+    environment.delenv("LOADTEST_CPU_DIR", raising=False)
+    config = runpy.run_path(str(CONFIG))
+    assert "pre_request" not in config and "post_request" not in config
+
+
+def test_with_the_load_tests_folder_each_request_appends_its_cpu_milliseconds(
+    environment, tmp_path
+):
+    environment.setenv("LOADTEST_CPU_DIR", str(tmp_path))
+    config = runpy.run_path(str(CONFIG))
+    request = SimpleNamespace(method="GET", path="/today/")
+    config["pre_request"](None, request)
+    sum(range(200_000))  # some CPU the request spends
+    config["post_request"](None, request, {}, None)
+    (figures,) = tmp_path.glob("cpu-*.tsv")
+    ended, method, path, cpu_ms = figures.read_text().splitlines()[0].split("\t")
+    assert (method, path) == ("GET", "/today/")
+    assert float(cpu_ms) > 0
+    assert abs(float(ended) - datetime.datetime.now().timestamp()) < 60

@@ -22,12 +22,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
+from django.urls import reverse
 
 from calendarapp.devtools import bench, loadtest
 from calendarapp.management.commands.bench import check_database_is_the_benchs, describe_database
+from customers.models import Customer
 
 # The account owner whose session, feed and token the clients use (a bench sales manager).
 USERNAME = "owner0"
+RUNS = (loadtest.HEALTHY, loadtest.REDIS_HUNG, loadtest.DATABASE_HUNG, loadtest.DATABASE_FROZEN)
 
 
 class Command(BaseCommand):
@@ -37,8 +40,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--yes", action="store_true", help="Use a database not named for the load test unasked."
         )
+        parser.add_argument(
+            "--run",
+            action="append",
+            choices=RUNS,
+            help="Only this run (repeatable): e.g. `--run healthy` to measure CPU per request.",
+        )
 
-    def handle(self, *args, yes: bool = False, **options) -> None:
+    def handle(self, *args, yes: bool = False, run: list[str] | None = None, **options) -> None:
         if connection.vendor != "postgresql":
             raise CommandError(
                 "The load test runs on PostgreSQL, as production does: set DATABASE_URL."
@@ -75,12 +84,7 @@ class Command(BaseCommand):
         output = settings.BASE_DIR / "build" / "loadtest.json"
         # Every gunicorn started has exited when this block is left, whatever happened.
         with loadtest.Servers() as servers:
-            for name in (
-                loadtest.HEALTHY,
-                loadtest.REDIS_HUNG,
-                loadtest.DATABASE_HUNG,
-                loadtest.DATABASE_FROZEN,
-            ):
+            for name in [name for name in RUNS if not run or name in run]:
                 self.stdout.write(
                     f"\n== {name}: {loadtest.CLIENTS} clients, {seconds:g} s, "
                     f"{loadtest.WORKERS} gunicorn workers on {loadtest.HOST}; a request with no "
@@ -126,8 +130,11 @@ class Command(BaseCommand):
         )
 
     def endpoints(self) -> list[loadtest.Endpoint]:
-        """The four endpoints, authenticated as a bench sales manager (session, feed, token)."""
+        """The six endpoints, authenticated as a bench sales manager (session, feed, token)."""
         user = get_user_model().objects.get(username=USERNAME)
+        customer = Customer.objects.filter(owner=user).order_by("pk").first()
+        if customer is None:
+            raise CommandError(f"{USERNAME} owns no customer: the bench data set is incomplete.")
         cookie = f"{settings.SESSION_COOKIE_NAME}={_session_for(user)}"
         # Both commands print what scripts read on their last line.
         token = _last_line("create_api_token", USERNAME)
@@ -142,6 +149,8 @@ class Command(BaseCommand):
         }
         return [
             loadtest.Endpoint("timeline", "GET", "/", {"Cookie": cookie}),
+            loadtest.Endpoint("today", "GET", reverse("today"), {"Cookie": cookie}),
+            loadtest.Endpoint("customer", "GET", customer.get_absolute_url(), {"Cookie": cookie}),
             loadtest.Endpoint("feed", "GET", feed),
             loadtest.Endpoint(
                 "occurrences",

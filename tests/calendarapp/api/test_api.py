@@ -532,8 +532,9 @@ def test_customer_list_queries_constant(admin_client, count, django_assert_max_n
     for i in range(count):
         factories.customer(f"C{i}", "DK").interests.create(name=f"i{i}")
     # 1 for every customer's name (the order), 6 for the page's customers, 9 for their touch
-    # states (last and next touch), 7 for their risk levels and 3 for their strategy seasons.
-    with django_assert_max_num_queries(26):
+    # states (last and next touch), 8 for their risk levels (with the change log's mark) and 3
+    # for their strategy seasons.
+    with django_assert_max_num_queries(27):
         assert len(admin_client.get("/api/customers").json()["results"]) == count
 
 

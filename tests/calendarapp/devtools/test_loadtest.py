@@ -12,8 +12,18 @@ from calendarapp.devtools import loadtest
 from calendarapp.devtools.loadtest import Sample
 from calendarapp.management.commands import loadtest as loadtest_command
 
-NAMES = ["timeline", "feed", "occurrences", "plans_check"]
-FIGURES = {"requests", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors"}
+NAMES = ["timeline", "today", "customer", "feed", "occurrences", "plans_check"]
+FIGURES = {
+    "requests",
+    "rps",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+    "errors",
+    "cpu_ms",
+    "cpu_p50_ms",
+}
 
 
 def test_percentiles_are_nearest_rank_over_the_sorted_times():
@@ -37,7 +47,34 @@ def test_a_slow_tail_shows_in_p99_and_max_but_not_in_the_median():
         "p99_ms": 4000.0,
         "max_ms": 4000.0,
         "errors": 0,
+        "cpu_ms": 0.0,
+        "cpu_p50_ms": 0.0,
     }
+
+
+def test_cpu_per_request_is_read_per_endpoint_from_the_workers_files_for_the_load_only(tmp_path):
+    endpoints = [
+        loadtest.Endpoint("timeline", "GET", "/"),
+        loadtest.Endpoint("occurrences", "GET", "/api/occurrences?start=2026-01-01"),
+        loadtest.Endpoint("plans_check", "POST", "/api/plans/check"),
+    ]
+    (tmp_path / "cpu-101.tsv").write_text(
+        "99.0\tGET\t/\t500.0\n"  # the warm-up, before the load began: not counted
+        "100.5\tGET\t/\t10.0\n"
+        "101.0\tGET\t/api/occurrences\t4.0\n"
+    )
+    (tmp_path / "cpu-102.tsv").write_text(
+        "100.7\tGET\t/\t20.0\n"
+        "100.8\tGET\t/\t60.0\n"
+        "100.9\tGET\t/static/css/app.css\t1.0\n"  # no endpoint's
+        "101.2\tGET\t/api/plans/check\t9.0\n"  # a GET, where the endpoint POSTs
+        "101.3\tGET\t/"  # torn: its worker was killed while writing it
+    )
+    cpu = loadtest.read_cpu(tmp_path, 100.0, endpoints)
+    assert cpu == {"timeline": [10.0, 20.0, 60.0], "occurrences": [4.0], "plans_check": []}
+    samples = [Sample("timeline", 200, 900.0)] * 3
+    figures = loadtest.summarise(samples, 1, frozenset({200}), ["timeline"], cpu)["timeline"]
+    assert (figures["cpu_ms"], figures["cpu_p50_ms"]) == (30.0, 20.0)
 
 
 def test_errors_are_answers_the_run_does_not_expect_and_requests_without_an_answer():
@@ -95,8 +132,10 @@ def test_the_table_prints_each_endpoint_with_its_figures():
         "p99_ms",
         "max_ms",
         "errors",
+        "cpu_ms",
+        "cpu_p50_ms",
     ]
-    assert row.split() == ["feed", "1", "1.0", "12.5", "12.5", "12.5", "12.5", "0"]
+    assert row.split() == ["feed", "1", "1.0", "12.5", "12.5", "12.5", "12.5", "0", "0.0", "0.0"]
 
 
 def test_the_hung_server_accepts_a_connection_on_loopback_and_never_answers():

@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 import recurrence
+from django.db import connection
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calendarapp.occurrences import decision_checks
 from calendarapp.occurrences.decision_checks import (
     FINDINGS_DAYS,
     decision_map,
@@ -15,7 +18,7 @@ from calendarapp.occurrences.decision_checks import (
 )
 from calendarapp.occurrences.stream import calendar_between
 from customers.decisions import competitor_save, decision_step_save
-from customers.models import Customer
+from customers.models import Customer, DecisionFactor, Person, Touchpoint
 from customers.services import person_save, touchpoint_log
 from tests import factories
 
@@ -280,8 +283,59 @@ def test_the_check_costs_the_same_queries_for_two_and_twenty_customers(
             competitor_save(customer=customer, name="Rival", incumbent=True)
             touchpoint_log(customer=customer, date=D(2026, 1, 5), channel="email")
             decision_step_save(customer=customer, title="Evaluation", date=D(2026, 3, 1))
-        with django_assert_max_num_queries(8):
+        # Six for the check, the ids, and where the change log stands before it.
+        with django_assert_max_num_queries(9):
             assert len(risks(Customer.objects.all(), D(2026, 2, 1))) == size
+
+
+def test_a_remembered_check_costs_two_queries_and_an_edit_checks_its_customer_again(
+    acme, well_covered, django_assert_num_queries, django_assert_max_num_queries
+):
+    other = factories.customer("Other A/S", "DK")
+    everyone = Customer.objects.order_by("name")
+    first = risks(everyone, TODAY)
+    assert list(first) == [acme.pk, other.pk]
+    with django_assert_num_queries(2):  # the ids, and what the change log says changed
+        assert risks(everyone, TODAY) == first
+    # An edit through any path renews that customer's risk only, read again by id.
+    competitor_save(customer=other, name="Rival", incumbent=True)
+    with django_assert_max_num_queries(9):
+        renewed = risks(everyone, TODAY)
+    assert renewed[acme.pk] is first[acme.pk]
+    assert [s.code for s in renewed[other.pk].signals][0] == "incumbent"
+    assert renewed == _cold(everyone, TODAY)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["champion_left", "met_forgotten", "factor", "competitor_raw"],
+)
+def test_every_table_the_check_reads_renews_a_remembered_risk(well_covered, edit):
+    everyone = Customer.objects.all()
+    before = risks(everyone, TODAY)
+    if edit == "champion_left":
+        Person.objects.filter(stance="champion").update(active=False)
+    elif edit == "met_forgotten":
+        Touchpoint.people.through.objects.all().delete()
+    elif edit == "factor":
+        DecisionFactor.objects.create(customer=well_covered, name="Price", weight=3)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO customers_competitor (customer_id, name, incumbent, noted_on, "
+                "offering, value_proposition, strengths, weaknesses, updated_at) "
+                "VALUES (%s, 'Rival', %s, %s, '', '', '', '', %s)",
+                [well_covered.pk, True, TODAY, timezone.now()],
+            )
+    after = risks(everyone, TODAY)
+    assert after == _cold(everyone, TODAY)
+    assert after != before
+
+
+def _cold(customers, today):
+    """The check made afresh, as a process that remembers nothing would."""
+    decision_checks._KNOWN = None
+    return risks(customers, today)
 
 
 # The decision map.
