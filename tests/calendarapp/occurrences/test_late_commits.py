@@ -158,7 +158,12 @@ def test_a_change_committed_after_a_later_one_reaches_every_cache(team):
     assert cached == answers(team)
 
 
-def test_a_late_commit_renders_again_only_its_customers_slice_of_the_feed(team):
+@pytest.mark.parametrize("block", [2, 256], ids=["small slices", "one slice for all"])
+def test_a_late_commit_renders_again_only_its_customers_slice_of_the_feed(team, block, monkeypatch):
+    """With one slice for all, the slice rendered between the two commits is rendered again
+    under the same newest log row: it must get a key of its own, or a slower render of the old
+    content could overwrite the new one under the key the manifest names."""
+    monkeypatch.setattr(slices, "BLOCK", block)
     aarhus = Customer.objects.get(name__startswith="Aarhus")
     bornholm = Customer.objects.get(name__startswith="Bornholm")
     feed_body(team)
