@@ -13,6 +13,8 @@ from hypothesis import settings
 
 from calendarapp.health.database import DATABASE
 from calendarapp.lib.cache import reset_outage
+from calendarapp.occurrences import decision_checks
+from calendarapp.occurrences.stream import RECENT_CALENDARS
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
 from tests import factories
 from tests.calendar_servers import CaldavServer, Site
@@ -32,6 +34,14 @@ def outages_forgotten():
     yield
     reset_outage()
     DATABASE.reset()
+
+
+@pytest.fixture(autouse=True)
+def process_memory_forgotten(monkeypatch):
+    """Each test starts with no calendar or risk remembered by the process: the data a previous
+    test's memory came from was rolled back, and its change-log ids are used again."""
+    RECENT_CALENDARS.clear()
+    monkeypatch.setattr(decision_checks, "_KNOWN", None)
 
 
 @pytest.fixture

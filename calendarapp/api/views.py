@@ -72,9 +72,10 @@ class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
                 "ordering",
                 str,
                 enum=finder.ORDERINGS,
-                description="Sort order (default name). By name or budget close month a page "
-                "costs the same at any number of customers; by next touch or risk every "
-                "customer's state is computed to sort them.",
+                description="Sort order (default name). Names sort in Danish order (æ, ø, å "
+                "after z), ignoring case. By next touch every customer's next touch is read "
+                "from the server's remembered calendar; by risk every customer's risk level "
+                "is computed to sort them.",
             ),
         ]
     )
@@ -85,22 +86,13 @@ class CustomerList(IdempotentPostMixin, generics.ListCreateAPIView):
         ordering = query.validated_data.get("ordering") or "name"
         customers = Customer.objects.select_related("owner")
         today = timezone.localdate()
-        # Each customer's touch state and risk level for many at once, in a fixed number of
-        # queries; sorted by its own columns, only the page's customers are computed.
-        if ordering.removeprefix("-") in finder.COLUMN_ORDERS:
-            ids = self.paginate_queryset(
-                finder.customer_ids_in_order(customers, text=text, ordering=ordering)
-            )
-            found = finder.customer_rows(customers.filter(pk__in=ids or []), today)
-            by_pk = {row.customer.pk: row for row in found}
-            rows = [by_pk[pk] for pk in ids or []]
-        else:
-            rows = (
-                self.paginate_queryset(
-                    finder.customer_rows(customers, today, text=text, ordering=ordering)
-                )
-                or []
-            )
+        # Every customer's sort key (by next touch: from the remembered calendar), then the
+        # touch states and risk levels of the page's customers alone, in a fixed number of
+        # queries.
+        ids = self.paginate_queryset(
+            finder.customer_ids_in_order(customers, today, text=text, ordering=ordering)
+        )
+        rows = finder.page_rows(customers, today, ids or [], text=text, ordering=ordering)
         page = [row.customer for row in rows]
         prefetch_in_batches(page, *CUSTOMER_PREFETCH)
         context = {

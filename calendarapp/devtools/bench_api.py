@@ -4,6 +4,11 @@
 name, rendered as JSON) at 20,000 customers, the process's remembered calendars forgotten
 before each run; `api_touchpoints_20k_page_ms` the first page of `GET /api/touchpoints`
 (the 400,000 touchpoints of those customers, newest first).
+`api_customers_20k_by_next_touch_ms` is the first page by next touch (`?ordering=next_touch`,
+which sorts every customer by it) as a web process that answered it before answers it after
+an edit: the median of the first call after each of `bench_fresh`'s edits (a budget month, a
+touch, a Danish local tradition), the remembered calendar of next touches renewed for what
+each touched.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from django.test import override_settings
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from calendarapp.api.views import CustomerList, TouchpointList
+from calendarapp.devtools import bench_fresh
 from calendarapp.devtools.bench import LARGE, BenchData, figure, timed
 from calendarapp.occurrences.stream import RECENT_CALENDARS
 from calendarapp.roles import SALES_MANAGERS
@@ -54,3 +60,9 @@ def api_customers_20k_page(data: BenchData) -> float:
 @figure("api_touchpoints_20k_page_ms", size=LARGE)
 def api_touchpoints_20k_page(data: BenchData) -> float:
     return timed(_first_page(TouchpointList.as_view(), "/api/touchpoints"), RUNS)
+
+
+@figure("api_customers_20k_by_next_touch_ms", size=LARGE)
+def api_customers_20k_by_next_touch(data: BenchData) -> float:
+    page = _first_page(CustomerList.as_view(), "/api/customers?ordering=next_touch")
+    return bench_fresh._after_edits(data, page)

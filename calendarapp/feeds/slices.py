@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import secrets
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -196,7 +197,10 @@ class SlicedFeed:
                 keys[name], pieces[name] = key, cached  # type: ignore[assignment]
         if len(pieces) < len(names) and not regions:  # the cache lost a slice
             regions = _active_regions()
-        fresh_key = f"{mark.last_id}-{mark.token}"
+        # Unique to this render: on PostgreSQL a change may commit after the mark's newest row,
+        # so one mark does not name one content; two renders of a slice must never share a key
+        # (a slower render without the late change would overwrite a newer one under it).
+        fresh_key = f"{mark.last_id}-{mark.token}-{secrets.token_hex(6)}"
         head = packed_slice(ical.calendar_head(self.title, self.description, with_timezone=True))
         tail = packed_slice(ical.CALENDAR_TAIL)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.http import HttpRequest
 
 from calendarapp.lib.forms import ChangedFieldsMixin
@@ -25,9 +26,34 @@ def changed_names(form: forms.BaseForm) -> list[str]:
     return list(form.changed_data)
 
 
+def row_changed_names(formset: Any, row: forms.BaseForm) -> list[str]:
+    """The fields changed on an inline row, less those the formset adds to it (the row's id, its
+    parent, DELETE), which carry no shown value and no change of the user's."""
+    added = {DELETION_FIELD_NAME, ORDERING_FIELD_NAME, formset.model._meta.pk.name}
+    if (parent := getattr(formset, "fk", None)) is not None:
+        added.add(parent.name)
+    return [name for name in changed_names(row) if name not in added]
+
+
 class ChangedFieldsAdmin(admin.ModelAdmin):
     """A ModelAdmin whose change form and inlines write only their changed fields (each a
     `ChangedFieldsModelForm`); a new record or inline row is saved whole."""
+
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> list[dict[str, Any]]:
+        """The history entry as Django writes it, naming the fields written (`changed_names`,
+        here and on each inline row) rather than Django's own `changed_data`."""
+        if not add:
+            # Django reads `changed_data` (a cached_property, so it may be set on the form).
+            form.changed_data = changed_names(form)
+            for formset in formsets:
+                formset.changed_objects = [
+                    (row.instance, row_changed_names(formset, row))
+                    for row in formset.initial_forms
+                    if row.has_changed() and row not in formset.deleted_forms
+                ]
+        return super().construct_change_message(request, form, formsets, add)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         fields_saved(obj, changed_names(form) if change else None)
@@ -50,5 +76,5 @@ class ChangedFieldsAdmin(admin.ModelAdmin):
             row.save()
         for inline_form in formset.initial_forms:
             if inline_form not in formset.deleted_forms and inline_form.has_changed():
-                fields_saved(inline_form.instance, changed_names(inline_form))
+                fields_saved(inline_form.instance, row_changed_names(formset, inline_form))
         formset.save_m2m()

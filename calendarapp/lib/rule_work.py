@@ -31,8 +31,8 @@ class PastHorizon(Exception):
     """A rule's walk reached a period after the horizon without finding another date."""
 
 
-# dateutil's private helper; the contract test in tests/calendarapp/lib/test_rule_work.py
-# fails if a dateutil release changes it.
+# dateutil's private helper (pyproject pins dateutil's minor version); the contract test in
+# tests/calendarapp/lib/test_rule_work.py fails if a dateutil release changes it.
 _DateutilInfo = rrule._iterinfo
 
 

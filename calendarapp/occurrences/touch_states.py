@@ -15,7 +15,7 @@ from django.utils import timezone
 from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import cadence
 from calendarapp.occurrences.sources.touches import HORIZON_DAYS, TITLE_PREFIX
-from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.value import Occurrence
 from customers.models import Customer, Touchpoint
 
@@ -33,15 +33,28 @@ class TouchState:
         return self.status in cadence.NEEDS_TOUCH
 
 
-def touch_states(customers: QuerySet[Customer]) -> dict[int, TouchState]:
-    """The contact state of each customer selected today, in a fixed number of queries."""
+def touch_calendar(customers: QuerySet[Customer]) -> Calendar:
+    """The next touch (`touch_due`) of each customer selected, from today: one question of the
+    stream, remembered by the process and renewed per customer after an edit."""
     today = timezone.localdate()
-    calendar = calendar_between(
+    return calendar_between(
         today,
         today + datetime.timedelta(days=HORIZON_DAYS),
         customers=customers,
         kinds=[TOUCH_DUE],
     )
+
+
+def touch_states(
+    customers: QuerySet[Customer], *, among: Calendar | None = None
+) -> dict[int, TouchState]:
+    """The contact state of each customer selected today, in a fixed number of queries.
+
+    `among` may be a `touch_calendar` of more customers that holds them (a list sorted by
+    next touch has one): then no calendar is built for these.
+    """
+    calendar = touch_calendar(customers) if among is None else among
+    wanted = None if among is None else set(customers.values_list("id", flat=True))
     last = dict(
         Touchpoint.objects.filter(customer__in=customers.values("id"))
         .order_by()
@@ -53,6 +66,7 @@ def touch_states(customers: QuerySet[Customer]) -> dict[int, TouchState]:
         occurrence.customer_id: touch_state(occurrence, last.get(occurrence.customer_id))
         for occurrence in calendar.occurrences
         if occurrence.customer_id is not None
+        and (wanted is None or occurrence.customer_id in wanted)
     }
 
 

@@ -47,6 +47,7 @@ from django.urls import reverse
 from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
 from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.dates import short_day
+from calendarapp.lib.names import name_key
 from calendarapp.lib.urls import absolute_url, path_for_ids, site_url
 from calendarapp.models import (
     DigestItemState,
@@ -252,7 +253,8 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
     _add_plans(digests, today, plans, calendar)
     _mark_new(digests, today)
     for one in digests.values():
-        one.items.sort(key=lambda item: (item.rank, item.order, item.day, item.text))
+        # Items of a day by their text, which begins with the customer's name: in Danish order.
+        one.items.sort(key=lambda item: (item.rank, item.order, item.day, name_key(item.text)))
     _hide_marked(digests, today)
     return digests
 
@@ -626,7 +628,7 @@ def _span(start: datetime.date, end: datetime.date, today: datetime.date) -> str
 
 
 def _names(refs: list[CustomerRef]) -> str:
-    names = sorted(ref.name for ref in refs)
+    names = sorted((ref.name for ref in refs), key=name_key)
     if len(names) > NAMES_SHOWN:
         return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
     if len(names) > 1:

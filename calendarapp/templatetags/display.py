@@ -32,6 +32,15 @@ def day(value: datetime.date | None, weekday: str = "") -> str:
 
 
 @register.filter
+def day_on(value: datetime.date | None, today: datetime.date) -> str:
+    """ "Mon 12 Oct" as said on `today`, a list's own day rather than the clock's (an email
+    sent after midnight): with the year when it is not that day's year."""
+    if value is None:
+        return ""
+    return f"{value:%a} {short_day(value, today)}"
+
+
+@register.filter
 def month_name(month: int) -> str:
     """A month's number as its name: 9 is "September"."""
     return calendar.month_name[month]

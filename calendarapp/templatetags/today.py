@@ -14,7 +14,7 @@ from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
 
-from calendarapp.templatetags.display import day
+from calendarapp.templatetags.display import day_on
 
 register = template.Library()
 
@@ -46,7 +46,7 @@ def today_items(
             parts.append(f'<li class="today-group" aria-hidden="true">{heading}</li>')
         text = escape(item.text)
         new = ' <span class="tag new-tag">New</span>' if item.new else ""
-        when = "Today" if item.day == digest.today else escape(day(item.day, "weekday"))
+        when = "Today" if item.day == digest.today else escape(day_on(item.day, digest.today))
         buttons = ""
         if actions:
             buttons = (

@@ -7,6 +7,7 @@ import datetime
 import pytest
 import recurrence
 from django.contrib import admin as django_admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -584,3 +585,21 @@ def test_an_iso_week_changed_on_the_change_page_is_saved_as_the_rule(admin_clien
     assert admin_client.post(url, moved).status_code == 302
     local_tradition.refresh_from_db()
     assert "BYWEEKNO=43" in str(recurrence.serialize(local_tradition.recurrence))
+
+
+def test_the_admins_history_names_the_fields_written_and_no_others(admin_client, retailer):
+    """A page shows a field and posts it back as shown: not written, not named. A post without
+    a field's shown value (a script, an older page) writes it: named too, inline rows as well."""
+    person = person_save(customer=retailer, name="Mette", job_title="CFO")
+    url = reverse("admin:customers_customer_change", args=[retailer.pk])
+    form = shown_form(admin_client, url)
+    job_title = _field(form, "-0-job_title")
+    posted = {**form, "budget_close_month": "3", job_title: "CEO"}
+    del posted["initial-notes"]  # as shown, but who knows what the page showed: written
+    assert admin_client.post(url, posted).status_code == 302
+    entry = LogEntry.objects.get(object_id=str(retailer.pk))
+    assert entry.get_change_message() == (
+        "Changed Budget close month and Notes. Changed Job title for person “Mette, CEO”."
+    )
+    person.refresh_from_db()
+    assert person.job_title == "CEO"

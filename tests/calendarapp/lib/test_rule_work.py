@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 
 import pytest
 from dateutil import rrule
@@ -65,3 +66,18 @@ def test_outside_a_horizon_dateutil_walks_as_it_always_did():
     # The installed masks change nothing without a horizon: the 2044 date is still found.
     text = "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO"
     assert rules_of(text).after(DT(2026, 1, 1)) == DT(2044, 2, 29)
+
+
+def test_dateutils_private_masks_still_have_the_shape_the_horizon_replaces():
+    """rule_work subclasses dateutil's private `rrule._iterinfo`: a release that changes it must
+    fail here by name (pyproject pins dateutil's minor version for this), not walk unbounded."""
+    info = rule_work._DateutilInfo
+    assert rrule._iterinfo is rule_work._HorizonInfo, "the horizon's masks are not installed"
+    assert issubclass(rule_work._HorizonInfo, info)
+    assert list(inspect.signature(info.__init__).parameters) == ["self", "rrule"]
+    assert list(inspect.signature(info.rebuild).parameters) == ["self", "year", "month"]
+    # __init__ clears these slots (ours clears them for dateutil): the same names, all there.
+    assert set(info.__slots__) >= {"rrule", "lastyear", "lastmonth", "yearlen", "mmask"}
+    walk = inspect.getsource(rrule.rrule._iter)
+    assert "_iterinfo(self)" in walk, "rrule._iter no longer builds its masks by _iterinfo"
+    assert "ii.rebuild(year, month)" in walk, "rrule._iter no longer rebuilds them per period"

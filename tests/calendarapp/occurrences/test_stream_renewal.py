@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendarapp.feeds import feeds, slices
+from calendarapp.imports.ics import import_ics
 from calendarapp.kinds import ALL_KINDS
 from calendarapp.models import Plan, PlanKind
 from calendarapp.occurrences.stream import RECENT_CALENDARS, calendar_between
@@ -28,6 +29,7 @@ from customers.interests import interests_note
 from customers.models import Customer
 from customers.services import touchpoint_log
 from tests import factories
+from tests.support import shown_form
 from traditions.models import Tradition
 from traditions.services import tradition_save
 
@@ -100,7 +102,47 @@ def budget_month(team, index, value):
 
 def touch(team, index, value):
     customer = pick(index)
-    touchpoint_log(customer=customer, date=D(2026, 5, 1 + value % 28), channel="phone")
+    # An interest heard on a touch (odd values) moves the plans that target it.
+    heard = [{"interest": "cloud", "strength": "evaluating"}] if value % 2 else []
+    touchpoint_log(
+        customer=customer, date=D(2026, 5, 1 + value % 28), channel="phone", interests=heard
+    )
+
+
+def touch_through_the_api(team, index, value):
+    """A touch that learns the budget month (a fact) on the way, as the API logs it."""
+    customer = pick(index)
+    body = {
+        "customer": customer.pk,
+        "date": f"2026-05-{1 + value % 28:02}",
+        "channel": "phone",
+        "customer_updates": {"budget_close_month": 1 + value % 12},
+    }
+    response = team["admin"].post("/api/touchpoints", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+
+
+def own_tradition(team, index, value):
+    tradition_save(
+        customer=pick(index),
+        kind=["vacation", "customer_event", "busy_season"][value % 3],
+        title=f"Own {value}",
+        start=D(2026, 10, 1 + value % 20),
+        end=D(2026, 10, 3 + value % 20),
+    )
+
+
+def own_tradition_through_the_api(team, index, value):
+    body = {
+        "customer": pick(index).pk,
+        "kind": "vacation",
+        "title": f"Away {value}",
+        "start": f"2026-10-{1 + value % 20:02}",
+        "end": f"2026-10-{2 + value % 20:02}",
+        "recurrence": "RRULE:FREQ=YEARLY" if value % 2 else "",
+    }
+    response = team["admin"].post("/api/traditions", body, content_type="application/json")
+    assert response.status_code == 201, response.content
 
 
 def interest_noted(team, index, value):
@@ -161,20 +203,48 @@ def tradition_renamed_in_the_admin(team, index, value):
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 
+def regional_import(team, index, value):
+    """An .ics file imported for a whole country: its events join every customer there."""
+    day = D(2026, 10, 1 + value % 20)
+    event = f"UID:fair-{value}\r\nDTSTART;VALUE=DATE:{day:%Y%m%d}\r\nSUMMARY:Fair {value}"
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        f"BEGIN:VEVENT\r\n{event}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    country = ["DK", "DE"][index % 2]
+    import_ics(name=f"Fairs {country}", kind="customer_event", country=country, data=data)
+
+
+def budget_month_in_the_admin(team, index, value):
+    customer = pick(index)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    data = shown_form(team["admin"], url)
+    data["budget_close_month"] = str(1 + value % 12)
+    response = team["admin"].post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
 def deactivated(team, index, value):
     customer = pick(index)
     Customer.objects.filter(pk=customer.pk).update(active=not customer.active)
 
 
+# Write functions, the API, the admin and a raw update, over every source: facts, touches
+# (and interests heard on them), own and local traditions, contracts, plans, regional imports.
 EDITS = [
     budget_month,
     touch,
     interest_noted,
     contract,
+    own_tradition,
     local_tradition,
+    regional_import,
     plan_moved,
     moved_country_through_the_api,
+    touch_through_the_api,
+    own_tradition_through_the_api,
     tradition_renamed_in_the_admin,
+    budget_month_in_the_admin,
     deactivated,
 ]
 
@@ -247,3 +317,17 @@ def test_a_check_after_an_edit_judges_again_only_what_changed(team, monkeypatch)
     assert any(finding.title == "Away" for finding in patched.findings)
     RECENT_CALENDARS.clear()
     assert patched == check_plan(DRAFT)
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.__name__)
+def test_each_kind_of_edit_twice_leaves_every_cached_answer_equal_to_a_cold_rebuild(team, edit):
+    """Each path at least once, whatever the property test above happens to draw."""
+    before = answers(team["user"])
+    for index, value in [(1, 1), (2, 5)]:
+        edit(team, index, value)
+        cached = answers(team["user"])
+        assert cached != before, "the edit changed no answer: it tests nothing"
+        before = cached
+        RECENT_CALENDARS.clear()
+        cache.clear()
+        assert cached == answers(team["user"])

@@ -162,10 +162,9 @@ def test_a_weekly_vacation_in_the_api_is_a_400_unless_a_calendar_admin_confirms(
     assert confirmed.status_code == 201
 
 
-def test_two_people_editing_one_tradition_on_the_page_each_keep_their_change(
-    sales_client, customer
-):
-    """One renames it, the other moves its first days: the name, the days and the rule stay."""
+@pytest.fixture
+def shown_twice(sales_client, customer):
+    """A yearly vacation saved on the page, and its edit page as two people were shown it."""
     created = sales_client.post(
         f"/customers/{customer.pk}/traditions/new", {**VACATION, "repeat": "yearly"}
     )
@@ -173,6 +172,14 @@ def test_two_people_editing_one_tradition_on_the_page_each_keep_their_change(
     tradition = Tradition.objects.get()
     first = shown_form(sales_client, f"/traditions/{tradition.pk}")
     second = shown_form(sales_client, f"/traditions/{tradition.pk}")
+    return tradition, first, second
+
+
+def test_two_people_editing_one_tradition_on_the_page_each_keep_their_change(
+    sales_client, shown_twice
+):
+    """One renames it, the other moves its first days: the name, the days and the rule stay."""
+    tradition, first, second = shown_twice
     renamed = sales_client.post(f"/traditions/{tradition.pk}", {**first, "title": "Fall break"})
     assert renamed.status_code == 302, renamed.context["form"].errors
     moved = {**second, "start": "2026-10-19", "end": "2026-10-23"}
@@ -189,15 +196,9 @@ def test_two_people_editing_one_tradition_on_the_page_each_keep_their_change(
 
 
 def test_a_repeat_changed_by_someone_else_meanwhile_is_shown_not_overwritten(
-    sales_client, customer
+    sales_client, shown_twice
 ):
-    created = sales_client.post(
-        f"/customers/{customer.pk}/traditions/new", {**VACATION, "repeat": "yearly"}
-    )
-    assert created.status_code == 302
-    tradition = Tradition.objects.get()
-    first = shown_form(sales_client, f"/traditions/{tradition.pk}")
-    second = shown_form(sales_client, f"/traditions/{tradition.pk}")
+    tradition, first, second = shown_twice
     assert (
         sales_client.post(f"/traditions/{tradition.pk}", {**first, "repeat": "once"}).status_code
         == 302

@@ -240,3 +240,15 @@ def test_a_next_page_still_wins_over_today(client, sales_manager):
         {"username": sales_manager.username, "password": factories.PASSWORD},
     )
     assert response["Location"] == "/plans/"
+
+
+def test_the_list_says_its_days_as_seen_on_its_own_day_not_the_clocks(acme, sales_manager):
+    """A list for 30 December sent after midnight says the new year's days with their year."""
+    eve = D(2026, 12, 30)
+    factories.tradition(customer=acme, kind="customer_event", title="Kick-off", start=TODAY)
+    with time_machine.travel(at_eight(eve), tick=False):
+        digest = build_digest(sales_manager, eve)
+    with time_machine.travel(at_eight(TODAY - 5 * DAY), tick=False):  # 1 January
+        html = reminder_message(sales_manager, digest).alternatives[0][0]
+    assert "Wednesday 30 December" in html
+    assert f'<time datetime="{TODAY}">Wed 6 Jan 2027</time>' in html
