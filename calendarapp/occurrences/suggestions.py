@@ -22,9 +22,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from calendarapp.lib import email_domains
-from calendarapp.lib.writes import retried_once
+from calendarapp.lib.writes import locked, retried_once
 from calendarapp.models import AttendeeDismissal, MeetingAttendee
 from customers.models import Customer, Person
+from customers.services import person_save
 
 NOT_AN_EMAIL = "Give the attendee's email address, such as anna@acme.com."
 
@@ -123,3 +124,22 @@ def attendee_dismiss(*, customer: Customer, email: str, by: Any) -> AttendeeDism
             customer=customer, email=email, defaults={"by": by}
         )
     return dismissal
+
+
+@retried_once("customer")
+def attendee_accept(*, customer: Customer, email: str, name: str) -> Person:
+    """Add the suggested attendee as a person of `customer` (`person_save`); when someone with
+    that address is already there (a double click), that person, unchanged."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        locked(customer)  # two clicks at once: the second waits, then finds the first's person
+        found = (
+            Person.objects.annotate(lower=Lower("email"))
+            .filter(customer=customer, lower=email)
+            .first()
+        )
+        if found is not None:
+            return found
+        return person_save(
+            customer=customer, name=name.strip() or name_from_email(email), email=email
+        )
