@@ -107,7 +107,8 @@ DUE_ORDER = {
     ItemKind.FOLLOW_UP: 2,
     ItemKind.DECISION_STEP: 3,
     ItemKind.ACT_BY: 4,
-    ItemKind.WHAT_CHANGED: 5,
+    # Asked while the meeting is fresh: with the touches due, by day (the meeting's is past).
+    ItemKind.WHAT_CHANGED: 1,
 }
 # A meeting logged from a calendar asks "what has changed?" this long after it.
 WHAT_CHANGED_DAYS = datetime.timedelta(days=14)
@@ -401,7 +402,7 @@ def _suggestion(suggestion: Suggestion, today: datetime.date) -> Item:
     meetings = suggestion.meetings
     return Item(
         suggestion.last_seen,
-        f"{suggestion.name} ({suggestion.email}) of {suggestion.customer_name}?",
+        f"{suggestion.customer_name}: add {suggestion.name} ({suggestion.email}) to their people?",
         reverse("customer-detail", args=[suggestion.customer]) + "#people-title",
         f"attendee-{suggestion.customer}-{_hash(suggestion.email)}",
         ItemKind.ATTENDEE_SUGGESTION,

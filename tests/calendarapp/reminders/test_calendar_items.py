@@ -155,7 +155,7 @@ def test_someone_met_at_the_customers_domain_is_suggested_under_coming_up(
 
     assert (item.rank, item.text, item.email, item.name) == (
         4,
-        "Anna Holm (anna.holm@acme.dk) of Acme?",
+        "Acme: add Anna Holm (anna.holm@acme.dk) to their people?",
         "anna.holm@acme.dk",
         "Anna Holm",
     )
