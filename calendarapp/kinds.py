@@ -9,6 +9,7 @@ elsewhere in the code is derived from this table, so a new kind is one entry.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from calendarapp.models import PlanKind
@@ -138,3 +139,80 @@ def kind_css() -> str:
     entries: list[Kind | Phase] = [*KINDS.values(), *PHASES.values()]
     edges = (f".op-{e.value} .op-kind {{ border-color: {e.colour}; }}" for e in entries)
     return "\n".join((*backgrounds, *edges))
+
+
+# Today's items ----------------------------------------------------------------------------
+# What Today lists (the page, the morning email, /api/today) is a second table: each kind of
+# item, its label, the group it is ranked in and the one action it offers beside done and snooze.
+
+
+class ItemKind(enum.StrEnum):
+    """What an item of Today is; the API's `kind`."""
+
+    TOUCH_OVERDUE = "touch_overdue"
+    TOUCH_DUE = "touch_due"
+    FOLLOW_UP = "follow_up"
+    DECISION_STEP = "decision_step"
+    ACT_BY = "act_by"
+    WHAT_CHANGED = "what_changed"
+    CALENDAR_ERROR = "calendar_error"
+    MEETING = "meeting"
+    RISK_HIGH = "risk_high"
+    DEADLINE = "deadline"
+    CUSTOMER_EVENT = "customer_event"
+    STRATEGY_SEASON_OPEN = "strategy_season_open"
+    ATTENDEE_SUGGESTION = "attendee_suggestion"
+    PLAN_CONFLICTS = "plan_conflicts"
+
+
+# Today's groups, in the order the list shows them.
+TODAY_GROUPS: dict[int, str] = {
+    1: "Due now",
+    2: "Meetings today and tomorrow",
+    3: "At risk",
+    4: "Coming up",
+    5: "Your plans with conflicts",
+}
+LOG_TOUCH, OPEN_BRIEF, WHAT_CHANGED, OPEN_PLAN, OPEN_CALENDARS, ADD_PERSON = (
+    "Log the touch",
+    "Open the brief",
+    "What has changed?",
+    "Open the plan",
+    "Open your calendars",
+    "Add as a person",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TodayKind:
+    """One kind of Today's items: its label, its group (1-5) and its one action's label."""
+
+    value: ItemKind
+    label: str
+    group: int
+    action: str = OPEN_BRIEF
+
+
+TODAY_KINDS: dict[str, TodayKind] = {
+    kind.value: kind
+    for kind in (
+        TodayKind(ItemKind.TOUCH_OVERDUE, "Touch overdue", 1, LOG_TOUCH),
+        TodayKind(ItemKind.TOUCH_DUE, "Touch due", 1, LOG_TOUCH),
+        TodayKind(ItemKind.FOLLOW_UP, "Follow-up", 1, LOG_TOUCH),
+        TodayKind(ItemKind.DECISION_STEP, "Decision step", 1),
+        TodayKind(ItemKind.ACT_BY, "Act now", 1),
+        # A meeting a calendar logged as a touch, nothing noted of it yet.
+        TodayKind(ItemKind.WHAT_CHANGED, "What has changed?", 1, WHAT_CHANGED),
+        # One of the user's calendars could not be read at the last sync.
+        TodayKind(ItemKind.CALENDAR_ERROR, "Calendar not read", 1, OPEN_CALENDARS),
+        # Our meetings and visits planned, and meetings booked in a calendar.
+        TodayKind(ItemKind.MEETING, "Meeting", 2),
+        TodayKind(ItemKind.RISK_HIGH, "High risk", 3, WHAT_CHANGED),
+        TodayKind(ItemKind.DEADLINE, "Deadline this week", 4),
+        TodayKind(ItemKind.CUSTOMER_EVENT, "Their event or busy season", 4),
+        TodayKind(ItemKind.STRATEGY_SEASON_OPEN, "Strategy season", 4),
+        # Someone met at the customer's email domain who is no person of it yet.
+        TodayKind(ItemKind.ATTENDEE_SUGGESTION, "New person met", 4, ADD_PERSON),
+        TodayKind(ItemKind.PLAN_CONFLICTS, "Plan with conflicts", 5, OPEN_PLAN),
+    )
+}

@@ -15,12 +15,16 @@ from calendarapp.api.json_types import JsonBody
 from calendarapp.api.pagination import PagePagination, page_answer
 from calendarapp.api.serializers import StrictDateField
 from calendarapp.lib.validation import MAX_ID
-from calendarapp.occurrences.suggestions import attendee_dismiss, attendee_suggestions
+from calendarapp.occurrences.suggestions import (
+    NOT_AN_EMAIL,
+    attendee_dismiss,
+    attendee_suggestions,
+)
 from calendarapp.roles import CHANGE_PERSON, can_change_record, can_edit_customers
 from customers.models import Customer
 
 
-class SuggestionSerializer(serializers.Serializer):
+class AttendeeSuggestionSerializer(serializers.Serializer):
     email = serializers.EmailField(help_text="Lower case.")
     name = serializers.CharField(
         help_text="As the calendars last gave it, or made from the address (anna.holm@… is"
@@ -31,12 +35,16 @@ class SuggestionSerializer(serializers.Serializer):
     last_seen = StrictDateField(help_text="The day of the latest of them.")
 
 
-class DismissSerializer(JsonBody):
-    email = serializers.CharField(max_length=254, help_text="The suggestion's `email`.")
+class AttendeeDismissSerializer(JsonBody):
+    email = serializers.EmailField(
+        max_length=254,
+        help_text="The suggestion's `email`.",
+        error_messages={"invalid": NOT_AN_EMAIL},
+    )
     customer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
-class DismissedSerializer(serializers.Serializer):
+class AttendeeDismissedSerializer(serializers.Serializer):
     email = serializers.EmailField(help_text="Lower case, as stored.")
     customer = serializers.IntegerField()
     dismissed = serializers.BooleanField(help_text="Always true: dismissed, now or before.")
@@ -49,12 +57,12 @@ class AttendeeSuggestionList(APIView):
 
     pagination_class = PagePagination  # what the schema reads
 
-    @extend_schema(responses=SuggestionSerializer(many=True))
+    @extend_schema(responses=AttendeeSuggestionSerializer(many=True))
     def get(self, request: Request) -> Response:
         customers = Customer.objects.filter(active=True)
         if not can_edit_customers(request.user):
             customers = customers.filter(owner_id=request.user.pk)
-        return page_answer(request, attendee_suggestions(customers), SuggestionSerializer)
+        return page_answer(request, attendee_suggestions(customers), AttendeeSuggestionSerializer)
 
 
 class AttendeeSuggestionDismiss(APIView):
@@ -64,9 +72,9 @@ class AttendeeSuggestionDismiss(APIView):
     # Whose customer it is decides, below.
     read_only_post = True
 
-    @extend_schema(request=DismissSerializer, responses=DismissedSerializer)
+    @extend_schema(request=AttendeeDismissSerializer, responses=AttendeeDismissedSerializer)
     def post(self, request: Request) -> Response:
-        body = DismissSerializer(data=request.data)
+        body = AttendeeDismissSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         customer = Customer.objects.filter(pk=body.validated_data["customer"]).first()
         if customer is None:
@@ -80,4 +88,4 @@ class AttendeeSuggestionDismiss(APIView):
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         answer = {"email": dismissal.email, "customer": customer.pk, "dismissed": True}
-        return Response(DismissedSerializer(answer).data)
+        return Response(AttendeeDismissedSerializer(answer).data)

@@ -17,18 +17,21 @@ from rest_framework.views import APIView
 
 from calendarapp.api.json_types import JsonBody
 from calendarapp.api.serializers import StrictDateField
+from calendarapp.kinds import ItemKind
 from calendarapp.models import DigestItemState, DigestItemStatus
 from calendarapp.reminders import digest
 
 
 class TodayItemSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Stable: done, snooze and undo name the item by it.")
-    kind = serializers.ChoiceField(choices=[kind.value for kind in digest.ItemKind])
+    kind = serializers.ChoiceField(choices=[kind.value for kind in ItemKind])
     rank = serializers.IntegerField(
         min_value=1,
         max_value=5,
-        help_text="1 due today or overdue, 2 meetings today and tomorrow, 3 high risk, "
-        "4 this week, 5 plans with conflicts; items come in list order.",
+        help_text="1 due today or overdue (also a logged meeting's what_changed and a"
+        " calendar_error), 2 meetings today and tomorrow (planned or booked in a calendar),"
+        " 3 high risk, 4 this week (also attendee_suggestion), 5 plans with conflicts; items"
+        " come in list order.",
     )
     customer = serializers.IntegerField(allow_null=True)
     plan = serializers.IntegerField(allow_null=True)

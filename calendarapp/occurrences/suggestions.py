@@ -22,10 +22,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from calendarapp.lib import email_domains
-from calendarapp.lib.writes import retried_once
+from calendarapp.lib.writes import locked, retried_once
 from calendarapp.models import AttendeeDismissal, MeetingAttendee
 from customers.models import Customer, Person
+from customers.services import person_save
 
+# Addresses of machines and mailboxes, not people: never suggested.
+ROLE_ADDRESSES = frozenset(
+    {"noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster",
+     "notifications", "calendar", "bounce", "bounces"}
+)  # fmt: skip
 NOT_AN_EMAIL = "Give the attendee's email address, such as anna@acme.com."
 
 
@@ -52,8 +58,8 @@ def attendee_suggestions(customers: QuerySet[Customer]) -> list[Suggestion]:
     """The suggestions for `customers`, the latest seen first.
 
     An attendee counts for a customer when their address is at one of its `email_domains` (or a
-    domain under one), no person of it has that address (any letter case) and nobody dismissed
-    it for that customer.
+    domain under one), no person of it has that address (any letter case), nobody dismissed it
+    for that customer and it is no machine's (noreply@, `ROLE_ADDRESSES`).
     """
     rows_of_customers = customers.exclude(email_domains=[]).values_list(
         "id", "email_domains", "name"
@@ -81,7 +87,9 @@ def attendee_suggestions(customers: QuerySet[Customer]) -> list[Suggestion]:
     for email, name, meeting_id, customer_id, start in rows.order_by("meeting__start"):
         email = email.strip().lower()
         key = (customer_id, email)
-        if key in known or not _at(email_domains.domain_of(email), domains[customer_id]):
+        if key in known or email.partition("@")[0] in ROLE_ADDRESSES:
+            continue
+        if not _at(email_domains.domain_of(email), domains[customer_id]):
             continue
         seen = found.setdefault(key, {"meetings": set(), "name": "", "last": start})
         seen["meetings"].add(meeting_id)
@@ -123,3 +131,22 @@ def attendee_dismiss(*, customer: Customer, email: str, by: Any) -> AttendeeDism
             customer=customer, email=email, defaults={"by": by}
         )
     return dismissal
+
+
+@retried_once("customer")
+def attendee_accept(*, customer: Customer, email: str, name: str) -> Person:
+    """Add the suggested attendee as a person of `customer` (`person_save`); when someone with
+    that address is already there (a double click), that person, unchanged."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        locked(customer)  # two clicks at once: the second waits, then finds the first's person
+        found = (
+            Person.objects.annotate(lower=Lower("email"))
+            .filter(customer=customer, lower=email)
+            .first()
+        )
+        if found is not None:
+            return found
+        return person_save(
+            customer=customer, name=name.strip() or name_from_email(email), email=email
+        )

@@ -221,6 +221,10 @@ def _contacts(
         ],
         "touch": touch_state(touch_due, touchpoints[0].date if touchpoints else None),
         "may": records.may_change(user, customer),
+        # The next meeting booked in someone's calendar: the cadence counts it as the next touch.
+        "booked": customer.booked_meetings.filter(start__gte=timezone.now())
+        .order_by("start")
+        .first(),
     }
 
 

@@ -43,13 +43,24 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from calendarapp.kinds import ALL_KINDS, STRATEGY_SEASON, TOUCH_DUE
+from calendarapp.kinds import (
+    ALL_KINDS,
+    STRATEGY_SEASON,
+    TODAY_GROUPS,
+    TODAY_KINDS,
+    TOUCH_DUE,
+    ItemKind,
+)
 from calendarapp.lib.cadence import TouchStatus
 from calendarapp.lib.dates import short_day
 from calendarapp.lib.names import name_key
 from calendarapp.lib.urls import absolute_url, path_for_ids, site_url
 from calendarapp.models import (
+    BookedMeeting,
+    CalendarConnection,
+    ConnectionStatus,
     DigestItemState,
     DigestItemStatus,
     Plan,
@@ -65,10 +76,11 @@ from calendarapp.occurrences.decision_checks import risks, step_findings
 from calendarapp.occurrences.sources import budget, contracts, strategy_season, touches
 from calendarapp.occurrences.sources.contracts import ContractPhase
 from calendarapp.occurrences.stream import Calendar, calendar_between
+from calendarapp.occurrences.suggestions import Suggestion, attendee_suggestions
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import lead_time_hint
 from calendarapp.planning.check import CheckResult, Finding, check_plans, plans_scope
-from customers.models import Contract, Customer, DecisionStep
+from customers.models import Contract, Customer, DecisionStep, Touchpoint, TouchSource
 from traditions.models import TraditionKind
 
 logger = logging.getLogger(__name__)
@@ -89,44 +101,18 @@ NAMES_SHOWN = 3
 CAUSES_SHOWN = 2
 
 
-class ItemKind(enum.StrEnum):
-    """What an item is; the API's `kind`, a list later issues extend."""
-
-    TOUCH_OVERDUE = "touch_overdue"
-    TOUCH_DUE = "touch_due"
-    FOLLOW_UP = "follow_up"
-    DECISION_STEP = "decision_step"
-    ACT_BY = "act_by"
-    MEETING = "meeting"
-    RISK_HIGH = "risk_high"
-    DEADLINE = "deadline"
-    CUSTOMER_EVENT = "customer_event"
-    STRATEGY_SEASON_OPEN = "strategy_season_open"
-    PLAN_CONFLICTS = "plan_conflicts"
-
-
 # Within "due now": touches (overdue ones by how long, before), follow-ups, steps, act-by days.
 DUE_ORDER = {
+    ItemKind.CALENDAR_ERROR: 0,
     ItemKind.TOUCH_DUE: 1,
     ItemKind.FOLLOW_UP: 2,
     ItemKind.DECISION_STEP: 3,
     ItemKind.ACT_BY: 4,
+    # Asked while the meeting is fresh: with the touches due, by day (the meeting's is past).
+    ItemKind.WHAT_CHANGED: 1,
 }
-
-# The one action each kind offers beside done and snooze: its label and the page's anchor.
-LOG_TOUCH, OPEN_BRIEF, WHAT_CHANGED, OPEN_PLAN = (
-    "Log the touch",
-    "Open the brief",
-    "What has changed?",
-    "Open the plan",
-)
-ACTIONS = {
-    ItemKind.TOUCH_OVERDUE: LOG_TOUCH,
-    ItemKind.TOUCH_DUE: LOG_TOUCH,
-    ItemKind.FOLLOW_UP: LOG_TOUCH,
-    ItemKind.RISK_HIGH: WHAT_CHANGED,
-    ItemKind.PLAN_CONFLICTS: OPEN_PLAN,
-}
+# A meeting logged from a calendar asks "what has changed?" this long after it.
+WHAT_CHANGED_DAYS = datetime.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -151,14 +137,26 @@ class Item:
     new: bool = False
     # For a hidden item: "done", or "snoozed until 8 Dec".
     state: str = ""
+    # An attendee suggestion's address and name: the page adds the person in one click.
+    email: str = ""
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        # The table of kinds decides the group: an item ranked elsewhere is a programming error.
+        if self.rank != TODAY_KINDS[self.kind].group:
+            raise ValueError(f"{self.kind} items are in group {TODAY_KINDS[self.kind].group}")
 
     @property
     def action(self) -> str:
-        return ACTIONS.get(self.kind, OPEN_BRIEF)
+        return TODAY_KINDS[self.kind].action
 
     @property
     def action_href(self) -> str:
         return self.action_url or self.url
+
+    @property
+    def group_label(self) -> str:
+        return TODAY_GROUPS[self.rank]
 
 
 @dataclass
@@ -251,6 +249,8 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
         if item.customer in owner_of:
             digests[owner_of[item.customer]].items.append(item)
     _add_plans(digests, today, plans, calendar)
+    owned = {customer: owner for customer, owner in owner_of.items() if owner is not None}
+    _add_calendars(digests, today, customers, owned)
     _mark_new(digests, today)
     for one in digests.values():
         # Items of a day by their text, which begins with the customer's name: in Danish order.
@@ -326,6 +326,119 @@ def _decisions(
                 customer_id,
                 action_url=links("touchpoint-create", customer_id),
             )
+
+
+def _add_calendars(
+    digests: dict[int, Digest],
+    today: datetime.date,
+    customers: QuerySet[Customer],
+    owner_of: dict[int, int],
+) -> None:
+    """What the users' own calendars bring: meetings logged with nothing noted yet, calendars
+    that could not be read, meetings booked today and tomorrow, and people met at a customer's
+    domain who are no person yet. A fixed number of queries for any number of owners."""
+    for item in _what_changed(customers, today):
+        digests[owner_of[item.customer or 0]].items.append(item)
+    errors = CalendarConnection.objects.filter(
+        owner__in=list(digests), status=ConnectionStatus.ERROR
+    )
+    for connection in errors.only("id", "owner_id", "name", "last_error"):
+        digests[connection.owner_id].items.append(
+            Item(
+                today,
+                f"Your calendar “{connection.name}” could not be read",
+                connection.get_absolute_url(),
+                f"calendar-error-{connection.pk}",
+                ItemKind.CALENDAR_ERROR,
+                TODAY_KINDS[ItemKind.CALENDAR_ERROR].group,
+                # Stored masked: the address shows as its scheme, host and last 4 characters.
+                (connection.last_error or "no reason given")
+                + ": no meetings are logged from it until it is fixed",
+                since=today,
+                order=DUE_ORDER[ItemKind.CALENDAR_ERROR],
+            )
+        )
+    for item in _booked(customers, today):
+        digest = digests[owner_of[item.customer or 0]]
+        planned = {(i.customer, i.day) for i in digest.of_kind(ItemKind.MEETING)}
+        if (item.customer, item.day) not in planned:  # planned here and booked there: once
+            digest.items.append(item)
+    for suggestion in attendee_suggestions(customers):
+        digests[owner_of[suggestion.customer]].items.append(_suggestion(suggestion, today))
+
+
+def _what_changed(customers: QuerySet[Customer], today: datetime.date) -> Iterable[Item]:
+    """Recent touches logged from a calendar with no change noted on them yet."""
+    touches = (
+        Touchpoint.objects.filter(
+            customer__in=customers,
+            source=TouchSource.CALENDAR,
+            date__gte=today - WHAT_CHANGED_DAYS,
+            date__lte=today,
+            changes=[],
+        )
+        .exclude(customer_changes__isnull=False)
+        .values_list("id", "date", "customer_id", "customer__name")
+    )
+    for pk, day, customer_id, name in touches:
+        yield Item(
+            day,
+            f"Meeting with {name} on {short_day(day, today)}: what has changed?",
+            reverse("customer-detail", args=[customer_id]),
+            f"what-changed-{pk}",
+            ItemKind.WHAT_CHANGED,
+            TODAY_KINDS[ItemKind.WHAT_CHANGED].group,
+            "logged from your calendar: note what you learned while it is fresh",
+            customer_id,
+            action_url=reverse("touchpoint-edit", args=[pk]) + "#ask-title",
+            since=day,
+            order=DUE_ORDER[ItemKind.WHAT_CHANGED],
+        )
+
+
+def _booked(customers: QuerySet[Customer], today: datetime.date) -> Iterable[Item]:
+    """Meetings with the customers booked in a calendar for today and tomorrow."""
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(today, datetime.time(), zone)
+    meetings = BookedMeeting.objects.filter(
+        customer__in=customers, start__gte=first, start__lt=first + 2 * DAY
+    ).values_list("id", "customer_id", "customer__name", "start", "summary")
+    for pk, customer_id, name, start, summary in meetings:
+        local = timezone.localtime(start)
+        day = local.date()
+        when = "today" if day == today else "tomorrow"
+        title = f": {summary}" if summary else ""
+        yield Item(
+            day,
+            f"Meeting with {name} at {local:%H:%M}{title}",
+            reverse("customer-detail", args=[customer_id]),
+            f"booked-{pk}",
+            ItemKind.MEETING,
+            TODAY_KINDS[ItemKind.MEETING].group,
+            f"{when}, booked in a calendar: read the brief before you go",
+            customer_id,
+            since=day - DAY,
+        )
+
+
+def _suggestion(suggestion: Suggestion, today: datetime.date) -> Item:
+    meetings = suggestion.meetings
+    return Item(
+        suggestion.last_seen,
+        f"{suggestion.customer_name}: add {suggestion.name} ({suggestion.email}) to their people?",
+        reverse("customer-detail", args=[suggestion.customer]) + "#people-title",
+        f"attendee-{suggestion.customer}-{_hash(suggestion.email)}",
+        ItemKind.ATTENDEE_SUGGESTION,
+        TODAY_KINDS[ItemKind.ATTENDEE_SUGGESTION].group,
+        f"met in {meetings} meeting{'s' if meetings != 1 else ''} with them, last"
+        f" {short_day(suggestion.last_seen, today)}; not one of their people yet",
+        suggestion.customer,
+        # The email's button opens Today, where adding or dismissing is one click.
+        action_url=reverse("today"),
+        since=suggestion.last_seen,
+        email=suggestion.email,
+        name=suggestion.name,
+    )
 
 
 def _mark_new(digests: dict[int, Digest], today: datetime.date) -> None:

@@ -7,4 +7,5 @@ from calendarapp.reminders import views
 urlpatterns = [
     path("", views.this_week, name="this-week"),
     path("items", views.mark_item, name="this-week-item"),
+    path("attendees", views.attendee_item, name="today-attendee"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,9 +25,10 @@ from calendarapp.occurrences.opportunities import (
     customers_for,
     opportunities,
 )
+from calendarapp.occurrences.suggestions import attendee_accept, attendee_dismiss
 from calendarapp.reminders import digest
-from calendarapp.roles import calendar_reader_required
-from customers.models import Interest
+from calendarapp.roles import CHANGE_PERSON, calendar_reader_required, can_change_record
+from customers.models import Customer, Interest
 
 
 @calendar_reader_required
@@ -102,6 +103,44 @@ def mark_item(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(f"The field item: {' '.join(error.messages)}")
     day = dates.short_day(state.snoozed_until, today) if state and state.snoozed_until else ""
     messages.success(request, ITEM_MESSAGES[action].format(day=day))
+    return redirect("today")
+
+
+@require_POST
+@calendar_reader_required
+def attendee_item(request: HttpRequest) -> HttpResponse:
+    """An attendee suggestion of Today, in one click: `accept` adds them as a person of the
+    customer, `dismiss` never suggests them for it again (fields `customer`, `email`, `name`)."""
+    action = request.POST.get("action", "")
+    if action not in ("accept", "dismiss"):
+        return HttpResponseBadRequest("The field action must be “accept” or “dismiss”.")
+    customer_id = request.POST.get("customer", "")
+    customer = (
+        Customer.objects.filter(pk=int(customer_id)).first()
+        if customer_id.isdigit() and len(customer_id) < 19
+        else None
+    )
+    if customer is None:
+        return HttpResponseBadRequest("The field customer must name a customer.")
+    if not can_change_record(request.user, customer, CHANGE_PERSON):
+        raise PermissionDenied("Only the customer's account owner or a calendar admin may.")
+    email = request.POST.get("email", "")
+    try:
+        if action == "accept":
+            person = attendee_accept(
+                customer=customer, email=email, name=request.POST.get("name", "")
+            )
+            messages.success(request, f"{person.name} is now one of {customer.name}'s people.")
+        else:
+            dismissal = attendee_dismiss(customer=customer, email=email, by=request.user)
+            messages.success(
+                request, f"{dismissal.email} will not be suggested for {customer.name} again."
+            )
+    except ValidationError as error:
+        fields = "; ".join(
+            f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()
+        )
+        return HttpResponseBadRequest(f"The field {fields}")
     return redirect("today")
 
 

@@ -12,29 +12,22 @@ from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp.templatetags.display import day_on
 
 register = template.Library()
 
-# The heading each rank's group opens with (Item.rank).
-GROUPS = {
-    1: "Due now",
-    2: "Meetings today and tomorrow",
-    3: "At risk",
-    4: "Coming up",
-}
-OTHER_GROUP = "Your plans with conflicts"
-
-
 @register.simple_tag(takes_context=True)
 def today_items(
     context: template.Context, digest: Any, base_url: str, actions: bool, action_url: str = ""
 ) -> SafeString:
     """Each item with its group heading when the rank changes; with `actions`, the Done and
-    Snooze buttons posting to `action_url` (the page only, never the email)."""
+    Snooze buttons posting to `action_url` and an attendee suggestion's Add and Not theirs
+    (the page only, never the email)."""
     csrf = CsrfTokenNode().render(context) if actions else ""
+    attendee_url = escape(reverse("today-attendee")) if actions else ""
     base = escape(base_url)
     parts = []
     rank = None
@@ -42,7 +35,7 @@ def today_items(
         parts.append("\n  ")
         if item.rank != rank:
             rank = item.rank
-            heading = GROUPS.get(rank, OTHER_GROUP)
+            heading = escape(item.group_label)
             parts.append(f'<li class="today-group" aria-hidden="true">{heading}</li>')
         text = escape(item.text)
         new = ' <span class="tag new-tag">New</span>' if item.new else ""
@@ -59,6 +52,23 @@ def today_items(
                 f'        <button type="submit" name="action" value="snooze" '
                 f'aria-label="Snooze a week: {text}">+1 week</button></form>'
             )
+        if actions and item.kind == "attendee_suggestion":
+            name = escape(item.name)
+            main_action = (
+                f'<form method="post" action="{attendee_url}" class="item-actions attendee-actions">'
+                f'{csrf}<input type="hidden" name="customer" value="{item.customer}">'
+                f'<input type="hidden" name="email" value="{escape(item.email)}">'
+                f'<input type="hidden" name="name" value="{name}">\n'
+                f'        <button type="submit" name="action" value="accept" class="primary" '
+                f'aria-label="Add {name} as a person">{escape(item.action)}</button>\n'
+                f'        <button type="submit" name="action" value="dismiss" '
+                f'aria-label="Not one of their people: {escape(item.email)}">Not theirs</button></form>'
+            )
+        else:
+            main_action = (
+                f'<a class="button" href="{base}{escape(item.action_href)}">'
+                f"{escape(item.action)}</a>"
+            )
         parts.append(
             f'\n  <li class="today-item rank-{item.rank}">\n'
             '    <div class="today-text">\n'
@@ -68,8 +78,7 @@ def today_items(
             f'    <div class="today-due"><time datetime="{item.day.isoformat()}">{when}</time>'
             "</div>\n"
             '    <div class="today-actions">\n'
-            f'      <a class="button" href="{base}{escape(item.action_href)}">'
-            f"{escape(item.action)}</a>\n"
+            f"      {main_action}\n"
             f"      {buttons}\n"
             "    </div>\n"
             "  </li>\n  "

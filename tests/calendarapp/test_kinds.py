@@ -60,3 +60,18 @@ def test_opportunities_read_their_labels_and_colours_from_the_table():
         assert f".op-{value} .op-kind {{ border-color: {entry.colour}; }}" in css
     assert OPPORTUNITY_KINDS["pre_shopping"] == "Pre-shopping window"
     assert OPPORTUNITY_KINDS["touch_due"] == kinds.KINDS["touch_due"].label
+
+
+def test_every_kind_of_todays_items_has_one_entry_a_group_a_label_and_an_action():
+    assert set(kinds.TODAY_KINDS) == set(kinds.ItemKind)
+    labels = [kind.label for kind in kinds.TODAY_KINDS.values()]
+    assert len(labels) == len(set(labels)), "duplicate label"
+    for value, kind in kinds.TODAY_KINDS.items():
+        assert kind.value == value and kind.group in kinds.TODAY_GROUPS, value
+        assert kind.label and kind.action, value
+
+
+def test_the_calendars_kinds_are_in_the_groups_the_issue_names():
+    groups = {value: kind.group for value, kind in kinds.TODAY_KINDS.items()}
+    assert (groups["what_changed"], groups["calendar_error"], groups["meeting"]) == (1, 1, 2)
+    assert groups["attendee_suggestion"] == 4

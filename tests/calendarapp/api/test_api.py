@@ -57,6 +57,7 @@ def test_customer_fields(admin_client, dane, clock):
         "contact_every_days": 30,
         "strategy_weeks_before_start": 10,
         "strategy_weeks_before_end": 4,
+        "email_domains": [],
         "notes": "",
         "active": True,
         "last_touch": None,

@@ -101,3 +101,8 @@ def test_dismissing_twice_is_one_dismissal_and_an_address_is_needed(acme, sales_
 )
 def test_a_name_is_made_from_the_address_when_the_calendar_gave_none(email, name):
     assert name_from_email(email) == name
+
+
+def test_addresses_of_machines_are_never_suggested(acme):
+    factories.calendar_meeting(acme, at(2), ("noreply@acme.dk", ""), ("no-reply@acme.com", "Acme"))
+    assert attendee_suggestions(Customer.objects.all()) == []

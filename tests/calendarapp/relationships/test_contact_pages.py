@@ -55,12 +55,12 @@ def test_the_customer_page_costs_the_same_queries_for_more_people_and_touches(
     # The same at 2 and 20: one calendar (the year, the next touch, the steps' findings), the
     # people once (the list and the map), the history, how the customer decides (steps, factors,
     # competitors, the risk check), its interests with their evidence and its strategies, and
-    # the brief's last touch with its open follow-ups, and the newest changes of its facts.
-    # (And where the change log stands, before the risk check.)
-    with django_assert_num_queries(42):
+    # the brief's last touch with its open follow-ups, the newest changes of its facts, and the
+    # next meeting booked in a calendar. (And where the change log stands, before the risk check.)
+    with django_assert_num_queries(43):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
     # Again with nothing changed: the calendar and the risk check are remembered.
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
 
 
