@@ -16,13 +16,6 @@ D = datetime.date
 YEAR = (D(2026, 1, 1), D(2026, 12, 31))
 
 
-@pytest.fixture(autouse=True)
-def forget_calendars():
-    RECENT_CALENDARS.clear()
-    yield
-    RECENT_CALENDARS.clear()
-
-
 def questions():
     """The calls the pages make: every customer, a query of some, a country, some kinds."""
     return [
