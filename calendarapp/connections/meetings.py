@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from calendarapp.connections.reading import CalendarEvent
 from calendarapp.lib import email_domains
+from calendarapp.lib.writes import locked
 from calendarapp.models import BookedMeeting, CalendarConnection, CalendarMeeting, MeetingAttendee
 from calendarapp.models.calendars import stored_uid
 from customers.models import Channel, Customer, Person, Touchpoint
@@ -191,7 +192,8 @@ def meetings_sync(
     """Make `events` (what `connection` holds from `window_start` to `window_end`) touches and
     booked meetings, and take `connection` off the meetings it no longer holds; one transaction.
 
-    Two syncs of one calendar take turns (its row is locked). Two colleagues' syncs creating the
+    Two syncs of one calendar take turns (its row is locked); a calendar deleted before its
+    turn is `RecordGone` (a 404), nothing written. Two colleagues' syncs creating the
     same meeting at once: the second meets the first's row (its unique key) and runs again once,
     then finds it.
     """
@@ -212,8 +214,9 @@ def _sync(
     window_end: datetime.datetime,
     now: datetime.datetime,
 ) -> SyncResult:
-    # Two syncs of one calendar (the beat's and a click) take turns.
-    CalendarConnection.objects.select_for_update(of=("self",)).filter(pk=connection.pk).exists()
+    # Two syncs of one calendar (the beat's and a click) take turns; one deleted meanwhile is
+    # `RecordGone` (its meetings' links would point at no connection), nothing written.
+    locked(connection)
     users = {
         email.lower(): pk
         for pk, email in User.objects.exclude(email="").values_list("pk", "email").order_by("pk")

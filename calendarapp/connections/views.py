@@ -21,6 +21,7 @@ from calendarapp.connections.reading import CalendarUnreadable, mask_url
 from calendarapp.connections.services import connection_delete, connection_save
 from calendarapp.connections.sync import connection_sync
 from calendarapp.lib.http import AuthenticatedHttpRequest
+from calendarapp.lib.writes import RecordGone
 from calendarapp.models import CalendarConnection
 from calendarapp.once import form_delete_checked, form_save_once
 from calendarapp.roles import calendar_reader_required
@@ -141,6 +142,8 @@ def calendar_sync(request: AuthenticatedHttpRequest, connection_id: int) -> Http
         result = connection_sync(connection=connection)
     except CalendarUnreadable:
         messages.error(request, f"“{connection.name}” could not be read: {connection.last_error}")
+    except RecordGone:
+        messages.error(request, f"“{connection.name}” was deleted meanwhile; nothing was synced.")
     else:
         messages.success(request, sync_summary(connection.name, result))
     # To the top, where the message says what the sync did.

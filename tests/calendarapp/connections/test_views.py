@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from calendarapp.connections import sync
 from calendarapp.connections.reading import mask_url
 from calendarapp.models import CalendarConnection, ConnectionStatus
+from tests.calendar_servers import wrap
 from tests.support import shown_form
 
 PAGE = "/accounts/calendars/"
@@ -120,3 +122,24 @@ def test_sync_now_says_why_a_calendar_cannot_be_read(sales_client, sales_manager
 
     assert "“Work” could not be read: The server answered 404 Not Found." in page
     assert "private-0a1b2c3d4e" not in page
+
+
+def test_sync_now_of_a_calendar_deleted_meanwhile_says_so(
+    sales_client, sales_manager, site, monkeypatch
+):
+    connection = CalendarConnection.objects.create(
+        owner=sales_manager, name="Work", url=site.put("/private-1/basic.ics", wrap().encode())
+    )
+    real = sync.events_between
+
+    def deleted_once_read(**kwargs):
+        events = real(**kwargs)
+        CalendarConnection.objects.filter(pk=connection.pk).delete()
+        return events
+
+    monkeypatch.setattr(sync, "events_between", deleted_once_read)
+
+    response = sales_client.post(f"{PAGE}{connection.pk}/sync", follow=True)
+
+    assert response.redirect_chain == [(PAGE, 302)]
+    assert "“Work” was deleted meanwhile; nothing was synced." in response.content.decode()
