@@ -85,7 +85,8 @@ def calendars(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     for connection in connections:
         connection.masked_url = mask_url(connection.url)  # type: ignore[attr-defined]
-        connection.once = secrets.token_urlsafe(16)  # type: ignore[attr-defined]  (Sync now's)
+        # Sync now's one-time token.
+        connection.once = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
     context = {
         "connections": connections,
         "form": form,
