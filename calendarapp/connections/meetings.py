@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db import connection as db
-from django.db.models import Q
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -296,6 +297,25 @@ def _read(event: CalendarEvent, users: dict[str, int], owner_emails: set[str]) -
     return read
 
 
+def _at_any(domains: list[str]) -> RawSQL:
+    """PostgreSQL: whether one of the customer's `email_domains` is in `domains`.
+
+    Each customer's few domains looked up in the list, hashed: the query takes 27 ms at 20,000
+    customers and 1,000 domains (20 ms at 30), where `?|` compares each customer's domains with
+    the whole list (363 ms; 17 ms at 30). A GIN index would not help: the planner takes it only
+    up to some 60 domains. Measured for issue 24, medians of 5.
+    """
+    table = Customer._meta.db_table
+    column = f"{table}.email_domains"
+    listed = f"CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} ELSE '[]'::jsonb END"
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM jsonb_array_elements_text({listed}) AS d(domain) "
+        "WHERE d.domain = ANY(%s))",
+        (domains,),
+        output_field=BooleanField(),
+    )
+
+
 def _customers(
     reads: Iterable[_Read],
 ) -> tuple[dict[str, list[Customer]], dict[str, list[Person]]]:
@@ -313,15 +333,16 @@ def _customers(
     ):
         persons_of[person.email.lower()].append(person)
     domains = sorted({d for email in emails for d in _under(email_domains.domain_of(email))})
-    by_domain = (
-        Q(email_domains__has_any_keys=domains)
-        if db.vendor == "postgresql"  # `?|` over the list's strings, in the GIN index
-        else ~Q(email_domains=[])  # SQLite has no such operator: every customer with domains
-    )
+    rows: QuerySet[Customer] = Customer.objects.all()
+    if db.vendor == "postgresql":
+        rows = rows.alias(at_domains=_at_any(domains))
+        by_domain = Q(at_domains=True)
+    else:  # SQLite cannot look inside the lists: every customer with domains, matched below
+        by_domain = ~Q(email_domains=[])
     person_customers = {p.customer_id for people in persons_of.values() for p in people}
     customers = {
         customer.pk: customer
-        for customer in Customer.objects.filter(Q(pk__in=person_customers) | by_domain)
+        for customer in rows.filter(Q(pk__in=person_customers) | by_domain)
         .only("pk", "name", "email_domains")
         .order_by("pk")
     }
