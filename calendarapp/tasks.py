@@ -26,6 +26,7 @@ from calendarapp.connections.reading import CalendarUnreadable
 from calendarapp.connections.sync import connection_sync
 from calendarapp.imports import ics
 from calendarapp.imports.tasks import import_spreadsheet  # noqa: F401  (registers it)
+from calendarapp.lib.writes import RecordGone
 from calendarapp.models import CalendarConnection, IcsSource
 from calendarapp.occurrences import version
 from calendarapp.occurrences.sources import public_holidays
@@ -177,4 +178,6 @@ def connection_sync_one(connection_id: int) -> str:
     except CalendarUnreadable:
         # connection_sync logged it, masked, and set the connection's status and error.
         return "failed"
+    except RecordGone:  # deleted while its calendar was read: nothing to write it to
+        return "gone"
     return f"logged {result.logged}, updated {result.updated}, removed {result.removed}"

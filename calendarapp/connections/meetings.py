@@ -22,12 +22,14 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db import connection as db
-from django.db.models import Q
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from calendarapp.connections.reading import CalendarEvent
 from calendarapp.lib import email_domains
+from calendarapp.lib.writes import locked
 from calendarapp.models import BookedMeeting, CalendarConnection, CalendarMeeting, MeetingAttendee
 from calendarapp.models.calendars import stored_uid
 from customers.models import Channel, Customer, Person, Touchpoint
@@ -191,7 +193,8 @@ def meetings_sync(
     """Make `events` (what `connection` holds from `window_start` to `window_end`) touches and
     booked meetings, and take `connection` off the meetings it no longer holds; one transaction.
 
-    Two syncs of one calendar take turns (its row is locked). Two colleagues' syncs creating the
+    Two syncs of one calendar take turns (its row is locked); a calendar deleted before its
+    turn is `RecordGone` (a 404), nothing written. Two colleagues' syncs creating the
     same meeting at once: the second meets the first's row (its unique key) and runs again once,
     then finds it.
     """
@@ -212,8 +215,9 @@ def _sync(
     window_end: datetime.datetime,
     now: datetime.datetime,
 ) -> SyncResult:
-    # Two syncs of one calendar (the beat's and a click) take turns.
-    CalendarConnection.objects.select_for_update(of=("self",)).filter(pk=connection.pk).exists()
+    # Two syncs of one calendar (the beat's and a click) take turns; one deleted meanwhile is
+    # `RecordGone` (its meetings' links would point at no connection), nothing written.
+    locked(connection)
     users = {
         email.lower(): pk
         for pk, email in User.objects.exclude(email="").values_list("pk", "email").order_by("pk")
@@ -293,6 +297,25 @@ def _read(event: CalendarEvent, users: dict[str, int], owner_emails: set[str]) -
     return read
 
 
+def _at_any(domains: list[str]) -> RawSQL:
+    """PostgreSQL: whether one of the customer's `email_domains` is in `domains`.
+
+    Each customer's few domains looked up in the list, hashed: the query takes 27 ms at 20,000
+    customers and 1,000 domains (20 ms at 30), where `?|` compares each customer's domains with
+    the whole list (363 ms; 17 ms at 30). A GIN index would not help: the planner takes it only
+    up to some 60 domains. Measured for issue 24, medians of 5.
+    """
+    table = Customer._meta.db_table
+    column = f"{table}.email_domains"
+    listed = f"CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} ELSE '[]'::jsonb END"
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM jsonb_array_elements_text({listed}) AS d(domain) "
+        "WHERE d.domain = ANY(%s))",
+        (domains,),
+        output_field=BooleanField(),
+    )
+
+
 def _customers(
     reads: Iterable[_Read],
 ) -> tuple[dict[str, list[Customer]], dict[str, list[Person]]]:
@@ -310,15 +333,16 @@ def _customers(
     ):
         persons_of[person.email.lower()].append(person)
     domains = sorted({d for email in emails for d in _under(email_domains.domain_of(email))})
-    by_domain = (
-        Q(email_domains__has_any_keys=domains)
-        if db.vendor == "postgresql"  # `?|` over the list's strings, in the GIN index
-        else ~Q(email_domains=[])  # SQLite has no such operator: every customer with domains
-    )
+    rows: QuerySet[Customer] = Customer.objects.all()
+    if db.vendor == "postgresql":
+        rows = rows.alias(at_domains=_at_any(domains))
+        by_domain = Q(at_domains=True)
+    else:  # SQLite cannot look inside the lists: every customer with domains, matched below
+        by_domain = ~Q(email_domains=[])
     person_customers = {p.customer_id for people in persons_of.values() for p in people}
     customers = {
         customer.pk: customer
-        for customer in Customer.objects.filter(Q(pk__in=person_customers) | by_domain)
+        for customer in rows.filter(Q(pk__in=person_customers) | by_domain)
         .only("pk", "name", "email_domains")
         .order_by("pk")
     }

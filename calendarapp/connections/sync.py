@@ -3,9 +3,10 @@ say how it went on the connection (status, last sync, the error in plain words, 
 
 `connection_sync` is what "Sync now" (the page, the API) and the beat task call. The calendar
 is read outside any transaction (a slow server holds no lock); the touches are written in one
-(`meetings_sync`, which locks the connection's row, so two syncs of one connection take turns).
-The status is written by `update()` of the fields it sets alone: an edit of the name meanwhile
-stays, and a connection deleted meanwhile is not brought back.
+(`meetings_sync`, which locks the connection's row, so two syncs of one connection take turns,
+and raises `RecordGone` for a connection deleted while its calendar was read). The status is
+written by `update()` of the fields it sets alone: an edit of the name meanwhile stays, and a
+connection deleted meanwhile is not brought back.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def connection_sync(*, connection: CalendarConnection) -> SyncResult:
     """Read `connection`'s calendar and log its meetings with customers as touches.
 
     A calendar that cannot be read raises `CalendarUnreadable` (naming `url` or `password`)
-    after its status is `error` with the reason, masked; nothing else changes then.
+    after its status is `error` with the reason, masked; nothing else changes then. A connection
+    deleted meanwhile raises `RecordGone` (a 404), nothing written.
     """
     now = timezone.now()
     start, end = sync_window(now)

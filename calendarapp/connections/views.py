@@ -6,9 +6,12 @@ do. A connection is its owner's alone: anyone else's id is the 404 page, admins'
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,11 +23,14 @@ from calendarapp.connections.meetings import SyncResult
 from calendarapp.connections.reading import CalendarUnreadable, mask_url
 from calendarapp.connections.services import connection_delete, connection_save
 from calendarapp.connections.sync import connection_sync
+from calendarapp.lib.forms import ONCE
 from calendarapp.lib.http import AuthenticatedHttpRequest
+from calendarapp.lib.writes import RecordGone
 from calendarapp.models import CalendarConnection
-from calendarapp.once import form_delete_checked, form_save_once
+from calendarapp.once import form_delete_checked, form_save_once, once_claim
 from calendarapp.roles import calendar_reader_required
 
+SYNCED_ONCE = "Sync now was sent twice; the calendar was synced once."
 SKIPPED_WORDS = {
     "internal": "only our own people",
     "private": "private",
@@ -79,6 +85,8 @@ def calendars(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     for connection in connections:
         connection.masked_url = mask_url(connection.url)  # type: ignore[attr-defined]
+        # Sync now's one-time token.
+        connection.once = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
     context = {
         "connections": connections,
         "form": form,
@@ -132,15 +140,34 @@ def sync_summary(name: str, result: SyncResult) -> str:
     return text
 
 
+def _first_click(request: AuthenticatedHttpRequest, connection: CalendarConnection) -> bool:
+    """Whether this Sync now is the first sent with its button's one-time token (or has none).
+
+    Claimed in a transaction of its own, committed before the sync: the calendar is read outside
+    any transaction, and a sync that fails keeps its error on the connection.
+    """
+    once = str(request.POST.get(ONCE, ""))
+    if not once:
+        return True
+    with transaction.atomic():
+        _, first = once_claim(user=request.user, key=f"sync:{connection.pk}:{once}")
+    return first
+
+
 @require_POST
 @calendar_reader_required
 def calendar_sync(request: AuthenticatedHttpRequest, connection_id: int) -> HttpResponse:
     """Sync one of the user's calendars now and say what it did, or why it could not."""
     connection = _own(request, connection_id)
+    if not _first_click(request, connection):
+        messages.info(request, SYNCED_ONCE)
+        return redirect("calendar-connections")
     try:
         result = connection_sync(connection=connection)
     except CalendarUnreadable:
         messages.error(request, f"“{connection.name}” could not be read: {connection.last_error}")
+    except RecordGone:
+        messages.error(request, f"“{connection.name}” was deleted meanwhile; nothing was synced.")
     else:
         messages.success(request, sync_summary(connection.name, result))
     # To the top, where the message says what the sync did.

@@ -4,22 +4,28 @@ One sales manager's calendar of 1,000 events over the past and next 90 days, wit
 2,000 customers: each customer has an email domain and one person, 800 past meetings (half
 with a person, half with someone at the domain; a tenth with two customers), 100 booked ahead,
 50 internal, 50 with strangers. `calendar_sync_1000_events_ms` is the first sync (every touch
-logged), `calendar_resync_1000_events_ms` the same events again (nothing changes); each run in a
-savepoint rolled back, the customers' domains and people in a transaction rolled back after all.
+logged), `calendar_resync_1000_events_ms` the same events again (nothing changes). Each is the
+whole "Sync now" (`connection_sync`): the calendar fetched as an .ics over HTTP from a loopback
+server (127.0.0.1 allowed as a private host for the bench), parsed and expanded over the window,
+the touches written and the connection's status set. Each run in a savepoint rolled back, the
+customers' domains and people in a transaction rolled back after all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Callable
+import http.server
+import threading
+from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from calendarapp.connections.meetings import meetings_sync
-from calendarapp.connections.reading import Attendee, CalendarEvent
+from calendarapp.connections.sync import connection_sync
 from calendarapp.devtools.bench import CUSTOMERS, BenchData, figure, timed
 from calendarapp.models import CalendarConnection
 from customers.models import Customer, Person
@@ -28,13 +34,16 @@ EVENTS = 1000
 RUNS = 5
 
 
-def _attendee(email: str, cutype: str = "INDIVIDUAL") -> Attendee:
-    return Attendee(email=email, name="", partstat="ACCEPTED", cutype=cutype)
+STAMP = "%Y%m%dT%H%M%SZ"
 
 
-def _events(now: datetime.datetime, customer_count: int) -> list[CalendarEvent]:
-    me = _attendee("owner0@bench.example")
-    events = []
+def _attendee(email: str, cutype: str = "INDIVIDUAL") -> str:
+    return f"ATTENDEE;CUTYPE={cutype};PARTSTAT=ACCEPTED:mailto:{email}"
+
+
+def _calendar(now: datetime.datetime, customer_count: int) -> bytes:
+    """The bench calendar as its secret iCal address serves it."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//calendarapp//bench//EN"]
     for n in range(EVENTS):
         c = n % customer_count
         if n < 800:
@@ -52,23 +61,48 @@ def _events(now: datetime.datetime, customer_count: int) -> list[CalendarEvent]:
         else:
             start = now - datetime.timedelta(days=1 + n % 89)
             others = [_attendee(f"someone{n}@elsewhere.example")]
-        events.append(
-            CalendarEvent(
-                uid=f"bench-{n}@calendar.example",
-                occurrence=start.astimezone(datetime.UTC).isoformat(),
-                start=start,
-                end=start + datetime.timedelta(hours=1),
-                all_day=False,
-                summary=f"Meeting {n}",
-                location="Their office" if n % 3 == 0 else "",
-                conference_url="https://meet.example/x" if n % 3 == 1 else "",
-                private=False,
-                cancelled=False,
-                organizer="",
-                attendees=(me, _attendee("room@bench.example", "ROOM"), *others),
-            )
-        )
-    return events
+        start = start.astimezone(datetime.UTC).replace(microsecond=0)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:bench-{n}@calendar.example",
+            "DTSTAMP:20260101T000000Z",
+            f"DTSTART:{start.strftime(STAMP)}",
+            f"DTEND:{(start + datetime.timedelta(hours=1)).strftime(STAMP)}",
+            f"SUMMARY:Meeting {n}",
+            *(["LOCATION:Their office"] if n % 3 == 0 else []),
+            *(["X-GOOGLE-CONFERENCE:https://meet.google.com/abc-defg-hij"] if n % 3 == 1 else []),
+            _attendee("owner0@bench.example"),
+            _attendee("room@bench.example", "ROOM"),
+            *others,
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@contextlib.contextmanager
+def _served(body: bytes) -> Iterator[str]:
+    """`body` served as an .ics on a loopback port, for as long as the block runs; its address."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/calendar; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/private-bench/basic.ics"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class _RolledBack(Exception):
@@ -85,11 +119,6 @@ def _with_calendar(measure: Callable[[Callable[[], object], Callable[[], object]
             users = get_user_model().objects
             for n in (0, 1):
                 users.filter(username=f"owner{n}").update(email=f"owner{n}@bench.example")
-            calendar = CalendarConnection.objects.create(
-                owner=users.get(username="owner0"),
-                name="Bench",
-                url="https://calendar.example/bench.ics",
-            )
             customers = list(Customer.objects.order_by("pk")[:CUSTOMERS])
             for n, customer in enumerate(customers):
                 customer.email_domains = [f"c{n}.example"]
@@ -98,17 +127,9 @@ def _with_calendar(measure: Callable[[Callable[[], object], Callable[[], object]
                 Person(customer=customer, name=f"Person {n}", email=f"Person{n}@c{n}.example")
                 for n, customer in enumerate(customers)
             )
-            now = timezone.now()
-            events = _events(now, len(customers))
 
             def again() -> object:
-                return meetings_sync(
-                    connection=calendar,
-                    events=events,
-                    window_start=now - datetime.timedelta(days=90),
-                    window_end=now + datetime.timedelta(days=90),
-                    now=now,
-                )
+                return connection_sync(connection=calendar)
 
             def first() -> None:
                 try:
@@ -118,7 +139,13 @@ def _with_calendar(measure: Callable[[Callable[[], object], Callable[[], object]
                 except _RolledBack:
                     pass
 
-            result = measure(first, again)
+            body = _calendar(timezone.now(), len(customers))
+            allowed = [*settings.ICS_IMPORT_ALLOW_PRIVATE_HOSTS, "127.0.0.1"]
+            with _served(body) as url, override_settings(ICS_IMPORT_ALLOW_PRIVATE_HOSTS=allowed):
+                calendar = CalendarConnection.objects.create(
+                    owner=users.get(username="owner0"), name="Bench", url=url
+                )
+                result = measure(first, again)
             raise _RolledBack
     except _RolledBack:
         pass

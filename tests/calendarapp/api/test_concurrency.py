@@ -21,7 +21,8 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from calendarapp import lib
-from calendarapp.models import Plan
+from calendarapp.connections import sync
+from calendarapp.models import CalendarConnection, CalendarMeeting, Plan
 from calendarapp.planning.services import plan_save
 from customers import services
 from customers.decisions import (
@@ -44,6 +45,7 @@ from customers.models import (
     Touchpoint,
 )
 from tests import factories
+from tests.calendar_servers import wrap
 from tests.support import skip_or_fail
 from traditions.models import Tradition
 from traditions.services import tradition_save
@@ -300,3 +302,79 @@ def test_an_edit_and_a_delete_crossing_locks_answer_success_or_409_never_5xx(
             assert Person.objects.get(pk=edited.pk).job_title == "CFO"
         if status(deleted) == 204:
             assert not Person.objects.filter(pk=removed.pk).exists()
+
+
+@pytest.fixture
+def meeting_calendar(site, customer, settings) -> str:
+    """The admin's calendar on the loopback site: a past meeting with Jens of Aarhus A/S."""
+    settings.OUR_EMAIL_DOMAINS = ["example.com"]
+    Person.objects.create(customer=customer, name="Jens Holm", email="jens@aarhus.dk")
+    start = datetime.datetime.now(datetime.UTC).replace(microsecond=0) - datetime.timedelta(days=3)
+    stamp = "%Y%m%dT%H%M%SZ"
+    event = (
+        f"UID:review-1@example.com\r\nDTSTAMP:20260101T000000Z\r\n"
+        f"DTSTART:{start.strftime(stamp)}\r\n"
+        f"DTEND:{(start + datetime.timedelta(hours=1)).strftime(stamp)}\r\n"
+        "SUMMARY:Quarterly review\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:jens@aarhus.dk"
+    )
+    return site.put("/private-1/basic.ics", wrap(event).encode())
+
+
+def test_a_calendar_deleted_while_its_sync_reads_it_is_a_404_and_writes_nothing(
+    meeting_calendar, calendar_admin, monkeypatch
+):
+    """The delete lands between the read (outside any transaction) and the write: the sync
+    finds its connection gone (404), not its meetings' links pointing at no connection (500)."""
+    real_events_between = sync.events_between
+    read, removed = threading.Event(), threading.Event()
+
+    def events_between(**kwargs):
+        events = real_events_between(**kwargs)
+        read.set()
+        removed.wait(timeout=10)
+        return events
+
+    def delete_once_read(client):
+        read.wait(timeout=10)
+        try:
+            return client.delete(path)
+        finally:
+            removed.set()
+
+    monkeypatch.setattr(sync, "events_between", events_between)
+    for _ in range(ROUNDS):
+        read.clear()
+        removed.clear()
+        connection = CalendarConnection.objects.create(
+            owner=calendar_admin, name="Work", url=meeting_calendar
+        )
+        path = f"/api/calendar-connections/{connection.pk}"
+        synced, deleted = together(
+            lambda client, path=path: client.post(f"{path}/sync"),
+            delete_once_read,
+            user=calendar_admin,
+        )
+        assert (status(synced), status(deleted)) == (404, 204), (synced, deleted)
+        assert not CalendarConnection.objects.filter(pk=connection.pk).exists()
+    assert not Touchpoint.objects.exists()
+    assert not CalendarMeeting.objects.exists()
+
+
+def test_a_sync_racing_its_calendars_delete_answers_200_or_404_never_5xx(
+    meeting_calendar, calendar_admin
+):
+    for _ in range(ROUNDS):
+        connection = CalendarConnection.objects.create(
+            owner=calendar_admin, name="Work", url=meeting_calendar
+        )
+        path = f"/api/calendar-connections/{connection.pk}"
+        synced, deleted = together(
+            lambda client, path=path: client.post(f"{path}/sync"),
+            delete(path),
+            user=calendar_admin,
+        )
+        assert status(synced) in (200, 404), synced
+        assert status(deleted) == 204, deleted
+        assert not CalendarConnection.objects.filter(pk=connection.pk).exists()
+        # A meeting written before the delete lost its last calendar with it: no link is left.
+        assert not CalendarMeeting.connections.through.objects.exists()

@@ -195,6 +195,41 @@ def test_a_failed_sync_after_a_good_one_keeps_the_touches_and_the_last_sync(
     assert Touchpoint.objects.filter(customer=aarhus).count() == 1
 
 
+@pytest.fixture
+def deleted_while_read(monkeypatch):
+    """Reading a calendar deletes its connection once read, as a delete landing then would."""
+    real = sync.events_between
+
+    def events_between(**kwargs):
+        events = real(**kwargs)
+        CalendarConnection.objects.all().delete()  # the only one in these tests
+        return events
+
+    monkeypatch.setattr(sync, "events_between", events_between)
+
+
+def test_a_connection_deleted_while_its_calendar_is_read_is_a_404_writing_nothing(
+    sales_client, sales_manager, review, aarhus, deleted_while_read
+):
+    connection = connect(sales_manager, review)
+
+    response = sync_now(sales_client, connection)
+
+    assert response.status_code == 404
+    assert "deleted meanwhile" in str(response.json()["errors"])
+    assert not Touchpoint.objects.exists()
+    assert not CalendarConnection.objects.exists()
+
+
+def test_the_beat_task_skips_a_connection_deleted_while_its_calendar_is_read(
+    eager, sales_manager, review, aarhus, deleted_while_read
+):
+    connection = connect(sales_manager, review)
+
+    assert tasks.connection_sync_one.delay(connection.pk).get() == "gone"
+    assert not Touchpoint.objects.exists()
+
+
 def test_the_window_reaches_the_configured_days_around_now(settings):
     settings.CALENDAR_SYNC_PAST_DAYS, settings.CALENDAR_SYNC_FUTURE_DAYS = 90, 30
     now = datetime.datetime(2026, 12, 5, 12, 0, tzinfo=datetime.UTC)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from calendarapp.connections import sync, views
 from calendarapp.connections.reading import mask_url
 from calendarapp.models import CalendarConnection, ConnectionStatus
+from tests.calendar_servers import wrap
 from tests.support import shown_form
 
 PAGE = "/accounts/calendars/"
@@ -120,3 +124,45 @@ def test_sync_now_says_why_a_calendar_cannot_be_read(sales_client, sales_manager
 
     assert "“Work” could not be read: The server answered 404 Not Found." in page
     assert "private-0a1b2c3d4e" not in page
+
+
+def test_sync_now_of_a_calendar_deleted_meanwhile_says_so(
+    sales_client, sales_manager, site, monkeypatch
+):
+    connection = CalendarConnection.objects.create(
+        owner=sales_manager, name="Work", url=site.put("/private-1/basic.ics", wrap().encode())
+    )
+    real = sync.events_between
+
+    def deleted_once_read(**kwargs):
+        events = real(**kwargs)
+        CalendarConnection.objects.filter(pk=connection.pk).delete()
+        return events
+
+    monkeypatch.setattr(sync, "events_between", deleted_once_read)
+
+    response = sales_client.post(f"{PAGE}{connection.pk}/sync", follow=True)
+
+    assert response.redirect_chain == [(PAGE, 302)]
+    assert "“Work” was deleted meanwhile; nothing was synced." in response.content.decode()
+
+
+def test_a_double_click_on_sync_now_syncs_once(sales_client, sales_manager, site, monkeypatch):
+    connection = CalendarConnection.objects.create(
+        owner=sales_manager, name="Work", url=site.put("/private-1/basic.ics", wrap().encode())
+    )
+    page = sales_client.get(PAGE).content.decode()
+    once = re.search(rf'{PAGE}{connection.pk}/sync">.*?name="once" value="([^"]+)"', page)
+    assert once, "the Sync now button carries a one-time token"
+    calls = []
+    real = views.connection_sync
+    monkeypatch.setattr(views, "connection_sync", lambda **kw: calls.append(1) or real(**kw))
+
+    first = sales_client.post(f"{PAGE}{connection.pk}/sync", {"once": once[1]}, follow=True)
+    second = sales_client.post(f"{PAGE}{connection.pk}/sync", {"once": once[1]}, follow=True)
+
+    assert len(calls) == 1
+    assert "Synced “Work”" in first.content.decode()
+    assert "Sync now was sent twice; the calendar was synced once." in second.content.decode()
+    assert sales_client.post(f"{PAGE}{connection.pk}/sync", follow=True).status_code == 200
+    assert len(calls) == 2, "a click without a token (an old page) still syncs"
