@@ -19,6 +19,7 @@ from calendarapp.templatetags.display import day_on
 
 register = template.Library()
 
+
 @register.simple_tag(takes_context=True)
 def today_items(
     context: template.Context, digest: Any, base_url: str, actions: bool, action_url: str = ""
