@@ -56,14 +56,16 @@ def today_items(
         if actions and item.kind == "attendee_suggestion":
             name = escape(item.name)
             main_action = (
-                f'<form method="post" action="{attendee_url}" class="item-actions attendee-actions">'
+                f'<form method="post" action="{attendee_url}" '
+                f'class="item-actions attendee-actions">'
                 f'{csrf}<input type="hidden" name="customer" value="{item.customer}">'
                 f'<input type="hidden" name="email" value="{escape(item.email)}">'
                 f'<input type="hidden" name="name" value="{name}">\n'
                 f'        <button type="submit" name="action" value="accept" class="primary" '
                 f'aria-label="Add {name} as a person">{escape(item.action)}</button>\n'
                 f'        <button type="submit" name="action" value="dismiss" '
-                f'aria-label="Not one of their people: {escape(item.email)}">Not theirs</button></form>'
+                f'aria-label="Not one of their people: {escape(item.email)}">'
+                "Not theirs</button></form>"
             )
         else:
             main_action = (
