@@ -71,14 +71,14 @@ def step_findings(
     customers: QuerySet[Customer],
     today: datetime.date,
     calendar: Calendar | None = None,
-    steps: list[DecisionStep] | None = None,
+    decision_steps: list[DecisionStep] | None = None,
 ) -> dict[int, list[StepFinding]]:
     """Each customer's steps not yet done that fall after their contract's notice deadline or
     in a vacation or busy season, from today on, by customer and date.
 
     A caller that already holds the customers' calendar from today on (with decision steps,
     vacations and busy seasons) passes it, and this costs one query; none when it also passes
-    all their decision steps (with `contract`).
+    all their `decision_steps` (with `contract`).
     """
     last_day = today + datetime.timedelta(days=FINDINGS_DAYS)
     if calendar is None:
@@ -93,10 +93,10 @@ def step_findings(
         DecisionStep.objects.filter(
             customer__in=customers.values("id"), contract__isnull=False, done=False
         ).values_list("id", "contract__name", "contract__end_date", "contract__notice_period_days")
-        if steps is None
+        if decision_steps is None
         else [
             (s.pk, s.contract.name, s.contract.end_date, s.contract.notice_period_days)
-            for s in steps
+            for s in decision_steps
             if s.contract is not None and not s.done
         ]
     )
