@@ -68,13 +68,17 @@ class StepFinding:
 
 
 def step_findings(
-    customers: QuerySet[Customer], today: datetime.date, calendar: Calendar | None = None
+    customers: QuerySet[Customer],
+    today: datetime.date,
+    calendar: Calendar | None = None,
+    decision_steps: list[DecisionStep] | None = None,
 ) -> dict[int, list[StepFinding]]:
     """Each customer's steps not yet done that fall after their contract's notice deadline or
     in a vacation or busy season, from today on, by customer and date.
 
     A caller that already holds the customers' calendar from today on (with decision steps,
-    vacations and busy seasons) passes it, and this costs one query.
+    vacations and busy seasons) passes it, and this costs one query; none when it also passes
+    all their `decision_steps` (with `contract`).
     """
     last_day = today + datetime.timedelta(days=FINDINGS_DAYS)
     if calendar is None:
@@ -85,11 +89,20 @@ def step_findings(
             kinds=[DECISION_STEP, *AWAY_KINDS],
             include_plans=False,
         )
-    deadlines = {
-        pk: (name, renewals.notice_deadline(end_date, notice_days))
-        for pk, name, end_date, notice_days in DecisionStep.objects.filter(
+    rows = (
+        DecisionStep.objects.filter(
             customer__in=customers.values("id"), contract__isnull=False, done=False
         ).values_list("id", "contract__name", "contract__end_date", "contract__notice_period_days")
+        if decision_steps is None
+        else [
+            (s.pk, s.contract.name, s.contract.end_date, s.contract.notice_period_days)
+            for s in decision_steps
+            if s.contract is not None and not s.done
+        ]
+    )
+    deadlines = {
+        pk: (name, renewals.notice_deadline(end_date, notice_days))
+        for pk, name, end_date, notice_days in rows
     }
     found: dict[int, list[StepFinding]] = {}
     for customer in calendar.customers:
@@ -197,16 +210,20 @@ _KNOWN_LOCK = threading.Lock()
 RECHECK_BY_ID = 500
 
 
-def risks(customers: QuerySet[Customer], today: datetime.date) -> dict[int, Risk]:
+def risks(
+    customers: QuerySet[Customer], today: datetime.date, *, ids: list[int] | None = None
+) -> dict[int, Risk]:
     """The check for every customer selected, in a fixed number of queries.
 
     The process remembers each customer's risk for the day and asks the change log (one
     query) whose rows changed since (their people, touches and whom they met, competitors,
     factors, steps, contracts): with none, the answer is the remembered one, two queries
-    where the check takes seven; otherwise only those customers are checked again.
+    where the check takes seven (one when the caller passes the selected `ids`, in order);
+    otherwise only those customers are checked again.
     """
     global _KNOWN
-    ids = list(customers.values_list("id", flat=True))
+    if ids is None:
+        ids = list(customers.values_list("id", flat=True))
     with _KNOWN_LOCK:
         known = _KNOWN
     found: dict[int, Risk] = {}

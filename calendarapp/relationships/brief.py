@@ -7,6 +7,7 @@ The customer page's "Before you call" card and `GET /api/customers/<id>/brief` b
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
@@ -137,12 +138,13 @@ def customer_brief(
     *,
     people: list[Person] | None = None,
     calendar: Calendar | None = None,
+    touchpoints: list[Touchpoint] | None = None,
 ) -> Brief:
     """Everything to know before calling `customer` on `today`.
 
-    A caller already holding `people_of(customer, today)` or the customer's calendar over the next
-    four weeks passes them; the interests are read from `customer.interest_evidence`, which
-    the caller may prefetch (with `interest`).
+    A caller already holding `people_of(customer, today)`, the customer's calendar over the next
+    four weeks or all its touchpoints newest first passes them; the interests are read from
+    `customer.interest_evidence`, which the caller may prefetch (with `interest`).
     """
     last_day = today + datetime.timedelta(days=CALENDAR_DAYS - 1)
     if calendar is None:
@@ -153,14 +155,21 @@ def customer_brief(
         for o in calendar.for_customer(calendar.customers[0])
         if o.kind != TOUCH_DUE and o.end >= today and o.start <= last_day
     ]
-    last, follow_ups = _touches(customer)
+    last, follow_ups = _touches(
+        _touch_rows(customer)
+        if touchpoints is None
+        else (
+            (t.date, t.channel, t.summary, t.changes, t.outcome, t.follow_up_on)
+            for t in touchpoints
+        )
+    )
     return Brief(
         customer=customer,
         today=today,
         last_touch=last,
         follow_ups=follow_ups,
         people=_people(people_of(customer, today) if people is None else people, today),
-        risk=risks(Customer.objects.filter(pk=customer.pk), today)[customer.pk],
+        risk=risks(Customer.objects.filter(pk=customer.pk), today, ids=[customer.pk])[customer.pk],
         interests=_interests(customer),
         strategy_season=next(
             (o for o in occurrences if o.kind == STRATEGY_SEASON and o.start <= today), None
@@ -169,10 +178,14 @@ def customer_brief(
     )
 
 
-def _touches(customer: Customer) -> tuple[LastTouch | None, list[FollowUp]]:
-    """The last touch and the follow-ups agreed since it began, in one query."""
+# A touch as the brief reads it: date, channel, summary, changes, outcome, follow_up_on.
+TouchRow = tuple[datetime.date, str, str, list[dict[str, str]], str, datetime.date | None]
+
+
+def _touch_rows(customer: Customer) -> Iterable[TouchRow]:
+    """The last touch and the dated ones after it began, newest first, in one query."""
     latest = customer.touchpoints.order_by("-date", "-id").values("date")[:1]
-    rows = (
+    return (
         Touchpoint.objects.filter(customer=customer)
         .filter(
             Q(pk__in=customer.touchpoints.order_by("-date", "-id").values("pk")[:1])
@@ -181,6 +194,10 @@ def _touches(customer: Customer) -> tuple[LastTouch | None, list[FollowUp]]:
         .order_by("-date", "-id")
         .values_list("date", "channel", "summary", "changes", "outcome", "follow_up_on")
     )
+
+
+def _touches(rows: Iterable[TouchRow]) -> tuple[LastTouch | None, list[FollowUp]]:
+    """The last touch (the first row) and the follow-ups agreed after it began."""
     last = None
     follow_ups = []
     for date, channel, summary, changes, outcome, follow_up_on in rows:

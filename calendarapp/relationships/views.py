@@ -59,7 +59,7 @@ from calendarapp.relationships.records import Record
 from calendarapp.roles import calendar_reader_required, can_change_facts, can_edit_customers
 from customers.facts import customer_facts_save
 from customers.interests import customer_interest_confirm
-from customers.models import Customer, Person, Topic
+from customers.models import Customer, Person, Topic, Touchpoint
 from traditions.models import Tradition
 from traditions.services import tradition_delete, tradition_save
 
@@ -98,7 +98,12 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     touch_due = next(o for o in everything if o.kind == TOUCH_DUE)
     # The next touch has its own card; the year and what is coming up list the rest.
     occurrences = [o for o in everything if o.kind != TOUCH_DUE]
-    brief = customer_brief(customer, today, people=people, calendar=calendar)
+    touchpoints = list(
+        customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
+    )
+    brief = customer_brief(
+        customer, today, people=people, calendar=calendar, touchpoints=touchpoints
+    )
     context.update(
         {
             "brief": brief,
@@ -116,7 +121,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
                 customer.fact_changes.select_related("by", "touchpoint")[:FACT_HISTORY_SHOWN]
             ),
             "may_change_facts": can_change_facts(request.user, customer),
-            **_contacts(customer, people, touch_due, request.user),
+            **_contacts(customer, people, touchpoints, touch_due, request.user),
             **_decisions(customer, people, today, calendar, brief.risk),
             **interest_context(customer, occurrences, today),
         }
@@ -204,12 +209,14 @@ def _customer_row(row: Row) -> list[Any]:
 
 
 def _contacts(
-    customer: Customer, people: list[Person], touch_due: Occurrence, user: Any
+    customer: Customer,
+    people: list[Person],
+    touchpoints: list[Touchpoint],
+    touch_due: Occurrence,
+    user: Any,
 ) -> dict[str, Any]:
-    """People, touch history, "what changed" newest first and the next touch, fully loaded."""
-    touchpoints = list(
-        customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
-    )
+    """People, touch history (`touchpoints`, newest first, with their people), "what changed"
+    newest first and the next touch, fully loaded."""
     topics = dict(Topic.choices)
     return {
         "people": people,
@@ -347,13 +354,12 @@ def _decisions(
     brief's.
     """
     selected = Customer.objects.filter(pk=customer.pk)
+    steps = list(customer.decision_steps.select_related("contract").prefetch_related("people"))
     return {
         "decision_map": decision_map(customer, today, people),
         "factors": list(customer.decision_factors.all()),
-        "steps": list(
-            customer.decision_steps.select_related("contract").prefetch_related("people")
-        ),
-        "step_findings": step_findings(selected, today, calendar).get(customer.pk, []),
+        "steps": steps,
+        "step_findings": step_findings(selected, today, calendar, steps).get(customer.pk, []),
         "competitors": list(customer.competitors.all()),
         "risk": risk,
         "not_met_days": NOT_MET_DAYS,

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+import recurrence
 import time_machine
 from django.template import Context, Template
 from django.urls import reverse
@@ -171,3 +172,20 @@ def test_the_country_page_says_the_year_of_next_years_holidays(client, sales_man
     client.force_login(sales_manager)
     page = client.get(reverse("country-detail", args=["DK"]), {"year": 2027}).content.decode()
     assert "Fri 1 Jan 2027" in page
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "RRULE:FREQ=YEARLY;BYDAY=TU;BYWEEKNO=10",
+        "RRULE:FREQ=MONTHLY;BYDAY=2TU",
+        "RRULE:FREQ=YEARLY;UNTIL=20300209",
+        "RRULE:FREQ=WEEKLY;INTERVAL=2",
+    ],
+)
+def test_a_repeating_rule_reads_as_the_recurrence_package_words_it_each_time(rule):
+    value = recurrence.deserialize(rule)
+    words = value.rrules[0].to_text()
+    assert render("{{ value|repeats }}", value=value) == words
+    assert render("{{ value|repeats }}", value=value) == words  # remembered: the same words
+    assert render("{{ value|repeats }}", value=None) == ""

@@ -120,6 +120,33 @@ def test_the_brief_api_tells_the_lost_deal_story(sales_client, lost_deal):
     assert "touch_due" not in {o["kind"] for o in brief["calendar"]}
 
 
+def test_the_customer_pages_brief_says_what_the_brief_alone_says_about_touches(
+    sales_client, lost_deal
+):
+    # An ask-again day agreed earlier and still ahead of the last touch, one already passed by it.
+    touchpoint_log(
+        customer=lost_deal,
+        date=D(2026, 9, 1),
+        channel="phone",
+        summary="Not before Christmas",
+        outcome="not_now",
+        follow_up_on=D(2026, 12, 20),
+    )
+    touchpoint_log(
+        customer=lost_deal,
+        date=D(2026, 9, 2),
+        channel="phone",
+        summary="Call in October",
+        outcome="follow_up",
+        follow_up_on=D(2026, 10, 15),
+    )
+    page = sales_client.get(f"/customers/{lost_deal.pk}").context["brief"]
+    alone = sales_client.get(f"/customers/{lost_deal.pk}/brief").context["brief"]
+    assert page.last_touch == alone.last_touch and page.last_touch.summary == "Lunch with Carl"
+    assert page.follow_ups == alone.follow_ups
+    assert [f.summary for f in page.follow_ups] == ["Lunch with Carl", "Not before Christmas"]
+
+
 def test_a_customer_never_touched_has_an_empty_brief_not_an_error(sales_client):
     customer = factories.customer("Quiet A/S", "DK")
     brief = sales_client.get(f"/api/customers/{customer.pk}/brief").json()
@@ -173,7 +200,7 @@ def test_the_brief_costs_the_same_queries_for_more_people_touches_and_interests(
             follow_up_on=TODAY + datetime.timedelta(days=i + 1),
         )
         factories.interest(customer, f"topic {i}", noted_on=TODAY)
-    with django_assert_num_queries(26):  # the risk check's first look at the change log too
+    with django_assert_num_queries(25):  # the risk check's first look at the change log too
         assert sales_client.get(f"/api/customers/{customer.pk}/brief").status_code == 200
 
 

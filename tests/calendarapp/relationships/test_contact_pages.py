@@ -57,10 +57,10 @@ def test_the_customer_page_costs_the_same_queries_for_more_people_and_touches(
     # competitors, the risk check), its interests with their evidence and its strategies, and
     # the brief's last touch with its open follow-ups, the newest changes of its facts, and the
     # next meeting booked in a calendar. (And where the change log stands, before the risk check.)
-    with django_assert_num_queries(43):
+    with django_assert_num_queries(40):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
     # Again with nothing changed: the calendar and the risk check are remembered.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(21):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
 
 
