@@ -16,8 +16,10 @@ transactions from then on. A mark whose rows were rolled back (a cache filled
 inside a transaction that did not commit) renews everything.
 
 The tables the risk check reads beside the stream's (`RISK_MODELS`: people,
-competitors, decision factors, who met whom) log their changes too, naming the
-customer, so a remembered risk is renewed like a remembered calendar.
+competitors, decision factors, who met whom) and those the customer page reads
+beside both (`PAGE_MODELS`: its histories, strategies, who took part) log their
+changes too, naming the customer, so a remembered risk or page is renewed like a
+remembered calendar. A user renamed renews everything: names show on every page.
 
 The triggers are kept after every `migrate` from `watched_models()`, as
 Django keeps permissions: a new source's tables are watched without a
@@ -30,7 +32,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, models
 from django.utils import timezone
@@ -38,7 +42,18 @@ from django.utils.dateparse import parse_datetime
 
 from calendarapp.models import IcsSource, ImportedEvent
 from calendarapp.occurrences.sources import SOURCES, plans
-from customers.models import Competitor, Customer, DecisionFactor, Interest, Person, Touchpoint
+from customers.models import (
+    Competitor,
+    Customer,
+    CustomerChange,
+    DecisionFactor,
+    DecisionStep,
+    Interest,
+    Person,
+    PersonChange,
+    Strategy,
+    Touchpoint,
+)
 
 CHANGE_LOG_TABLE = "calendarapp_change_log"
 # How long a change is kept: a process that did not look for longer renews everything.
@@ -100,9 +115,27 @@ RISK_MODELS: tuple[type[models.Model], ...] = (
 )
 
 
+# What the customer page reads that neither the stream nor the risk check does; each row names
+# its customer, itself or through the row it belongs to.
+PAGE_MODELS: tuple[type[models.Model], ...] = (
+    CustomerChange,
+    PersonChange,
+    Strategy,
+    Touchpoint.our_people.through,
+    DecisionStep.people.through,
+)
+
+
 def watched_models() -> tuple[type[models.Model], ...]:
-    """Every table whose writes the change log records: the stream's and the risk check's."""
-    return versioned_models() + tuple(m for m in RISK_MODELS if m not in versioned_models())
+    """Every table whose writes the change log records: the stream's, the risk check's and the
+    customer page's."""
+    found = list(versioned_models())
+    found += [model for model in RISK_MODELS + PAGE_MODELS if model not in found]
+    return tuple(found)
+
+
+# The user columns a page shows (as `display_name` does); a login's `last_login` is not one.
+USER_NAME_COLUMNS = ("first_name", "last_name", "username")
 
 
 def subject_sql(model: type[models.Model], row: str) -> tuple[str, str, bool]:
@@ -114,19 +147,27 @@ def subject_sql(model: type[models.Model], row: str) -> tuple[str, str, bool]:
     if model is ImportedEvent:
         source = f"FROM {IcsSource._meta.db_table} WHERE id = {row}.source_id"
         return f"(SELECT customer_id {source})", f"(SELECT country {source})", False
-    if model is Touchpoint.people.through:
-        # Who was met at a touch: the touch's customer (rows go before their touch does).
-        touch = (
-            f"(SELECT customer_id FROM {Touchpoint._meta.db_table} WHERE id = {row}.touchpoint_id)"
-        )
-        return touch, "NULL", False
     if model in plans.SOURCE.models and model is not Interest:
         return "NULL", "NULL", True
     if "customer" in fields:
         # A regional row (a local tradition, a country's .ics) has no customer but a country.
         country = f"{row}.country" if "country" in fields else "NULL"
         return f"{row}.customer_id", country, False
+    if parent := _owning_field(model):
+        # Such as who was met at a touch: the touch's customer (rows go before their touch does).
+        owner = parent.related_model._meta.db_table
+        return f"(SELECT customer_id FROM {owner} WHERE id = {row}.{parent.column})", "NULL", False
     return "NULL", "NULL", False  # such as an interest renamed: rare, so it renews everything
+
+
+def _owning_field(model: type[models.Model]) -> models.ForeignKey[Any, Any] | None:
+    """The first foreign key of `model` to a row that names a customer (a touch, a person)."""
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey) and any(
+            f.name == "customer" for f in field.related_model._meta.concrete_fields
+        ):
+            return field
+    return None
 
 
 def sync_change_triggers(*, using: str = "default", **kwargs: object) -> None:
@@ -140,6 +181,9 @@ def sync_change_triggers(*, using: str = "default", **kwargs: object) -> None:
             if model._meta.db_table in tables:
                 for statement in _trigger_statements(connection.vendor, model):
                     cursor.execute(statement)
+        if get_user_model()._meta.db_table in tables:
+            for statement in _user_name_trigger_statements(connection.vendor):
+                cursor.execute(statement)
 
 
 def _trigger_statements(vendor: str, model: type[models.Model]) -> list[str]:
@@ -182,6 +226,27 @@ def _trigger_statements(vendor: str, model: type[models.Model]) -> list[str]:
                 f"CREATE TRIGGER {name} AFTER {operation} ON {table} BEGIN {inserts} END",
             ]
         return statements
+    raise ImproperlyConfigured("The change log's triggers exist for PostgreSQL and SQLite.")
+
+
+def _user_name_trigger_statements(vendor: str) -> list[str]:
+    """A user's name changed renews everything; their other writes (a login) renew nothing."""
+    table = get_user_model()._meta.db_table
+    log = f"INSERT INTO {CHANGE_LOG_TABLE} (customer_id, country, plans) VALUES (NULL, NULL, FALSE)"
+    columns = ", ".join(USER_NAME_COLUMNS)
+    if vendor == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_names_log() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN {log}; RETURN NULL; END $$",
+            f"CREATE OR REPLACE TRIGGER {table}_names_log AFTER UPDATE OF {columns} ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_names_log()",
+        ]
+    if vendor == "sqlite":
+        name = f"{table}_names_log"
+        return [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {columns} ON {table} BEGIN {log}; END",
+        ]
     raise ImproperlyConfigured("The change log's triggers exist for PostgreSQL and SQLite.")
 
 

@@ -7,6 +7,9 @@ from django.db import connection, transaction
 
 from calendarapp.models import Plan
 from calendarapp.occurrences.version import (
+    EVERYTHING,
+    PAGE_MODELS,
+    RISK_MODELS,
     Changes,
     change_log_prune,
     change_mark,
@@ -14,8 +17,11 @@ from calendarapp.occurrences.version import (
     data_version,
     versioned_models,
 )
-from customers.models import Customer
-from customers.services import touchpoint_log
+from customers.decisions import competitor_save, decision_factor_save
+from customers.facts import customer_facts_save
+from customers.interests import strategy_save
+from customers.models import Customer, DecisionStep
+from customers.services import person_save, touchpoint_log
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +77,42 @@ def test_a_touch_names_its_customer_and_a_local_tradition_its_country(every_sour
     factories.tradition(title="Fair", start=datetime.date(2026, 9, 1), country="SE", customer=None)
     changes, _ = changes_since(mark)
     assert changes == Changes(customers=frozenset({every_source.pk}), countries=frozenset({"SE"}))
+
+
+@pytest.mark.parametrize("model", RISK_MODELS + PAGE_MODELS, ids=lambda m: m._meta.db_table)
+def test_a_row_the_risk_check_or_the_customer_page_reads_names_its_customer_even_in_raw_sql(
+    every_source, sales_manager, model
+):
+    """Itself, or through the touch, person or step it belongs to."""
+    person = person_save(customer=every_source, name="Mette", job_title="CFO")
+    person_save(person=person, customer=every_source, stance="supporter")  # a change of stance
+    touchpoint_log(
+        customer=every_source,
+        date=datetime.date(2026, 6, 2),
+        channel="visit",
+        people=[person],
+        our_people=[sales_manager],
+    )
+    DecisionStep.objects.get().people.add(person)
+    competitor_save(customer=every_source, name="Rival")
+    decision_factor_save(customer=every_source, name="Price", weight=3)
+    strategy_save(customer=every_source, title="Cloud first", noted_on=datetime.date(2026, 5, 1))
+    customer_facts_save(customer=every_source, by=sales_manager, budget_close_month=3)
+    factories.customer("Other A/S", "DK")
+    mark = change_mark()
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET id = id")  # noqa: S608 - a table name, not input
+        assert cursor.rowcount > 0
+    changes, _ = changes_since(mark)
+    assert changes == Changes(customers=frozenset({every_source.pk}))
+
+
+def test_a_user_renamed_renews_everything_and_a_login_nothing(every_source, sales_manager):
+    mark = change_mark()
+    sales_manager.last_login = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
+    sales_manager.save(update_fields=["last_login"])
+    changes, mark = changes_since(mark)
+    assert not changes
+    type(sales_manager).objects.filter(pk=sales_manager.pk).update(last_name="Holm")
+    assert changes_since(mark)[0] == EVERYTHING
