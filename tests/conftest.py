@@ -13,12 +13,10 @@ from hypothesis import settings
 
 from calendarapp.health.database import DATABASE
 from calendarapp.lib.cache import reset_outage
-from calendarapp.occurrences import decision_checks
-from calendarapp.occurrences.stream import RECENT_CALENDARS
 from calendarapp.roles import CALENDAR_ADMINS, SALES_MANAGERS
 from tests import factories
 from tests.calendar_servers import CaldavServer, Site
-from tests.support import REQUIRE_SERVICES, celery_conf, skip_or_fail
+from tests.support import REQUIRE_SERVICES, celery_conf, process_memory_forget, skip_or_fail
 
 # Tests assert behaviour, never wall-clock time: Hypothesis' default 200 ms deadline per example
 # fails a correct test on a loaded machine (two xdist workers, CI's browser tests beside them).
@@ -38,10 +36,9 @@ def outages_forgotten():
 
 @pytest.fixture(autouse=True)
 def process_memory_forgotten(monkeypatch):
-    """Each test starts with no calendar or risk remembered by the process: the data a previous
-    test's memory came from was rolled back, and its change-log ids are used again."""
-    RECENT_CALENDARS.clear()
-    monkeypatch.setattr(decision_checks, "_KNOWN", None)
+    """Each test starts with nothing remembered by the process: the data a previous test's
+    memory came from was rolled back, and its change-log ids are used again."""
+    process_memory_forget(monkeypatch)
 
 
 @pytest.fixture

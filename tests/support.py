@@ -21,7 +21,10 @@ from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from calendarapp.celery import app as celery_app
+from calendarapp.occurrences import decision_checks
+from calendarapp.occurrences.stream import RECENT_CALENDARS
 from calendarapp.occurrences.version import sync_change_triggers
+from calendarapp.relationships.remembered import REMEMBERED_PAGES
 
 T = TypeVar("T")
 
@@ -29,6 +32,13 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0")
 
 # Screenshots of every page a browser test visits, for people to look at.
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def process_memory_forget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget every calendar, risk and page the process remembers, as a new process would."""
+    RECENT_CALENDARS.clear()
+    REMEMBERED_PAGES.clear()
+    monkeypatch.setattr(decision_checks, "_KNOWN", None)
 
 
 def skip_or_fail(reason: str) -> None:

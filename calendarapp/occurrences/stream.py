@@ -268,6 +268,11 @@ def _weight(remembered: Remembered) -> int:
 RECENT_CALENDARS = RecentCalendars()
 
 
+def source_settings() -> tuple[object, ...]:
+    """The settings the sources read: tests and deployments change them."""
+    return (settings.BUDGET_CLOSE_LEAD_DAYS, settings.TIME_ZONE)
+
+
 def calendar_between(
     start: datetime.date,
     end: datetime.date,
@@ -307,9 +312,7 @@ def calendar_between(
         question.countries,
         question.kinds,
         include_plans,
-        # Settings the sources read (tests and deployments change them).
-        settings.BUDGET_CLOSE_LEAD_DAYS,
-        settings.TIME_ZONE,
+        *source_settings(),
         # The next touch is placed from today (never before it), so a calendar is a day's.
         timezone.localdate(),
     )

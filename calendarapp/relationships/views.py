@@ -12,8 +12,10 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -56,6 +58,12 @@ from calendarapp.relationships.forms import (
     TraditionForm,
 )
 from calendarapp.relationships.records import Record
+from calendarapp.relationships.remembered import (
+    CSRF_TOKEN_SLOT,
+    REMEMBERED_PAGES,
+    Written,
+    with_csrf_token,
+)
 from calendarapp.roles import calendar_reader_required, can_change_facts, can_edit_customers
 from customers.facts import customer_facts_save
 from customers.interests import customer_interest_confirm
@@ -72,19 +80,53 @@ UPCOMING_DAYS = 120
 
 @calendar_reader_required
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = get_object_or_404(BRIEF_CUSTOMERS.prefetch_related("strategies"), pk=customer_id)
     form = YearForm(request.GET)
-    context: dict[str, Any] = {
-        "customer": customer,
-        "form": form,
+    if not form.is_valid():
+        customer = get_object_or_404(Customer, pk=customer_id)
+        context = {"customer": customer, "form": form, **_places(customer)}
+        written = with_csrf_token(request, _written(request, customer, context))
+        return _customer_page(request, written, status=400)
+    today = timezone.localdate()
+    year = form.cleaned_data["year"] or today.year
+    written = REMEMBERED_PAGES.body(
+        request, customer_id, year, today, lambda: _customer_body(request, customer_id, year, today)
+    )
+    return _customer_page(request, written)
+
+
+def _customer_page(request: HttpRequest, written: Written, status: int = 200) -> HttpResponse:
+    context = {"name": written.name, "body": mark_safe(written.html)}  # noqa: S308 - our template's
+    return render(request, "relationships/customer_detail.html", context, status=status)
+
+
+def _places(customer: Customer) -> dict[str, str]:
+    return {
         "country_name": countries.country_name(customer.country),
         "subdivision_name": countries.subdivision_name(customer.country, customer.subdivision),
     }
-    if not form.is_valid():
-        return render(request, "relationships/customer_detail.html", context, status=400)
-    today = timezone.localdate()
+
+
+def _written(
+    request: HttpRequest,
+    customer: Customer,
+    context: dict[str, Any],
+    booked: tuple[tuple[int, datetime.datetime], ...] = (),
+) -> Written:
+    """The page's body, with a slot for the CSRF token: it may be served to other requests."""
+    html = render_to_string(
+        "relationships/_customer_body.html",
+        {**context, "csrf_token": CSRF_TOKEN_SLOT},
+        request=request,
+    )
+    return Written(html, customer.name, customer.country, customer.owner_id, booked)
+
+
+def _customer_body(
+    request: HttpRequest, customer_id: int, year: int, today: datetime.date
+) -> Written:
+    """Everything the customer page shows below its heading, read and written afresh."""
+    customer = get_object_or_404(BRIEF_CUSTOMERS.prefetch_related("strategies"), pk=customer_id)
     people = people_of(customer, today)
-    year = form.cleaned_data["year"] or today.year
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     # One calendar for the whole page: the year, the next touch (as far ahead as one can be
     # placed) and the decision steps' findings (which reach FINDINGS_DAYS ahead).
@@ -101,32 +143,35 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     touchpoints = list(
         customer.touchpoints.prefetch_related("people", "our_people").order_by("-date", "-id")
     )
+    # Meetings booked in someone's calendar: the cadence counts the next as the next touch.
+    booked = list(customer.booked_meetings.filter(start__gte=timezone.now()).order_by("start"))
     brief = customer_brief(
         customer, today, people=people, calendar=calendar, touchpoints=touchpoints
     )
-    context.update(
-        {
-            "brief": brief,
-            "year": year,
-            "today": today,
-            "months": months_of_year(occurrences, year, today),
-            "upcoming": items(
-                (o for o in occurrences if o.end >= today and o.start <= horizon), today
-            ),
-            "upcoming_days": UPCOMING_DAYS,
-            "contracts": customer.contracts.all(),
-            "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
-            "budget_month": calendar_names.month_name[customer.budget_close_month],
-            "fact_changes": list(
-                customer.fact_changes.select_related("by", "touchpoint")[:FACT_HISTORY_SHOWN]
-            ),
-            "may_change_facts": can_change_facts(request.user, customer),
-            **_contacts(customer, people, touchpoints, touch_due, request.user),
-            **_decisions(customer, people, today, calendar, brief.risk),
-            **interest_context(customer, occurrences, today),
-        }
+    context = {
+        "customer": customer,
+        **_places(customer),
+        "brief": brief,
+        "year": year,
+        "today": today,
+        "months": months_of_year(occurrences, year, today),
+        "upcoming": items((o for o in occurrences if o.end >= today and o.start <= horizon), today),
+        "upcoming_days": UPCOMING_DAYS,
+        "contracts": customer.contracts.all(),
+        "traditions": [(t, kind_of(t.kind)) for t in customer.traditions.all()],
+        "budget_month": calendar_names.month_name[customer.budget_close_month],
+        "fact_changes": list(
+            customer.fact_changes.select_related("by", "touchpoint")[:FACT_HISTORY_SHOWN]
+        ),
+        "may_change_facts": can_change_facts(request.user, customer),
+        "booked": booked[0] if booked else None,
+        **_contacts(customer, people, touchpoints, touch_due, request.user),
+        **_decisions(customer, people, today, calendar, brief.risk),
+        **interest_context(customer, occurrences, today),
+    }
+    return _written(
+        request, customer, context, tuple((meeting.pk, meeting.start) for meeting in booked)
     )
-    return render(request, "relationships/customer_detail.html", context)
 
 
 @calendar_reader_required
@@ -228,10 +273,6 @@ def _contacts(
         ],
         "touch": touch_state(touch_due, touchpoints[0].date if touchpoints else None),
         "may": records.may_change(user, customer),
-        # The next meeting booked in someone's calendar: the cadence counts it as the next touch.
-        "booked": customer.booked_meetings.filter(start__gte=timezone.now())
-        .order_by("start")
-        .first(),
     }
 
 

@@ -56,11 +56,12 @@ def test_the_customer_page_costs_the_same_queries_for_more_people_and_touches(
     # people once (the list and the map), the history, how the customer decides (steps, factors,
     # competitors, the risk check), its interests with their evidence and its strategies, and
     # the brief's last touch with its open follow-ups, the newest changes of its facts, and the
-    # next meeting booked in a calendar. (And where the change log stands, before the risk check.)
-    with django_assert_num_queries(40):
+    # next meeting booked in a calendar. (And where the change log stands, before the page and
+    # before the risk check.)
+    with django_assert_num_queries(41):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
-    # Again with nothing changed: the calendar and the risk check are remembered.
-    with django_assert_num_queries(21):
+    # Again with nothing changed: the page is remembered, and the change log asked once.
+    with django_assert_num_queries(5):
         assert sales_client.get(f"/customers/{customer.pk}").status_code == 200
 
 
