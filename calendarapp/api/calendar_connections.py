@@ -26,8 +26,6 @@ from calendarapp.connections.services import URL_MAX, connection_delete, connect
 from calendarapp.connections.sync import connection_sync
 from calendarapp.models import CalendarConnection, ConnectionStatus
 
-SKIPPED = ("internal", "private", "declined", "cancelled", "no_customer", "future")
-
 
 class SecretUrlField(serializers.CharField):
     """A calendar's secret address: written whole, read masked (scheme, host, last 4
@@ -149,11 +147,10 @@ class CalendarConnectionSync(APIView):
         except CalendarUnreadable as error:
             field = error.field if error.field in ("url", "password") else "url"
             raise serializers.ValidationError({field: [connection.last_error]}) from None
-        skipped = {reason: result.skipped.get(reason, 0) for reason in SKIPPED}
         body = {
             "logged": result.logged,
             "updated": result.updated,
             "removed": result.removed,
-            "skipped": skipped,
+            "skipped": result.skipped,  # every reason, 0 where none
         }
         return Response(SyncAnswerSerializer(body).data)

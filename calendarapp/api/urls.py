@@ -4,8 +4,11 @@ The API authenticates itself (session or bearer token) and answers 401/403 in
 JSON, so the site-wide login redirect is switched off for it.
 """
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path, re_path
+from django.urls import URLPattern, path, re_path
+from django.views import View
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from calendarapp.api import records, schema, views  # noqa: F401 (schema registers its extensions)
@@ -18,6 +21,12 @@ from calendarapp.api.ics_sources import IcsSourceList
 from calendarapp.api.records import RecordDetail, RecordList
 from calendarapp.api.suggestions import AttendeeSuggestionDismiss, AttendeeSuggestionList
 from calendarapp.api.today import Today, TodayItemDone, TodayItemSnooze, TodayItemUndo
+
+
+def api_path(route: str, view: type[View], name: str, **initkwargs: Any) -> URLPattern:
+    """`path()` to an API view class, out of the site-wide login redirect."""
+    return path(route, login_not_required(view.as_view(**initkwargs)), name=name)
+
 
 # Every record kept about a customer: its list and its one, by the generic pair of views.
 RECORD_PATHS = [
@@ -45,120 +54,55 @@ urlpatterns = [
         route
         for prefix, list_name, one_name, serializer in RECORD_PATHS
         for route in (
-            path(
-                prefix,
-                login_not_required(RecordList.as_view(serializer_class=serializer)),
-                name=list_name,
-            ),
-            path(
-                f"{prefix}/<int:pk>",
-                login_not_required(RecordDetail.as_view(serializer_class=serializer)),
-                name=one_name,
-            ),
+            api_path(prefix, RecordList, list_name, serializer_class=serializer),
+            api_path(f"{prefix}/<int:pk>", RecordDetail, one_name, serializer_class=serializer),
         )
     ),
-    path("touchpoints", login_not_required(views.TouchpointList.as_view()), name="api-touchpoints"),
-    path(
+    api_path("touchpoints", views.TouchpointList, "api-touchpoints"),
+    api_path(
         "touchpoints/<int:pk>",
-        login_not_required(RecordDetail.as_view(serializer_class=records.TouchpointSerializer)),
-        name="api-touchpoint",
+        RecordDetail,
+        "api-touchpoint",
+        serializer_class=records.TouchpointSerializer,
     ),
-    path("customers", login_not_required(views.CustomerList.as_view()), name="api-customers"),
-    path(
-        "customers/<int:pk>",
-        login_not_required(views.CustomerDetail.as_view()),
-        name="api-customer",
-    ),
-    path("traditions", login_not_required(views.TraditionList.as_view()), name="api-traditions"),
-    path(
-        "traditions/<int:pk>",
-        login_not_required(views.TraditionDetail.as_view()),
-        name="api-tradition",
-    ),
-    path(
-        "people/<int:pk>/history",
-        login_not_required(views.PersonHistory.as_view()),
-        name="api-person-history",
-    ),
-    path(
-        "customers/<int:pk>/history",
-        login_not_required(views.CustomerHistory.as_view()),
-        name="api-customer-history",
-    ),
-    path(
-        "customers/<int:pk>/risk",
-        login_not_required(views.CustomerRisk.as_view()),
-        name="api-customer-risk",
-    ),
-    path(
-        "customers/<int:pk>/brief",
-        login_not_required(views.CustomerBrief.as_view()),
-        name="api-customer-brief",
-    ),
-    path(
-        "opportunities",
-        login_not_required(views.OpportunityList.as_view()),
-        name="api-opportunities",
-    ),
-    path("today", login_not_required(Today.as_view()), name="api-today"),
+    api_path("customers", views.CustomerList, "api-customers"),
+    api_path("customers/<int:pk>", views.CustomerDetail, "api-customer"),
+    api_path("traditions", views.TraditionList, "api-traditions"),
+    api_path("traditions/<int:pk>", views.TraditionDetail, "api-tradition"),
+    api_path("people/<int:pk>/history", views.PersonHistory, "api-person-history"),
+    api_path("customers/<int:pk>/history", views.CustomerHistory, "api-customer-history"),
+    api_path("customers/<int:pk>/risk", views.CustomerRisk, "api-customer-risk"),
+    api_path("customers/<int:pk>/brief", views.CustomerBrief, "api-customer-brief"),
+    api_path("opportunities", views.OpportunityList, "api-opportunities"),
+    api_path("today", Today, "api-today"),
     *(
-        path(
-            f"today/<str:key>/{action}",
-            login_not_required(view.as_view()),
-            name=f"api-today-{action}",
-        )
+        api_path(f"today/<str:key>/{action}", view, f"api-today-{action}")
         for action, view in (
             ("done", TodayItemDone),
             ("snooze", TodayItemSnooze),
             ("undo", TodayItemUndo),
         )
     ),
-    path(
-        "attendee-suggestions",
-        login_not_required(AttendeeSuggestionList.as_view()),
-        name="api-attendee-suggestions",
-    ),
-    path(
+    api_path("attendee-suggestions", AttendeeSuggestionList, "api-attendee-suggestions"),
+    api_path(
         "attendee-suggestions/dismiss",
-        login_not_required(AttendeeSuggestionDismiss.as_view()),
-        name="api-attendee-suggestions-dismiss",
+        AttendeeSuggestionDismiss,
+        "api-attendee-suggestions-dismiss",
     ),
-    path("plans", login_not_required(views.PlanList.as_view()), name="api-plans"),
-    path("plans/check", login_not_required(views.PlanCheck.as_view()), name="api-plan-check"),
-    path("plans/suggest", login_not_required(views.PlanSuggest.as_view()), name="api-plan-suggest"),
-    path("plans/<int:pk>", login_not_required(views.PlanDetail.as_view()), name="api-plan"),
-    path(
-        "plans/<int:pk>/audience",
-        login_not_required(views.PlanAudience.as_view()),
-        name="api-plan-audience",
+    api_path("plans", views.PlanList, "api-plans"),
+    api_path("plans/check", views.PlanCheck, "api-plan-check"),
+    api_path("plans/suggest", views.PlanSuggest, "api-plan-suggest"),
+    api_path("plans/<int:pk>", views.PlanDetail, "api-plan"),
+    api_path("plans/<int:pk>/audience", views.PlanAudience, "api-plan-audience"),
+    api_path("occurrences", views.OccurrenceList, "api-occurrences"),
+    api_path("ics-sources", IcsSourceList, "api-ics-sources"),
+    api_path("calendar-connections", CalendarConnectionList, "api-calendar-connections"),
+    api_path("calendar-connections/<int:pk>", CalendarConnectionDetail, "api-calendar-connection"),
+    api_path(
+        "calendar-connections/<int:pk>/sync", CalendarConnectionSync, "api-calendar-connection-sync"
     ),
-    path("occurrences", login_not_required(views.OccurrenceList.as_view()), name="api-occurrences"),
-    path(
-        "ics-sources",
-        login_not_required(IcsSourceList.as_view()),
-        name="api-ics-sources",
-    ),
-    path(
-        "calendar-connections",
-        login_not_required(CalendarConnectionList.as_view()),
-        name="api-calendar-connections",
-    ),
-    path(
-        "calendar-connections/<int:pk>",
-        login_not_required(CalendarConnectionDetail.as_view()),
-        name="api-calendar-connection",
-    ),
-    path(
-        "calendar-connections/<int:pk>/sync",
-        login_not_required(CalendarConnectionSync.as_view()),
-        name="api-calendar-connection-sync",
-    ),
-    path("schema", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
-    path(
-        "docs",
-        login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
-        name="api-docs",
-    ),
+    api_path("schema", SpectacularAPIView, "api-schema"),
+    api_path("docs", SpectacularSwaggerView, "api-docs", url_name="api-schema"),
     # Anything else under /api/ (an id like -1 or 1.5 included) is the API's JSON 404.
     re_path(r"^.*$", login_not_required(views.not_found), name="api-not-found"),
 ]

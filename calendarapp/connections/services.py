@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from calendarapp.connections.reading import mask_url
+from calendarapp.lib import fetching
 from calendarapp.lib.writes import deleted, locked, retried_once, save_changes, stored_values
 from calendarapp.models import CalendarConnection, ConnectionStatus
 
@@ -77,7 +78,7 @@ def _private(host: str) -> bool:
         ip = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return not ip.is_global or ip.is_multicast
+    return fetching.is_private(ip)
 
 
 def _masked_sent_back(connection: CalendarConnection, fields: dict[str, Any]) -> dict[str, Any]:

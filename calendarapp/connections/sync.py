@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from calendarapp.connections.meetings import SyncResult, meetings_sync
-from calendarapp.connections.reading import CalendarUnreadable, events_between, mask_secrets
+from calendarapp.connections.reading import CalendarUnreadable, events_between
 from calendarapp.models import CalendarConnection, CalendarMeeting, ConnectionStatus
 
 logger = logging.getLogger(__name__)
@@ -30,12 +30,6 @@ def sync_window(now: datetime.datetime) -> tuple[datetime.datetime, datetime.dat
         now - datetime.timedelta(days=settings.CALENDAR_SYNC_PAST_DAYS),
         now + datetime.timedelta(days=settings.CALENDAR_SYNC_FUTURE_DAYS),
     )
-
-
-def _masked(connection: CalendarConnection, text: str) -> str:
-    """`text` with the connection's address, login and password masked out."""
-    secrets = [s for s in (connection.url, connection.password) if s]
-    return mask_secrets(text, *secrets)
 
 
 def connection_sync(*, connection: CalendarConnection) -> SyncResult:
@@ -56,7 +50,7 @@ def connection_sync(*, connection: CalendarConnection) -> SyncResult:
             end=end,
         )
     except CalendarUnreadable as error:
-        reason = _masked(connection, str(error))
+        reason = str(error)  # masked by events_between
         CalendarConnection.objects.filter(pk=connection.pk).update(
             status=ConnectionStatus.ERROR, last_error=reason
         )

@@ -77,13 +77,14 @@ def ascii_domain(domain: str) -> str:
         return domain  # domain_problem says it is not a domain
 
 
-def _under(domain: str, parent: str) -> bool:
-    return domain == parent or domain.endswith("." + parent)
+def is_under(domain: str, parents: Iterable[str]) -> bool:
+    """Whether `domain` is one of `parents` or under one (mail.acme.com under acme.com)."""
+    return any(domain == parent or domain.endswith("." + parent) for parent in parents)
 
 
 def is_free_mail(domain: str) -> bool:
     """Whether anyone can get an address at `domain` (gmail.com, gmx.de, yahoo.co.uk)."""
-    if any(_under(domain, free) for free in FREE_MAIL_DOMAINS):
+    if is_under(domain, FREE_MAIL_DOMAINS):
         return True
     brand, _, ending = domain.partition(".")
     return brand in FREE_MAIL_BRANDS and bool(_COUNTRY_ENDING.match(ending))
@@ -97,7 +98,7 @@ def our_domains() -> list[str]:
 
 def is_ours(domain: str) -> bool:
     """Whether `domain` is one of ours or under one (mail.example.com under example.com)."""
-    return any(_under(domain, ours) for ours in our_domains())
+    return is_under(domain, our_domains())
 
 
 def domain_of(email: str) -> str:

@@ -40,6 +40,12 @@ def too_slow_message(timeout: float) -> str:
     )
 
 
+def is_private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is off the public internet (private, loopback, link-local, reserved)
+    or multicast: never fetched unless its host is allowed."""
+    return not ip.is_global or ip.is_multicast
+
+
 def public_address(host: str, port: int) -> str | None:
     """Resolve a host and return the address to connect to; refuse private and local ones.
 
@@ -57,7 +63,7 @@ def public_address(host: str, port: int) -> str | None:
         raise FetchError(f"The host {host} could not be found.") from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if address not in allowed and (not ip.is_global or ip.is_multicast):
+        if address not in allowed and is_private(ip):
             raise FetchError(
                 f"The URL points to a private or local address ({address}); "
                 "only public calendars can be imported."

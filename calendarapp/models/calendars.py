@@ -11,7 +11,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from calendarapp.lib.secrets import EncryptedTextField
 from customers.models import Channel, Customer, Touchpoint
@@ -64,11 +64,7 @@ class CalendarConnection(models.Model):
         return f"{self.name} of {self.owner}"
 
     def get_absolute_url(self) -> str:
-        # The "Your calendars" page; its URL arrives with that page.
-        try:
-            return f"{reverse('calendar-connections')}#connection-{self.pk}"
-        except NoReverseMatch:
-            return f"/accounts/calendars/#connection-{self.pk}"
+        return f"{reverse('calendar-connections')}#connection-{self.pk}"
 
 
 class CalendarMeeting(models.Model):

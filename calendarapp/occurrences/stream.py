@@ -112,14 +112,12 @@ class Calendar:
     def by_owner(self) -> dict[int | None, tuple[list[datetime.date], list[Occurrence]]]:
         """Each customer's own occurrences, and (under None) the regions' and our plans', each
         with its first days to bisect: a check of a few customers' plan reads only theirs."""
-        runs: dict[int | None, tuple[list[datetime.date], list[Occurrence]]] = {}
-        for occurrence in self.occurrences:
-            owner = None if occurrence.ours else occurrence.customer_id
-            if owner not in runs:
-                runs[owner] = ([], [])
-            starts, occurrences = runs[owner]
-            starts.append(occurrence.start)
-            occurrences.append(occurrence)
+        runs: dict[int | None, tuple[list[datetime.date], list[Occurrence]]] = {
+            owner: ([o.start for o in items], items) for owner, items in self._own.items()
+        }
+        shared = [o for o in self.occurrences if o.customer_id is None]  # plans have none
+        if shared:
+            runs[None] = ([o.start for o in shared], shared)
         return runs
 
     @functools.cached_property

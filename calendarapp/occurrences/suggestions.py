@@ -10,7 +10,6 @@ meetings.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +88,7 @@ def attendee_suggestions(customers: QuerySet[Customer]) -> list[Suggestion]:
         key = (customer_id, email)
         if key in known or email.partition("@")[0] in ROLE_ADDRESSES:
             continue
-        if not _at(email_domains.domain_of(email), domains[customer_id]):
+        if not email_domains.is_under(email_domains.domain_of(email), domains[customer_id]):
             continue
         seen = found.setdefault(key, {"meetings": set(), "name": "", "last": start})
         seen["meetings"].add(meeting_id)
@@ -108,10 +107,6 @@ def attendee_suggestions(customers: QuerySet[Customer]) -> list[Suggestion]:
     ]
     suggestions.sort(key=lambda s: (-s.last_seen.toordinal(), s.customer_name, s.email))
     return suggestions
-
-
-def _at(domain: str, domains: Iterable[str]) -> bool:
-    return any(domain == own or domain.endswith("." + own) for own in domains)
 
 
 @retried_once("customer")

@@ -35,7 +35,7 @@ from calendarapp.models import BookedMeeting, PlanKind
 from calendarapp.occurrences import conflicts, sources
 from calendarapp.occurrences.scope import OccurrenceSource, Scope, fetch_rows
 from calendarapp.occurrences.sources import contracts, imported
-from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence
+from calendarapp.occurrences.value import UNSUBDIVIDED, Occurrence, parse_timestamp
 from customers.models import Customer, Touchpoint
 from traditions.models import Tradition, TraditionKind
 
@@ -152,7 +152,7 @@ def place_touches(scope: Scope, today: datetime.date) -> list[NextTouch]:
     facts = {pk: (every, _day(last)) for pk, every, last, *_ in rows}
     follow_ups = {pk: day for pk, _, _, text, *_ in rows if (day := _day(text)) is not None}
     touched = {pk: stamp for pk, _, _, _, stamp, _ in rows if stamp}
-    booked = {pk: _local_day(text) for pk, *_, text in rows if text}
+    booked = {pk: timezone.localdate(parse_timestamp(text)) for pk, *_, text in rows if text}
 
     starts = {
         customer_id: max(today, last + datetime.timedelta(days=every) if last else today)
@@ -319,14 +319,6 @@ def _marks(
 
 def _day(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text[:10]) if text else None
-
-
-def _local_day(text: str) -> datetime.date:
-    """The team's day of a moment as the database writes it as text (UTC; SQLite's naive)."""
-    moment = datetime.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return timezone.localdate(moment)
 
 
 SOURCE: OccurrenceSource = OccurrenceSource(

@@ -13,7 +13,8 @@ from calendarapp.devtools.loadtest import Sample
 from calendarapp.management.commands import loadtest as loadtest_command
 
 NAMES = ["timeline", "today", "customer", "feed", "occurrences", "plans_check"]
-FIGURES = {
+# Each endpoint's figures, in the table's column order.
+FIGURES = (
     "requests",
     "rps",
     "p50_ms",
@@ -23,7 +24,7 @@ FIGURES = {
     "errors",
     "cpu_ms",
     "cpu_p50_ms",
-}
+)
 
 
 def test_percentiles_are_nearest_rank_over_the_sorted_times():
@@ -100,7 +101,7 @@ def test_the_report_has_one_entry_per_run_with_every_figure_per_endpoint():
     assert [run["name"] for run in result["runs"]] == ["healthy", "redis_hung"]
     for run in result["runs"]:
         assert list(run["endpoints"]) == NAMES
-        assert all(set(figures) == FIGURES for figures in run["endpoints"].values())
+        assert all(set(figures) == set(FIGURES) for figures in run["endpoints"].values())
     assert json.loads(json.dumps(result)) == result
     # An endpoint nobody reached still has every figure, as zeros.
     assert loadtest.summarise([], 2, frozenset({200}), ["feed"])["feed"]["requests"] == 0
@@ -123,18 +124,7 @@ def test_the_load_test_fails_on_an_error_or_a_request_over_five_seconds_in_the_h
 def test_the_table_prints_each_endpoint_with_its_figures():
     endpoints = loadtest.summarise([Sample("feed", 200, 12.5)], 1, frozenset({200}), ["feed"])
     header, row = loadtest.table(endpoints).splitlines()
-    assert header.split() == [
-        "endpoint",
-        "requests",
-        "rps",
-        "p50_ms",
-        "p95_ms",
-        "p99_ms",
-        "max_ms",
-        "errors",
-        "cpu_ms",
-        "cpu_p50_ms",
-    ]
+    assert header.split() == ["endpoint", *FIGURES]
     assert row.split() == ["feed", "1", "1.0", "12.5", "12.5", "12.5", "12.5", "0", "0.0", "0.0"]
 
 
