@@ -1,5 +1,5 @@
 """Helpers the tests share that are not fixtures: screenshots, missing services, Celery settings,
-migrating the test database, the values a page's form posts.
+migrating the test database, the values a page's form posts, a page as every request shows it.
 
 With REQUIRE_SERVICES=1 (as CI sets it) a test that needs PostgreSQL, Redis
 or a browser fails instead of skipping when the service is not there.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -150,3 +151,10 @@ def shown_form(client: Any, path: str) -> dict[str, Any]:
     for name, value in parser.values:
         values.setdefault(name, []).append(value)
     return {name: given[0] if len(given) == 1 else given for name, given in values.items()}
+
+
+def page_html(client: Any, path: str, data: dict[str, Any] | None = None) -> str:
+    """A page's HTML less its form tokens, which are masked anew on every request."""
+    response = client.get(path, data)
+    assert response.status_code == 200, (path, response.status_code)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())

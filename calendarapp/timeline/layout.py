@@ -12,7 +12,8 @@ import datetime
 import html
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import cast
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
@@ -26,7 +27,7 @@ from calendarapp.occurrences.conflicts import RULES_FOR, Severity
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.decision_checks import risks
 from calendarapp.occurrences.sources import budget
-from calendarapp.occurrences.stream import calendar_between
+from calendarapp.occurrences.stream import Calendar, calendar_between
 from calendarapp.occurrences.touch_states import needing_touch, touch_states
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import occurrence_details, when
@@ -203,11 +204,8 @@ class Row:
     # The week columns the row's cell spans, and the customer's page.
     weeks: int = 1
     url: str = ""
-
-    @property
-    def bars_html(self) -> SafeString:
-        """The row's bars as buttons, built here: a template loop over thousands is too slow."""
-        return mark_safe("".join(_bar_button(bar) for bar in self.bars))  # noqa: S308
+    # The bars as buttons, built in Python: a template loop over thousands is too slow.
+    bars_html: str = ""
 
     @property
     def html(self) -> SafeString:
@@ -362,24 +360,26 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     }
     week_px = WEEK_WIDTHS.get(query.range) or max(20, min(72, 1400 // len(weeks)))
     layout = _Layout(first_day, last_day, week_px)
-    refs = {ref.id: ref for ref in calendar.customers}
+    drawn = _drawn_rows(calendar, layout, today)
     details: dict[str, dict[str, str]] = {}
     groups: list[Group] = []
     group_totals = _group_totals(customers, query.group)
     customer_url = path_for_ids("customer-detail")
     for customer_id, country, username, first_name, last_name in page_rows:
-        ref = refs[customer_id]
         key, label = _group_of(query.group, country, username, first_name, last_name)
         if not groups or groups[-1].key != key:
             groups.append(Group(key=key, label=label, total=group_totals.get(key, 0)))
-        occurrences = calendar.for_customer(ref)
-        for occurrence in occurrences:
-            if occurrence.id not in details:
-                details[occurrence.id] = occurrence_details(occurrence, today)
-        row = layout.row(ref, occurrences)
-        row.touch_status = touches[customer_id].status if customer_id in touches else ""
-        row.high_risk = customer_id in high_risk
-        row.url = customer_url(customer_id)
+        drawn_row, row_details = drawn[customer_id]
+        for occurrence_id, said in row_details:
+            if occurrence_id not in details:
+                details[occurrence_id] = said
+        # The remembered bars with this request's marks, which the calendar does not hold.
+        row = replace(
+            drawn_row,
+            touch_status=touches[customer_id].status if customer_id in touches else "",
+            high_risk=customer_id in high_risk,
+            url=customer_url(customer_id),
+        )
         groups[-1].rows.append(row)
 
     return Timeline(
@@ -399,6 +399,28 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         today_left=layout.percent(today) if first_day <= today <= last_day else None,
         details=details,
     )
+
+
+DrawnRow = tuple[Row, tuple[tuple[str, dict[str, str]], ...]]
+
+
+def _drawn_rows(calendar: Calendar, layout: _Layout, today: datetime.date) -> dict[int, DrawnRow]:
+    """Each customer's row (bars and their HTML) and its occurrences' details, by customer id.
+
+    Remembered on the calendar, which never changes (an edit renews it as a new one): a warm
+    page draws nothing. The window, zoom and day are in the key; the rest is the calendar's.
+    """
+    key = ("timeline rows", layout.first_day, layout.last_day, layout.day_px, today)
+    remembered = calendar.memo.get(key)
+    if remembered is not None:
+        return cast(dict[int, DrawnRow], remembered)
+    drawn: dict[int, DrawnRow] = {}
+    for ref in calendar.customers:
+        occurrences = calendar.for_customer(ref)
+        said = tuple((o.id, occurrence_details(o, today)) for o in occurrences)
+        drawn[ref.id] = (layout.row(ref, occurrences), said)
+    calendar.remember(key, drawn)
+    return drawn
 
 
 SHEET_HEADER: list[object] = [
@@ -529,8 +551,13 @@ class _Layout:
                     blocked=tuple(o.id for o in cluster if o.id in blocked),
                 )
             )
-        weeks = self.days // 7
-        return Row(customer=customer, bars=bars, lanes=max(1, len(lane_ends)), weeks=weeks)
+        return Row(
+            customer=customer,
+            bars=bars,
+            lanes=max(1, len(lane_ends)),
+            weeks=self.days // 7,
+            bars_html="".join(_bar_button(bar) for bar in bars),
+        )
 
     def _clusters(
         self, occurrences: Iterable[Occurrence]

@@ -31,7 +31,7 @@ from customers.interests import interests_note, strategy_save
 from customers.models import Customer, DecisionStep, Person, Touchpoint
 from customers.services import person_save, touchpoint_log
 from tests import factories
-from tests.support import process_memory_forget, shown_form
+from tests.support import page_html, process_memory_forget, shown_form
 from traditions.models import Tradition
 from traditions.services import tradition_save
 
@@ -104,9 +104,14 @@ def customer_pages(team) -> list[bytes]:
     ]
 
 
+# The pages drawn from remembered calendars: a year of the timeline by owner (every kind, so
+# next touches too) and Today.
+CALENDAR_PAGES = ["/?range=year&start=2026-01-01&group=owner", "/today/"]
+
+
 def answers(team) -> list[object]:
     """Every cached answer: each question's calendar, a check, the best-date finder, a feed,
-    the customer pages."""
+    the customer pages, the timeline and Today."""
     user = team["user"]
     # With every kind, next touches too: they step around their country's days.
     found: list[object] = [feed_body(user), feed_body(user, frozenset(ALL_KINDS))]
@@ -116,6 +121,7 @@ def answers(team) -> list[object]:
     found.append(check_plan(DRAFT))
     found.append(suggest_dates(DRAFT, today=D(2026, 6, 1)))
     found += customer_pages(team)
+    found += [page_html(client, path) for client in team["readers"] for path in CALENDAR_PAGES]
     return found
 
 

@@ -13,11 +13,14 @@ from hypothesis import strategies as st
 
 from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.sources import traditions
+from calendarapp.occurrences.stream import RECENT_CALENDARS
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.planning.services import plan_save
 from calendarapp.timeline import layout as timeline
 from customers.models import Customer, Interest
 from tests import factories
+from tests.support import page_html
+from traditions.services import tradition_save
 
 D = datetime.date
 TODAY = D(2026, 9, 1)
@@ -249,6 +252,26 @@ def test_query_count_does_not_grow_with_rows(sales_client, danes, django_assert_
     assert small == large
     with django_assert_max_num_queries(small):
         sales_client.get("/", {"range": "year", "group": "owner", "page": 2})
+
+
+def test_an_edit_shows_on_the_next_request_of_a_page_drawn_before(sales_client, danes):
+    """A page's rows are remembered with its calendar: an edit renews both."""
+    query = {"range": "quarter", "start": "2026-10-01"}
+    before = page_html(sales_client, "/", query)
+    assert page_html(sales_client, "/", query) == before  # drawn from memory
+    tradition_save(
+        customer=danes[0],
+        kind="vacation",
+        title="Sommerhus",
+        start=D(2026, 11, 2),
+        end=D(2026, 11, 6),
+    )
+    after = page_html(sales_client, "/", query)
+    assert "Sommerhus" not in before
+    assert "Vacation: Sommerhus, 2–6 Nov 2026" in after  # the bar
+    assert '"title": "Sommerhus"' in after  # its details
+    RECENT_CALENDARS.clear()
+    assert page_html(sales_client, "/", query) == after  # as a cold process draws it
 
 
 def test_page_shows_grid_legend_and_today(sales_client, danes):
