@@ -223,9 +223,39 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
     calendar = calendar_between(
         start, end, customers=reached, kinds=ALL_KINDS, include_plans=bool(plans)
     )
+    for owner_id, item in _calendar_items(calendar, customers, frozenset(digests), today):
+        digests[owner_id].items.append(item)
+    owner_of = {c.id: c.owner_id for c in calendar.customers if c.owner_id in digests}
+    names = {customer.id: customer.name for customer in calendar.customers}
+    for item in _decisions(customers, calendar, names, today, _Links()):
+        if item.customer in owner_of:
+            digests[owner_of[item.customer]].items.append(item)
+    _add_plans(digests, today, plans, calendar)
+    owned = {customer: owner for customer, owner in owner_of.items() if owner is not None}
+    _add_calendars(digests, today, customers, owned)
+    _mark_new(digests, today)
+    for one in digests.values():
+        # Items of a day by their text, which begins with the customer's name: in Danish order.
+        one.items.sort(key=lambda item: (item.rank, item.order, item.day, name_key(item.text)))
+    _hide_marked(digests, today)
+    return digests
+
+
+def _calendar_items(
+    calendar: Calendar, customers: QuerySet[Customer], owners: frozenset[int], today: datetime.date
+) -> list[tuple[int, Item]]:
+    """The items the calendar's occurrences make on the owners' lists, with each item's owner.
+
+    Remembered on the calendar for the owners and the day: the contract names and last
+    touches they also read are rows the change log watches, so an edit renews them with it.
+    """
+    memo_key = ("today items", owners, today)
+    remembered = calendar.memo.get(memo_key)
+    if remembered is not None:
+        return cast(list[tuple[int, Item]], remembered)
     concerned: dict[tuple[int, str], tuple[Occurrence, list[CustomerRef]]] = {}
     for customer in calendar.customers:
-        if customer.owner_id not in digests:
+        if customer.owner_id not in owners:
             continue  # a customer only the plans reach
         for occurrence in calendar.for_customer(customer):
             if not _may_list(occurrence, today):
@@ -239,24 +269,13 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
     )
     overdue_since = _touch_due_days(customers)
     links = _Links()
+    found = []
     for (owner_id, _), (occurrence, refs) in concerned.items():
         item = _classify(occurrence, refs, contract_names, today, overdue_since, links)
         if item is not None:
-            digests[owner_id].items.append(item)
-    owner_of = {c.id: c.owner_id for c in calendar.customers if c.owner_id in digests}
-    names = {customer.id: customer.name for customer in calendar.customers}
-    for item in _decisions(customers, calendar, names, today, links):
-        if item.customer in owner_of:
-            digests[owner_of[item.customer]].items.append(item)
-    _add_plans(digests, today, plans, calendar)
-    owned = {customer: owner for customer, owner in owner_of.items() if owner is not None}
-    _add_calendars(digests, today, customers, owned)
-    _mark_new(digests, today)
-    for one in digests.values():
-        # Items of a day by their text, which begins with the customer's name: in Danish order.
-        one.items.sort(key=lambda item: (item.rank, item.order, item.day, name_key(item.text)))
-    _hide_marked(digests, today)
-    return digests
+            found.append((owner_id, item))
+    calendar.remember(memo_key, found)
+    return found
 
 
 def _touch_due_days(customers: QuerySet[Customer]) -> dict[int, datetime.date]:
