@@ -13,11 +13,11 @@ import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 
 from calendarapp.kinds import ALL_KINDS, Kind, kind_of
@@ -270,6 +270,12 @@ class Group:
     total: int
     rows: list[Row] = field(default_factory=list)
 
+    @property
+    def rows_html(self) -> SafeString:
+        """The rows, each on its own indented line as a template loop would write them: the
+        loop's lookups cost more than the rows once these are remembered."""
+        return mark_safe("".join(f"\n    {row.html}\n    " for row in self.rows))  # noqa: S308
+
 
 @dataclass
 class Timeline:
@@ -284,7 +290,9 @@ class Timeline:
     page: int
     pages: int
     today_left: float | None
+    # What the details dialog shows of each occurrence, and that as the page's JSON.
     details: dict[str, dict[str, str]]
+    details_script: SafeString
 
     @property
     def short_months(self) -> bool:
@@ -360,8 +368,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
     }
     week_px = WEEK_WIDTHS.get(query.range) or max(20, min(72, 1400 // len(weeks)))
     layout = _Layout(first_day, last_day, week_px)
-    drawn = _drawn_rows(calendar, layout, today)
-    details: dict[str, dict[str, str]] = {}
+    drawing = _drawing(calendar, layout, today, page_ids)
     groups: list[Group] = []
     group_totals = _group_totals(customers, query.group)
     customer_url = path_for_ids("customer-detail")
@@ -369,13 +376,9 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         key, label = _group_of(query.group, country, username, first_name, last_name)
         if not groups or groups[-1].key != key:
             groups.append(Group(key=key, label=label, total=group_totals.get(key, 0)))
-        drawn_row, row_details = drawn[customer_id]
-        for occurrence_id, said in row_details:
-            if occurrence_id not in details:
-                details[occurrence_id] = said
         # The remembered bars with this request's marks, which the calendar does not hold.
         row = replace(
-            drawn_row,
+            drawing.rows[customer_id],
             touch_status=touches[customer_id].status if customer_id in touches else "",
             high_risk=customer_id in high_risk,
             url=customer_url(customer_id),
@@ -397,30 +400,41 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         page=page,
         pages=pages,
         today_left=layout.percent(today) if first_day <= today <= last_day else None,
-        details=details,
+        details=drawing.details,
+        details_script=drawing.details_script,
     )
 
 
-DrawnRow = tuple[Row, tuple[tuple[str, dict[str, str]], ...]]
+@dataclass(frozen=True)
+class _Drawing:
+    """A page's rows as its calendar draws them (no marks) and its occurrences' details."""
+
+    rows: dict[int, Row]
+    details: dict[str, dict[str, str]]
+    details_script: SafeString
 
 
-def _drawn_rows(calendar: Calendar, layout: _Layout, today: datetime.date) -> dict[int, DrawnRow]:
-    """Each customer's row (bars and their HTML) and its occurrences' details, by customer id.
-
-    Remembered on the calendar, which never changes (an edit renews it as a new one): a warm
-    page draws nothing. The window, zoom and day are in the key; the rest is the calendar's.
-    """
-    key = ("timeline rows", layout.first_day, layout.last_day, layout.day_px, today)
+def _drawing(
+    calendar: Calendar, layout: _Layout, today: datetime.date, page_ids: list[int]
+) -> _Drawing:
+    """Draw the page's rows, or find them drawn: remembered on the calendar, which never
+    changes (an edit renews it as a new one), under the window, zoom, day and page."""
+    key = ("timeline page", layout.first_day, layout.last_day, layout.day_px, today, *page_ids)
     remembered = calendar.memo.get(key)
-    if remembered is not None:
-        return cast(dict[int, DrawnRow], remembered)
-    drawn: dict[int, DrawnRow] = {}
-    for ref in calendar.customers:
-        occurrences = calendar.for_customer(ref)
-        said = tuple((o.id, occurrence_details(o, today)) for o in occurrences)
-        drawn[ref.id] = (layout.row(ref, occurrences), said)
-    calendar.remember(key, drawn)
-    return drawn
+    if isinstance(remembered, _Drawing):
+        return remembered
+    refs = {ref.id: ref for ref in calendar.customers}
+    rows: dict[int, Row] = {}
+    details: dict[str, dict[str, str]] = {}
+    for customer_id in page_ids:
+        occurrences = calendar.for_customer(refs[customer_id])
+        rows[customer_id] = layout.row(refs[customer_id], occurrences)
+        for occurrence in occurrences:
+            if occurrence.id not in details:
+                details[occurrence.id] = occurrence_details(occurrence, today)
+    drawing = _Drawing(rows, details, json_script(details, "tl-data"))
+    calendar.remember(key, drawing)
+    return drawing
 
 
 SHEET_HEADER: list[object] = [
