@@ -70,6 +70,16 @@ def touch_states(
     }
 
 
+def touch_statuses(customers: QuerySet[Customer]) -> dict[int, cadence.TouchStatus]:
+    """The contact status alone of each customer selected today: the stream's next touches,
+    without the query for the last touches that `touch_states` adds."""
+    return {
+        occurrence.customer_id: cadence.TouchStatus(occurrence.phase)
+        for occurrence in touch_calendar(customers).occurrences
+        if occurrence.customer_id is not None
+    }
+
+
 def touch_state(touch_due: Occurrence, last_touch: datetime.date | None) -> TouchState:
     """A customer's contact state from its `touch_due` occurrence and its last touch."""
     return TouchState(

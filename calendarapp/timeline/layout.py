@@ -28,7 +28,7 @@ from calendarapp.occurrences.customers import CustomerRef
 from calendarapp.occurrences.decision_checks import risks
 from calendarapp.occurrences.sources import budget
 from calendarapp.occurrences.stream import Calendar, calendar_between
-from calendarapp.occurrences.touch_states import needing_touch, touch_states
+from calendarapp.occurrences.touch_states import needing_touch, touch_statuses
 from calendarapp.occurrences.value import Occurrence
 from calendarapp.occurrences.wording import occurrence_details, when
 from customers.models import Customer, CustomerInterest, current_interest_evidence
@@ -360,10 +360,10 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         # Every kind, named: the next touches are made only when asked for.
         kinds=query.kinds or ALL_KINDS,
     )
-    touches = touch_states(Customer.objects.filter(id__in=page_ids))
+    touches = touch_statuses(Customer.objects.filter(id__in=page_ids))
     high_risk = {
         pk
-        for pk, risk in risks(Customer.objects.filter(id__in=page_ids), today).items()
+        for pk, risk in risks(Customer.objects.filter(id__in=page_ids), today, ids=page_ids).items()
         if risk.high
     }
     week_px = WEEK_WIDTHS.get(query.range) or max(20, min(72, 1400 // len(weeks)))
@@ -379,7 +379,7 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
         # The remembered bars with this request's marks, which the calendar does not hold.
         row = replace(
             drawing.rows[customer_id],
-            touch_status=touches[customer_id].status if customer_id in touches else "",
+            touch_status=touches.get(customer_id, ""),
             high_risk=customer_id in high_risk,
             url=customer_url(customer_id),
         )

@@ -12,7 +12,7 @@ from calendarapp.kinds import TOUCH_DUE
 from calendarapp.lib import cadence
 from calendarapp.models import BookedMeeting
 from calendarapp.occurrences.stream import calendar_between
-from calendarapp.occurrences.touch_states import touch_states
+from calendarapp.occurrences.touch_states import touch_states, touch_statuses
 from customers.models import Customer
 from customers.services import touchpoint_log
 from tests import factories
@@ -55,6 +55,20 @@ def test_a_touch_is_due_after_the_interval_and_overdue_after_one_and_a_half(cloc
     touch = state(customer)
     assert touch.status == "overdue"
     assert "overdue since 1 Jul" in touch.reason
+
+
+def test_the_statuses_alone_are_those_of_the_states_without_the_last_touches_query(
+    clock, django_assert_max_num_queries
+):
+    never, ok, overdue = (factories.customer(n, "DK") for n in ("Never", "Ok", "Overdue"))
+    touchpoint_log(customer=ok, date=D(2026, 6, 1), channel="phone")
+    touchpoint_log(customer=overdue, date=D(2026, 3, 2), channel="phone")
+    customers = Customer.objects.all()
+    states = touch_states(customers)
+    with django_assert_max_num_queries(1):  # the remembered calendar's look at the change log
+        statuses = touch_statuses(customers)
+    assert statuses == {pk: state.status for pk, state in states.items()}
+    assert set(statuses.values()) == {"never", "ok", "overdue"}
 
 
 def test_a_touch_due_in_danish_week_42_moves_to_the_friday_before(clock):
