@@ -227,7 +227,7 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
         digests[owner_id].items.append(item)
     owner_of = {c.id: c.owner_id for c in calendar.customers if c.owner_id in digests}
     names = {customer.id: customer.name for customer in calendar.customers}
-    for item in _decisions(customers, calendar, names, today, _Links()):
+    for item in _risks(customers, names, today, _Links()):
         if item.customer in owner_of:
             digests[owner_of[item.customer]].items.append(item)
     _add_plans(digests, today, plans, calendar)
@@ -244,10 +244,11 @@ def build_digests(owners: Iterable[Any], today: datetime.date) -> dict[int, Dige
 def _calendar_items(
     calendar: Calendar, customers: QuerySet[Customer], owners: frozenset[int], today: datetime.date
 ) -> list[tuple[int, Item]]:
-    """The items the calendar's occurrences make on the owners' lists, with each item's owner.
+    """The items the calendar's occurrences and the decision steps make on the owners' lists,
+    with each item's owner.
 
-    Remembered on the calendar for the owners and the day: the contract names and last
-    touches they also read are rows the change log watches, so an edit renews them with it.
+    Remembered on the calendar for the owners and the day: the contract names, last touches
+    and steps they also read are rows the change log watches, so an edit renews them with it.
     """
     memo_key = ("today items", owners, today)
     remembered = calendar.memo.get(memo_key)
@@ -274,6 +275,11 @@ def _calendar_items(
         item = _classify(occurrence, refs, contract_names, today, overdue_since, links)
         if item is not None:
             found.append((owner_id, item))
+    owner_of = {c.id: c.owner_id for c in calendar.customers if c.owner_id in owners}
+    names = {customer.id: customer.name for customer in calendar.customers}
+    for item in _steps(customers, calendar, names, today, links):
+        if item.customer in owner_of:
+            found.append((owner_of[item.customer], item))
     calendar.remember(memo_key, found)
     return found
 
@@ -289,14 +295,14 @@ def _touch_due_days(customers: QuerySet[Customer]) -> dict[int, datetime.date]:
     return {pk: last + datetime.timedelta(days=every) for pk, last, every in rows}
 
 
-def _decisions(
+def _steps(
     customers: QuerySet[Customer],
     calendar: Calendar,
     names: dict[int, str],
     today: datetime.date,
     links: _Links,
 ) -> Iterable[Item]:
-    """Steps due or passed and not done, steps on a bad day, and high data-point risks."""
+    """Steps due or passed and not done, and steps on a bad day."""
     # One-off steps only: a repeating step's date is its first meeting, not a due day.
     due_steps = DecisionStep.objects.filter(
         customer__in=customers, done=False, date__lte=today, recurrence__isnull=True
@@ -332,6 +338,12 @@ def _decisions(
                 customer_id,
                 order=DUE_ORDER[ItemKind.DECISION_STEP],
             )
+
+
+def _risks(
+    customers: QuerySet[Customer], names: dict[int, str], today: datetime.date, links: _Links
+) -> Iterable[Item]:
+    """High "are we just a data point?" risks, by the check the process remembers itself."""
     for customer_id, risk in risks(customers, today).items():
         if risk.high:
             yield Item(

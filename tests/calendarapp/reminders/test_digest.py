@@ -19,7 +19,8 @@ from calendarapp.reminders.digest import (
     reminder_message,
 )
 from calendarapp.roles import SALES_MANAGERS
-from customers.models import Contract
+from customers.decisions import decision_step_save
+from customers.models import Contract, DecisionStep
 from tests import factories
 from tests.support import page_html
 
@@ -27,9 +28,10 @@ D = datetime.date
 TODAY = D(2027, 7, 28)  # a Wednesday
 # The first look of the day; asked again with nothing changed, the calendar and the "just a
 # data point?" check are remembered (one look at the change log each instead of seven), and
-# so are the items made of the calendar (no touch due days, no contract names).
+# so are the items made of the calendar and the decision steps (no touch due days, contract
+# names or steps).
 QUERIES_TODAY = 44
-QUERIES_TODAY_AGAIN = 23
+QUERIES_TODAY_AGAIN = 21
 
 
 def at_eight(day: datetime.date) -> datetime.datetime:
@@ -356,17 +358,22 @@ def found_items(response):
 
 def test_today_page_shows_an_edit_on_the_next_request(frozen, acme, sales_client):
     """The items made of the calendar are remembered with it, and renewed with it after an
-    edit of anything they read: here a contract renamed by a raw update, and a new event."""
+    edit of anything they read: here a contract renamed and a step marked done by raw
+    updates, and a new event."""
     contract = factories.contract(acme, D(2027, 11, 30), name="Support", notice_period_days=90)
+    step = decision_step_save(customer=acme, title="Budget review", date=D(2027, 7, 26))
     before = page_html(sales_client, reverse("today"))
     assert page_html(sales_client, reverse("today")) == before  # made from memory
     Contract.objects.filter(pk=contract.pk).update(name="Hosting")
+    DecisionStep.objects.filter(pk=step.pk).update(done=True)
     factories.tradition(
         customer=acme, kind="customer_event", title="Summer party", start=D(2027, 8, 10)
     )
     after = page_html(sales_client, reverse("today"))
-    assert "notice deadline for Support" in before and "Summer party" not in before
+    assert "notice deadline for Support" in before and "Acme: Budget review" in before
+    assert "Summer party" not in before
     assert "notice deadline for Hosting" in after and "Acme: Summer party, 10 Aug" in after
+    assert "Budget review" not in after
     RECENT_CALENDARS.clear()
     assert page_html(sales_client, reverse("today")) == after  # as a cold process makes it
 
