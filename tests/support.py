@@ -26,6 +26,7 @@ from calendarapp.occurrences import decision_checks
 from calendarapp.occurrences.stream import RECENT_CALENDARS
 from calendarapp.occurrences.version import sync_change_triggers
 from calendarapp.relationships.remembered import REMEMBERED_PAGES
+from calendarapp.timeline.layout import RECENT_DRAWINGS
 
 T = TypeVar("T")
 
@@ -38,6 +39,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 def process_memory_forget(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget every calendar, risk and page the process remembers, as a new process would."""
     RECENT_CALENDARS.clear()
+    RECENT_DRAWINGS.clear()
     REMEMBERED_PAGES.clear()
     monkeypatch.setattr(decision_checks, "_KNOWN", None)
 

@@ -274,6 +274,15 @@ def test_an_edit_shows_on_the_next_request_of_a_page_drawn_before(sales_client, 
     assert page_html(sales_client, "/", query) == after  # as a cold process draws it
 
 
+def test_a_process_keeps_the_last_pages_drawn_and_no_more(sales_client, danes, monkeypatch):
+    monkeypatch.setattr(timeline.RECENT_DRAWINGS, "keep", 2)
+    quarters = [{"range": "quarter", "start": f"2026-{month:02}-01"} for month in (1, 4, 7)]
+    first = [page_html(sales_client, "/", query) for query in quarters]
+    assert len(timeline.RECENT_DRAWINGS) == 2
+    # The first quarter, drawn again, is the same page.
+    assert [page_html(sales_client, "/", query) for query in quarters] == first
+
+
 def test_page_shows_grid_legend_and_today(sales_client, danes):
     response = sales_client.get("/", {"range": "quarter", "start": "2026-10-01"})
     html = response.content.decode()
