@@ -23,7 +23,7 @@ from calendarapp.connections.meetings import SyncResult
 from calendarapp.connections.reading import CalendarUnreadable, mask_url
 from calendarapp.connections.services import connection_delete, connection_save
 from calendarapp.connections.sync import connection_sync
-from calendarapp.lib.forms import ONCE
+from calendarapp.lib.forms import ONCE, add_refusal
 from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.lib.writes import RecordGone
 from calendarapp.models import CalendarConnection
@@ -45,11 +45,6 @@ def _own(request: AuthenticatedHttpRequest, connection_id: int) -> CalendarConne
     return get_object_or_404(CalendarConnection, pk=connection_id, owner_id=request.user.pk)
 
 
-def _refused(form: CalendarConnectionForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 def _save(
     request: AuthenticatedHttpRequest,
     form: CalendarConnectionForm,
@@ -68,7 +63,7 @@ def _save(
     try:
         return form_save_once(request, form, write)
     except ValidationError as error:
-        _refused(form, error)
+        add_refusal(form, error)
         return None
 
 

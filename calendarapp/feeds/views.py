@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from calendarapp.feeds import feeds, subscriptions
 from calendarapp.feeds.forms import SubscriptionForm
 from calendarapp.lib import countries
+from calendarapp.lib.forms import add_refusal
 from calendarapp.lib.http import AuthenticatedHttpRequest
 from calendarapp.models import FeedToken
 from calendarapp.roles import calendar_reader_required, can_read_calendar
@@ -111,8 +112,7 @@ def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
                 user=request.user, **form.subscription_arguments()
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_refusal(form, error)
         else:
             request.session[FRESH_KEY] = {"id": subscription.pk, "token": token}
             return redirect(request.get_full_path())

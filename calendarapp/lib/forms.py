@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -60,6 +61,16 @@ def refuse_far_dates(form: forms.Form, *names: str) -> None:
         value = form.cleaned_data.get(name)
         if value and not EARLIEST <= value <= LATEST:
             form.add_error(name, FAR_DATE)
+
+
+def add_refusal(
+    form: forms.BaseForm, error: ValidationError, renamed: dict[str, str] | None = None
+) -> None:
+    """Show a write function's refusal on the form: each message on its field where the form
+    has one (named on the form as `renamed` says), the rest above the form."""
+    for field, messages in error.message_dict.items():
+        field = (renamed or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class IsoDateField(forms.DateField):

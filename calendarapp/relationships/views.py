@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from calendarapp.kinds import ALL_KINDS, TOUCH_DUE, kind_of
 from calendarapp.lib import countries, tables
-from calendarapp.lib.forms import GuardedForm, RecordForm, YearForm
+from calendarapp.lib.forms import GuardedForm, RecordForm, YearForm, add_refusal
 from calendarapp.lib.names import display_name
 from calendarapp.occurrences.agreed_days import agreed_day_warnings
 from calendarapp.occurrences.decision_checks import (
@@ -556,15 +555,8 @@ def _save_once(
     try:
         return form_save_once(request, form, write)
     except ValidationError as error:
-        _refused(form, error, renamed)
+        add_refusal(form, error, renamed)
         return None
-
-
-def _refused(form: forms.BaseForm, error: ValidationError, renamed: dict[str, str]) -> None:
-    """Show a write function's errors on the form, each on its field where the form has it."""
-    for field, messages in error.message_dict.items():
-        field = renamed.get(field, field)
-        form.add_error(field if field in form.fields else None, messages)
 
 
 @calendar_reader_required
