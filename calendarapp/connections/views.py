@@ -31,6 +31,7 @@ from calendarapp.once import form_delete_checked, form_save_once, once_claim
 from calendarapp.roles import calendar_reader_required
 
 SYNCED_ONCE = "Sync now was sent twice; the calendar was synced once."
+# Each reason in connections/meetings.py's SKIPPED, as a sync's summary says it.
 SKIPPED_WORDS = {
     "internal": "only our own people",
     "private": "private",
@@ -122,9 +123,7 @@ def calendar_edit(request: AuthenticatedHttpRequest, connection_id: int) -> Http
 def sync_summary(name: str, result: SyncResult) -> str:
     """What a sync did, in words: "Work calendar: 3 touches logged, …"."""
     skipped = [
-        f"{count} {SKIPPED_WORDS[reason]}"
-        for reason, count in result.skipped.items()
-        if count and reason in SKIPPED_WORDS
+        f"{count} {SKIPPED_WORDS[reason]}" for reason, count in result.skipped.items() if count
     ]
     text = (
         f"Synced “{name}”: {result.logged} new {'touch' if result.logged == 1 else 'touches'}"

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from calendarapp.connections import sync, views
+from calendarapp.connections.meetings import SKIPPED
 from calendarapp.connections.reading import mask_url
 from calendarapp.models import CalendarConnection, ConnectionStatus
 from tests.calendar_servers import wrap
@@ -21,6 +22,10 @@ def work(sales_manager) -> CalendarConnection:
     return CalendarConnection.objects.create(
         owner=sales_manager, name="Work", url=GOOGLE, username="", password=""
     )
+
+
+def test_a_syncs_summary_has_words_for_every_reason_a_meeting_is_skipped():
+    assert set(views.SKIPPED_WORDS) == set(SKIPPED)
 
 
 def test_the_account_menu_links_the_page(sales_client):
