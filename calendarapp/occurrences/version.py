@@ -19,7 +19,7 @@ The tables the risk check reads beside the stream's (`RISK_MODELS`: people,
 competitors, decision factors, who met whom) and those the customer page reads
 beside both (`PAGE_MODELS`: its histories, strategies, who took part) log their
 changes too, naming the customer, so a remembered risk or page is renewed like a
-remembered calendar. A user renamed renews everything: names show on every page.
+remembered calendar. A user renamed renews everything (customer pages show their names).
 
 The triggers are kept after every `migrate` from `watched_models()`, as
 Django keeps permissions: a new source's tables are watched without a
@@ -171,7 +171,8 @@ def _owning_field(model: type[models.Model]) -> models.ForeignKey[Any, Any] | No
 
 
 def sync_change_triggers(*, using: str = "default", **kwargs: object) -> None:
-    """Make sure every table the stream reads logs its changes; connected to `post_migrate`."""
+    """Make sure every watched table logs its changes, and users their names; connected to
+    `post_migrate`."""
     connection = connections[using]
     tables = set(connection.introspection.table_names())
     if CHANGE_LOG_TABLE not in tables:  # migrated back before the log existed
@@ -230,22 +231,27 @@ def _trigger_statements(vendor: str, model: type[models.Model]) -> list[str]:
 
 
 def _user_name_trigger_statements(vendor: str) -> list[str]:
-    """A user's name changed renews everything; their other writes (a login) renew nothing."""
+    """A user's name changed renews everything; their other writes (a login, a new password, a
+    whole `save()` of the same name) renew nothing."""
     table = get_user_model()._meta.db_table
     log = f"INSERT INTO {CHANGE_LOG_TABLE} (customer_id, country, plans) VALUES (NULL, NULL, FALSE)"
     columns = ", ".join(USER_NAME_COLUMNS)
+    # `UPDATE OF` fires whenever a column is written, changed or not: Django writes them all.
+    distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    renamed = " OR ".join(f"OLD.{column} {distinct} NEW.{column}" for column in USER_NAME_COLUMNS)
+    name = f"{table}_names_log"
     if vendor == "postgresql":
         return [
-            f"CREATE OR REPLACE FUNCTION {table}_names_log() RETURNS trigger LANGUAGE plpgsql AS "
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN {log}; RETURN NULL; END $$",
-            f"CREATE OR REPLACE TRIGGER {table}_names_log AFTER UPDATE OF {columns} ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_names_log()",
+            f"CREATE OR REPLACE TRIGGER {name} AFTER UPDATE OF {columns} ON {table} "
+            f"FOR EACH ROW WHEN ({renamed}) EXECUTE FUNCTION {name}()",
         ]
     if vendor == "sqlite":
-        name = f"{table}_names_log"
         return [
             f"DROP TRIGGER IF EXISTS {name}",
-            f"CREATE TRIGGER {name} AFTER UPDATE OF {columns} ON {table} BEGIN {log}; END",
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {columns} ON {table} "
+            f"FOR EACH ROW WHEN {renamed} BEGIN {log}; END",
         ]
     raise ImproperlyConfigured("The change log's triggers exist for PostgreSQL and SQLite.")
 

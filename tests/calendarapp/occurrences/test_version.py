@@ -108,10 +108,14 @@ def test_a_row_the_risk_check_or_the_customer_page_reads_names_its_customer_even
     assert changes == Changes(customers=frozenset({every_source.pk}))
 
 
-def test_a_user_renamed_renews_everything_and_a_login_nothing(every_source, sales_manager):
+def test_a_user_renamed_renews_everything_and_a_login_or_a_new_password_nothing(
+    every_source, sales_manager
+):
     mark = change_mark()
     sales_manager.last_login = datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)
     sales_manager.save(update_fields=["last_login"])
+    sales_manager.set_password("a new one")
+    sales_manager.save()  # every column written, the names unchanged
     changes, mark = changes_since(mark)
     assert not changes
     type(sales_manager).objects.filter(pk=sales_manager.pk).update(last_name="Holm")
