@@ -1,6 +1,6 @@
 """A customer page's body, remembered per process and renewed from the change log.
 
-Writing the body costs some twenty queries and a large template; a look with nothing changed
+Writing the body costs about forty queries and a large template; a look with nothing changed
 asks the change log once (`changes_since`) whether anything the page shows changed since it was
 written: the customer's own rows (the log names the customer for every table the page reads,
 `PAGE_MODELS` included), its country's local traditions and imports, the plans, a user's name.
@@ -29,8 +29,9 @@ from django.utils import timezone
 from calendarapp.occurrences.stream import source_settings
 from calendarapp.occurrences.version import ChangeMark, Changes, change_mark, changes_since
 
-# About 35 kB a body: a worker keeps at most some 9 MB of them.
-PAGES_KEPT = 256
+# The characters of HTML a process keeps, about as many bytes: some 450 bodies of 35 kB, of one
+# customer's page for as many viewers as differ in what they may change, or next meetings.
+BODIES_KEPT_CHARS = 16_000_000
 # Written where a form's CSRF token goes, and replaced by the request's own when served.
 CSRF_TOKEN_SLOT = "csrf-token-of-the-request-serving-this-page"
 
@@ -56,13 +57,19 @@ class _Page:
     written: Written
     bodies: dict[Hashable, str] = field(default_factory=dict)
 
+    @property
+    def size(self) -> int:
+        return sum(len(html) for html in self.bodies.values())
+
 
 class RememberedPages:
-    """The customer pages this process wrote lately, least recently used first out."""
+    """The customer pages this process wrote lately, least recently used first out, bounded by
+    their bodies' total size (`BODIES_KEPT_CHARS`)."""
 
     def __init__(self) -> None:
         self._pages: OrderedDict[Hashable, _Page] = OrderedDict()
         self._lock = threading.Lock()
+        self.size = 0
 
     def body(
         self,
@@ -97,17 +104,24 @@ class RememberedPages:
             page = _Page(today, mark, written)
         # The meeting the body shows is the first booked when it was written.
         shown = written.booked[0][0] if written.booked else None
-        page.bodies[_variant(request, written, shown)] = written.html
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > PAGES_KEPT:
-                self._pages.popitem(last=False)
+        self._keep(key, page, _variant(request, written, shown), written.html)
         return with_csrf_token(request, written)
+
+    def _keep(self, key: Hashable, page: _Page, variant: Hashable, html: str) -> None:
+        with self._lock:
+            if (previous := self._pages.pop(key, None)) is not None:
+                self.size -= previous.size
+            page.bodies[variant] = html
+            self._pages[key] = page
+            self.size += page.size
+            while self.size > BODIES_KEPT_CHARS and self._pages:
+                _, dropped = self._pages.popitem(last=False)
+                self.size -= dropped.size
 
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self.size = 0
 
 
 REMEMBERED_PAGES = RememberedPages()

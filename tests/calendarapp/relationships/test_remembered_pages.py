@@ -80,15 +80,18 @@ def test_a_page_remembered_for_one_session_carries_each_sessions_own_csrf_token(
     assert second.post(action, {"csrfmiddlewaretoken": token}).status_code == 302
 
 
-def test_a_process_keeps_a_bounded_number_of_pages(
+def test_a_process_keeps_pages_up_to_a_total_size_the_least_recently_used_go_first(
     sales_client, sales_manager, clock, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(remembered, "PAGES_KEPT", 2)
     customers = [factories.customer(f"C{i}", "DK", owner=sales_manager) for i in range(3)]
-    for customer in customers:
+    page(sales_client, customers[0])
+    one = remembered.REMEMBERED_PAGES.size
+    monkeypatch.setattr(remembered, "BODIES_KEPT_CHARS", one * 2 + one // 2)  # two bodies
+    for customer in customers[1:]:
         page(sales_client, customer)
+    assert remembered.REMEMBERED_PAGES.size <= one * 2 + one // 2
     with django_assert_max_num_queries(5):  # remembered
         page(sales_client, customers[2])
-    with django_assert_max_num_queries(30) as captured:  # forgotten, written again
+    with django_assert_max_num_queries(50) as captured:  # forgotten, written again
         page(sales_client, customers[0])
     assert len(captured) > 5
