@@ -12,6 +12,7 @@ import datetime
 import html
 import math
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -411,7 +412,8 @@ def build_timeline(query: TimelineQuery, *, today: datetime.date) -> Timeline:
 class Drawing:
     """A page's rows as its calendar draws them (no marks) and its occurrences' details."""
 
-    calendar: Calendar
+    # Weak: a drawing lives no longer than the process remembers its calendar.
+    calendar: weakref.ref[Calendar]
     rows: dict[int, Row]
     details: dict[str, dict[str, str]]
     details_script: SafeString
@@ -419,7 +421,7 @@ class Drawing:
 
 class RecentDrawings:
     """The pages this process drew lately, each good only for the very calendar it was drawn
-    from, least recently used first out.
+    from while that calendar is remembered, least recently used first out.
 
     Kept apart from the calendars and bounded by count: a drawing weighs about its page's
     HTML and more (measured on the bench: 1.2 MB for 100 customers over 17 weeks, 3 MB over
@@ -433,16 +435,19 @@ class RecentDrawings:
 
     def get(self, calendar: Calendar, key: Hashable) -> Drawing | None:
         with self._lock:
-            # A drawing holds its calendar, so no other calendar can take the id meanwhile.
+            # A calendar gone may leave its id to another: the reference tells them apart.
             drawing = self._drawings.get((id(calendar), key))
-            if drawing is None or drawing.calendar is not calendar:
+            if drawing is None or drawing.calendar() is not calendar:
                 return None
             self._drawings.move_to_end((id(calendar), key))
             return drawing
 
-    def put(self, key: Hashable, drawing: Drawing) -> None:
+    def put(self, calendar: Calendar, key: Hashable, drawing: Drawing) -> None:
         with self._lock:
-            self._drawings[id(drawing.calendar), key] = drawing
+            # Drawings of calendars gone first: they can never be asked for again.
+            for gone in [k for k, d in self._drawings.items() if d.calendar() is None]:
+                del self._drawings[gone]
+            self._drawings[id(calendar), key] = drawing
             while len(self._drawings) > self.keep:
                 self._drawings.popitem(last=False)
 
@@ -454,7 +459,7 @@ class RecentDrawings:
         return len(self._drawings)
 
 
-RECENT_DRAWINGS = RecentDrawings(keep=32)
+RECENT_DRAWINGS = RecentDrawings(keep=16)
 
 
 def _drawing(
@@ -475,8 +480,8 @@ def _drawing(
         for occurrence in occurrences:
             if occurrence.id not in details:
                 details[occurrence.id] = occurrence_details(occurrence, today)
-    drawing = Drawing(calendar, rows, details, json_script(details, "tl-data"))
-    RECENT_DRAWINGS.put(key, drawing)
+    drawing = Drawing(weakref.ref(calendar), rows, details, json_script(details, "tl-data"))
+    RECENT_DRAWINGS.put(calendar, key, drawing)
     return drawing
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 
 import pytest
 import time_machine
@@ -281,6 +282,17 @@ def test_a_process_keeps_the_last_pages_drawn_and_no_more(sales_client, danes, m
     assert len(timeline.RECENT_DRAWINGS) == 2
     # The first quarter, drawn again, is the same page.
     assert [page_html(sales_client, "/", query) for query in quarters] == first
+
+
+def test_a_drawing_lives_no_longer_than_the_process_remembers_its_calendar(
+    sales_client, danes, settings
+):
+    settings.CALENDAR_CACHE_OCCURRENCES = 0  # no calendar remembered
+    quarters = [{"range": "quarter", "start": f"2026-{month:02}-01"} for month in (1, 4, 7)]
+    for query in quarters:
+        page_html(sales_client, "/", query)
+        gc.collect()
+    assert len(timeline.RECENT_DRAWINGS) <= 1  # the last; the others went with their calendars
 
 
 def test_page_shows_grid_legend_and_today(sales_client, danes):
