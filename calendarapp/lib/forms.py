@@ -68,8 +68,8 @@ def add_refusal(
 ) -> None:
     """Show a write function's refusal on the form: each message on its field where the form
     has one (named on the form as `renamed` says), the rest above the form."""
-    for field, messages in error.message_dict.items():
-        field = (renamed or {}).get(field, field)
+    for written, messages in error.message_dict.items():
+        field = (renamed or {}).get(written, written)
         form.add_error(field if field in form.fields else None, messages)
 
 
