@@ -91,12 +91,22 @@ class Calendar:
         """
         return OrderedDict()
 
-    def remember(self, key: Hashable, value: object, keep: int = MEMO_KEEP) -> None:
-        """Keep `value` under `key` in `memo`, dropping the oldest beyond `keep`."""
+    @functools.cached_property
+    def derived(self) -> OrderedDict[Hashable, object]:
+        """Answers computed from this calendar alone that no renewal patches (Today's items),
+        apart from `memo`: a renewal drops them, and many checks never push them out."""
+        return OrderedDict()
+
+    def remember(
+        self, key: Hashable, value: object, keep: int = MEMO_KEEP, *, carried: bool = True
+    ) -> None:
+        """Keep `value` under `key` in `memo` (or, not `carried` to a renewal, in `derived`),
+        dropping the oldest beyond `keep`."""
+        kept = self.memo if carried else self.derived
         with _MEMO_LOCK:
-            self.memo[key] = value
-            while len(self.memo) > keep:
-                self.memo.popitem(last=False)
+            kept[key] = value
+            while len(kept) > keep:
+                kept.popitem(last=False)
 
     @functools.cached_property
     def starts(self) -> list[datetime.date]:

@@ -251,7 +251,7 @@ def _calendar_items(
     and steps they also read are rows the change log watches, so an edit renews them with it.
     """
     memo_key = ("today items", owners, today)
-    remembered = calendar.memo.get(memo_key)
+    remembered = calendar.derived.get(memo_key)
     if remembered is not None:
         return cast(list[tuple[int, Item]], remembered)
     concerned: dict[tuple[int, str], tuple[Occurrence, list[CustomerRef]]] = {}
@@ -280,7 +280,7 @@ def _calendar_items(
     for item in _steps(customers, calendar, names, today, links):
         if item.customer in owner_of:
             found.append((owner_of[item.customer], item))
-    calendar.remember(memo_key, found)
+    calendar.remember(memo_key, found, carried=False)
     return found
 
 
