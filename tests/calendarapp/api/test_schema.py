@@ -139,10 +139,15 @@ def pointed_at_records(case: Any, made: dict[str, Any]) -> None:
     # (tests/calendarapp/api/test_conditional.py).
     if case.headers:
         case.headers.pop("If-Match", None)
-    # A snooze lasts from tomorrow to a year ahead: relative to a today the schema cannot know.
+    # A snooze lasts from tomorrow to a year ahead, and evidence (an interest, a strategy) is
+    # noted today or earlier: relative to a today the schema cannot know.
     if case.path.endswith("/snooze") and isinstance(case.body, dict) and "until" in case.body:
         if _a_day(case.body["until"]):
             case.body["until"] = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    if isinstance(case.body, dict):
+        for name in ("noted_on", "confirmed_on", "no_longer_on"):
+            if _a_day(case.body.get(name)) and case.body[name] > timezone.localdate().isoformat():
+                case.body[name] = timezone.localdate().isoformat()
 
 
 @schema.parametrize()
